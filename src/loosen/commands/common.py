@@ -1,0 +1,45 @@
+"""What the sub-commands share: exit codes, the user-facing error, loading the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from loosen import paths
+from loosen.core.library import Library, load_library
+
+EXIT_OK = 0
+EXIT_INVALID = 1  # the input (a file, a routine name, a database) is not right
+EXIT_USAGE = 2  # the command line itself is wrong (argparse uses 2 as well)
+
+
+class UserError(Exception):
+    """A mistake or a condition the user can fix: printed as one line, no traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def library(extra_files: Iterable[Path] = ()) -> Library:
+    return load_library(
+        paths.builtin_routines_dir(),
+        paths.user_routines_dir(),
+        paths.pictures_dir(),
+        extra_files=extra_files,
+    )
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def number(seconds: float | None) -> float | int | None:
+    """Seconds for JSON: whole numbers as integers, so 45.0 prints as 45."""
+    if seconds is None:
+        return None
+    return int(seconds) if float(seconds).is_integer() else round(seconds, 3)

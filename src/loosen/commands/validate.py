@@ -1,0 +1,48 @@
+"""`loosen validate FILE...`: check routine files and print every error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from loosen.commands.common import EXIT_INVALID, EXIT_OK, library
+from loosen.core.duration import format_duration
+from loosen.core.plan import build_plan
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check routine files",
+        description="Check routine files. References (include, break) are looked up in "
+        "the library and among the files given. Exit 0 when all are valid, 1 otherwise.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    given: dict[Path, Path] = {}  # resolved -> as the user typed it
+    for path in args.files:
+        given.setdefault(path.resolve(), path)
+    lib = library(extra_files=list(given.values()))
+    failed = False
+    for resolved, shown in given.items():
+        errors = [e for e in lib.errors if e.path.resolve() == resolved]
+        for error in errors:
+            print(f"{shown}: {error.detail}", file=sys.stderr)
+        routine = next(
+            (r for r in lib if r.path is not None and r.path.resolve() == resolved), None
+        )
+        if errors or routine is None:
+            failed = True
+            if not errors:
+                print(f"{shown}: not loaded (another file with the same id wins)", file=sys.stderr)
+            continue
+        if routine.interval is not None:
+            what = f"run with {routine.interval.break_routine.id} breaks"
+        else:
+            what = f"{len(routine.steps)} steps, {format_duration(build_plan(routine).total_s)}"
+        print(f"{shown}: ok ({routine.id}: {what})")
+    return EXIT_INVALID if failed else EXIT_OK

@@ -1,0 +1,306 @@
+"""The routine library: built-in and user routines side by side, references resolved.
+
+A user file with the same id as a built-in one replaces it. A file that fails to
+load is reported and left out; it never stops the others (and a broken override
+leaves the built-in routine in place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from loosen.core.loader import (
+    Include,
+    LoadError,
+    RoutineDraft,
+    did_you_mean,
+    read_routine_file,
+)
+from loosen.core.routine import Interval, Kind, Routine, Source, Step
+
+
+@dataclass(frozen=True)
+class Library:
+    routines: dict[str, Routine]
+    errors: tuple[LoadError, ...] = ()
+    user_dir: Path | None = None
+    overridden: tuple[str, ...] = field(default=())  # built-in ids replaced by user files
+
+    def __iter__(self) -> Iterator[Routine]:
+        return iter(self.routines.values())
+
+    def __len__(self) -> int:
+        return len(self.routines)
+
+    def get(self, routine_id: str) -> Routine | None:
+        return self.routines.get(routine_id)
+
+    def find(self, name: str) -> Routine:
+        """A routine by id (or by file path of a loaded routine); KeyError says what exists."""
+        if name in self.routines:
+            return self.routines[name]
+        for routine in self.routines.values():
+            if routine.path is not None and str(routine.path) == name:
+                return routine
+        hint = did_you_mean(name, list(self.routines))
+        raise KeyError(f'no routine "{name}"{hint}; `loosen list` shows them all')
+
+    def by_kind(self) -> dict[Kind, list[Routine]]:
+        groups: dict[Kind, list[Routine]] = {kind: [] for kind in Kind}
+        for routine in self.routines.values():
+            groups[routine.kind].append(routine)
+        return {kind: sorted(rs, key=lambda r: r.name.lower()) for kind, rs in groups.items()}
+
+    def errors_for(self, paths: Iterable[Path]) -> list[LoadError]:
+        wanted = {Path(p) for p in paths}
+        return [e for e in self.errors if e.path in wanted]
+
+
+def _toml_files(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml")
+    except OSError:
+        return []
+
+
+def load_library(
+    builtin_dir: Path | None,
+    user_dir: Path | None,
+    pictures_dir: Path | None = None,
+    extra_files: Iterable[Path] = (),
+) -> Library:
+    """Load every routine; `extra_files` (from `loosen validate`) act as user files."""
+    errors: list[LoadError] = []
+    drafts: dict[str, RoutineDraft] = {}
+    overridden: list[str] = []
+
+    def take(files: Iterable[Path], source: Source, *, override: bool) -> None:
+        claimed: dict[str, Path] = {}
+        for path in files:
+            parsed = read_routine_file(path, source=source, pictures_dir=pictures_dir)
+            errors.extend(parsed.errors)
+            draft = parsed.draft
+            if draft is None:
+                continue
+            if draft.id in claimed:
+                errors.append(
+                    LoadError(
+                        path,
+                        "id",
+                        f'"{draft.id}" is already used by '
+                        f"{claimed[draft.id]}; give this routine its own id",
+                    )
+                )
+                continue
+            claimed[draft.id] = path
+            if draft.id in drafts and override and drafts[draft.id].source is Source.BUILT_IN:
+                overridden.append(draft.id)
+            drafts[draft.id] = draft
+
+    builtin_files, user_files = _toml_files(builtin_dir), _toml_files(user_dir)
+    seen = {p.resolve() for p in (*builtin_files, *user_files)}
+    take(builtin_files, Source.BUILT_IN, override=False)
+    take(user_files, Source.USER, override=True)
+    take(
+        [Path(p) for p in extra_files if Path(p).resolve() not in seen], Source.USER, override=True
+    )
+
+    resolver = _Resolver(drafts)
+    routines: dict[str, Routine] = {}
+    for routine_id in drafts:
+        routine = resolver.resolve(routine_id)
+        if routine is not None:
+            routines[routine_id] = routine
+    errors.extend(resolver.errors)
+    return Library(routines, tuple(errors), user_dir, tuple(overridden))
+
+
+class _Resolver:
+    """Inlines includes (refusing cycles) and looks up each run's break routine."""
+
+    def __init__(self, drafts: dict[str, RoutineDraft]) -> None:
+        self.drafts = drafts
+        self.errors: list[LoadError] = []
+        self._done: dict[str, Routine | None] = {}
+        self._steps: dict[str, tuple[Step, ...] | None] = {}
+
+    def resolve(self, routine_id: str) -> Routine | None:
+        if routine_id not in self._done:
+            self._done[routine_id] = self._build(self.drafts[routine_id])
+        return self._done[routine_id]
+
+    def _build(self, draft: RoutineDraft) -> Routine | None:
+        interval = None
+        steps: tuple[Step, ...] = ()
+        if draft.interval is not None:
+            break_routine = self._break_routine(draft)
+            if break_routine is None:
+                return None
+            interval = Interval(
+                activity=draft.interval.activity,
+                every=draft.interval.every,
+                break_routine=break_routine,
+                total_s=draft.interval.total_s,
+            )
+        else:
+            resolved = self._expand(draft.id, ())
+            if resolved is None:
+                return None
+            steps = resolved
+        routine = Routine(
+            id=draft.id,
+            name=draft.name,
+            kind=draft.kind,
+            steps=steps,
+            get_ready_s=draft.get_ready_s,
+            summary=draft.summary,
+            caution=draft.caution,
+            interval=interval,
+            source=draft.source,
+            path=draft.path,
+        )
+        return _with_digest(routine)
+
+    def _expand(self, routine_id: str, chain: tuple[str, ...]) -> tuple[Step, ...] | None:
+        if routine_id in self._steps:
+            return self._steps[routine_id]
+        draft = self.drafts[routine_id]
+        steps: list[Step] = []
+        ok = True
+        for entry in draft.entries:
+            if isinstance(entry, Step):
+                steps.append(entry)
+                continue
+            included = self._included(draft, entry, (*chain, routine_id))
+            if included is None:
+                ok = False
+            else:
+                steps.extend(included)
+        result = tuple(steps) if ok else None
+        self._steps[routine_id] = result
+        return result
+
+    def _included(
+        self, draft: RoutineDraft, entry: Include, chain: tuple[str, ...]
+    ) -> tuple[Step, ...] | None:
+        target = entry.routine_id
+        if target in chain:
+            loop = " → ".join((*chain[chain.index(target) :], target))
+            self._error(
+                draft,
+                entry.place,
+                f'"{target}" includes itself ({loop}); remove one of these includes',
+            )
+            return None
+        if target not in self.drafts:
+            hint = did_you_mean(target, list(self.drafts))
+            self._error(
+                draft,
+                entry.place,
+                f'no routine "{target}" in the library{hint}; '
+                "include names a routine id from `loosen list`",
+            )
+            return None
+        if self.drafts[target].kind is Kind.RUN:
+            self._error(
+                draft,
+                entry.place,
+                f'"{target}" is a run routine and has no steps to '
+                "include; include a warm-up, cooldown, break or strength routine",
+            )
+            return None
+        steps = self._expand(target, chain)
+        if steps is None:
+            self._error(
+                draft,
+                entry.place,
+                f'"{target}" cannot be loaded, so it cannot be included (see its own error)',
+            )
+        return steps
+
+    def _break_routine(self, draft: RoutineDraft) -> Routine | None:
+        assert draft.interval is not None
+        target = draft.interval.break_id
+        place = "interval.break"
+        if target not in self.drafts:
+            hint = did_you_mean(target, list(self.drafts))
+            self._error(
+                draft,
+                place,
+                f'no routine "{target}" in the library{hint}; '
+                "break names a routine id from `loosen list`",
+            )
+            return None
+        if self.drafts[target].kind is Kind.RUN:
+            self._error(
+                draft,
+                place,
+                f'"{target}" is a run routine; a break must be a routine '
+                "with steps, such as squat-and-fold",
+            )
+            return None
+        routine = self.resolve(target)
+        if routine is None:
+            self._error(
+                draft,
+                place,
+                f'"{target}" cannot be loaded, so it cannot be the break (see its own error)',
+            )
+        return routine
+
+    def _error(self, draft: RoutineDraft, place: str, message: str) -> None:
+        error = LoadError(draft.path, place, message)
+        if error not in self.errors:
+            self.errors.append(error)
+
+
+def _canonical(routine: Routine) -> object:
+    """The routine as plain data, without where it was loaded from, for hashing."""
+
+    def step(s: Step) -> dict[str, object]:
+        return {
+            "name": s.name,
+            "duration": s.duration_s,
+            "reps": s.reps,
+            "tempo": s.tempo_s,
+            "sets": s.sets,
+            "sides": s.sides,
+            "rest": s.rest_s,
+            "countdown": s.countdown,
+            "switch": s.switch_s,
+            "say": s.say,
+            "image": s.image.name if s.image else None,
+        }
+
+    interval = None
+    if routine.interval is not None:
+        interval = {
+            "activity": routine.interval.activity,
+            "every": [routine.interval.every.start_s, routine.interval.every.end_s],
+            "total": routine.interval.total_s,
+            "break": _canonical(routine.interval.break_routine),
+        }
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "kind": routine.kind.value,
+        "get_ready": routine.get_ready_s,
+        "steps": [step(s) for s in routine.steps],
+        "interval": interval,
+    }
+
+
+def routine_digest(routine: Routine) -> str:
+    """A short fingerprint of what the routine does (changes when any step changes)."""
+    text = json.dumps(_canonical(routine), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _with_digest(routine: Routine) -> Routine:
+    return replace(routine, digest=routine_digest(routine))

@@ -1,0 +1,95 @@
+"""The routine model: what a routine file means once loaded (frozen values, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from loosen.core.duration import Window
+
+
+class Kind(StrEnum):
+    WARM_UP = "warm-up"
+    COOLDOWN = "cooldown"
+    BREAK = "break"
+    STRENGTH = "strength"
+    RUN = "run"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    Kind.WARM_UP: "Warm-ups",
+    Kind.COOLDOWN: "Cooldowns",
+    Kind.BREAK: "Breaks",
+    Kind.STRENGTH: "Strength",
+    Kind.RUN: "Runs",
+}
+
+
+class Source(StrEnum):
+    BUILT_IN = "built-in"
+    USER = "user"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One exercise, fully resolved: every default has been applied."""
+
+    name: str
+    duration_s: float | None = None  # a timed hold ...
+    reps: int | None = None  # ... or a number of repetitions
+    tempo_s: float | None = None  # seconds per rep; None with reps = open-ended
+    sets: int = 1
+    sides: bool = False
+    rest_s: float = 10.0
+    countdown: int = 3
+    switch_s: float = 5.0
+    say: str = ""
+    image: Path | None = None
+
+    @property
+    def open_ended(self) -> bool:
+        """True when the step waits for the user to say "done"."""
+        return self.duration_s is None and self.tempo_s is None
+
+    @property
+    def work_s(self) -> float | None:
+        """Length of one work phase, or None when it is open-ended."""
+        if self.duration_s is not None:
+            return self.duration_s
+        if self.reps is not None and self.tempo_s is not None:
+            return self.reps * self.tempo_s
+        return None
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An activity with breaks in it (`kind = "run"`)."""
+
+    activity: str
+    every: Window
+    break_routine: Routine
+    total_s: float | None = None  # None: until the user stops
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    name: str
+    kind: Kind
+    steps: tuple[Step, ...] = ()
+    get_ready_s: float = 5.0
+    summary: str = ""
+    caution: str = ""
+    interval: Interval | None = None
+    source: Source = Source.BUILT_IN
+    path: Path | None = field(default=None, compare=False)
+    digest: str = field(default="", compare=False)
+
+    @property
+    def is_interval(self) -> bool:
+        return self.interval is not None

@@ -1,0 +1,63 @@
+"""Every file and folder Loosen uses, in one place (appdirs decides where they live)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import appdirs
+
+APP_NAME = "loosen"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """User data: history and the user's own routines. `XDG_DATA_HOME` moves it on Linux."""
+    return Path(appdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Settings. `XDG_CONFIG_HOME` moves it on Linux."""
+    return Path(appdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Rebuildable files such as rendered speech clips."""
+    return Path(appdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def user_routines_dir() -> Path:
+    return data_dir() / "routines"
+
+
+def history_db() -> Path:
+    return data_dir() / "history.sqlite3"
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def _shipped(name: str) -> Path:
+    # In a wheel (or a PyInstaller bundle) the folder sits inside the package; in a
+    # source checkout or an editable install it is at the top of the repository.
+    inside = _PACKAGE_DIR / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE_DIR.parent.parent / name
+
+
+def builtin_routines_dir() -> Path:
+    return _shipped("routines")
+
+
+def assets_dir() -> Path:
+    return _shipped("assets")
+
+
+def pictures_dir() -> Path:
+    """Exercise pictures that any routine may name."""
+    return assets_dir() / "exercises"
