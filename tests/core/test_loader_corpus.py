@@ -34,9 +34,7 @@ def test_the_corpus_is_large_and_every_file_states_its_expectation():
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.stem for p in BAD_FILES])
 def test_each_mistake_is_refused_with_file_place_and_reason(path: Path):
     place, fragment = _expectation(path)
-    library = load_library(
-        CORPUS / "library", None, CORPUS / "pictures", extra_files=[path]
-    )
+    library = load_library(CORPUS / "library", None, CORPUS / "pictures", extra_files=[path])
     errors = library.errors_for([path])
     assert errors, f"{path.name} loaded without complaint"
     assert not any(r.path == path for r in library), "a bad file must not load"

@@ -79,6 +79,7 @@ def load_library(
     errors: list[LoadError] = []
     drafts: dict[str, RoutineDraft] = {}
     overridden: list[str] = []
+    failed: dict[str, Path] = {}  # ids of files that did not load, for clearer references
 
     def take(files: Iterable[Path], source: Source, *, override: bool) -> None:
         claimed: dict[str, Path] = {}
@@ -87,6 +88,7 @@ def load_library(
             errors.extend(parsed.errors)
             draft = parsed.draft
             if draft is None:
+                failed.setdefault(parsed.routine_id, path)
                 continue
             if draft.id in claimed:
                 errors.append(
@@ -111,7 +113,7 @@ def load_library(
         [Path(p) for p in extra_files if Path(p).resolve() not in seen], Source.USER, override=True
     )
 
-    resolver = _Resolver(drafts)
+    resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts})
     routines: dict[str, Routine] = {}
     for routine_id in drafts:
         routine = resolver.resolve(routine_id)
@@ -124,8 +126,9 @@ def load_library(
 class _Resolver:
     """Inlines includes (refusing cycles) and looks up each run's break routine."""
 
-    def __init__(self, drafts: dict[str, RoutineDraft]) -> None:
+    def __init__(self, drafts: dict[str, RoutineDraft], failed: dict[str, Path]) -> None:
         self.drafts = drafts
+        self.failed = failed
         self.errors: list[LoadError] = []
         self._done: dict[str, Routine | None] = {}
         self._steps: dict[str, tuple[Step, ...] | None] = {}
@@ -199,13 +202,7 @@ class _Resolver:
             )
             return None
         if target not in self.drafts:
-            hint = did_you_mean(target, list(self.drafts))
-            self._error(
-                draft,
-                entry.place,
-                f'no routine "{target}" in the library{hint}; '
-                "include names a routine id from `loosen list`",
-            )
+            self._error(draft, entry.place, self._missing(target, "include"))
             return None
         if self.drafts[target].kind is Kind.RUN:
             self._error(
@@ -229,13 +226,7 @@ class _Resolver:
         target = draft.interval.break_id
         place = "interval.break"
         if target not in self.drafts:
-            hint = did_you_mean(target, list(self.drafts))
-            self._error(
-                draft,
-                place,
-                f'no routine "{target}" in the library{hint}; '
-                "break names a routine id from `loosen list`",
-            )
+            self._error(draft, place, self._missing(target, "break"))
             return None
         if self.drafts[target].kind is Kind.RUN:
             self._error(
@@ -253,6 +244,18 @@ class _Resolver:
                 f'"{target}" cannot be loaded, so it cannot be the break (see its own error)',
             )
         return routine
+
+    def _missing(self, target: str, key: str) -> str:
+        if target in self.failed:
+            return (
+                f'"{target}" did not load ({self.failed[target].name} has errors), so it '
+                "cannot be used here"
+            )
+        hint = did_you_mean(target, list(self.drafts))
+        return (
+            f'no routine "{target}" in the library{hint}; {key} names a routine id from '
+            "`loosen list`"
+        )
 
     def _error(self, draft: RoutineDraft, place: str, message: str) -> None:
         error = LoadError(draft.path, place, message)

@@ -133,6 +133,7 @@ class ParsedFile:
     draft: RoutineDraft | None = None
     errors: list[LoadError] = field(default_factory=list)
     content_sha256: str = ""
+    routine_id: str = ""  # the id the file claims (or its name), even when it fails
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -618,7 +619,7 @@ def read_routine_file(
     pictures_dir: Path | None = None,
 ) -> ParsedFile:
     """Parse one routine file. Never raises for a bad file: problems come back as errors."""
-    parsed = ParsedFile(path)
+    parsed = ParsedFile(path, routine_id=path.stem)
 
     def fail(message: str) -> ParsedFile:
         parsed.errors.append(LoadError(path, "", message))
@@ -654,7 +655,21 @@ def read_routine_file(
         return fail(f"is not valid TOML: {exc}")
     except RecursionError:
         return fail("is not valid TOML: nested too deeply")
-    reader = _FileReader(path, source, pictures_dir)
-    parsed.draft = reader.read(doc)
-    parsed.errors = reader.errors
+    if isinstance(doc.get("id"), str):
+        parsed.routine_id = doc["id"]
+    parsed.draft, parsed.errors = read_routine_document(
+        doc, path, source=source, pictures_dir=pictures_dir
+    )
     return parsed
+
+
+def read_routine_document(
+    doc: dict[str, Any],
+    path: Path,
+    *,
+    source: Source = Source.USER,
+    pictures_dir: Path | None = None,
+) -> tuple[RoutineDraft | None, list[LoadError]]:
+    """Check an already-parsed TOML document; `path` names it in errors and anchors images."""
+    reader = _FileReader(path, source, pictures_dir)
+    return reader.read(doc), reader.errors

@@ -7,67 +7,29 @@ phases after it are timed as if it took none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import replace
 
-from loosen.core.routine import Routine, Step
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, build_cues
+from loosen.core.phases import Phase, PhaseKind, Plan, Side
+from loosen.core.routine import Routine
+
+__all__ = [
+    "OPEN_RUN_PLAN_S",
+    "Phase",
+    "PhaseKind",
+    "Plan",
+    "Side",
+    "break_length_s",
+    "build_plan",
+    "run_phases",
+    "step_phases",
+]
 
 # Without `total`, a run is planned (and exported) for an hour.
 OPEN_RUN_PLAN_S = 3600.0
 
 
-class PhaseKind(StrEnum):
-    GET_READY = "get-ready"
-    WORK = "work"
-    REST = "rest"
-    SWITCH = "switch"
-    ACTIVITY = "activity"
-
-
-class Side(StrEnum):
-    LEFT = "left"
-    RIGHT = "right"
-
-
-@dataclass(frozen=True)
-class Phase:
-    kind: PhaseKind
-    start_s: float  # planned offset from the session's start
-    duration_s: float | None  # None: open-ended, waits for "done"
-    step: str  # the step (or activity) this phase belongs to
-    side: Side | None = None
-    set: int = 1
-    sets: int = 1
-    reps: int | None = None
-    step_number: int | None = None  # 1-based index of the step in its routine
-    step_ref: Step | None = None
-    break_number: int | None = None  # in a run: which break this phase is part of
-    next_step: str | None = None  # for rests and get-ready: what comes after
-
-    @property
-    def end_s(self) -> float:
-        return self.start_s + (self.duration_s or 0.0)
-
-    @property
-    def open_ended(self) -> bool:
-        return self.duration_s is None
-
-
-@dataclass(frozen=True)
-class Plan:
-    routine_id: str
-    phases: tuple[Phase, ...]
-    total_s: float
-
-    def phase_at(self, offset_s: float) -> int:
-        """Index of the timed phase running at `offset_s` (the last one past the end)."""
-        for index, phase in enumerate(self.phases):
-            if offset_s < phase.end_s:
-                return index
-        return len(self.phases) - 1
-
-
-def _phase_steps(routine: Routine, start_s: float, break_number: int | None = None) -> list[Phase]:
+def step_phases(routine: Routine, start_s: float, break_number: int | None = None) -> list[Phase]:
     """The phases of a routine with steps, starting at `start_s`."""
     phases: list[Phase] = []
     clock = start_s
@@ -154,40 +116,53 @@ def _phase_steps(routine: Routine, start_s: float, break_number: int | None = No
     return phases
 
 
-def _phase_run(routine: Routine) -> tuple[list[Phase], float]:
+def break_length_s(routine: Routine) -> float:
+    """How long one break of a run takes, as planned."""
+    assert routine.interval is not None
+    return sum(p.duration_s or 0.0 for p in step_phases(routine.interval.break_routine, 0.0))
+
+
+def run_phases(
+    routine: Routine, start_s: float, total_s: float | None, breaks_before: int = 0
+) -> list[Phase]:
+    """A run's phases from `start_s`, where the activity (re)starts, to `total_s`.
+
+    Each break starts at the end of its window and runs the break routine whole; the
+    count restarts when it ends. A break is planned only if it ends by `total_s`. With
+    no total the timeline covers the next two breaks (the live session extends it).
+    """
     interval = routine.interval
     assert interval is not None
-    total = interval.total_s if interval.total_s is not None else OPEN_RUN_PLAN_S
-    break_routine = interval.break_routine
-    break_length = sum(p.duration_s or 0.0 for p in _phase_steps(break_routine, 0.0))
+    length = break_length_s(routine)
+    cycle = interval.every.end_s + length
+    end = total_s if total_s is not None else start_s + 2 * cycle
     phases: list[Phase] = []
-    clock = 0.0
-    break_number = 0
-    while clock < total:
+    clock = start_s
+    number = breaks_before
+    while clock < end:
         break_at = clock + interval.every.end_s
-        if break_at + break_length > total:
-            phases.append(Phase(PhaseKind.ACTIVITY, clock, total - clock, interval.activity))
+        if break_at + length > end and total_s is not None:
+            phases.append(Phase(PhaseKind.ACTIVITY, clock, end - clock, interval.activity))
             break
         phases.append(
-            Phase(
-                PhaseKind.ACTIVITY,
-                clock,
-                break_at - clock,
-                interval.activity,
-                next_step=break_routine.name,
-            )
-        )
-        break_number += 1
-        phases.extend(_phase_steps(break_routine, break_at, break_number))
-        clock = break_at + break_length
-    return phases, total
+            Phase(PhaseKind.ACTIVITY, clock, break_at - clock, interval.activity,
+                  next_step=interval.break_routine.name)
+        )  # fmt: skip
+        number += 1
+        phases.extend(step_phases(interval.break_routine, break_at, number))
+        clock = break_at + length
+    return phases
 
 
-def build_plan(routine: Routine) -> Plan:
-    """The routine's timeline. Pure: the same routine always gives the same plan."""
+def build_plan(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> Plan:
+    """The routine's timeline with its cues. Pure: the same routine gives the same plan."""
     if routine.interval is not None:
-        phases, total = _phase_run(routine)
+        total = routine.interval.total_s
+        if total is None:
+            total = OPEN_RUN_PLAN_S
+        phases = run_phases(routine, 0.0, total)
     else:
-        phases = _phase_steps(routine, 0.0)
+        phases = step_phases(routine, 0.0)
         total = phases[-1].end_s if phases else 0.0
-    return Plan(routine.id, tuple(phases), total)
+    plan = Plan(routine.id, tuple(phases), total)
+    return replace(plan, cues=build_cues(plan, routine, words_per_minute))

@@ -1,0 +1,358 @@
+"""What the voice says and when: cue wording, and fitting cues so that none overlap.
+
+Wording is fixed so the user learns it: a phase start names the step, side and
+length; then the step's `say` line; "Halfway"; "three, two, one"; "Rest. Next: …";
+rep counts; break cues in runs; "Session complete". Each cue's spoken length is
+estimated from the speaking rate, and where two would overlap the less important one
+is shortened or dropped. A countdown never starts while another cue is speaking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+from loosen.core.phases import Phase, PhaseKind, Plan, Side
+from loosen.core.routine import Routine
+
+DEFAULT_WORDS_PER_MINUTE = 160
+GAP_S = 0.15  # breathing room between two cues
+HALFWAY_FROM_S = 30.0
+
+
+class CueKind(StrEnum):
+    START = "start"  # a phase begins: what, which side, how long
+    SAY = "say"  # the step's instruction
+    HALFWAY = "halfway"
+    COUNTDOWN = "countdown"
+    REP = "rep"
+    BREAK_DUE = "break-due"  # the gentle cue at a window's start
+    COMPLETE = "complete"
+
+
+class Priority(IntEnum):
+    REP = 1
+    SAY = 2
+    HALFWAY = 3
+    COUNTDOWN = 4
+    ANNOUNCE = 5  # the start of a rest, switch, get-ready or activity
+    START = 6  # the start of an exercise: what, which side, how long
+    COMPLETE = 7
+
+
+_PRIORITY = {
+    CueKind.START: Priority.START,
+    CueKind.SAY: Priority.SAY,
+    CueKind.HALFWAY: Priority.HALFWAY,
+    CueKind.COUNTDOWN: Priority.COUNTDOWN,
+    CueKind.REP: Priority.REP,
+    CueKind.BREAK_DUE: Priority.COUNTDOWN,
+    CueKind.COMPLETE: Priority.COMPLETE,
+}
+
+
+@dataclass(frozen=True)
+class Cue:
+    at_s: float  # offset from the session's start, as planned
+    phase_index: int  # the phase it belongs to; len(phases) for the completion cue
+    offset_s: float  # from the start of its phase: what the live session goes by
+    text: str
+    kind: CueKind
+
+    @property
+    def priority(self) -> Priority:
+        return _PRIORITY[self.kind]
+
+
+def _priority(cue: Cue, phases: tuple[Phase, ...]) -> Priority:
+    if cue.kind is CueKind.START and phases[cue.phase_index].kind is not PhaseKind.WORK:
+        return Priority.ANNOUNCE
+    return cue.priority
+
+
+# -- words -----------------------------------------------------------------------
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int) -> str:
+    """Spoken English for 0 ≤ n < 10,000: 45 -> "forty-five"."""
+    if not 0 <= n < 10_000:
+        return str(n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+    thousands, rest = divmod(n, 1000)
+    joiner = " and " if rest and rest < 100 else " "
+    return f"{number_words(thousands)} thousand" + (f"{joiner}{number_words(rest)}" if rest else "")
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{number_words(n)} {unit}{'' if n == 1 else 's'}"
+
+
+def duration_words(seconds: float) -> str:
+    """45 -> "forty-five seconds", 90 -> "one minute thirty", 3600 -> "one hour"."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        text = _plural(hours, "hour")
+        return text + (f" {_plural(minutes, 'minute')}" if minutes else "")
+    if minutes and secs:
+        return f"{_plural(minutes, 'minute')} {number_words(secs)}"
+    if minutes:
+        return _plural(minutes, "minute")
+    return _plural(secs, "second")
+
+
+def _window_words(start_s: float, end_s: float) -> str:
+    if start_s == end_s:
+        return duration_words(start_s)
+    start_min, end_min = round(start_s / 60), round(end_s / 60)
+    if start_s % 60 == 0 and end_s % 60 == 0:
+        return f"{number_words(start_min)} to {number_words(end_min)} minutes"
+    return f"{duration_words(start_s)} to {duration_words(end_s)}"
+
+
+def speaking_time(text: str, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> float:
+    """Roughly how long `text` takes to say, pauses at punctuation included."""
+    words = len(re.findall(r"[\w'’-]+", text))
+    pauses = len(re.findall(r"[.,;:!?]", text.rstrip(".!? ")))
+    return max(0.4, words * 60.0 / words_per_minute + 0.2 * pauses)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _first_sentence(text: str) -> str | None:
+    match = re.match(r"(.+?[.!?])\s", text + " ")
+    first = match.group(1) if match else None
+    return first if first and first != text.strip() else None
+
+
+# -- which cues a phase gets ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    cues: tuple[Cue, ...]  # a countdown is one candidate of several numbers
+    segment: int
+    shorter: str | None = None  # a shorter text that may fit where the full one does not
+
+
+def _start_text(phase: Phase, phases: tuple[Phase, ...], index: int, routine: Routine) -> str:
+    kind = phase.kind
+    if kind is PhaseKind.GET_READY:
+        lead = "Get ready"
+        if phase.break_number is not None and routine.interval is not None:
+            lead = f"Break time: {routine.interval.break_routine.name.lower()}"
+        return f"{lead}. First: {phase.step.lower()}"
+    if kind is PhaseKind.SWITCH:
+        return "Switch sides"
+    if kind is PhaseKind.REST:
+        following = phases[index + 1] if index + 1 < len(phases) else None
+        upcoming = phase.next_step or phase.step
+        if following is not None and following.step == phase.step and following.set > 1:
+            return f"Rest. Next: {upcoming.lower()}, set {number_words(following.set)}"
+        return f"Rest. Next: {upcoming.lower()}"
+    if kind is PhaseKind.ACTIVITY:
+        interval = routine.interval
+        assert interval is not None
+        first = phase.start_s == 0
+        lead = phase.step if first else f"Back to {phase.step.lower()}"
+        if phase.next_step is None:
+            left = phase.duration_s or 0.0
+            about = (
+                f"about {_plural(round(left / 60), 'minute')}"
+                if left >= 120
+                else (duration_words(left))
+            )
+            return f"{lead}. No more breaks: {about} to go"
+        every = _window_words(interval.every.start_s, interval.every.end_s)
+        return f"{lead}. Next break in {every}" if first else lead
+    return _work_text(phase)
+
+
+def _short_start(phase: Phase, routine: Routine) -> str | None:
+    """What a non-exercise start shrinks to when the next cue comes soon after."""
+    if phase.kind is PhaseKind.GET_READY:
+        if phase.break_number is not None and routine.interval is not None:
+            return f"Break time: {routine.interval.break_routine.name.lower()}"
+        return "Get ready"
+    if phase.kind is PhaseKind.REST:
+        return "Rest"
+    return None
+
+
+def _work_text(phase: Phase) -> str:
+    step = phase.step_ref
+    assert step is not None
+    parts: list[str] = []
+    if phase.side is not Side.RIGHT:
+        parts.append(phase.step)
+    if phase.side is not None:
+        parts.append(f"{phase.side.value} side")
+    if phase.sets > 1:
+        parts.append(f"set {number_words(phase.set)} of {number_words(phase.sets)}")
+    if step.duration_s is not None:
+        parts.append(duration_words(step.duration_s))
+    elif step.reps is not None:
+        reps = _plural(step.reps, "rep")
+        parts.append(reps if step.tempo_s is not None else f"{reps}, in your own time")
+    return _sentence_case(", ".join(parts))
+
+
+def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    segment = 0
+    phases = plan.phases
+
+    def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
+        return Cue(phases[index].start_s + offset, index, offset, text, kind)
+
+    for index, phase in enumerate(phases):
+        if phase.open_ended:
+            segment += 1  # its cues cannot collide with what comes after it
+        start = _start_text(phase, phases, index, routine)
+        candidates.append(
+            _Candidate((cue(index, 0.0, start, CueKind.START),), segment,
+                       shorter=_short_start(phase, routine))
+        )  # fmt: skip
+        length = phase.duration_s
+        step = phase.step_ref
+
+        first_work_of_step = (
+            phase.kind is PhaseKind.WORK and phase.set == 1 and phase.side is not Side.RIGHT
+        )
+        if first_work_of_step and step is not None and step.say:
+            at = speaking_time(start, words_per_minute) + GAP_S
+            candidates.append(
+                _Candidate((cue(index, at, step.say, CueKind.SAY),), segment,
+                           shorter=_first_sentence(step.say))
+            )  # fmt: skip
+
+        if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
+            interval = routine.interval
+            assert interval is not None and length is not None
+            if not interval.every.fixed and interval.every.start_s < length:
+                text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+                offset = interval.every.start_s
+                candidates.append(
+                    _Candidate((cue(index, offset, text, CueKind.BREAK_DUE),), segment)
+                )
+
+        if length is None:
+            segment += 1
+            continue
+
+        if phase.kind is PhaseKind.WORK and step is not None and step.tempo_s is not None:
+            for rep in range(1, (step.reps or 0) + 1):
+                offset = rep * step.tempo_s
+                candidates.append(
+                    _Candidate((cue(index, offset, number_words(rep), CueKind.REP),), segment)
+                )
+        elif phase.kind is PhaseKind.WORK and length >= HALFWAY_FROM_S:
+            candidates.append(
+                _Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
+            )
+
+        countdown = _countdown_length(phase, phases, index)
+        timed_work = phase.kind is not PhaseKind.WORK or (step and step.duration_s is not None)
+        if countdown and timed_work and length > countdown + 1:
+            numbers = tuple(
+                cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
+                for n in range(countdown, 0, -1)
+            )
+            candidates.append(_Candidate(numbers, segment))
+
+    if phases:
+        end = Cue(plan.total_s, len(phases), 0.0, "Session complete", CueKind.COMPLETE)
+        candidates.append(_Candidate((end,), segment))
+    return candidates
+
+
+def _countdown_length(phase: Phase, phases: tuple[Phase, ...], index: int) -> int:
+    if phase.kind is PhaseKind.ACTIVITY:
+        return 0  # the break's own start cue is the signal
+    if phase.step_ref is not None:
+        return phase.step_ref.countdown
+    following = phases[index + 1] if index + 1 < len(phases) else None
+    if following is not None and following.step_ref is not None:
+        return following.step_ref.countdown
+    return 3
+
+
+# -- fitting ----------------------------------------------------------------------
+
+
+def build_cues(
+    plan: Plan, routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE
+) -> tuple[Cue, ...]:
+    """Every cue of the plan, timed, with none overlapping another."""
+    placed: dict[int, list[tuple[float, float]]] = {}
+
+    def fits(segment: int, start: float, text: str) -> bool:
+        end = start + speaking_time(text, words_per_minute)
+        slack = GAP_S - 1e-6  # offsets are sums of floats: allow for rounding
+        return all(
+            end + slack <= other_start or start >= other_end + slack
+            for other_start, other_end in placed.get(segment, [])
+        )
+
+    def place(segment: int, cue: Cue) -> None:
+        span = (cue.at_s, cue.at_s + speaking_time(cue.text, words_per_minute))
+        placed.setdefault(segment, []).append(span)
+
+    kept: list[Cue] = []
+    order = sorted(
+        _candidates(plan, routine, words_per_minute),
+        key=lambda c: (-_priority(c.cues[0], plan.phases), c.cues[0].at_s),
+    )
+    for candidate in order:
+        cues = candidate.cues
+        if cues[0].kind is CueKind.COUNTDOWN:
+            # Trim leading numbers until the rest is clear; never start over another cue.
+            while cues and not all(fits(candidate.segment, c.at_s, c.text) for c in cues):
+                cues = cues[1:]
+        elif not fits(candidate.segment, cues[0].at_s, cues[0].text):
+            shorter = candidate.shorter
+            if shorter and fits(candidate.segment, cues[0].at_s, shorter):
+                only = cues[0]
+                cues = (Cue(only.at_s, only.phase_index, only.offset_s, shorter, only.kind),)
+            else:
+                cues = ()
+        for cue in cues:
+            place(candidate.segment, cue)
+            kept.append(cue)
+    kept.sort(key=lambda c: (c.phase_index, c.offset_s))
+    return tuple(kept)

@@ -1,0 +1,471 @@
+"""The session state machine: where a running routine is, computed from a clock.
+
+Position is always `now - started - paused_total`, read from the Clock passed in;
+nothing here counts ticks. Every transition and every `poll()` returns the events
+that happened (a phase started or ended, a cue is due or was missed, the session
+finished) for the UI and the speech layer to act on. A transition that makes no
+sense in the current state raises IllegalTransition instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from loosen.core.clock import Clock
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, Cue, CueKind, build_cues
+from loosen.core.phases import Phase, PhaseKind, Plan
+from loosen.core.plan import break_length_s, build_plan, run_phases, step_phases
+from loosen.core.routine import Routine
+
+BACK_GRACE_S = 2.0  # "back" in a phase's first seconds goes to the previous phase
+STALE_CUE_S = 0.75  # a cue later than this is dropped, not spoken late
+SUSPEND_GAP_S = 10.0  # a gap this long between polls means the computer slept
+
+
+class State(StrEnum):
+    READY = "ready"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+class EndReason(StrEnum):
+    ELAPSED = "elapsed"
+    SKIPPED = "skipped"
+    DONE = "done"  # the user finished an open-ended step
+    BACK = "back"
+    BREAK_TAKEN = "break-taken"  # an activity cut short to take the break now
+    STOPPED = "stopped"
+
+
+class PauseReason(StrEnum):
+    USER = "user"
+    SUSPEND = "suspend"  # the computer slept
+
+
+class IllegalTransition(RuntimeError):
+    """The action makes no sense now (e.g. resume when not paused)."""
+
+
+@dataclass(frozen=True)
+class PhaseStarted:
+    index: int
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class PhaseEnded:
+    index: int
+    phase: Phase
+    reason: EndReason
+
+
+@dataclass(frozen=True)
+class CueDue:
+    cue: Cue
+    late_s: float
+
+
+@dataclass(frozen=True)
+class CueMissed:
+    """A cue whose moment passed unheard (e.g. the loop stalled): dropped, not said late."""
+
+    cue: Cue
+    late_s: float
+
+
+@dataclass(frozen=True)
+class Paused:
+    reason: PauseReason
+
+
+@dataclass(frozen=True)
+class Resumed:
+    pass
+
+
+@dataclass(frozen=True)
+class Summary:
+    planned_s: float
+    active_s: float
+    steps_done: int
+    steps_skipped: int
+    breaks_taken: int
+
+
+@dataclass(frozen=True)
+class SessionFinished:
+    completed: bool  # False when the user stopped it
+    summary: Summary
+
+
+Event = PhaseStarted | PhaseEnded | CueDue | CueMissed | Paused | Resumed | SessionFinished
+
+
+@dataclass
+class _StepRecord:
+    """How a step fared: its work phases, counted as they end."""
+
+    work_phases: int
+    ended_normally: int = 0
+    skipped: bool = False
+
+
+@dataclass
+class _Timeline:
+    """The live phases and their cues (a run extends it as breaks are taken)."""
+
+    phases: list[Phase] = field(default_factory=list)
+    cues: list[list[Cue]] = field(default_factory=list)
+
+    def replace_from(self, index: int, phases: Sequence[Phase], cues: Sequence[Cue]) -> None:
+        del self.phases[index:]
+        del self.cues[index:]
+        self.phases.extend(phases)
+        self.cues.extend([] for _ in phases)
+        for cue in cues:
+            if cue.kind is not CueKind.COMPLETE:
+                self.cues[index + cue.phase_index].append(cue)
+
+
+class Session:
+    """One run of a routine, driven by a Clock."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        clock: Clock,
+        *,
+        words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+        stale_cue_s: float = STALE_CUE_S,
+        suspend_gap_s: float = SUSPEND_GAP_S,
+    ) -> None:
+        self.routine = routine
+        self.clock = clock
+        self.words_per_minute = words_per_minute
+        self.stale_cue_s = stale_cue_s
+        self.suspend_gap_s = suspend_gap_s
+        self.plan: Plan = build_plan(routine, words_per_minute)
+        self.state = State.READY
+        self.completed: bool | None = None
+        self._timeline = _Timeline()
+        self._timeline.replace_from(0, self.plan.phases, self.plan.cues)
+        self._complete_cue = next(
+            (c for c in self.plan.cues if c.kind is CueKind.COMPLETE),
+            Cue(self.plan.total_s, len(self.plan.phases), 0.0, "Session complete",
+                CueKind.COMPLETE),
+        )  # fmt: skip
+        self._started_at = 0.0
+        self._paused_total = 0.0
+        self._paused_since: float | None = None
+        self._last_poll = (0.0, 0.0)  # (monotonic, wall) at the last look at the clock
+        self._index = 0
+        self._phase_started = 0.0  # active seconds at which the current phase began
+        self._next_cue = 0  # index into the current phase's cues
+        self._steps: dict[tuple[int | None, int], _StepRecord] = {}
+        self._breaks_taken = 0
+        self._ended_at_active: float | None = None
+
+    # -- reading the position ------------------------------------------------------
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return tuple(self._timeline.phases)
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    @property
+    def phase(self) -> Phase | None:
+        if self._index < len(self._timeline.phases):
+            return self._timeline.phases[self._index]
+        return None
+
+    def active_s(self) -> float:
+        """Seconds of the session so far, pauses left out."""
+        if self.state is State.READY:
+            return 0.0
+        if self._ended_at_active is not None:
+            return self._ended_at_active
+        until = self._paused_since if self._paused_since is not None else self.clock.now()
+        return max(0.0, until - self._started_at - self._paused_total)
+
+    def phase_elapsed_s(self) -> float:
+        return max(0.0, self.active_s() - self._phase_started)
+
+    def phase_remaining_s(self) -> float | None:
+        phase = self.phase
+        if phase is None or phase.duration_s is None:
+            return None
+        return max(0.0, phase.duration_s - self.phase_elapsed_s())
+
+    def session_progress(self) -> float:
+        """0..1 through the planned timeline (open-ended phases count as instant)."""
+        phases = self._timeline.phases
+        if self.state is State.FINISHED or not phases:
+            return 1.0 if self.state is State.FINISHED else 0.0
+        total = sum(p.duration_s or 0.0 for p in phases)
+        done = sum(p.duration_s or 0.0 for p in phases[: self._index])
+        current = min(self.phase_elapsed_s(), self.phase.duration_s or 0.0) if self.phase else 0
+        return min(1.0, (done + current) / total) if total else 0.0
+
+    def next_phase(self) -> Phase | None:
+        """The next phase that is not a rest or switch: "what comes next" on screen."""
+        for phase in self._timeline.phases[self._index + 1 :]:
+            if phase.kind not in (PhaseKind.REST, PhaseKind.SWITCH):
+                return phase
+        return None
+
+    def summary(self) -> Summary:
+        done = sum(
+            1 for r in self._steps.values() if not r.skipped and r.ended_normally >= r.work_phases
+        )
+        skipped = sum(1 for r in self._steps.values() if r.skipped)
+        return Summary(
+            planned_s=self.plan.total_s,
+            active_s=round(self.active_s(), 3),
+            steps_done=done,
+            steps_skipped=skipped,
+            breaks_taken=self._breaks_taken,
+        )
+
+    # -- transitions ---------------------------------------------------------------
+
+    def _require(self, *states: State, action: str) -> None:
+        if self.state not in states:
+            allowed = " or ".join(s.value for s in states)
+            raise IllegalTransition(f"cannot {action} a session that is {self.state.value} "
+                                    f"(only when {allowed})")  # fmt: skip
+
+    def start(self) -> list[Event]:
+        self._require(State.READY, action="start")
+        if not self._timeline.phases:
+            raise IllegalTransition("cannot start a routine with no phases")
+        now = self.clock.now()
+        self._started_at = now
+        self._last_poll = (now, self.clock.wall())
+        self.state = State.RUNNING
+        events: list[Event] = []
+        self._enter(0, 0.0, events)
+        events.extend(self._advance())
+        return events
+
+    def pause(self) -> list[Event]:
+        self._require(State.RUNNING, action="pause")
+        events = self._advance()
+        if self.state is State.RUNNING:
+            self._paused_since = self.clock.now()
+            self.state = State.PAUSED
+            events.append(Paused(PauseReason.USER))
+        return events
+
+    def resume(self) -> list[Event]:
+        self._require(State.PAUSED, action="resume")
+        assert self._paused_since is not None
+        now = self.clock.now()
+        self._paused_total += now - self._paused_since
+        self._paused_since = None
+        self._last_poll = (now, self.clock.wall())
+        self.state = State.RUNNING
+        return [Resumed(), *self._advance()]
+
+    def toggle_pause(self) -> list[Event]:
+        return self.resume() if self.state is State.PAUSED else self.pause()
+
+    def poll(self) -> list[Event]:
+        """What is due now. Call it often (the UI does, from a timer); it never drifts."""
+        if self.state is not State.RUNNING:
+            return []
+        suspended = self._notice_suspend()
+        if suspended:
+            return suspended
+        return self._advance()
+
+    def skip(self) -> list[Event]:
+        """End the current phase now and go to the next one."""
+        self._require(State.RUNNING, State.PAUSED, action="skip in")
+        phase = self.phase
+        assert phase is not None
+        if phase.kind is PhaseKind.ACTIVITY and self._break_follows():
+            return self.take_break()
+        events = self._advance()
+        if self.state is State.FINISHED:
+            return events
+        at = self.active_s()
+        self._end_current(EndReason.SKIPPED, events)
+        self._enter(self._index + 1, at, events)
+        events.extend(self._advance())
+        return events
+
+    def back(self) -> list[Event]:
+        """Restart the current phase, or go to the previous one in the first seconds."""
+        self._require(State.RUNNING, State.PAUSED, action="go back in")
+        events = self._advance()
+        if self.state is State.FINISHED:
+            return events
+        at = self.active_s()
+        target = self._index
+        if self.phase_elapsed_s() < BACK_GRACE_S and self._index > 0:
+            target = self._index - 1
+        self._end_current(EndReason.BACK, events)
+        self._enter(target, at, events)
+        events.extend(self._advance())
+        return events
+
+    def done(self) -> list[Event]:
+        """The user finished an open-ended step (reps in their own time)."""
+        self._require(State.RUNNING, State.PAUSED, action="mark done")
+        phase = self.phase
+        if phase is None or not phase.open_ended:
+            raise IllegalTransition("only an open-ended step (reps without tempo) waits for done")
+        events: list[Event] = []
+        at = self.active_s()
+        self._end_current(EndReason.DONE, events)
+        self._enter(self._index + 1, at, events)
+        events.extend(self._advance())
+        return events
+
+    def take_break(self) -> list[Event]:
+        """In a run, start the break now; the count to the next one restarts after it."""
+        self._require(State.RUNNING, State.PAUSED, action="take a break in")
+        phase = self.phase
+        interval = self.routine.interval
+        if interval is None or phase is None or phase.kind is not PhaseKind.ACTIVITY:
+            raise IllegalTransition("a break can be taken only during a run's activity")
+        events = self._advance()
+        if self.state is State.FINISHED:
+            return events
+        at = self.active_s()
+        if interval.total_s is not None and at + break_length_s(self.routine) > interval.total_s:
+            raise IllegalTransition("there is no time left for a break before the session ends")
+        self._end_current(EndReason.BREAK_TAKEN, events)
+        self._timeline.phases[self._index] = replace(phase, duration_s=self.phase_elapsed_s())
+        number = self._breaks_taken + 1
+        break_phases = step_phases(interval.break_routine, at, number)
+        after = at + sum(p.duration_s or 0.0 for p in break_phases)
+        tail = run_phases(self.routine, after, interval.total_s, number)
+        self._install(self._index + 1, [*break_phases, *tail])
+        self._enter(self._index + 1, at, events)
+        events.extend(self._advance())
+        return events
+
+    def stop(self) -> list[Event]:
+        self._require(State.RUNNING, State.PAUSED, action="stop")
+        events = self._advance() if self.state is State.RUNNING else []
+        if self.state is State.FINISHED:
+            return events
+        self._ended_at_active = self.active_s()
+        self._end_current(EndReason.STOPPED, events)
+        self._finish(completed=False, events=events)
+        return events
+
+    # -- inner workings ------------------------------------------------------------
+
+    def _break_follows(self) -> bool:
+        return any(p.kind is not PhaseKind.ACTIVITY for p in self._timeline.phases[self._index :])
+
+    def _notice_suspend(self) -> list[Event]:
+        now, wall = self.clock.now(), self.clock.wall()
+        last_now, last_wall = self._last_poll
+        self._last_poll = (now, wall)
+        monotonic_gap, wall_gap = now - last_now, wall - last_wall
+        slept_clock_stopped = wall_gap - monotonic_gap > self.suspend_gap_s
+        slept_clock_ran = monotonic_gap > self.suspend_gap_s
+        if not (slept_clock_stopped or slept_clock_ran):
+            return []
+        # Freeze the session where it was at the last look before the gap.
+        events = self._advance(until=last_now)
+        if self.state is State.RUNNING:
+            self._paused_since = last_now
+            self.state = State.PAUSED
+            events.append(Paused(PauseReason.SUSPEND))
+        return events
+
+    def _install(self, index: int, phases: list[Phase]) -> None:
+        """Put `phases` in the timeline from `index`, with their cues."""
+        sub_plan = Plan(self.routine.id, tuple(phases), phases[-1].end_s if phases else 0.0)
+        cues = build_cues(sub_plan, self.routine, self.words_per_minute)
+        self._timeline.replace_from(index, phases, cues)
+
+    def _enter(self, index: int, at: float, events: list[Event]) -> None:
+        timeline = self._timeline.phases
+        interval = self.routine.interval
+        if (
+            interval is not None
+            and 0 < index < len(timeline)
+            and timeline[index].kind is PhaseKind.ACTIVITY
+        ):
+            # The count restarts: re-plan the rest of the run from this moment.
+            self._install(index, run_phases(self.routine, at, interval.total_s,
+                                            self._breaks_taken))  # fmt: skip
+        if index >= len(timeline):
+            self._index = len(timeline)
+            self._ended_at_active = at
+            events.append(CueDue(self._complete_cue, 0.0))
+            self._finish(completed=True, events=events)
+            return
+        phase = timeline[index]
+        self._index = index
+        self._phase_started = at
+        self._next_cue = 0
+        if phase.kind is PhaseKind.WORK and phase.step_number is not None:
+            key = (phase.break_number, phase.step_number)
+            if key not in self._steps:
+                count = sum(
+                    1 for p in timeline
+                    if p.kind is PhaseKind.WORK and (p.break_number, p.step_number) == key
+                )  # fmt: skip
+                self._steps[key] = _StepRecord(work_phases=count)
+        if phase.break_number is not None and phase.break_number > self._breaks_taken:
+            self._breaks_taken = phase.break_number
+        events.append(PhaseStarted(index, phase))
+
+    def _end_current(self, reason: EndReason, events: list[Event]) -> None:
+        phase = self.phase
+        if phase is None:
+            return
+        if phase.kind is PhaseKind.WORK and phase.step_number is not None:
+            record = self._steps.get((phase.break_number, phase.step_number))
+            if record is not None:
+                if reason in (EndReason.ELAPSED, EndReason.DONE):
+                    record.ended_normally += 1
+                elif reason is EndReason.SKIPPED:
+                    record.skipped = True
+        events.append(PhaseEnded(self._index, phase, reason))
+
+    def _advance(self, until: float | None = None) -> list[Event]:
+        """Emit what came due up to `until` (default now): cues, phase ends, the finish."""
+        events: list[Event] = []
+        if self.state is not State.RUNNING:
+            return events
+        active = (
+            self.active_s() if until is None
+            else max(0.0, until - self._started_at - self._paused_total)
+        )  # fmt: skip
+        while self.state is State.RUNNING:
+            phase = self._timeline.phases[self._index]
+            elapsed = active - self._phase_started
+            cues = self._timeline.cues[self._index]
+            while self._next_cue < len(cues) and cues[self._next_cue].offset_s <= elapsed + 1e-9:
+                cue = cues[self._next_cue]
+                late = max(0.0, elapsed - cue.offset_s)
+                events.append(
+                    CueDue(cue, late) if late <= self.stale_cue_s else CueMissed(cue, late)
+                )
+                self._next_cue += 1
+            if phase.duration_s is None or elapsed < phase.duration_s:
+                break
+            # The next phase starts exactly where this one ended, not "now": no drift.
+            ended_at = self._phase_started + phase.duration_s
+            self._end_current(EndReason.ELAPSED, events)
+            self._enter(self._index + 1, ended_at, events)
+        return events
+
+    def _finish(self, *, completed: bool, events: list[Event]) -> None:
+        self.state = State.FINISHED
+        self.completed = completed
+        self._paused_since = None
+        events.append(SessionFinished(completed, self.summary()))

@@ -1,0 +1,210 @@
+"""Cue wording and timing, and that no two cues ever talk over each other."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loosen.core.cues import (
+    CueKind,
+    duration_words,
+    number_words,
+    speaking_time,
+)
+from loosen.core.plan import build_plan
+from loosen.core.routine import Step
+
+from helpers import routine, run_routine, step
+
+
+def texts(plan, kind=None):
+    return [(c.at_s, c.text) for c in plan.cues if kind is None or c.kind is kind]
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [(0, "zero"), (7, "seven"), (13, "thirteen"), (20, "twenty"), (45, "forty-five"),
+     (100, "one hundred"), (105, "one hundred and five"), (1200, "one thousand two hundred")],
+)  # fmt: skip
+def test_number_words(n, words):
+    assert number_words(n) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(45, "forty-five seconds"), (1, "one second"), (60, "one minute"),
+     (90, "one minute thirty"), (120, "two minutes"), (3600, "one hour"),
+     (5400, "one hour thirty minutes")],
+)  # fmt: skip
+def test_duration_words(seconds, words):
+    assert duration_words(seconds) == words
+
+
+def test_a_step_start_says_name_side_and_length_then_the_say_line():
+    plan = build_plan(routine(step("Hip flexor lunge stretch", duration_s=45.0, sides=True,
+                                   say="Tuck your pelvis under."), get_ready_s=0))  # fmt: skip
+    starts = texts(plan, CueKind.START)
+    assert starts[0] == (0, "Hip flexor lunge stretch, left side, forty-five seconds")
+    assert (45, "Switch sides") in starts
+    assert (50, "Right side, forty-five seconds") in starts
+    (say,) = texts(plan, CueKind.SAY)
+    assert say[1] == "Tuck your pelvis under."
+    assert say[0] == pytest.approx(speaking_time(starts[0][1]) + 0.15)
+
+
+def test_the_say_line_is_spoken_once_per_step_not_per_side_or_set():
+    plan = build_plan(routine(step("A", duration_s=30.0, sides=True, sets=2, say="Go."),
+                              get_ready_s=0))  # fmt: skip
+    assert len(texts(plan, CueKind.SAY)) == 1
+
+
+def test_sets_are_announced():
+    plan = build_plan(routine(step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
+                              get_ready_s=0))  # fmt: skip
+    starts = [t for _, t in texts(plan, CueKind.START)]
+    assert starts == [
+        "Glute bridge, set one of two, twelve reps",
+        "Rest. Next: glute bridge, set two",
+        "Glute bridge, set two of two, twelve reps",
+    ]
+
+
+def test_halfway_only_on_holds_of_thirty_seconds_or_more():
+    plan = build_plan(routine(step("Long", duration_s=40.0), step("Short", duration_s=20.0),
+                              get_ready_s=0))  # fmt: skip
+    assert texts(plan, CueKind.HALFWAY) == [(20.0, "Halfway")]
+
+
+def test_countdown_before_a_timed_phase_ends_and_its_length_follows_the_step():
+    plan = build_plan(
+        routine(
+            step("A", duration_s=20.0, countdown=5, rest_s=0),
+            step("B", duration_s=20.0, countdown=0),
+            get_ready_s=0,
+        )
+    )
+    assert texts(plan, CueKind.COUNTDOWN) == [
+        (15, "five"), (16, "four"), (17, "three"), (18, "two"), (19, "one")]  # fmt: skip
+
+
+def test_rest_names_what_comes_next():
+    plan = build_plan(routine(step("Plank", duration_s=30.0, rest_s=15.0),
+                              step("Glute bridge", duration_s=30.0), get_ready_s=0))  # fmt: skip
+    assert (30.0, "Rest. Next: glute bridge") in texts(plan, CueKind.START)
+
+
+def test_get_ready_names_the_first_step():
+    plan = build_plan(routine(step("Leg swings"), get_ready_s=10.0))
+    assert texts(plan)[0] == (0, "Get ready. First: leg swings")
+
+
+def test_tempo_reps_are_counted_and_get_no_countdown():
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0), get_ready_s=0))
+    reps = texts(plan, CueKind.REP)
+    # A rep is counted as it completes; the last one ends the phase, where the next
+    # cue ("Session complete" here) takes its place.
+    assert reps[-1] == (20.0, "five")
+    assert [at for at, _ in reps] == [4.0 * n for n in range(6 - len(reps), 6)]
+    assert not texts(plan, CueKind.COUNTDOWN)
+
+
+def test_open_ended_steps_say_in_your_own_time():
+    plan = build_plan(routine(step("Deep squat", reps=2), get_ready_s=0))
+    assert texts(plan, CueKind.START) == [(0, "Deep squat, two reps, in your own time")]
+
+
+def test_session_complete_at_the_end():
+    plan = build_plan(routine(step("A", duration_s=30.0), get_ready_s=5.0))
+    assert texts(plan)[-1] == (35.0, "Session complete")
+
+
+def test_a_run_has_gentle_and_firm_break_cues():
+    plan = build_plan(run_routine(total_s=3600.0))
+    assert texts(plan)[0] == (0, "Sprints. Next break in fifteen to twenty minutes")
+    assert (900.0, "Break due: squat and fold at the next natural pause") in texts(plan)
+    assert (1200.0, "Break time: squat and fold") in texts(plan)
+    assert (1243.0, "Back to sprints") in texts(plan)
+    last_activity = [t for _, t in texts(plan) if t.startswith("Back to sprints. No more")]
+    assert last_activity == ["Back to sprints. No more breaks: about nineteen minutes to go"]
+
+
+def test_a_fixed_interval_has_no_gentle_cue():
+    plan = build_plan(run_routine(every=(900.0, 900.0)))
+    assert not texts(plan, CueKind.BREAK_DUE)
+
+
+def test_a_long_say_line_yields_to_the_countdown_by_shortening():
+    long_say = "Hold the plank. " + "Keep breathing slowly and stay long through the spine. " * 2
+    plan = build_plan(routine(step("Plank", duration_s=12.0, say=long_say.strip()),
+                              get_ready_s=0))  # fmt: skip
+    (say,) = texts(plan, CueKind.SAY)
+    assert say[1] == "Hold the plank."
+    assert [t for _, t in texts(plan, CueKind.COUNTDOWN)] == ["three", "two", "one"]
+
+
+def test_a_countdown_never_starts_while_a_higher_cue_still_speaks():
+    # "Get ready. First: …" takes about three seconds of a five-second lead-in.
+    plan = build_plan(routine(step("Hip flexor lunge stretch"), get_ready_s=5.0))
+    start = texts(plan)[0]
+    countdown = texts(plan, CueKind.COUNTDOWN)
+    first_number_at = next(at for at, _ in countdown if at < 5)
+    assert first_number_at >= speaking_time(start[1])
+    assert [t for at, t in countdown if at < 5][-1] == "one"
+
+
+def test_a_slower_voice_makes_room_by_dropping_more():
+    made = routine(step("Glute bridge", reps=12, tempo_s=2.0, say="Lie on your back and lift."),
+                   get_ready_s=0)  # fmt: skip
+    fast = len(texts(build_plan(made, words_per_minute=220), CueKind.REP))
+    slow = len(texts(build_plan(made, words_per_minute=90), CueKind.REP))
+    assert slow < fast
+
+
+def _assert_no_overlap(plan, words_per_minute):
+    # Open-ended phases split the timeline: cues on either side never meet.
+    segments: dict[int, list] = {}
+    segment = 0
+    for index, phase in enumerate(plan.phases):
+        if phase.open_ended:
+            segment += 1
+        for cue in (c for c in plan.cues if c.phase_index == index):
+            segments.setdefault(segment, []).append(cue)
+        if phase.open_ended:
+            segment += 1
+    for cues in segments.values():
+        spans = sorted((c.at_s, c.at_s + speaking_time(c.text, words_per_minute)) for c in cues)
+        for (_, end), (next_start, _) in itertools.pairwise(spans):
+            assert end <= next_start + 1e-6, (end, next_start)
+
+
+steps = st.builds(
+    Step,
+    name=st.sampled_from(["Plank", "Hip flexor lunge stretch", "Glute bridge", "Fold"]),
+    duration_s=st.one_of(st.none(), st.integers(1, 90).map(float)),
+    reps=st.integers(1, 15),
+    tempo_s=st.one_of(st.none(), st.sampled_from([1.0, 2.0, 3.0])),
+    sets=st.integers(1, 3),
+    sides=st.booleans(),
+    rest_s=st.sampled_from([0.0, 5.0, 10.0, 20.0]),
+    countdown=st.integers(0, 5),
+    switch_s=st.sampled_from([0.0, 3.0, 5.0]),
+    say=st.sampled_from(["", "Breathe.", "Keep your back long. Lean only slightly forward."]),
+).map(lambda s: s if s.duration_s is None else Step(**{**s.__dict__, "reps": None,
+                                                        "tempo_s": None}))  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(steps, min_size=1, max_size=5), wpm=st.sampled_from([100, 160, 220]),
+       get_ready=st.sampled_from([0.0, 3.0, 5.0, 10.0]))  # fmt: skip
+def test_no_two_cues_ever_overlap(steps, wpm, get_ready):
+    plan = build_plan(routine(*steps, get_ready_s=get_ready), words_per_minute=wpm)
+    _assert_no_overlap(plan, wpm)
+    assert plan.cues[-1].text == "Session complete"
+
+
+def test_no_overlap_in_a_run():
+    plan = build_plan(run_routine())
+    _assert_no_overlap(plan, 160)

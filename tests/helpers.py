@@ -1,0 +1,39 @@
+"""Small builders shared by the tests: routines made in code, without files."""
+
+from __future__ import annotations
+
+from loosen.core.duration import Window
+from loosen.core.routine import Interval, Kind, Routine, Step
+
+
+def step(name: str = "Hold", **fields) -> Step:
+    if "duration_s" not in fields and "reps" not in fields:
+        fields["duration_s"] = 45.0
+    return Step(name=name, **fields)
+
+
+def routine(*steps: Step, get_ready_s: float = 5.0, kind: Kind = Kind.COOLDOWN,
+            routine_id: str = "test") -> Routine:  # fmt: skip
+    return Routine(id=routine_id, name="Test routine", kind=kind, steps=steps,
+                   get_ready_s=get_ready_s)  # fmt: skip
+
+
+def squat_and_fold() -> Routine:
+    return Routine(
+        id="squat-and-fold",
+        name="Squat and fold",
+        kind=Kind.BREAK,
+        get_ready_s=3.0,
+        steps=(step("Deep squat", duration_s=20.0, rest_s=0.0),
+               step("Forward fold", duration_s=20.0, rest_s=0.0)),
+    )  # fmt: skip
+
+
+def run_routine(total_s: float | None = 3600.0, every: tuple[float, float] = (900.0, 1200.0)):
+    return Routine(
+        id="sprints",
+        name="Sprint hour",
+        kind=Kind.RUN,
+        interval=Interval(activity="Sprints", every=Window(*every),
+                          break_routine=squat_and_fold(), total_s=total_s),
+    )  # fmt: skip
