@@ -1,0 +1,374 @@
+"""The session state machine, driven by a fake clock: no sleeps, exact times."""
+
+from __future__ import annotations
+
+import pytest
+
+from loosen.core.clock import FakeClock
+from loosen.core.phases import PhaseKind, Side
+from loosen.core.session import (
+    CueDue,
+    CueMissed,
+    EndReason,
+    IllegalTransition,
+    Paused,
+    PauseReason,
+    PhaseEnded,
+    PhaseStarted,
+    Resumed,
+    Session,
+    SessionFinished,
+    State,
+)
+
+from helpers import routine, run_routine, step
+
+
+def drive(session: Session, clock: FakeClock, seconds: float, tick: float = 0.1) -> list:
+    """Advance the clock in small ticks, polling like the UI's timer would."""
+    events = []
+    for _ in range(round(seconds / tick)):
+        clock.advance(tick)
+        events.extend(session.poll())
+    return events
+
+
+def said(events) -> list[str]:
+    return [e.cue.text for e in events if isinstance(e, CueDue)]
+
+
+def started(events) -> list[tuple[str, str | None]]:
+    return [(e.phase.kind.value, e.phase.side and e.phase.side.value)
+            for e in events if isinstance(e, PhaseStarted)]  # fmt: skip
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+LUNGE = step("Lunge", duration_s=30.0, sides=True, switch_s=5.0, rest_s=10.0, say="Tuck under.")
+BRIDGE = step("Bridge", reps=4, tempo_s=3.0, sets=2, rest_s=10.0)
+
+
+def test_start_enters_the_first_phase_and_says_its_cue(clock):
+    session = Session(routine(LUNGE, get_ready_s=5.0), clock)
+    events = session.start()
+    assert session.state is State.RUNNING
+    assert started(events) == [("get-ready", None)]
+    assert said(events) == ["Get ready. First: lunge"]
+
+
+def test_phases_follow_the_plan_to_the_end_and_finish_completed(clock):
+    session = Session(routine(LUNGE, BRIDGE, get_ready_s=5.0), clock)
+    events = session.start() + drive(session, clock, 200)
+    assert started(events) == [("get-ready", None), ("work", "left"), ("switch", "right"),
+                               ("work", "right"), ("rest", None), ("work", None),
+                               ("rest", None), ("work", None)]  # fmt: skip
+    finished = [e for e in events if isinstance(e, SessionFinished)]
+    assert len(finished) == 1 and finished[0].completed
+    assert said(events)[-1] == "Session complete"
+    summary = finished[0].summary
+    assert (summary.steps_done, summary.steps_skipped) == (2, 0)
+    assert summary.active_s == pytest.approx(session.plan.total_s)
+    assert session.poll() == []
+
+
+def test_boundaries_are_computed_from_the_clock_not_counted(clock):
+    session = Session(routine(step("A", duration_s=10.0, rest_s=0), step("B", duration_s=10.0),
+                              get_ready_s=0), clock)  # fmt: skip
+    session.start()
+    clock.advance(5)
+    session.poll()
+    clock.advance(5.3)  # polled late: B still starts at 10.0, not at 10.3
+    session.poll()
+    assert session.phase.step == "B"
+    assert session.phase_elapsed_s() == pytest.approx(0.3)
+    assert session.phase_remaining_s() == pytest.approx(9.7)
+
+
+def test_a_late_poll_drops_stale_cues_instead_of_saying_them_late(clock):
+    session = Session(routine(step("A", duration_s=40.0), get_ready_s=0), clock)
+    session.start()
+    clock.advance(9.9)
+    session.poll()
+    clock.advance(9.9)  # the loop stalled past "Halfway" at 20 s? no: 19.8 s, not yet
+    assert not [e for e in session.poll() if isinstance(e, CueDue | CueMissed)]
+    clock.advance(1.2)  # 21.0 s: Halfway is 1 s late, more than the 0.75 s allowed
+    events = session.poll()
+    assert [(type(e), e.cue.text) for e in events if isinstance(e, CueDue | CueMissed)] == [
+        (CueMissed, "Halfway")]  # fmt: skip
+
+
+def test_pause_freezes_time_and_resume_carries_on(clock):
+    session = Session(routine(step("A", duration_s=30.0), get_ready_s=0), clock)
+    session.start()
+    clock.advance(10)
+    assert session.pause() == [Paused(PauseReason.USER)]
+    clock.advance(300)
+    assert session.poll() == []
+    assert session.active_s() == pytest.approx(10)
+    assert session.resume()[0] == Resumed()
+    clock.advance(5)
+    session.poll()
+    assert session.active_s() == pytest.approx(15)
+    assert session.phase_remaining_s() == pytest.approx(15)
+
+
+def test_pause_during_a_countdown_holds_the_remaining_numbers_until_resume(clock):
+    session = Session(routine(step("A", duration_s=20.0, countdown=3), get_ready_s=0), clock)
+    session.start()
+    events = drive(session, clock, 17.5)  # "three" at 17 has been said
+    assert said(events)[-1] == "three"
+    session.pause()
+    clock.advance(60)
+    assert session.poll() == []
+    session.resume()
+    later = drive(session, clock, 3)
+    assert said(later) == ["two", "one", "Session complete"]
+    twos = [e for e in later if isinstance(e, CueDue) and e.cue.text == "two"]
+    assert twos[0].late_s < 0.11  # on time relative to the session, not the wall
+
+
+def test_skip_during_a_switch_goes_to_the_right_side(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 31)  # in the switch
+    assert session.phase.kind is PhaseKind.SWITCH
+    events = session.skip()
+    assert isinstance(events[0], PhaseEnded) and events[0].reason is EndReason.SKIPPED
+    assert (session.phase.kind, session.phase.side) == (PhaseKind.WORK, Side.RIGHT)
+    assert "Right side, thirty seconds" in said(events)
+    drive(session, clock, 31)
+    assert session.state is State.FINISHED
+    assert session.summary().steps_skipped == 0  # skipping a switch skips no exercise
+
+
+def test_skipping_work_counts_the_step_as_skipped(clock):
+    session = Session(routine(step("A", duration_s=30.0), step("B", duration_s=30.0),
+                              get_ready_s=0), clock)  # fmt: skip
+    session.start()
+    clock.advance(3)
+    session.skip()  # A skipped; now in the rest
+    session.skip()  # the rest: not a step
+    drive(session, clock, 31)
+    summary = session.summary()
+    assert (summary.steps_done, summary.steps_skipped) == (1, 1)
+
+
+def test_skip_on_the_last_phase_completes_the_session(clock):
+    session = Session(routine(step("A", duration_s=30.0), get_ready_s=0), clock)
+    session.start()
+    events = session.skip()
+    assert events[-1] == SessionFinished(True, session.summary())
+    assert "Session complete" in said(events)
+
+
+def test_back_restarts_the_current_phase_after_its_first_seconds(clock):
+    session = Session(routine(step("A", duration_s=30.0, say="Breathe."), get_ready_s=5), clock)
+    session.start()
+    drive(session, clock, 15)  # 10 s into A
+    events = session.back()
+    assert session.phase.step == "A" and session.phase_elapsed_s() == 0
+    assert said(events) == ["A, thirty seconds"]
+    assert [e.reason for e in events if isinstance(e, PhaseEnded)] == [EndReason.BACK]
+
+
+def test_back_in_the_first_two_seconds_goes_to_the_previous_phase(clock):
+    session = Session(routine(step("A", duration_s=30.0), get_ready_s=5), clock)
+    session.start()
+    drive(session, clock, 6)  # 1 s into A
+    session.back()
+    assert session.phase.kind is PhaseKind.GET_READY
+    assert session.phase_remaining_s() == 5
+
+
+def test_back_at_a_set_boundary_returns_to_the_rest_between_sets(clock):
+    session = Session(routine(BRIDGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 12 + 10 + 1)  # set 1 (12 s), rest (10 s), 1 s into set 2
+    assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 2)
+    session.back()
+    assert (session.phase.kind, session.phase.set) == (PhaseKind.REST, 1)
+    session.back()  # first two seconds of the rest again: back to set 1
+    assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 1)
+
+
+def test_back_on_the_very_first_phase_restarts_it(clock):
+    session = Session(routine(step("A"), get_ready_s=5), clock)
+    session.start()
+    clock.advance(1)
+    session.back()
+    assert session.index == 0 and session.phase_elapsed_s() == 0
+
+
+def test_done_ends_an_open_ended_step_and_only_that(clock):
+    session = Session(routine(step("Squat", reps=2, rest_s=5.0), step("Fold", duration_s=10.0),
+                              get_ready_s=0), clock)  # fmt: skip
+    session.start()
+    drive(session, clock, 120)  # an open-ended step waits, however long
+    assert session.phase.step == "Squat" and session.phase_remaining_s() is None
+    events = session.done()
+    assert [e.reason for e in events if isinstance(e, PhaseEnded)] == [EndReason.DONE]
+    assert session.phase.kind is PhaseKind.REST
+    with pytest.raises(IllegalTransition, match="open-ended"):
+        session.done()
+    drive(session, clock, 16)
+    assert session.state is State.FINISHED and session.summary().steps_done == 2
+
+
+def test_stop_finishes_without_completing(clock):
+    session = Session(routine(step("A"), get_ready_s=0), clock)
+    session.start()
+    clock.advance(12)
+    events = session.stop()
+    assert isinstance(events[-1], SessionFinished) and not events[-1].completed
+    assert session.completed is False and session.active_s() == pytest.approx(12)
+    assert "Session complete" not in said(events)
+    clock.advance(100)
+    assert session.active_s() == pytest.approx(12)
+
+
+def test_stop_while_paused(clock):
+    session = Session(routine(step("A"), get_ready_s=0), clock)
+    session.start()
+    clock.advance(4)
+    session.pause()
+    clock.advance(50)
+    assert session.stop()[-1].summary.active_s == pytest.approx(4)
+
+
+@pytest.mark.parametrize(
+    ("action", "state"),
+    [("resume", "running"), ("done", "running"), ("take_break", "running"),
+     ("start", "running"), ("pause", "paused"), ("pause", "finished"), ("skip", "finished"),
+     ("back", "ready"), ("stop", "ready"), ("resume", "finished")],
+)  # fmt: skip
+def test_illegal_transitions_are_refused_not_ignored(clock, action, state):
+    session = Session(routine(step("A"), get_ready_s=0), clock)
+    if state != "ready":
+        session.start()
+    if state == "paused":
+        session.pause()
+    if state == "finished":
+        session.stop()
+    with pytest.raises(IllegalTransition):
+        getattr(session, action)()
+
+
+def test_a_long_gap_between_polls_reports_every_phase_it_passed(clock):
+    session = Session(routine(step("A", duration_s=5.0, rest_s=2.0), step("B", duration_s=5.0),
+                              get_ready_s=0), clock, suspend_gap_s=float("inf"))  # fmt: skip
+    session.start()
+    clock.advance(8)
+    events = session.poll()
+    assert started(events) == [("rest", None), ("work", None)]
+    assert session.phase.step == "B" and session.phase_elapsed_s() == pytest.approx(1)
+    assert any(isinstance(e, CueMissed) for e in events)
+
+
+def test_a_sleep_that_stops_the_monotonic_clock_pauses_the_session(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.suspend(3600)  # lid closed for an hour
+    clock.advance(0.1)
+    events = session.poll()
+    assert events == [Paused(PauseReason.SUSPEND)]
+    assert session.state is State.PAUSED
+    assert session.active_s() == pytest.approx(10, abs=0.11)
+
+
+def test_a_sleep_that_the_monotonic_clock_counts_also_pauses_where_it_was(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.advance(1800)
+    assert session.poll()[-1] == Paused(PauseReason.SUSPEND)
+    assert session.active_s() == pytest.approx(10)
+    session.resume()
+    assert session.phase_remaining_s() == pytest.approx(50)
+
+
+def test_the_wall_clock_set_back_changes_nothing(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.jump_wall(-3600)
+    clock.advance(0.1)
+    assert not any(isinstance(e, Paused) for e in session.poll())
+    assert session.state is State.RUNNING
+
+
+# -- runs -----------------------------------------------------------------------------
+
+
+def test_a_sixty_minute_run_plays_to_the_end_in_simulated_time(clock):
+    session = Session(run_routine(total_s=3600.0), clock)
+    events = session.start() + drive(session, clock, 3601, tick=0.5)
+    assert session.state is State.FINISHED and session.completed
+    assert session.active_s() == pytest.approx(3600)
+    breaks = [e for e in events if isinstance(e, PhaseStarted)
+              and e.phase.kind is PhaseKind.GET_READY]  # fmt: skip
+    assert [round(session_time) for session_time in (1200, 2443)] == [
+        round(e.phase.start_s) for e in breaks]  # fmt: skip
+    spoken = said(events)
+    assert spoken.count("Break due: squat and fold at the next natural pause") == 2
+    assert spoken.count("Break time: squat and fold") == 2
+    assert spoken[-1] == "Session complete"
+    assert session.summary().breaks_taken == 2
+    assert session.summary().steps_done == 4  # two steps in each of two breaks
+
+
+def test_a_break_taken_early_in_the_window_restarts_the_count(clock):
+    session = Session(run_routine(total_s=3600.0), clock)
+    session.start()
+    events = drive(session, clock, 960, tick=0.5)  # 16 min: inside the 15–20 min window
+    assert "Break due: squat and fold at the next natural pause" in said(events)
+    events = session.take_break()
+    assert [e.reason for e in events if isinstance(e, PhaseEnded)] == [EndReason.BREAK_TAKEN]
+    assert session.phase.kind is PhaseKind.GET_READY
+    assert "Break time: squat and fold" in said(events)
+    drive(session, clock, 43, tick=0.5)  # the break's 3 + 20 + 20 s
+    assert session.phase.kind is PhaseKind.ACTIVITY
+    restart = session.active_s()
+    assert restart == pytest.approx(960 + 43)
+    events = drive(session, clock, 1200, tick=0.5)
+    gentle = [e for e in events if isinstance(e, CueDue) and e.cue.text.startswith("Break due")]
+    assert gentle[0].cue.offset_s == 900  # counted from the restart, not from the start
+    assert session.phase.kind is PhaseKind.GET_READY  # the next break came at restart + 20 min
+
+
+def test_skip_during_the_activity_takes_the_break(clock):
+    session = Session(run_routine(), clock)
+    session.start()
+    drive(session, clock, 100, tick=0.5)
+    events = session.skip()
+    assert [e.reason for e in events if isinstance(e, PhaseEnded)] == [EndReason.BREAK_TAKEN]
+
+
+def test_no_break_when_it_could_not_end_before_the_total(clock):
+    session = Session(run_routine(total_s=600.0), clock)
+    session.start()
+    drive(session, clock, 580, tick=0.5)
+    with pytest.raises(IllegalTransition, match="no time left"):
+        session.take_break()
+    drive(session, clock, 21, tick=0.5)
+    assert session.state is State.FINISHED and session.completed
+
+
+def test_take_break_is_only_for_a_runs_activity(clock):
+    session = Session(run_routine(), clock)
+    session.start()
+    session.take_break()
+    with pytest.raises(IllegalTransition, match="activity"):
+        session.take_break()  # already in the break
+
+
+def test_a_run_without_total_goes_on_until_stopped(clock):
+    session = Session(run_routine(total_s=None), clock)
+    session.start()
+    drive(session, clock, 2 * 3600, tick=1.0)
+    assert session.state is State.RUNNING
+    assert session.summary().breaks_taken == 5  # one every 20 min + 43 s
+    assert session.stop()[-1].completed is False
