@@ -212,6 +212,27 @@ class Session:
         current = min(self.phase_elapsed_s(), self.phase.duration_s or 0.0) if self.phase else 0
         return min(1.0, (done + current) / total) if total else 0.0
 
+    def seconds_to_next_change(self) -> float | None:
+        """Active seconds until something is due: a cue, a phase end, or the next whole
+        second of the countdown on screen. None when nothing will happen by itself."""
+        if self.state is not State.RUNNING:
+            return None
+        phase = self.phase
+        assert phase is not None
+        elapsed = self.phase_elapsed_s()
+        moments: list[float] = []
+        cues = self._timeline.cues[self._index]
+        if self._next_cue < len(cues):
+            moments.append(cues[self._next_cue].offset_s)
+        if phase.duration_s is not None:
+            moments.append(phase.duration_s)
+            remaining = phase.duration_s - elapsed
+            fraction = remaining - int(remaining)
+            moments.append(elapsed + (fraction if fraction > 1e-3 else 1.0))
+        else:
+            moments.append(elapsed + 1.0 - (elapsed % 1.0))  # an open phase's clock counts up
+        return max(0.0, min(moments) - elapsed)
+
     def next_phase(self) -> Phase | None:
         """The next phase that is not a rest or switch: "what comes next" on screen."""
         for phase in self._timeline.phases[self._index + 1 :]:

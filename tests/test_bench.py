@@ -1,0 +1,16 @@
+"""The benchmark script runs and prints its figures (it asserts no timings)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_timing_benchmark_runs_briefly_and_reports_both_timers():
+    result = subprocess.run(
+        [sys.executable, "-m", "loosen.bench", "timing", "--seconds", "3"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert "Loosen session (clock-computed)" in result.stdout
+    assert "naive QTimer(1000) tick counter" in result.stdout
+    assert "no boundaries measured" not in result.stdout
