@@ -38,7 +38,7 @@ def history_db() -> Path:
 
 
 def settings_file() -> Path:
-    return config_dir() / "settings.toml"
+    return config_dir() / "settings.json"
 
 
 def _shipped(name: str) -> Path:

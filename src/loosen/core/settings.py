@@ -1,0 +1,108 @@
+"""The user's settings: what they are, their defaults, and reading and writing them safely.
+
+Stored as JSON in the config dir. A value that is wrong is reported (file and key) and
+replaced by its default; the rest of the file still counts. A file that is not JSON
+at all is moved aside, not overwritten, so nothing the user wrote is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+THEMES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class Settings:
+    voice: str | None = None  # an engine voice id; None = the engine's default
+    rate_wpm: int = 160  # speaking rate, words per minute
+    volume: float = 0.8  # 0.0 – 1.0
+    muted: bool = False
+    beeps: bool = True
+    countdown: int | None = None  # overrides every routine's countdown; None = as written
+    start_full_screen: bool = False
+    theme: str = "system"  # system | light | dark
+    seen_welcome: bool = False
+
+
+_CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
+    # key: (types, validator, what is allowed)
+    "voice": ((str, type(None)), lambda v: v is None or 0 < len(v) < 200, "a voice id or null"),
+    "rate_wpm": (int, lambda v: 80 <= v <= 300, "a whole number from 80 to 300"),
+    "volume": ((int, float), lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "muted": (bool, lambda v: True, "true or false"),
+    "beeps": (bool, lambda v: True, "true or false"),
+    "countdown": ((int, type(None)), lambda v: v is None or 0 <= v <= 10, "0 to 10, or null"),
+    "start_full_screen": (bool, lambda v: True, "true or false"),
+    "theme": (str, lambda v: v in THEMES, " | ".join(THEMES)),
+    "seen_welcome": (bool, lambda v: True, "true or false"),
+}
+
+
+def _valid(key: str, value: Any) -> bool:
+    types, check, _ = _CHECKS[key]
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        return False  # true is not a number here
+    return isinstance(value, types) and check(value)
+
+
+def load_settings(path: Path) -> tuple[Settings, list[str]]:
+    """The settings in `path` (defaults where missing), and one line per problem found."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), []
+    except (OSError, UnicodeDecodeError) as exc:
+        return Settings(), [f"{path}: cannot be read ({exc}); using the default settings"]
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+        with contextlib.suppress(OSError):
+            path.replace(aside)
+        return Settings(), [f"{path}: is not valid settings; kept it as {aside.name} and "
+                            "started from the defaults"]  # fmt: skip
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(Settings)}
+    for key, value in data.items():
+        if key not in known:
+            continue  # a setting from a newer version: keep quiet, it is kept on save
+        if _valid(key, value):
+            values[key] = float(value) if key == "volume" else value
+        else:
+            problems.append(f"{path}: {key}: {json.dumps(value)} is not allowed; use "
+                            f"{_CHECKS[key][2]} (using the default)")  # fmt: skip
+    return replace(Settings(), **values), problems
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically, keeping keys this version does not know (from a newer one)."""
+    existing: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            existing = loaded
+    data = {**existing, **asdict(settings)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2, sort_keys=True)
+            out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temp).unlink()
+        raise
