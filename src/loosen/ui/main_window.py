@@ -1,108 +1,353 @@
-"""The main window: the routine library grouped by kind, with a detail pane."""
+"""The main window: the library, the player, and the messages that must not block."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from loosen import paths
-from loosen.core.duration import format_duration
+from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, load_library
-from loosen.core.plan import build_plan
 from loosen.core.routine import Routine
+from loosen.core.session import PhaseEnded, Session, Summary
+from loosen.core.settings import Settings, save_settings
+from loosen.speech.speaker import Speaker
+from loosen.ui.history_service import HistoryService, finished_status
+from loosen.ui.library_view import LibraryView
+from loosen.ui.player_view import PlayerView, summary_text
+from loosen.ui.rating import Rating, RatingDialog
 
-ROUTINE_ROLE = Qt.ItemDataRole.UserRole
+RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
+
+
+@dataclass
+class ActiveSession:
+    routine: Routine
+    session: Session
+    view: PlayerView
+    uid: Future[str]
+
+
+class MessageBar(QFrame):
+    """Non-blocking messages at the top of the window, one line each, dismissable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.label = QLabel(wordWrap=True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(text="✕", autoRaise=True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.messages: list[str] = []
+        self.setVisible(False)
+
+    def show_message(self, text: str) -> None:
+        if text in self.messages:
+            return
+        self.messages.append(text)
+        self.label.setText("\n".join(self.messages))
+        self.setVisible(True)
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.setVisible(False)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library | None = None) -> None:
+    library_loaded = Signal(object)  # Library
+    _library_ready = Signal(object)
+
+    def __init__(
+        self,
+        settings: Settings,
+        speaker: Speaker,
+        history: HistoryService,
+        *,
+        clock: Clock | None = None,
+        library_loader: Callable[[], Library] | None = None,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Loosen")
-        self.resize(1000, 640)
-        self.library = library or load_library(
-            paths.builtin_routines_dir(), paths.user_routines_dir(), paths.pictures_dir()
-        )
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Routine", "Length"])
-        self.tree.setColumnWidth(0, 280)
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setVisible(bool(self.library.errors))
-        self.banner.setText(
-            "Some routine files could not be loaded:\n"
-            + "\n".join(str(e) for e in self.library.errors)
-        )
-        splitter = QSplitter()
-        splitter.addWidget(self.tree)
-        splitter.addWidget(self.detail)
+        self.resize(1100, 720)
+        self.settings = settings
+        self.speaker = speaker
+        self.history = history
+        self.clock = clock or MonotonicClock()
+        self.library: Library | None = None
+        self.active: ActiveSession | None = None
+        self._pending_start: str | None = None
+        self._load_library = library_loader or _load_library_from_disk
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
+
+        self.messages = MessageBar()
+        self.library_view = LibraryView()
+        self.library_view.set_welcome_visible(not settings.seen_welcome)
+        self.library_view.start_requested.connect(self.start_routine)
+        self.library_view.open_folder_requested.connect(self.open_routines_folder)
+        self.library_view.welcome_dismissed.connect(self._welcome_seen)
+        self.summary_page = _SummaryPage()
+        self.summary_page.done.connect(self.show_library)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.library_view)
+        self.stack.addWidget(self.summary_page)
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.messages)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self._fill()
-        self.tree.currentItemChanged.connect(self._show_detail)
 
-    def _fill(self) -> None:
-        for kind, routines in self.library.by_kind().items():
-            if not routines:
-                continue
-            group = QTreeWidgetItem([kind.label, ""])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(group)
-            for routine in routines:
-                length = (
-                    "open"
-                    if routine.interval and routine.interval.total_s is None
-                    else format_duration(build_plan(routine).total_s)
-                )
-                item = QTreeWidgetItem([routine.name, length])
-                item.setData(0, ROUTINE_ROLE, routine.id)
-                group.addChild(item)
-        self.tree.expandAll()
+        self.history.notice.connect(self.messages.show_message)
+        self.history.stats_ready.connect(self.library_view.set_stats)
+        if speaker.notice:
+            self.messages.show_message(speaker.notice)
 
-    def select_routine(self, routine_id: str) -> None:
-        for group_index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(group_index)
-            for child_index in range(group.childCount()):
-                item = group.child(child_index)
-                if item.data(0, ROUTINE_ROLE) == routine_id:
-                    self.tree.setCurrentItem(item)
-                    return
+        self.watcher = QFileSystemWatcher(self)
+        self.reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self.reload_timer.setObjectName("library-reload")
+        self.reload_timer.timeout.connect(self.reload_library)
+        self.watcher.directoryChanged.connect(lambda _: self.reload_timer.start())
+        self.watcher.fileChanged.connect(lambda _: self.reload_timer.start())
+        self._library_ready.connect(self._set_library)
+        self._watch_user_folder()
+        self.reload_library()
+        self.history.refresh_stats()
+        QShortcut(QKeySequence.StandardKey.Quit, self, activated=self.close)
 
-    def _show_detail(self, item: QTreeWidgetItem | None) -> None:
-        routine_id = item.data(0, ROUTINE_ROLE) if item else None
-        routine = self.library.get(routine_id) if routine_id else None
-        self.detail.setText(_describe(routine) if routine else "")
+    # -- the library -----------------------------------------------------------------
 
+    def _watch_user_folder(self) -> None:
+        folder = paths.user_routines_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.messages.show_message(f"Cannot create your routines folder {folder}: "
+                                       f"{exc.strerror}")  # fmt: skip
+            return
+        watched = [str(folder), *(str(p) for p in folder.glob("*.toml"))]
+        current = set(self.watcher.directories()) | set(self.watcher.files())
+        missing = [p for p in watched if p not in current]
+        if missing:
+            self.watcher.addPaths(missing)
 
-def _describe(routine: Routine) -> str:
-    lines = [routine.name, routine.summary, ""]
-    for step in routine.steps:
-        amount = (
-            format_duration(step.duration_s) if step.duration_s is not None else f"{step.reps} reps"
+    def reload_library(self) -> None:
+        """Load (again) off the UI thread; the view updates when it is ready."""
+        future = self._loader.submit(self._load_library)
+        future.add_done_callback(lambda f: self._library_ready.emit(f))
+
+    def _set_library(self, future: Future[Library]) -> None:
+        if future.exception() is not None:
+            self.messages.show_message(f"Could not read the routines: {future.exception()}")
+            return
+        self.library = future.result()
+        self.library_view.set_library(self.library)
+        self._watch_user_folder()
+        self.library_loaded.emit(self.library)
+        if self._pending_start is not None:
+            routine_id, self._pending_start = self._pending_start, None
+            self.start_routine(routine_id)
+
+    def open_routines_folder(self) -> None:
+        folder = paths.user_routines_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def show_library(self) -> None:
+        self.setWindowTitle("Loosen")
+        self.stack.setCurrentWidget(self.library_view)
+        self.history.refresh_stats()
+
+    def _welcome_seen(self) -> None:
+        self.settings = replace(self.settings, seen_welcome=True)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.settings, paths.settings_file())
+        except OSError as exc:
+            self.messages.show_message(f"Settings could not be saved: {exc.strerror}")
+
+    # -- a session -------------------------------------------------------------------
+
+    def start_routine(self, routine_id: str) -> None:
+        if self.active is not None:
+            return  # one session at a time
+        if self.library is None:
+            self._pending_start = routine_id  # `loosen run` before the library is read
+            return
+        try:
+            routine = self.library.find(routine_id)
+        except KeyError as exc:
+            self.messages.show_message(exc.args[0])
+            return
+        session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
+        view = PlayerView(session, self.speaker, muted=self.settings.muted)
+        uid = self.history.submit(
+            lambda store: store.start_session(
+                routine.id, routine.name, routine.kind.value, digest=routine.digest,
+                planned_s=None if routine.interval and routine.interval.total_s is None
+                else session.plan.total_s,
+            ).uid
+        )  # fmt: skip
+        self.active = ActiveSession(routine, session, view, uid)
+        view.finished.connect(self._session_finished)
+        view.before_rated.connect(self._rated_before)
+        view.mute_toggled.connect(self._mute_changed)
+        view.full_screen_toggled.connect(self.toggle_full_screen)
+        view.driver.events.connect(self._progress)
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.setWindowTitle(f"{routine.name} — Loosen")
+        if self.settings.start_full_screen:
+            self.showFullScreen()
+        view.start()
+
+    def _with_uid(self, work: Callable[..., object]) -> None:
+        active = self.active
+        if active is None:
+            return
+        uid_future = active.uid
+        self.history.submit(lambda store: work(store, uid_future.result()))
+
+    def _rated_before(self, value: int) -> None:
+        self._with_uid(lambda store, uid: store.set_before(uid, value))
+
+    def _progress(self, events: list) -> None:
+        active = self.active
+        if active is None or not any(isinstance(e, PhaseEnded) for e in events):
+            return
+        summary = active.session.summary()
+        self._with_uid(lambda store, uid: store.update_session(
+            uid, active_s=summary.active_s, steps_done=summary.steps_done,
+            steps_skipped=summary.steps_skipped))  # fmt: skip
+
+    def _mute_changed(self, muted: bool) -> None:
+        self.settings = replace(self.settings, muted=muted)
+        self._save_settings()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def _session_finished(self, summary: Summary, completed: bool) -> None:
+        active = self.active
+        assert active is not None
+        uid_future = active.uid
+        finished = self.history.submit(lambda store: store.finish_session(
+            uid_future.result(), finished_status(completed), active_s=summary.active_s,
+            steps_done=summary.steps_done, steps_skipped=summary.steps_skipped))  # fmt: skip
+        previous = self.history.submit(
+            lambda store: _previous_after(store, active.routine.id, uid_future.result())
         )
-        sides = ", each side" if step.sides else ""
-        sets = f" × {step.sets}" if step.sets > 1 else ""
-        lines.append(f"• {step.name}: {amount}{sides}{sets}")
-    if routine.interval:
-        lines.append(
-            f"{routine.interval.activity}, with a {routine.interval.break_routine.name} break "
-            f"every {format_duration(routine.interval.every.start_s)}"
-            f"–{format_duration(routine.interval.every.end_s)}"
-        )
-    if routine.caution:
-        lines += ["", routine.caution]
-    return "\n".join(lines)
+        if self.isFullScreen():
+            self.showNormal()
+
+        def commit(rating: Rating) -> None:
+            # Saved (or safely queued by the store) before the dialog closes.
+            saved = self.history.submit(lambda store: store.rate(
+                uid_future.result(), rating.tightness, rating.note or None))  # fmt: skip
+            self.history.wait(saved)
+
+        text = summary_text(summary, completed)
+        rating = type(self).ask_rating(commit, text)
+        self.history.wait(finished)
+        self.history.wait(previous)
+        last_after = previous.result() if previous.exception() is None else None
+        self.summary_page.show_summary(active.routine.name, text, rating, last_after)
+        self.stack.setCurrentWidget(self.summary_page)
+        self.stack.removeWidget(active.view)
+        active.view.deleteLater()
+        self.active = None
+        self.setWindowTitle("Loosen")
+
+    @staticmethod
+    def ask_rating(commit: Callable[[Rating], None], summary: str) -> Rating:
+        """Indirection so tests can drive the dialog (pytest-qt's advice for modal dialogs)."""
+        return RatingDialog.ask(commit, summary)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        active = self.active
+        if active is not None and active.session.state.value in ("running", "paused"):
+            active.view.act("stop")  # recorded as stopped, not lost
+        self._loader.shutdown(wait=False)
+        self.history.close()
+        super().closeEvent(event)
+
+
+def _previous_after(store, routine_id: str, uid: str) -> int | None:
+    for record in store.sessions(routine=routine_id, limit=5):
+        if record.uid != uid and record.tightness_after is not None:
+            return record.tightness_after
+    return None
+
+
+def _load_library_from_disk() -> Library:
+    return load_library(paths.builtin_routines_dir(), paths.user_routines_dir(),
+                        paths.pictures_dir())  # fmt: skip
+
+
+class _SummaryPage(QWidget):
+    """After a session: what was done, and how the back compares with last time."""
+
+    done = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QLabel(objectName="summaryTitle")
+        self.body = QLabel(objectName="summaryBody", wordWrap=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        self.title.setFont(font)
+        back = QPushButton("Back to the library")
+        back.setDefault(True)
+        back.clicked.connect(self.done.emit)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch()
+        QShortcut(QKeySequence("Return"), self, activated=self.done.emit)
+        QShortcut(QKeySequence("Escape"), self, activated=self.done.emit)
+
+    def show_summary(self, name: str, text: str, rating: Rating,
+                     last_after: int | None) -> None:  # fmt: skip
+        self.title.setText(name)
+        lines = [text]
+        if rating.tightness is not None:
+            lines.append(f"Your back now: {rating.tightness} of 10.")
+            if last_after is not None:
+                change = last_after - rating.tightness
+                if change > 0:
+                    lines.append(f"{change} looser than after your last {name.lower()}.")
+                elif change < 0:
+                    lines.append(f"{-change} tighter than after your last {name.lower()}.")
+                else:
+                    lines.append(f"The same as after your last {name.lower()}.")
+        else:
+            lines.append("No rating this time; the session is in your history.")
+        self.body.setText("\n".join(lines))

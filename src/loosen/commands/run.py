@@ -1,0 +1,26 @@
+"""`loosen run ROUTINE`: open the app straight into that routine's player."""
+
+from __future__ import annotations
+
+import argparse
+
+from loosen.commands.app import open_app
+from loosen.commands.common import UserError, library
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="open the app straight into a routine",
+        description="Open Loosen and start ROUTINE in the player at once.",
+    )
+    parser.add_argument("routine", metavar="ROUTINE", help="a routine id from `loosen list`")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        routine = library().find(args.routine)  # fail here, before any window opens
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    return open_app(routine_id=routine.id)

@@ -1,0 +1,296 @@
+"""The library: routines grouped by kind, a detail pane, and Start.
+
+Routines that failed to load show as a quiet banner with their errors. The first
+time, a calm panel says what Loosen is and that it is not medical advice; it never
+stands in the way of starting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loosen.core.duration import format_duration
+from loosen.core.library import Library
+from loosen.core.plan import build_plan
+from loosen.core.routine import Routine, Step
+
+ROUTINE_ROLE = Qt.ItemDataRole.UserRole
+
+WELCOME = (
+    "<b>Welcome to Loosen.</b> It talks you through short routines that keep a runner's "
+    "lower back loose: a warm-up before you run, a cooldown on the mat, a squat-and-fold "
+    "break every 15–20 minutes. Press Start and follow the voice; afterwards, say how "
+    "tight your back feels, and over the weeks your history shows what helps.<br><br>"
+    "Loosen is not medical advice. Stretch to a mild pull, never into pain. If pain is "
+    "sharp, shoots down a leg, comes with numbness or tingling, or does not settle over "
+    "a few weeks, stop and see a physiotherapist or doctor."
+)
+
+
+@dataclass(frozen=True)
+class RoutineStats:
+    """What the history says of a routine, for its row in the library."""
+
+    last_done: str = ""  # e.g. "today", "3 days ago"
+    change: float | None = None  # mean before − after: positive = looser
+    sessions: int = 0
+
+
+def length_text(routine: Routine) -> str:
+    if routine.interval is not None:
+        if routine.interval.total_s is None:
+            return "until you stop"
+        return format_duration(routine.interval.total_s)
+    return format_duration(build_plan(routine).total_s)
+
+
+def step_amount(step: Step) -> str:
+    if step.duration_s is not None:
+        amount = format_duration(step.duration_s)
+    elif step.tempo_s is not None:
+        amount = f"{step.reps} reps × {format_duration(step.tempo_s)}"
+    else:
+        amount = f"{step.reps} reps, your pace"
+    if step.sides:
+        amount += " each side"
+    if step.sets > 1:
+        amount = f"{step.sets} × {amount}"
+    return amount
+
+
+def change_text(stats: RoutineStats) -> str:
+    if stats.change is None or stats.sessions == 0:
+        return ""
+    direction = "looser" if stats.change > 0 else "tighter" if stats.change < 0 else "same"
+    return f"{abs(stats.change):.1f} {direction} (n={stats.sessions})"
+
+
+class LibraryView(QWidget):
+    start_requested = Signal(str)  # routine id
+    open_folder_requested = Signal()
+    welcome_dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library: Library | None = None
+        self.stats: dict[str, RoutineStats] = {}
+
+        self.welcome = QFrame(objectName="welcome")
+        self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
+        welcome_text = QLabel(WELCOME, wordWrap=True)
+        welcome_text.setTextFormat(Qt.TextFormat.RichText)
+        dismiss = QPushButton("Got it")
+        dismiss.clicked.connect(self._dismiss_welcome)
+        welcome_layout = QHBoxLayout(self.welcome)
+        welcome_layout.addWidget(welcome_text, 1)
+        welcome_layout.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.banner = QLabel(objectName="loadErrors", wordWrap=True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setVisible(False)
+
+        self.tree = QTreeWidget(objectName="routines")
+        self.tree.setHeaderLabels(["Routine", "Length", "Steps", "Last done", "Back after"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
+        self.tree.itemActivated.connect(lambda *_: self._start_current())
+
+        self.detail = QWidget(objectName="detail")
+        self.detail_layout = QVBoxLayout(self.detail)
+        self.title = QLabel(objectName="routineTitle", wordWrap=True)
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(title_font)
+        self.summary = QLabel(objectName="routineSummary", wordWrap=True)
+        self.caution = QLabel(objectName="routineCaution", wordWrap=True)
+        self.steps_box = QWidget()
+        self.steps_layout = QVBoxLayout(self.steps_box)
+        self.steps_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(self.steps_box)
+        self.start_button = QPushButton("Start", objectName="startButton")
+        self.start_button.setDefault(True)
+        self.start_button.setMinimumHeight(40)
+        self.start_button.clicked.connect(self._start_current)
+        self.detail_layout.addWidget(self.title)
+        self.detail_layout.addWidget(self.summary)
+        self.detail_layout.addWidget(scroll, 1)
+        self.detail_layout.addWidget(self.caution)
+        self.detail_layout.addWidget(self.start_button)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        self.folder_button = QPushButton("Open my routines folder")
+        self.folder_button.clicked.connect(self.open_folder_requested.emit)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.folder_button)
+        bottom.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._show_detail()
+
+    # -- filling ---------------------------------------------------------------------
+
+    def set_welcome_visible(self, visible: bool) -> None:
+        self.welcome.setVisible(visible)
+
+    def _dismiss_welcome(self) -> None:
+        self.welcome.setVisible(False)
+        self.welcome_dismissed.emit()
+
+    def set_library(self, library: Library) -> None:
+        selected = self.current_id()
+        self.library = library
+        if library.errors:
+            lines = "<br>".join(_escape(str(e)) for e in library.errors)
+            self.banner.setText(f"Some routine files could not be loaded; the others are "
+                                f"fine.<br><small>{lines}</small>")  # fmt: skip
+        self.banner.setVisible(bool(library.errors))
+        self._fill()
+        self.select(selected or "")
+
+    def set_stats(self, stats: dict[str, RoutineStats]) -> None:
+        self.stats = stats
+        selected = self.current_id()
+        self._fill()
+        self.select(selected or "")
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        if self.library is None:
+            return
+        bold = QFont(self.tree.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        for kind, routines in self.library.by_kind().items():
+            if not routines:
+                continue
+            group = QTreeWidgetItem([kind.label])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setFont(0, bold)
+            group.setFirstColumnSpanned(True)
+            self.tree.addTopLevelItem(group)
+            for routine in routines:
+                stats = self.stats.get(routine.id, RoutineStats())
+                steps = (
+                    f"breaks of {len(routine.interval.break_routine.steps)}"
+                    if routine.interval else str(len(routine.steps))
+                )  # fmt: skip
+                item = QTreeWidgetItem([routine.name, length_text(routine), steps,
+                                        stats.last_done, change_text(stats)])  # fmt: skip
+                item.setData(0, ROUTINE_ROLE, routine.id)
+                item.setToolTip(0, routine.summary)
+                self.tree.addTopLevelItem(item)
+        if self.tree.currentItem() is None:
+            self._select_first()
+
+    def _select_first(self) -> None:
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item.data(0, ROUTINE_ROLE):
+                self.tree.setCurrentItem(item)
+                return
+
+    def select(self, routine_id: str) -> bool:
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item.data(0, ROUTINE_ROLE) == routine_id:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def current_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, ROUTINE_ROLE) if item else None
+
+    def current_routine(self) -> Routine | None:
+        routine_id = self.current_id()
+        return self.library.get(routine_id) if self.library and routine_id else None
+
+    # -- detail ----------------------------------------------------------------------
+
+    def _show_detail(self) -> None:
+        routine = self.current_routine()
+        self.start_button.setEnabled(routine is not None)
+        while self.steps_layout.count():
+            child = self.steps_layout.takeAt(0)
+            if child.widget():
+                child.widget().deleteLater()
+        if routine is None:
+            self.title.setText("")
+            self.summary.setText("")
+            self.caution.setText("")
+            return
+        self.title.setText(routine.name)
+        self.summary.setText(f"{routine.summary}\n{length_text(routine)}")
+        self.caution.setText(f"⚠ {routine.caution}" if routine.caution else "")
+        steps = routine.steps
+        if routine.interval is not None:
+            interval = routine.interval
+            every = format_duration(interval.every.start_s)
+            if not interval.every.fixed:
+                every += f"–{format_duration(interval.every.end_s)}"
+            self.steps_layout.addWidget(QLabel(
+                f"{interval.activity}, with a {interval.break_routine.name.lower()} break "
+                f"every {every}:", wordWrap=True))  # fmt: skip
+            steps = interval.break_routine.steps
+        for step in steps:
+            self.steps_layout.addWidget(_StepRow(step))
+        self.steps_layout.addStretch()
+
+    def _start_current(self) -> None:
+        routine_id = self.current_id()
+        if routine_id:
+            self.start_requested.emit(routine_id)
+
+
+class _StepRow(QWidget):
+    def __init__(self, step: Step) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        picture = QSvgWidget()
+        picture.setFixedSize(QSize(48, 48))
+        if step.image is not None:
+            picture.load(str(step.image))
+            picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        layout.addWidget(picture)
+        text = QLabel(f"<b>{_escape(step.name)}</b><br>{_escape(step_amount(step))}")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(text, 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,489 @@
+"""The player: a running session, readable from a mat three metres away.
+
+The display is recomputed from the session (which reads its clock) whenever the
+driver hands on events; nothing here keeps time. The remaining time is the largest
+thing on screen, then the step and side, then the instruction and picture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loosen.core.cues import CueKind
+from loosen.core.duration import format_clock
+from loosen.core.phases import Phase, PhaseKind
+from loosen.core.session import (
+    CueDue,
+    Event,
+    IllegalTransition,
+    Paused,
+    PhaseStarted,
+    Resumed,
+    Session,
+    SessionFinished,
+    State,
+    Summary,
+)
+from loosen.speech.beeps import Beep
+from loosen.speech.speaker import Speaker
+from loosen.ui.driver import SessionDriver
+from loosen.ui.rating import RatingRow
+from loosen.ui.style import PHASE_LABELS, phase_colour
+
+
+class PlayerView(QWidget):
+    """Plays one session; emits `finished` once, when it completes or is stopped."""
+
+    finished = Signal(object, bool)  # Summary, completed
+    before_rated = Signal(int)  # the "how tight now?" answer given during get-ready
+    mute_toggled = Signal(bool)
+    full_screen_toggled = Signal()
+
+    def __init__(self, session: Session, speaker: Speaker, parent: QWidget | None = None,
+                 *, muted: bool = False) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("player")
+        self.session = session
+        self.speaker = speaker
+        self.muted = muted
+        self.driver = SessionDriver(session, self)
+        self.driver.events.connect(self.handle_events)
+        self.last_cue = ""
+        self._build()
+        self._bind_keys()
+        speaker.prepare([c.text for c in session.plan.cues])
+        self.refresh()
+
+    # -- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.band = QFrame(objectName="phaseBand")
+        self.band.setAutoFillBackground(True)
+        self.kind_label = QLabel(objectName="phaseKind")
+        self.position_label = QLabel(objectName="position")
+        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        band_layout = QHBoxLayout(self.band)
+        band_layout.setContentsMargins(18, 8, 18, 8)
+        band_layout.addWidget(self.kind_label)
+        band_layout.addStretch()
+        band_layout.addWidget(self.position_label)
+
+        self.step_label = QLabel(objectName="stepName")
+        self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.step_label.setWordWrap(True)
+        self.side_label = QLabel(objectName="side")
+        self.side_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.time_label = QLabel(objectName="remaining")
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.time_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.reps_label = QLabel(objectName="reps")
+        self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.picture = QSvgWidget(objectName="picture")
+        self.picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self.picture.setFixedSize(QSize(150, 150))
+        self.say_label = QLabel(objectName="say")
+        self.say_label.setWordWrap(True)
+        self.say_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        self.say_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.say_label.setMaximumWidth(720)
+        detail = QHBoxLayout()
+        detail.addStretch(1)
+        detail.addWidget(self.picture)
+        detail.addSpacing(16)
+        detail.addWidget(self.say_label, 3)
+        detail.addStretch(1)
+
+        self.phase_bar = QProgressBar(objectName="phaseBar", textVisible=False)
+        self.phase_bar.setRange(0, 1000)
+        self.phase_bar.setFixedHeight(14)
+        self.next_label = QLabel(objectName="next")
+        self.next_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.session_bar = QProgressBar(objectName="sessionBar", textVisible=False)
+        self.session_bar.setRange(0, 1000)
+        self.session_bar.setFixedHeight(6)
+        self.session_label = QLabel(objectName="sessionLeft")
+        session_row = QHBoxLayout()
+        session_row.addWidget(self.session_bar, 1)
+        session_row.addWidget(self.session_label)
+
+        self.cue_label = QLabel(objectName="cue")  # the last spoken cue, for reading
+        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue_label.setWordWrap(True)
+
+        self.rating_row = RatingRow("How tight is your back now? (0 loose – 10 very tight)")
+        self.rating_row.rated.connect(self._rated_before)
+
+        self.back_button = QPushButton("◀ Back")
+        self.pause_button = QPushButton("Pause")
+        self.skip_button = QPushButton("Skip ▶")
+        self.done_button = QPushButton("Done")
+        self.break_button = QPushButton("Take the break now")
+        self.stop_button = QPushButton("Stop")
+        for button, tip in (
+            (self.back_button, "Left or P"), (self.pause_button, "Space"),
+            (self.skip_button, "Right or N"), (self.done_button, "Enter or D"),
+            (self.break_button, "B"), (self.stop_button, "Esc"),
+        ):  # fmt: skip
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player
+        self.back_button.clicked.connect(lambda: self.act("back"))
+        self.pause_button.clicked.connect(lambda: self.act("toggle_pause"))
+        self.skip_button.clicked.connect(lambda: self.act("skip"))
+        self.done_button.clicked.connect(lambda: self.act("done"))
+        self.break_button.clicked.connect(lambda: self.act("take_break"))
+        self.stop_button.clicked.connect(self.ask_stop)
+        controls = QHBoxLayout()
+        controls.addStretch()
+        for button in (self.back_button, self.pause_button, self.skip_button, self.done_button,
+                       self.break_button, self.stop_button):  # fmt: skip
+            controls.addWidget(button)
+        controls.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 12)
+        layout.addWidget(self.band)
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 8, 24, 0)
+        body.addWidget(self.step_label)
+        body.addWidget(self.side_label)
+        body.addWidget(self.time_label, 3)
+        body.addWidget(self.reps_label)
+        body.addLayout(detail, 2)
+        body.addWidget(self.phase_bar)
+        body.addWidget(self.next_label)
+        body.addWidget(self.cue_label)
+        body.addLayout(session_row)
+        body.addWidget(self.rating_row)
+        body.addLayout(controls)
+        layout.addLayout(body)
+
+    def _bind_keys(self) -> None:
+        bindings = {
+            ("Space",): lambda: self.act("toggle_pause"),
+            ("Right", "N"): lambda: self.act("skip"),
+            ("Left", "P"): lambda: self.act("back"),
+            ("Return", "Enter", "D"): lambda: self.act("done"),
+            ("B",): lambda: self.act("take_break"),
+            ("Escape",): self.ask_stop,
+            ("F",): self.full_screen_toggled.emit,
+            ("M",): self.toggle_mute,
+        }
+        self.shortcuts: list[QShortcut] = []
+        for keys, slot in bindings.items():
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                self.shortcuts.append(shortcut)
+        for digit in range(10):
+            shortcut = QShortcut(QKeySequence(str(digit)), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda d=digit: self._digit(d))
+            self.shortcuts.append(shortcut)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # -- driving ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.setFocus()
+        self.driver.start()
+
+    def act(self, action: str) -> None:
+        """Run a session transition; one that makes no sense now is simply not offered."""
+        if self.session.state in (State.READY, State.FINISHED):
+            return
+        try:
+            events = getattr(self.session, action)()
+        except IllegalTransition:
+            return
+        if action in ("skip", "back", "done", "take_break"):
+            self.speaker.stop()  # whatever was being said belongs to the phase left behind
+        self.driver.act(events)
+        if not events:
+            self.refresh()
+
+    def handle_events(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, CueDue):
+                self._say(event.cue.text, event.cue.kind)
+            elif isinstance(event, PhaseStarted):
+                self._phase_beep(event.phase)
+            elif isinstance(event, Paused | Resumed):
+                if isinstance(event, Paused):
+                    self.speaker.stop()
+            elif isinstance(event, SessionFinished):
+                self.refresh()
+                self.finished.emit(event.summary, event.completed)
+                return
+        self.refresh()
+
+    def _say(self, text: str, kind: CueKind) -> None:
+        self.last_cue = text
+        if self.muted:
+            return
+        self.speaker.speak(text)
+        if kind is CueKind.COUNTDOWN:
+            self.speaker.beep(Beep.TICK)
+
+    def _phase_beep(self, phase: Phase) -> None:
+        if not self.muted:
+            self.speaker.beep(Beep.START if phase.kind is PhaseKind.WORK else Beep.REST)
+
+    def toggle_mute(self) -> None:
+        self.muted = not self.muted
+        self.speaker.set_muted(self.muted)
+        if self.muted:
+            self.speaker.stop()
+        self.mute_toggled.emit(self.muted)
+        self.refresh()
+
+    @staticmethod
+    def confirm_stop(parent: QWidget) -> bool:
+        """Ask before stopping; tests replace this."""
+        answer = QMessageBox.question(
+            parent,
+            "Stop this session?",
+            "Stop now? What you have done so far is kept in your history as stopped.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_stop(self) -> None:
+        if self.session.state not in (State.RUNNING, State.PAUSED):
+            return
+        was_running = self.session.state is State.RUNNING
+        if was_running:
+            self.act("pause")  # the clock should not run while the question is open
+        if type(self).confirm_stop(self):
+            self.act("stop")
+        elif was_running:
+            self.act("resume")
+
+    def _digit(self, digit: int) -> None:
+        if self.rating_row.isVisible():
+            self.rating_row.pick(digit)
+
+    def _rated_before(self, value: int) -> None:
+        self.before_rated.emit(value)
+        self.rating_row.setVisible(False)
+        self.setFocus()
+
+    # -- drawing ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        session = self.session
+        phase = session.phase
+        routine = session.routine
+        if phase is None:
+            self._show_finished()
+            return
+        colour = phase_colour(phase.kind)
+        self._paint_band(colour)
+        paused = session.state is State.PAUSED
+        label = PHASE_LABELS[phase.kind]
+        self.kind_label.setText(f"{label}  ·  paused" if paused else label)
+        self.position_label.setText(self._position_text(phase))
+
+        step = phase.step_ref
+        if phase.kind is PhaseKind.ACTIVITY:
+            self.step_label.setText(phase.step)
+            self.side_label.setText("")
+        elif phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
+            self.step_label.setText(f"Next: {phase.next_step or phase.step}")
+            self.side_label.setText("")
+        else:
+            self.step_label.setText(phase.step)
+            side = f"{phase.side.value} side" if phase.side else ""
+            sets = f"set {phase.set} of {phase.sets}" if phase.sets > 1 else ""
+            self.side_label.setText("  ·  ".join(t for t in (side.capitalize(), sets) if t))
+
+        self.time_label.setText(self._time_text(phase))
+        self.time_label.setStyleSheet(f"color: {colour.name()};")
+        self.reps_label.setText(self._reps_text(phase))
+        self.reps_label.setVisible(bool(self.reps_label.text()))
+
+        shown_step = step
+        if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
+            following = session.next_phase()
+            shown_step = following.step_ref if following else None
+        self._show_picture(shown_step.image if shown_step else None)
+        self.say_label.setText(shown_step.say if shown_step else "")
+
+        remaining = session.phase_remaining_s()
+        if phase.duration_s:
+            done = 1 - (remaining or 0) / phase.duration_s
+            self.phase_bar.setValue(round(done * 1000))
+        else:
+            self.phase_bar.setValue(0)
+        self.session_bar.setValue(round(session.session_progress() * 1000))
+        self.session_label.setText(self._session_left_text())
+        following = session.next_phase()
+        self.next_label.setText(self._next_text(phase, following))
+        self.cue_label.setText(f"“{self.last_cue}”" if self.last_cue else "")
+
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.done_button.setVisible(phase.open_ended)
+        self.break_button.setVisible(routine.interval is not None
+                                     and phase.kind is PhaseKind.ACTIVITY)  # fmt: skip
+        self.rating_row.setVisible(
+            phase.kind is PhaseKind.GET_READY and session.index == 0
+            and self.rating_row.value is None
+        )  # fmt: skip
+
+    def _paint_band(self, colour: QColor) -> None:
+        self.band.setStyleSheet(
+            f"#phaseBand {{ background: {colour.name()}; }} "
+            "#phaseBand QLabel { color: white; font-weight: 600; }"
+        )
+        self.phase_bar.setStyleSheet(
+            f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
+        )
+
+    def _position_text(self, phase: Phase) -> str:
+        routine = self.session.routine
+        if phase.step_number is None:
+            return routine.name
+        total = (
+            len(routine.steps)
+            if routine.interval is None
+            else len(routine.interval.break_routine.steps)
+        )
+        return f"Step {phase.step_number} of {total}"
+
+    def _time_text(self, phase: Phase) -> str:
+        session = self.session
+        if phase.kind is PhaseKind.ACTIVITY:
+            return format_clock(session.phase_elapsed_s())
+        remaining = session.phase_remaining_s()
+        if remaining is None:
+            return format_clock(session.phase_elapsed_s())  # open-ended: counts up
+        # Show 0:45 for the whole first second, never 0:44 at the start.
+        return format_clock(-int(-remaining // 1))
+
+    def _reps_text(self, phase: Phase) -> str:
+        step = phase.step_ref
+        if phase.kind is not PhaseKind.WORK or step is None or step.reps is None:
+            if phase.kind is PhaseKind.ACTIVITY and self.session.routine.interval:
+                return self._break_window_text(phase)
+            return ""
+        if step.tempo_s is None:
+            return f"{step.reps} reps in your own time · Enter when done"
+        current = min(step.reps, int(self.session.phase_elapsed_s() // step.tempo_s) + 1)
+        return f"Rep {current} of {step.reps}"
+
+    def _break_window_text(self, phase: Phase) -> str:
+        interval = self.session.routine.interval
+        assert interval is not None
+        if phase.next_step is None:
+            return f"Last stretch · {format_clock(self.session.phase_remaining_s() or 0)} to go"
+        elapsed = self.session.phase_elapsed_s()
+        start, end = interval.every.start_s - elapsed, interval.every.end_s - elapsed
+        if start > 0 and not interval.every.fixed:
+            return f"Break due in {format_clock(start)} – {format_clock(end)} · B takes it now"
+        return f"Break in {format_clock(max(0, end))} · B takes it now"
+
+    def _next_text(self, phase: Phase, following: Phase | None) -> str:
+        if following is None:
+            return "Next: finish"
+        if (
+            following.step == phase.step
+            and following.kind is PhaseKind.WORK
+            and phase.kind is PhaseKind.WORK
+        ):
+            if following.side is not None and following.side != phase.side:
+                return f"Next: {following.side.value} side"
+            return f"Next: set {following.set} of {following.sets}"
+        if following.kind is PhaseKind.ACTIVITY:
+            return f"Next: {following.step}"
+        if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
+            after = self._phase_after(following)
+            return f"Then: {after.step}" if after else "Then: finish"
+        return f"Next: {following.step}"
+
+    def _phase_after(self, phase: Phase) -> Phase | None:
+        phases = self.session.phases
+        seen = False
+        for candidate in phases[self.session.index + 1 :]:
+            if (
+                seen
+                and candidate.kind not in (PhaseKind.REST, PhaseKind.SWITCH)
+                and candidate.step != phase.step
+            ):
+                return candidate
+            if candidate is phase:
+                seen = True
+        return None
+
+    def _session_left_text(self) -> str:
+        phases = self.session.phases
+        index = self.session.index
+        left = (self.session.phase_remaining_s() or 0) + sum(
+            p.duration_s or 0 for p in phases[index + 1 :]
+        )
+        return f"{format_clock(left)} left"
+
+    def _show_picture(self, image: Path | None) -> None:
+        if image is None:
+            self.picture.setVisible(False)
+            return
+        if self.picture.property("image") != str(image):
+            self.picture.load(str(image))
+            self.picture.setProperty("image", str(image))
+        self.picture.setVisible(True)
+
+    def _show_finished(self) -> None:
+        self.kind_label.setText("Finished" if self.session.completed else "Stopped")
+        self.time_label.setText(format_clock(self.session.active_s()))
+        self.step_label.setText(self.session.routine.name)
+        self.side_label.setText("")
+        for button in (self.back_button, self.pause_button, self.skip_button, self.done_button,
+                       self.break_button, self.stop_button):  # fmt: skip
+            button.setEnabled(False)
+        self.rating_row.setVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The remaining time fills the space it has: readable from across the room.
+        size = max(48, min(int(self.height() * 0.22), int(self.width() * 0.2)))
+        font = QFont(self.time_label.font())
+        font.setPixelSize(size)
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
+        self.time_label.setFont(font)
+        name_font = QFont(self.step_label.font())
+        name_font.setPixelSize(max(20, size // 4))
+        name_font.setWeight(QFont.Weight.DemiBold)
+        self.step_label.setFont(name_font)
+        side_font = QFont(self.side_label.font())
+        side_font.setPixelSize(max(16, size // 6))
+        self.side_label.setFont(side_font)
+        self.reps_label.setFont(side_font)
+        say_font = QFont(self.say_label.font())
+        say_font.setPixelSize(max(15, min(22, size // 7)))
+        self.say_label.setFont(say_font)
+        picture = max(96, min(220, self.height() // 4))
+        self.picture.setFixedSize(QSize(picture, picture))
+
+
+def summary_text(summary: Summary, completed: bool) -> str:
+    minutes = format_clock(summary.active_s)
+    status = "Completed" if completed else "Stopped"
+    return (f"{status} · {minutes} · {summary.steps_done} steps done, "
+            f"{summary.steps_skipped} skipped")  # fmt: skip

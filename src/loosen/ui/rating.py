@@ -1,0 +1,165 @@
+"""How tight is the back? A row of 0–10 buttons, and the end-of-session rating dialog.
+
+One keypress is enough: a digit picks 0–9 (10 by click, or by typing "1" then "0"),
+Enter confirms, Esc skips. The dialog hands the rating to a `commit` callable before
+it closes, so a rating the user gave is saved even if the app dies a moment later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
+TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
+
+
+class RatingRow(QWidget):
+    """Eleven toggle buttons, 0 to 10; `rated` fires when one is picked."""
+
+    rated = Signal(int)
+
+    def __init__(self, question: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.value: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if question:
+            self.question = QLabel(question)
+            self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(self.question)
+        row = QHBoxLayout()
+        row.addStretch()
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QPushButton] = []
+        for value in range(11):
+            button = QPushButton(str(value))
+            button.setCheckable(True)
+            button.setFixedWidth(44)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAccessibleName(f"Tightness {value}")
+            self.group.addButton(button, value)
+            self.buttons.append(button)
+            row.addWidget(button)
+        row.addStretch()
+        layout.addLayout(row)
+        self.group.idClicked.connect(self.pick)
+
+    def pick(self, value: int) -> None:
+        self.value = value
+        self.buttons[value].setChecked(True)
+        self.rated.emit(value)
+
+
+@dataclass(frozen=True)
+class Rating:
+    tightness: int | None  # None: skipped
+    note: str
+
+
+class RatingDialog(QDialog):
+    """Asks how tight the back is after a session."""
+
+    def __init__(self, commit: Callable[[Rating], None], summary: str = "",
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle("How is your back? — Loosen")
+        self.commit = commit
+        self.result_rating: Rating | None = None
+        self._pending_one = False
+        self._ten_timer = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
+        self._ten_timer.setObjectName("rating-ten-window")
+        self._ten_timer.timeout.connect(self._clear_pending_one)
+
+        layout = QVBoxLayout(self)
+        if summary:
+            self.summary_label = QLabel(summary)
+            self.summary_label.setObjectName("ratingSummary")
+            layout.addWidget(self.summary_label)
+        title = QLabel("How tight is your back now?")
+        title.setObjectName("ratingQuestion")
+        layout.addWidget(title)
+        layout.addWidget(QLabel(f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."))
+        self.row = RatingRow()
+        self.row.rated.connect(lambda _: self.ok_button.setEnabled(True))
+        layout.addWidget(self.row)
+        self.note = QLineEdit(placeholderText="A note, if you like (optional)")
+        self.note.setObjectName("ratingNote")
+        layout.addWidget(self.note)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        self.skip_button = QPushButton("Skip")
+        self.ok_button = QPushButton("Save")
+        self.ok_button.setDefault(True)
+        self.ok_button.setEnabled(False)
+        self.skip_button.clicked.connect(self.skip)
+        self.ok_button.clicked.connect(self.confirm)
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.ok_button)
+        layout.addLayout(buttons)
+
+    @classmethod
+    def ask(cls, commit: Callable[[Rating], None], summary: str = "",
+            parent: QWidget | None = None) -> Rating:  # fmt: skip
+        """Show the dialog modally; tests replace this classmethod."""
+        dialog = cls(commit, summary, parent)
+        dialog.exec()
+        return dialog.result_rating or Rating(None, "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if self.note.hasFocus() and event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
+                                                        Qt.Key.Key_Escape):  # fmt: skip
+            super().keyPressEvent(event)
+            return
+        if text.isdigit() and len(text) == 1:
+            digit = int(text)
+            if digit == 0 and self._pending_one:
+                self.row.pick(10)
+                self._clear_pending_one()
+            else:
+                self.row.pick(digit)
+                self._pending_one = digit == 1
+                if self._pending_one:
+                    self._ten_timer.start()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.row.value is not None:
+                self.confirm()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.skip()
+            return
+        super().keyPressEvent(event)
+
+    def _clear_pending_one(self) -> None:
+        self._pending_one = False
+        self._ten_timer.stop()
+
+    def confirm(self) -> None:
+        if self.row.value is None:
+            return
+        self._finish(Rating(self.row.value, self.note.text().strip()))
+
+    def skip(self) -> None:
+        # A note typed before Esc is still worth keeping.
+        self._finish(Rating(None, self.note.text().strip()))
+
+    def _finish(self, rating: Rating) -> None:
+        self.result_rating = rating
+        self.commit(rating)  # saved before the dialog goes away
+        self.accept()
