@@ -20,6 +20,7 @@ class SessionDriver(QObject):
     """Polls a Session at its due moments and hands the events on."""
 
     events = Signal(object)  # list[Event]
+    woke = Signal()  # after every look at the clock: time to redraw
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +47,7 @@ class SessionDriver(QObject):
         if events:
             self.events.emit(events)
         self._arm()
+        self.woke.emit()
 
     def _arm(self) -> None:
         self.timer.stop()

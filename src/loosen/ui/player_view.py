@@ -63,6 +63,7 @@ class PlayerView(QWidget):
         self.muted = muted
         self.driver = SessionDriver(session, self)
         self.driver.events.connect(self.handle_events)
+        self.driver.woke.connect(self.refresh)
         self.last_cue = ""
         self._build()
         self._bind_keys()

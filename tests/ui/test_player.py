@@ -1,0 +1,184 @@
+"""The player, driven by a fake clock: what it shows and what every key does."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen.core.phases import PhaseKind
+from loosen.core.session import Session, State
+from loosen.speech.beeps import Beep
+from loosen.ui.player_view import PlayerView
+
+from helpers import routine, run_routine, step
+
+LUNGE = step("Hip flexor lunge stretch", duration_s=45.0, sides=True, say="Tuck under.",
+             rest_s=10.0)  # fmt: skip
+SQUAT = step("Deep squat", reps=2)
+
+
+def make_player(qtbot, clock, speaker, made=None) -> PlayerView:
+    made = made or routine(LUNGE, SQUAT, get_ready_s=5.0)
+    view = PlayerView(Session(made, clock), speaker)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    view.start()
+    return view
+
+
+def tick(view: PlayerView, clock, seconds: float, step_s: float = 0.25) -> None:
+    """Move time on and fire the driver's timer as Qt would, without waiting."""
+    for _ in range(round(seconds / step_s)):
+        clock.advance(step_s)
+        view.driver.timer.timeout.emit()
+
+
+def press(qtbot, view, key) -> None:
+    qtbot.keyClick(view, key)
+
+
+def test_the_display_is_computed_from_the_clock(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    assert view.kind_label.text() == "Get ready"
+    assert view.time_label.text() == "0:05"
+    tick(view, clock, 5.0 + 10.5)
+    assert view.step_label.text() == "Hip flexor lunge stretch"
+    assert view.side_label.text() == "Left side"
+    assert view.time_label.text() == "0:35"  # 34.5 s left shows as 0:35
+    assert view.kind_label.text() == "Work"
+    assert view.phase_bar.value() == round(10.5 / 45 * 1000)
+    assert view.next_label.text() == "Next: right side"
+    assert view.say_label.text() == "Tuck under."
+
+
+def test_cues_go_to_the_speaker_in_order(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 6)
+    assert speaker.spoken == [
+        "Get ready. First: hip flexor lunge stretch",
+        "one",
+        "Hip flexor lunge stretch, left side, forty-five seconds",
+    ]
+    assert Beep.START in speaker.beeps
+    assert speaker.prepared[0] == "Get ready. First: hip flexor lunge stretch"
+    assert view.cue_label.text() == "“Hip flexor lunge stretch, left side, forty-five seconds”"
+
+
+def test_space_pauses_and_resumes(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 7)
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.session.state is State.PAUSED
+    assert view.pause_button.text() == "Resume" and "paused" in view.kind_label.text()
+    shown = view.time_label.text()
+    clock.advance(120)
+    view.driver.timer.timeout.emit()
+    assert view.time_label.text() == shown
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.session.state is State.RUNNING and view.pause_button.text() == "Pause"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_N])
+def test_right_or_n_skips(qtbot, clock, speaker, key):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 6)
+    stops = speaker.stops
+    press(qtbot, view, key)
+    assert view.session.phase.kind is PhaseKind.SWITCH
+    assert speaker.stops > stops  # the old cue is cut off
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Left, Qt.Key.Key_P])
+def test_left_or_p_goes_back(qtbot, clock, speaker, key):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 15)
+    press(qtbot, view, key)
+    assert view.session.phase.side.value == "left" and view.time_label.text() == "0:45"
+    press(qtbot, view, key)  # within two seconds: the get-ready before it
+    assert view.session.phase.kind is PhaseKind.GET_READY
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_D])
+def test_enter_or_d_finishes_an_open_ended_step(qtbot, clock, speaker, key):
+    view = make_player(qtbot, clock, speaker)
+    press(qtbot, view, Qt.Key.Key_D)  # not open-ended now: nothing happens
+    assert view.session.phase.kind is PhaseKind.GET_READY
+    assert not view.done_button.isVisible()
+    tick(view, clock, 5 + 45 + 5 + 45 + 10 + 1)
+    assert view.session.phase.open_ended and view.done_button.isVisible()
+    assert view.reps_label.text() == "2 reps in your own time · Enter when done"
+    with qtbot.waitSignal(view.finished) as finished:
+        press(qtbot, view, key)
+    summary, completed = finished.args
+    assert completed and summary.steps_done == 2
+
+
+def test_skip_to_the_end_finishes(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    with qtbot.waitSignal(view.finished) as finished:
+        for _ in range(len(view.session.phases)):
+            press(qtbot, view, Qt.Key.Key_Right)
+    assert finished.args[1] is True
+    assert finished.args[0].steps_skipped == 2
+    assert not view.stop_button.isEnabled()
+
+
+@pytest.mark.parametrize(("confirm", "state"), [(True, State.FINISHED), (False, State.RUNNING)])
+def test_escape_asks_before_stopping(qtbot, clock, speaker, monkeypatch, confirm, state):
+    asked = []
+    monkeypatch.setattr(PlayerView, "confirm_stop",
+                        staticmethod(lambda parent: asked.append(1) or confirm))  # fmt: skip
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 8)
+    press(qtbot, view, Qt.Key.Key_Escape)
+    assert asked == [1]
+    assert view.session.state is state
+    if not confirm:
+        assert view.session.active_s() == pytest.approx(8)  # paused while asking, no time lost
+
+
+def test_f_asks_for_full_screen_and_m_mutes(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    with qtbot.waitSignal(view.full_screen_toggled):
+        press(qtbot, view, Qt.Key.Key_F)
+    with qtbot.waitSignal(view.mute_toggled) as muted:
+        press(qtbot, view, Qt.Key.Key_M)
+    assert muted.args == [True] and speaker.muted
+    spoken = len(speaker.spoken)
+    tick(view, clock, 6)
+    assert len(speaker.spoken) == spoken  # muted: nothing said
+    assert view.cue_label.text()  # but still shown
+
+
+def test_a_digit_during_get_ready_rates_the_back_before(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    assert view.rating_row.isVisible()
+    with qtbot.waitSignal(view.before_rated) as rated:
+        press(qtbot, view, Qt.Key.Key_4)
+    assert rated.args == [4] and not view.rating_row.isVisible()
+    assert view.session.state is State.RUNNING  # the start was never held up
+
+
+def test_b_takes_the_break_in_a_run(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker, run_routine())
+    assert view.break_button.isVisible()
+    assert view.reps_label.text().startswith("Break due in 15:00 – 20:00")
+    tick(view, clock, 60, step_s=1.0)
+    assert view.time_label.text() == "1:00"  # the activity counts up
+    press(qtbot, view, Qt.Key.Key_B)
+    assert view.session.phase.kind is PhaseKind.GET_READY
+    assert "Break time: squat and fold" in speaker.spoken
+    assert not view.break_button.isVisible()
+
+
+def test_the_time_font_grows_with_the_window(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    view.resize(800, 600)
+    small = view.time_label.font().pixelSize()
+    view.resize(1280, 800)
+    assert view.time_label.font().pixelSize() > small
+    assert view.time_label.font().pixelSize() > 3 * view.step_label.font().pixelSize()
