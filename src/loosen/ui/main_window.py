@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.library: Library | None = None
         self.active: ActiveSession | None = None
         self._pending_start: str | None = None
+        self._closing = False
         self._load_library = library_loader or _load_library_from_disk
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
 
@@ -261,6 +262,10 @@ class MainWindow(QMainWindow):
         previous = self.history.submit(
             lambda store: _previous_after(store, active.routine.id, uid_future.result())
         )
+        if self._closing:
+            self.history.wait(finished)  # recorded as stopped; no questions on the way out
+            self.active = None
+            return
         if self.isFullScreen():
             self.showNormal()
 
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         active = self.active
+        self._closing = True
         if active is not None and active.session.state.value in ("running", "paused"):
             active.view.act("stop")  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -99,6 +99,8 @@ class RatingDialog(QDialog):
         layout.addWidget(self.row)
         self.note = QLineEdit(placeholderText="A note, if you like (optional)")
         self.note.setObjectName("ratingNote")
+        # Digits must reach the rating, not the note: the note takes focus only on a click.
+        self.note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout.addWidget(self.note)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -106,6 +108,9 @@ class RatingDialog(QDialog):
         self.ok_button = QPushButton("Save")
         self.ok_button.setDefault(True)
         self.ok_button.setEnabled(False)
+        for button in (self.skip_button, self.ok_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.skip_button.clicked.connect(self.skip)
         self.ok_button.clicked.connect(self.confirm)
         buttons.addWidget(self.skip_button)
@@ -119,6 +124,10 @@ class RatingDialog(QDialog):
         dialog = cls(commit, summary, parent)
         dialog.exec()
         return dialog.result_rating or Rating(None, "")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()

@@ -1,0 +1,165 @@
+"""The main window: the library, a whole session end to end, and what reaches the history."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen import paths
+from loosen.core.history import Status
+from loosen.core.settings import Settings, load_settings
+from loosen.ui.history_service import HistoryService
+from loosen.ui.main_window import MainWindow
+from loosen.ui.player_view import PlayerView
+from loosen.ui.rating import Rating, RatingDialog
+
+SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
+         '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
+         '[[steps]]\nname = "Squat"\nreps = 2\n')  # fmt: skip
+
+
+@pytest.fixture
+def window(qtbot, clock, speaker, user_routines):
+    (user_routines / "short.toml").write_text(SHORT)
+    history = HistoryService(paths.history_db())
+    made = MainWindow(Settings(), speaker, history, clock=clock)
+    qtbot.addWidget(made)
+    with qtbot.waitSignal(made.library_loaded):
+        made.show()
+    yield made
+    if made.isVisible():
+        made.close()
+
+
+def records(window: MainWindow):
+    return window.history.submit(lambda store: store.sessions()).result(timeout=10)
+
+
+def rate_with_keys(qtbot, keys: str, final=Qt.Key.Key_Return):
+    """Replace the modal ask() with the real dialog driven by keys."""
+
+    def ask(commit, summary):
+        dialog = RatingDialog(commit, summary)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        with qtbot.waitActive(dialog):  # as exec() would make it
+            dialog.activateWindow()
+        if keys:
+            qtbot.keyClicks(dialog, keys)
+        qtbot.keyClick(dialog, final)
+        return dialog.result_rating
+
+    return staticmethod(ask)
+
+
+def test_the_library_is_grouped_by_kind_with_the_users_routine(window):
+    tree = window.library_view.tree
+    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())
+              if not tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)]  # fmt: skip
+    assert groups == ["Warm-ups", "Cooldowns", "Breaks", "Strength", "Runs"]
+    assert window.library_view.select("short")
+    assert window.library_view.title.text() == "Short one"
+    assert window.windowTitle() == "Loosen"
+
+
+def test_a_bad_file_shows_as_a_banner_and_a_new_file_appears_live(qtbot, window, user_routines):
+    assert not window.library_view.banner.isVisible()
+    with qtbot.waitSignal(window.library_loaded, timeout=10_000):
+        (user_routines / "broken.toml").write_text('format = 1\nname = "Broken"\n')
+    assert window.library_view.banner.isVisible()
+    assert "broken.toml: steps: there are none" in window.library_view.banner.text()
+    with qtbot.waitSignal(window.library_loaded, timeout=10_000):
+        (user_routines / "extra.toml").write_text(SHORT.replace('"short"', '"extra"'))
+    assert window.library_view.select("extra")
+
+
+def test_the_welcome_panel_shows_once(qtbot, window, speaker, clock):
+    assert window.library_view.welcome.isVisible()
+    qtbot.mouseClick(window.library_view.welcome.findChild(type(window.library_view.start_button)),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
+    assert not window.library_view.welcome.isVisible()
+    assert load_settings(paths.settings_file())[0].seen_welcome
+
+
+def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock, monkeypatch):
+    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "3"))
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    assert isinstance(player, PlayerView)
+    assert window.windowTitle() == "Short one — Loosen"
+    qtbot.keyClick(player, Qt.Key.Key_6)  # before: 6, during get-ready
+    for _ in range(12 * 4):
+        clock.advance(0.25)
+        player.driver.timer.timeout.emit()
+    assert player.session.phase.open_ended
+    qtbot.keyClick(player, Qt.Key.Key_Return)  # done with the squats: the session ends
+    assert window.stack.currentWidget() is window.summary_page
+    assert "Your back now: 3 of 10." in window.summary_page.body.text()
+    (record,) = records(window)
+    assert record.status is Status.COMPLETED
+    assert (record.tightness_before, record.tightness_after) == (6, 3)
+    assert (record.steps_done, record.steps_skipped) == (2, 0)
+    assert record.active_s == pytest.approx(12, abs=0.3)
+    assert record.routine == "short" and record.kind == "cooldown"
+
+
+def test_escape_skips_the_rating_and_the_session_is_still_logged(qtbot, window, monkeypatch):
+    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "", Qt.Key.Key_Escape))
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    for _ in range(3):
+        qtbot.keyClick(player, Qt.Key.Key_Right)
+    (record,) = records(window)
+    assert record.status is Status.COMPLETED and record.tightness_after is None
+    assert record.steps_skipped == 2
+    assert "No rating this time" in window.summary_page.body.text()
+
+
+def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock, monkeypatch):
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(lambda commit, summary: (
+        commit(Rating(5, "stiff")), Rating(5, "stiff"))[1]))  # fmt: skip
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    clock.advance(4)
+    player.driver.timer.timeout.emit()
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    (record,) = records(window)
+    assert record.status is Status.STOPPED and record.tightness_after == 5
+    assert record.note == "stiff"
+    assert window.summary_page.body.text().startswith("Stopped")
+
+
+def test_closing_mid_session_keeps_it_as_stopped(qtbot, window, clock):
+    window.start_routine("short")
+    clock.advance(3)
+    window.stack.currentWidget().driver.timer.timeout.emit()
+    uid = window.active.uid.result(timeout=10)
+    window.close()
+    from loosen.core.history import HistoryStore
+
+    with HistoryStore.open(paths.history_db()) as store:
+        assert store.get(uid).status is Status.STOPPED
+
+
+def test_a_speaker_notice_appears_without_blocking(qtbot, clock, user_routines):
+    from conftest import RecordingSpeaker
+
+    history = HistoryService(paths.history_db())
+    made = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(notice="No voice: install"),
+                      history, clock=clock)  # fmt: skip
+    qtbot.addWidget(made)
+    made.show()
+    assert made.messages.isVisible() and "No voice" in made.messages.label.text()
+    assert not made.library_view.welcome.isVisible()
+    made.close()
+
+
+def test_settings_file_problems_do_not_stop_the_app(tmp_path):
+    path = paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"theme": "purple"}))
+    settings, problems = load_settings(path)
+    assert settings.theme == "system" and "theme" in problems[0]
