@@ -125,7 +125,7 @@ class RatingDialog(QDialog):
         dialog.exec()
         return dialog.result_rating or Rating(None, "")
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.setFocus()
 
