@@ -21,6 +21,7 @@ class RecordingSpeaker:
         self.muted = False
         self.volume = 1.0
         self.beeps_enabled = True
+        self.voice_enabled = True
         self._notice = notice
 
     def prepare(self, texts: Sequence[str]) -> None:
@@ -43,6 +44,9 @@ class RecordingSpeaker:
 
     def set_beeps(self, enabled: bool) -> None:
         self.beeps_enabled = enabled
+
+    def set_voice_enabled(self, enabled: bool) -> None:
+        self.voice_enabled = enabled
 
     @property
     def notice(self) -> str | None:

@@ -163,3 +163,33 @@ def test_settings_file_problems_do_not_stop_the_app(tmp_path):
     path.write_text(json.dumps({"theme": "purple"}))
     settings, problems = load_settings(path)
     assert settings.theme == "system" and "theme" in problems[0]
+
+
+def test_settings_are_applied_and_kept(qtbot, window, speaker, monkeypatch):
+    from dataclasses import replace
+
+    from loosen.ui.settings_dialog import SettingsDialog
+
+    chosen = replace(window.settings, volume=0.3, beeps=False, speak=False, countdown=5,
+                     theme="dark")  # fmt: skip
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, s, v, p: chosen))
+    window.settings_button.click()
+    assert (speaker.volume, speaker.beeps_enabled, speaker.voice_enabled) == (0.3, False, False)
+    assert load_settings(paths.settings_file())[0] == chosen
+    window.start_routine("short")
+    steps = window.active.session.routine.steps
+    assert {s.countdown for s in steps} == {5}
+
+
+def test_the_settings_dialog_round_trips(qtbot):
+    from loosen.ui.settings_dialog import SettingsDialog
+
+    original = Settings(voice="en-gb", rate_wpm=150, volume=0.5, countdown=None, theme="light")
+    dialog = SettingsDialog(original, [("en-gb", "English (GB)"), ("en-us", "English (US)")])
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == original
+    dialog.voice.setCurrentIndex(dialog.voice.findData("en-us"))
+    dialog.rate.setValue(180)
+    dialog.countdown.setValue(0)
+    chosen = dialog.chosen()
+    assert (chosen.voice, chosen.rate_wpm, chosen.countdown) == ("en-us", 180, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -93,3 +93,16 @@ class Routine:
     @property
     def is_interval(self) -> bool:
         return self.interval is not None
+
+
+def with_countdown(routine: Routine, countdown: int | None) -> Routine:
+    """The routine with every step's countdown set to `countdown` (None: as written)."""
+    if countdown is None:
+        return routine
+    steps = tuple(replace(step, countdown=countdown) for step in routine.steps)
+    interval = routine.interval
+    if interval is not None:
+        interval = replace(
+            interval, break_routine=with_countdown(interval.break_routine, countdown)
+        )
+    return replace(routine, steps=steps, interval=interval)

@@ -21,6 +21,7 @@ THEMES = ("system", "light", "dark")
 
 @dataclass(frozen=True)
 class Settings:
+    speak: bool = True  # spoken cues; off = beeps and on-screen text only
     voice: str | None = None  # an engine voice id; None = the engine's default
     rate_wpm: int = 160  # speaking rate, words per minute
     volume: float = 0.8  # 0.0 – 1.0
@@ -34,6 +35,7 @@ class Settings:
 
 _CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     # key: (types, validator, what is allowed)
+    "speak": (bool, lambda v: True, "true or false"),
     "voice": ((str, type(None)), lambda v: v is None or 0 < len(v) < 200, "a voice id or null"),
     "rate_wpm": (int, lambda v: 80 <= v <= 300, "a whole number from 80 to 300"),
     "volume": ((int, float), lambda v: 0 <= v <= 1, "a number from 0 to 1"),

@@ -51,6 +51,7 @@ class ClipSpeaker(QObject):
         self.volume = volume
         self.muted = muted
         self.beeps_enabled = beeps
+        self.voice_enabled = True
         self.audio_available = bool(QMediaDevices.audioOutputs())
         self._voice_notice = voice_notice if clips is None else None
         self._effects: dict[str, QSoundEffect] = {}  # cue text -> its loaded clip
@@ -71,7 +72,7 @@ class ClipSpeaker(QObject):
 
     @property
     def has_voice(self) -> bool:
-        return self.clips is not None and self.audio_available
+        return self.clips is not None and self.audio_available and self.voice_enabled
 
     def _effect(self, path: Path) -> QSoundEffect:
         effect = QSoundEffect(self)
@@ -147,3 +148,8 @@ class ClipSpeaker(QObject):
 
     def set_beeps(self, enabled: bool) -> None:
         self.beeps_enabled = enabled
+
+    def set_voice_enabled(self, enabled: bool) -> None:
+        self.voice_enabled = enabled
+        if not enabled:
+            self.stop()

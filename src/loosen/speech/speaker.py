@@ -29,6 +29,9 @@ class Speaker(Protocol):
 
     def set_beeps(self, enabled: bool) -> None: ...
 
+    def set_voice_enabled(self, enabled: bool) -> None:
+        """Off: beeps and on-screen text only, as when there is no engine."""
+
     @property
     def notice(self) -> str | None:
         """A one-line message for the user when voice is not available, else None."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, load_library
-from loosen.core.routine import Routine
+from loosen.core.routine import Routine, with_countdown
 from loosen.core.session import PhaseEnded, Session, Summary
 from loosen.core.settings import Settings, save_settings
 from loosen.speech.speaker import Speaker
@@ -31,6 +31,8 @@ from loosen.ui.history_service import HistoryService, finished_status
 from loosen.ui.library_view import LibraryView
 from loosen.ui.player_view import PlayerView, summary_text
 from loosen.ui.rating import Rating, RatingDialog
+from loosen.ui.settings_dialog import SettingsDialog
+from loosen.ui.style import apply_theme
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
 
@@ -85,6 +87,8 @@ class MainWindow(QMainWindow):
         *,
         clock: Clock | None = None,
         library_loader: Callable[[], Library] | None = None,
+        voices: Callable[[], list[tuple[str, str]]] | None = None,
+        on_settings_changed: Callable[[Settings], None] | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Loosen")
@@ -98,6 +102,8 @@ class MainWindow(QMainWindow):
         self._pending_start: str | None = None
         self._closing = False
         self._load_library = library_loader or _load_library_from_disk
+        self._voices = voices or list
+        self._on_settings_changed = on_settings_changed
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
 
         self.messages = MessageBar()
@@ -108,6 +114,12 @@ class MainWindow(QMainWindow):
         self.library_view.welcome_dismissed.connect(self._welcome_seen)
         self.summary_page = _SummaryPage()
         self.summary_page.done.connect(self.show_library)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.clicked.connect(self.open_settings)
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 0)
+        header.addStretch()
+        header.addWidget(self.settings_button)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.library_view)
         self.stack.addWidget(self.summary_page)
@@ -115,6 +127,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.messages)
+        layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -175,8 +188,23 @@ class MainWindow(QMainWindow):
 
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")
+        self.settings_button.setVisible(True)
         self.stack.setCurrentWidget(self.library_view)
         self.history.refresh_stats()
+
+    def open_settings(self) -> None:
+        chosen = SettingsDialog.ask(self.settings, self._voices(), self)
+        if chosen is None or chosen == self.settings:
+            return
+        self.settings = chosen
+        self._save_settings()
+        apply_theme(chosen.theme)
+        self.speaker.set_volume(chosen.volume)
+        self.speaker.set_muted(chosen.muted)
+        self.speaker.set_beeps(chosen.beeps)
+        self.speaker.set_voice_enabled(chosen.speak)
+        if self._on_settings_changed is not None:
+            self._on_settings_changed(chosen)
 
     def _welcome_seen(self) -> None:
         self.settings = replace(self.settings, seen_welcome=True)
@@ -201,6 +229,7 @@ class MainWindow(QMainWindow):
         except KeyError as exc:
             self.messages.show_message(exc.args[0])
             return
+        routine = with_countdown(routine, self.settings.countdown)
         session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
         view = PlayerView(session, self.speaker, muted=self.settings.muted)
         uid = self.history.submit(
@@ -218,6 +247,7 @@ class MainWindow(QMainWindow):
         view.driver.events.connect(self._progress)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
+        self.settings_button.setVisible(False)
         self.setWindowTitle(f"{routine.name} — Loosen")
         if self.settings.start_full_screen:
             self.showFullScreen()
