@@ -92,3 +92,12 @@ def test_formats_durations_back_to_file_style(seconds, text):
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (75, "1:15"), (3725, "1:02:05")])
 def test_formats_a_clock_reading(seconds, text):
     assert format_clock(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(54, "54 s"), (732, "12 min"), (3600, "1 h"), (4500, "1 h 15 min")]
+)
+def test_formats_a_length_for_people(seconds, text):
+    from loosen.core.duration import format_length
+
+    assert format_length(seconds) == text

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loosen.core.duration import format_duration
+from loosen.core.duration import format_duration, format_length
 from loosen.core.library import Library
 from loosen.core.plan import build_plan
 from loosen.core.routine import Routine, Step
@@ -57,8 +57,8 @@ def length_text(routine: Routine) -> str:
     if routine.interval is not None:
         if routine.interval.total_s is None:
             return "until you stop"
-        return format_duration(routine.interval.total_s)
-    return format_duration(build_plan(routine).total_s)
+        return format_length(routine.interval.total_s)
+    return format_length(build_plan(routine).total_s)
 
 
 def step_amount(step: Step) -> str:
@@ -79,12 +79,13 @@ def change_text(stats: RoutineStats) -> str:
     if stats.change is None or stats.sessions == 0:
         return ""
     direction = "looser" if stats.change > 0 else "tighter" if stats.change < 0 else "same"
-    return f"{abs(stats.change):.1f} {direction} (n={stats.sessions})"
+    return f"{abs(stats.change):.1f} {direction} ({stats.sessions})"
 
 
 class LibraryView(QWidget):
     start_requested = Signal(str)  # routine id
     open_folder_requested = Signal()
+    settings_requested = Signal()
     welcome_dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -107,7 +108,8 @@ class LibraryView(QWidget):
         self.banner.setVisible(False)
 
         self.tree = QTreeWidget(objectName="routines")
-        self.tree.setHeaderLabels(["Routine", "Length", "Steps", "Last done", "Back after"])
+        self.tree.setHeaderLabels(["Routine", "Length", "Steps", "Last done", "Change"])
+        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
@@ -127,10 +129,14 @@ class LibraryView(QWidget):
         self.title.setFont(title_font)
         self.summary = QLabel(objectName="routineSummary", wordWrap=True)
         self.caution = QLabel(objectName="routineCaution", wordWrap=True)
+        caution_font = QFont(self.caution.font())
+        caution_font.setPointSizeF(caution_font.pointSizeF() * 0.9)
+        self.caution.setFont(caution_font)
         self.steps_box = QWidget()
         self.steps_layout = QVBoxLayout(self.steps_box)
         self.steps_layout.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.steps_box)
         self.start_button = QPushButton("Start", objectName="startButton")
         self.start_button.setDefault(True)
@@ -145,15 +151,20 @@ class LibraryView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.tree)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 440])
         splitter.setChildrenCollapsible(False)
+        self.detail.setMinimumWidth(320)
 
         self.folder_button = QPushButton("Open my routines folder")
         self.folder_button.clicked.connect(self.open_folder_requested.emit)
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.folder_button)
         bottom.addStretch()
+        bottom.addWidget(self.settings_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.welcome)
@@ -254,7 +265,7 @@ class LibraryView(QWidget):
             self.caution.setText("")
             return
         self.title.setText(routine.name)
-        self.summary.setText(f"{routine.summary}\n{length_text(routine)}")
+        self.summary.setText(f"{length_text(routine)} · {routine.summary}")
         self.caution.setText(f"⚠ {routine.caution}" if routine.caution else "")
         steps = routine.steps
         if routine.interval is not None:
@@ -289,6 +300,7 @@ class _StepRow(QWidget):
         layout.addWidget(picture)
         text = QLabel(f"<b>{_escape(step.name)}</b><br>{_escape(step_amount(step))}")
         text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
         layout.addWidget(text, 1)
 
 

@@ -114,12 +114,8 @@ class MainWindow(QMainWindow):
         self.library_view.welcome_dismissed.connect(self._welcome_seen)
         self.summary_page = _SummaryPage()
         self.summary_page.done.connect(self.show_library)
-        self.settings_button = QPushButton("Settings…")
-        self.settings_button.clicked.connect(self.open_settings)
-        header = QHBoxLayout()
-        header.setContentsMargins(12, 8, 12, 0)
-        header.addStretch()
-        header.addWidget(self.settings_button)
+        self.settings_button = self.library_view.settings_button
+        self.library_view.settings_requested.connect(self.open_settings)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.library_view)
         self.stack.addWidget(self.summary_page)
@@ -127,7 +123,6 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.messages)
-        layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -188,7 +183,6 @@ class MainWindow(QMainWindow):
 
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")
-        self.settings_button.setVisible(True)
         self.stack.setCurrentWidget(self.library_view)
         self.history.refresh_stats()
 
@@ -247,7 +241,6 @@ class MainWindow(QMainWindow):
         view.driver.events.connect(self._progress)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
-        self.settings_button.setVisible(False)
         self.setWindowTitle(f"{routine.name} — Loosen")
         if self.settings.start_full_screen:
             self.showFullScreen()

@@ -235,7 +235,8 @@ class PlayerView(QWidget):
         self.refresh()
 
     def _say(self, text: str, kind: CueKind) -> None:
-        self.last_cue = text
+        if kind is not CueKind.SAY:  # the instruction is on screen already
+            self.last_cue = text
         if self.muted:
             return
         self.speaker.speak(text)

@@ -86,12 +86,18 @@ class RatingDialog(QDialog):
         self._ten_timer.timeout.connect(self._clear_pending_one)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(10)
         if summary:
             self.summary_label = QLabel(summary)
             self.summary_label.setObjectName("ratingSummary")
             layout.addWidget(self.summary_label)
         title = QLabel("How tight is your back now?")
         title.setObjectName("ratingQuestion")
+        title_font = title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setWeight(title_font.Weight.DemiBold)
+        title.setFont(title_font)
         layout.addWidget(title)
         layout.addWidget(QLabel(f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."))
         self.row = RatingRow()
