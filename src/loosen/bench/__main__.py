@@ -1,14 +1,34 @@
-"""Entry point: `python -m loosen.bench [timing] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [timing] [history] [--seconds N]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
+
+CHOICES = ("timing", "history")
+
+
+def history_report() -> str:
+    from loosen.core.history.bench import history_scale_figures
+
+    with tempfile.TemporaryDirectory() as folder:
+        figures = history_scale_figures(Path(folder))
+    lines = ["History at 10,000 sessions (target: listing well under a second):"]
+    for name, value in figures.items():
+        if name.endswith("_s"):
+            lines.append(f"  {name.removesuffix('_s'):<20} {value * 1000:9.1f} ms")
+        elif name == "db_bytes":
+            lines.append(f"  {'database size':<20} {value / 1e6:9.1f} MB")
+        else:
+            lines.append(f"  {name:<20} {value:9.0f}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
-    parser.add_argument("what", nargs="*", choices=["timing"], default=["timing"])
+    parser.add_argument("what", nargs="*", choices=CHOICES, default=list(CHOICES))
     parser.add_argument("--seconds", type=int, default=60, help="length of the timing run")
     args = parser.parse_args(argv)
     for what in args.what:
@@ -16,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
             from loosen.bench.timing import report
 
             print(report(args.seconds), flush=True)
+        elif what == "history":
+            print(history_report(), flush=True)
     return 0
 
 

@@ -1,5 +1,5 @@
 """One module per `loosen` sub-command; each has `register(subparsers)`."""
 
-from loosen.commands import list_cmd, plan_cmd, run, validate
+from loosen.commands import history_cmd, list_cmd, plan_cmd, run, validate
 
-COMMANDS = (list_cmd, validate, plan_cmd, run)
+COMMANDS = (list_cmd, validate, plan_cmd, run, history_cmd)

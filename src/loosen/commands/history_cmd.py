@@ -1,0 +1,214 @@
+"""`loosen history [--json | --csv | --import FILE.csv]`: the session log, exported or restored."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from loosen import paths
+from loosen.commands.common import EXIT_INVALID, EXIT_OK, UserError
+from loosen.core.duration import format_duration
+from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, stats
+
+NOTE_WIDTH = 40
+BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
+TOO_FEW = 3  # below this many sessions, a mean is not worth a sentence
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "history",
+        help="show the session log; export or restore it",
+        description="Show the sessions done, newest first, with how tight the back was "
+        "before and after (0 loose – 10 as tight as it gets), and a summary. --json and "
+        "--csv print every session, oldest first; --import reads such a CSV back without "
+        "adding sessions already present.",
+    )
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--json", action="store_true", help="print every session as JSON")
+    what.add_argument("--csv", action="store_true", help="print every session as CSV")
+    what.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE.csv",
+        type=Path,
+        help="add the sessions in a CSV made by --csv (a restore, or a move to a new machine)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        metavar="N",
+        help="show only the newest N sessions in the table (the summary uses them all)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number 1 or more")
+    return int(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = paths.history_db()
+    parsed = _read_import(args.import_file) if args.import_file is not None else None
+    if parsed is None and not path.exists():
+        return _show([], args, path)  # do not create a file just to say it is empty
+    with HistoryStore.open(path, busy_timeout_ms=BUSY_TIMEOUT_MS) as store:
+        for notice in store.notices:
+            print(f"loosen: {notice}", file=sys.stderr)
+        if parsed is not None:
+            return _import(store, args.import_file, parsed)
+        try:
+            records = store.sessions(newest_first=not (args.json or args.csv))
+        except HistoryError as exc:
+            raise UserError(str(exc)) from None
+        return _show(records, args, path)
+
+
+def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path) -> int:
+    if args.json:
+        print_json_list([csvio.as_dict(r) for r in records])
+    elif args.csv:
+        csvio.write_csv(records, sys.stdout)
+    elif not records:
+        print(f"No sessions yet. Each routine you run is recorded in {path}")
+    else:
+        shown = records[: args.limit] if args.limit else records
+        print_table(shown)
+        if len(shown) < len(records):
+            print(f"… and {len(records) - len(shown)} older")
+        print()
+        for line in summary_lines(records, datetime.now(UTC)):
+            print(line)
+    return EXIT_OK
+
+
+def print_json_list(items: Sequence[dict[str, Any]]) -> None:
+    """A JSON list with one session per line: readable, greppable, and 5× faster to write
+    than `indent=2` (which bypasses the C encoder) for years of sessions."""
+    if not items:
+        sys.stdout.write("[]\n")
+        return
+    lines = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in items)
+    sys.stdout.write(f"[\n{lines}\n]\n")
+
+
+def _read_import(file: Path) -> csvio.ParsedCsv:
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            return csvio.read_csv(handle)
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{file}: is not UTF-8 text; export it again as UTF-8 CSV") from None
+    except csvio.CsvFileError as exc:
+        raise UserError(f"{file}: {exc}") from None
+
+
+def _import(store: HistoryStore, file: Path, parsed: csvio.ParsedCsv) -> int:
+    try:
+        counts = store.import_records(parsed.records)
+    except HistoryError as exc:
+        raise UserError(f"{exc}; nothing was imported") from None
+    print(
+        f"imported {counts.imported}, skipped {counts.skipped} already present, "
+        f"{len(parsed.errors)} bad rows"
+    )
+    for error in parsed.errors:
+        print(f"{file}: {error}", file=sys.stderr)
+    return EXIT_INVALID if parsed.errors else EXIT_OK
+
+
+def _tightness(record: SessionRecord) -> str:
+    before, after = record.tightness_before, record.tightness_after
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before} → {'–' if after is None else after}"
+
+
+def _note(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= NOTE_WIDTH else flat[: NOTE_WIDTH - 1] + "…"
+
+
+def print_table(records: Sequence[SessionRecord]) -> None:
+    """WHEN (local time), ROUTINE, STATUS, TIME (active), TIGHTNESS (before → after), NOTE."""
+    header = ("WHEN", "ROUTINE", "STATUS", "TIME", "TIGHTNESS", "NOTE")
+    rows = [
+        (
+            r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            r.routine_name,
+            str(r.status),
+            format_duration(round(r.active_s)),
+            _tightness(r),
+            _note(r.note),
+        )
+        for r in records
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    out = sys.stdout
+    for row in [header, *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _points(change: float) -> str:
+    if round(change, 1) == 0:
+        return "no change"
+    return f"{abs(change):.1f} points {'looser' if change > 0 else 'tighter'}"
+
+
+def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
+    """The few sentences under the table; honest about how much each one rests on."""
+    s = stats.summarize(records, now)
+    lines = [
+        f"{_plural(s.total, 'session')}; {s.last_7_days} in the last 7 days, "
+        f"{s.last_28_days} in the last 28. "
+        f"Streak: {_plural(s.streaks.current, 'day')} (longest {s.streaks.longest})."
+    ]
+    if s.best is not None:
+        lines.append(
+            f"Loosens you most: {s.best.routine_name}, {_points(s.best.mean_change)} on average "
+            f"({_plural(s.best.n, 'session')} rated before and after)."
+        )
+    else:
+        lines.append(
+            f"Rate sessions before and after ({TOO_FEW} or more of a routine) "
+            "to see which routine loosens you most."
+        )
+    recent, previous = s.trend.recent, s.trend.previous
+    weeks = s.trend.days // 7
+    if recent.mean is not None:
+        line = (
+            f"Tightness after sessions: {recent.mean:.1f} in the last {weeks} weeks "
+            f"({recent.n} rated)"
+        )
+        if previous.mean is not None:
+            line += f", {previous.mean:.1f} in the {weeks} before ({previous.n} rated)"
+        lines.append(line + ".")
+    c = s.cooldown
+    hours = round(c.window.total_seconds() / 3600)
+    if c.runs_with + c.runs_without:
+        w, wo = c.with_cooldown, c.without_cooldown
+        if w.mean is not None and wo.mean is not None and min(w.n, wo.n) >= TOO_FEW:
+            lines.append(
+                f"After runs, the next tightness was {w.mean:.1f} with a cooldown within "
+                f"{hours} h ({_plural(w.n, 'run')}), "
+                f"{wo.mean:.1f} without ({_plural(wo.n, 'run')})."
+            )
+        else:
+            lines.append(
+                f"After runs: too few rated yet to compare a cooldown with none "
+                f"({w.n} with, {wo.n} without; {TOO_FEW} of each needed)."
+            )
+    return lines

@@ -1,0 +1,188 @@
+"""`loosen history`: the table and summary, --json and --csv, --import, and the errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from history_testing import FixedNow, raw_connection
+from loosen import paths
+from loosen.cli import main
+from loosen.commands import history_cmd
+from loosen.core.history import COLUMNS, HistoryStore, SessionRecord
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def record_sessions() -> list[SessionRecord]:
+    now = FixedNow()
+    with HistoryStore.open(paths.history_db(), now=now) as store:
+        first = store.start_session(
+            "post-run-cooldown", "Post-run cooldown", "cooldown", planned_s=600, tightness_before=6
+        )
+        now.advance(minutes=9, seconds=30)
+        store.finish_session(first.uid, active_s=570, steps_done=8)
+        store.rate(first.uid, 3, "hips looser after the lunge stretch, glutes still tight")
+        now.advance(days=1)
+        second = store.start_session("squat-and-fold", "Squat and fold", "break")
+        now.advance(minutes=1)
+        store.finish_session(second.uid, "stopped", active_s=45, steps_done=1, steps_skipped=1)
+        return store.sessions(newest_first=False)
+
+
+def test_an_empty_history_says_so_and_creates_nothing(capsys):
+    code, out, err = run_cli(capsys, "history")
+    assert (code, err) == (0, "")
+    assert out == f"No sessions yet. Each routine you run is recorded in {paths.history_db()}\n"
+    assert not paths.history_db().exists()
+    assert run_cli(capsys, "history", "--json")[:2] == (0, "[]\n")
+    assert run_cli(capsys, "history", "--csv")[:2] == (0, ",".join(COLUMNS) + "\n")
+
+
+def test_the_table_is_newest_first_with_a_summary(capsys):
+    first, second = record_sessions()
+    code, out, err = run_cli(capsys, "history")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    local = [r.started_at.astimezone().strftime("%Y-%m-%d %H:%M") for r in (second, first)]
+    assert lines[:3] == [
+        "WHEN              ROUTINE            STATUS     TIME   TIGHTNESS  NOTE",
+        f"{local[0]}  Squat and fold     stopped    45s",
+        f"{local[1]}  Post-run cooldown  completed  9m30s  6 → 3      "
+        "hips looser after the lunge stretch, gl…",
+    ]
+    assert lines[3] == ""
+    assert lines[4].startswith("2 sessions; ")
+    assert "Rate sessions before and after" in out
+
+
+def test_limit_shows_the_newest_and_says_how_many_more(capsys):
+    record_sessions()
+    code, out, _ = run_cli(capsys, "history", "--limit", "1")
+    assert code == 0
+    assert "Squat and fold" in out and "Post-run cooldown" not in out
+    assert "… and 1 older" in out
+
+
+def test_json_has_the_contract_fields_oldest_first(capsys):
+    sessions = record_sessions()
+    code, out, err = run_cli(capsys, "history", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [d["uid"] for d in data] == [s.uid for s in sessions]
+    assert list(data[0]) == list(COLUMNS)
+    assert {k: data[0][k] for k in COLUMNS if k not in ("uid",)} == {
+        "id": 1,
+        "routine": "post-run-cooldown",
+        "routine_name": "Post-run cooldown",
+        "kind": "cooldown",
+        "started_at": "2026-11-21T14:03:00Z",
+        "ended_at": "2026-11-21T14:12:30Z",
+        "status": "completed",
+        "planned_s": 600,
+        "active_s": 570,
+        "steps_done": 8,
+        "steps_skipped": 0,
+        "tightness_before": 6,
+        "tightness_after": 3,
+        "note": "hips looser after the lunge stretch, glutes still tight",
+        "digest": "",
+    }
+    assert data[1]["tightness_before"] is None and data[1]["planned_s"] is None
+
+
+def test_csv_export_then_import_on_a_new_machine_then_export_is_identical(
+    capsys, tmp_path, monkeypatch
+):
+    record_sessions()
+    code, exported, _ = run_cli(capsys, "history", "--csv")
+    assert code == 0
+    assert exported.splitlines()[0] == ",".join(COLUMNS)
+    backup = tmp_path / "backup.csv"
+    backup.write_text(exported, encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new-machine"))
+    assert run_cli(capsys, "history", "--import", str(backup)) == (
+        0,
+        "imported 2, skipped 0 already present, 0 bad rows\n",
+        "",
+    )
+    assert run_cli(capsys, "history", "--csv")[1] == exported
+    # Importing it again is harmless.
+    assert run_cli(capsys, "history", "--import", str(backup))[1] == (
+        "imported 0, skipped 2 already present, 0 bad rows\n"
+    )
+
+
+def test_import_reports_bad_rows_by_line_keeps_the_good_ones_and_exits_1(capsys, tmp_path):
+    good = "1,a,A,cooldown,2026-03-01T07:30:00Z,,completed,600,598,8,0,6,3,ok,,"
+    bad = "2,a,A,cooldown,2026-03-02T07:30:00Z,,completed,600,598,8,0,6,12,,,"
+    file = tmp_path / "FILE.csv"
+    file.write_text("\n".join([",".join(COLUMNS), good, good, bad, ""]), encoding="utf-8")
+    code, out, err = run_cli(capsys, "history", "--import", str(file))
+    assert code == 1
+    assert out == "imported 1, skipped 1 already present, 1 bad rows\n"
+    assert err == f'{file}: line 4: tightness_after: "12" is not 0–10\n'
+    assert [s["id"] for s in json.loads(run_cli(capsys, "history", "--json")[1])] == [1]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read it (No such file or directory)"),
+        (b"", "is empty; expected a header line and one line per session"),
+        (b"\xff\xfe r o u t i n e", "is not UTF-8 text; export it again as UTF-8 CSV"),
+        (b"name,date\nx,y\n", "line 1: missing column(s) routine, started_at, status;"),
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_a_one_line_error(capsys, tmp_path, content, message):
+    file = tmp_path / "in.csv"
+    if content is not None:
+        file.write_bytes(content)
+    code, out, err = run_cli(capsys, "history", "--import", str(file))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"loosen: {file}: {message}")
+    assert err.count("\n") == 1
+    assert not paths.history_db().exists()  # nothing to import: no history file made
+
+
+def test_import_into_a_locked_history_is_a_one_line_error(capsys, tmp_path, monkeypatch):
+    record_sessions()
+    file = tmp_path / "in.csv"
+    file.write_text(run_cli(capsys, "history", "--csv")[1], encoding="utf-8")
+    monkeypatch.setattr(history_cmd, "BUSY_TIMEOUT_MS", 50)
+    with raw_connection(paths.history_db()) as other:
+        other.execute("BEGIN EXCLUSIVE")
+        code, out, err = run_cli(capsys, "history", "--import", str(file))
+        other.execute("COMMIT")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"loosen: history is busy in another program ({paths.history_db()}); nothing was imported\n"
+    )
+
+
+def test_a_damaged_history_is_set_aside_and_the_user_told(capsys):
+    db = paths.history_db()
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"not a database at all" * 100)
+    code, out, err = run_cli(capsys, "history")
+    assert code == 0
+    assert err.startswith("loosen: history file was damaged: it was moved to ")
+    assert "No sessions yet" in out
+    assert len(list(Path(db.parent).glob("history.sqlite3.corrupt-*"))) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--json", "--csv"], ["--csv", "--import", "x.csv"], ["--import"], ["--limit", "0"]],
+)
+def test_conflicting_or_malformed_options_are_usage_errors(capsys, argv):
+    with pytest.raises(SystemExit) as raised:
+        main(["history", *argv])
+    assert raised.value.code == 2
+    assert "usage: loosen history" in capsys.readouterr().err
