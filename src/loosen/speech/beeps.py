@@ -26,7 +26,7 @@ class Beep(StrEnum):
 _NOTES = {
     Beep.START: ((660.0, 0.12), (880.0, 0.18)),
     Beep.TICK: ((1046.5, 0.07),),
-    Beep.REST: ((440.0, 0.30),),
+    Beep.REST: ((440.0, 0.40),),
 }
 _AMPLITUDE = 0.35
 

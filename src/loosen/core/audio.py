@@ -1,0 +1,302 @@
+"""Render a plan to one WAV file: every cue's clip at its offset, silence in between.
+
+This is the audio guide a runner carries on a phone (`loosen export-audio`). It is pure
+Python: clips come in as WAV files (rendered by the speech layer), the guide goes out
+as mono 16-bit PCM at 22 050 Hz, the rate espeak-ng renders at, so clips from it are
+copied as they are.
+
+Choices, and why:
+
+- A cue's clip starts at sample `round(cue.at_s * GUIDE_RATE_HZ)`, exactly when the
+  plan says. Clips are read once per distinct text, however often the cue recurs.
+- A clip's trailing silence is trimmed (espeak-ng ends every clip with ~0.35 s of it):
+  it carries nothing and would only make neighbouring cues collide.
+- When a clip is still speaking at the next cue's moment (the planner fits cues by an
+  estimate of speaking time, and a real voice may be slower), the two are mixed:
+  every cue still starts on time and nothing is cut mid-file. `GuideInfo.overlaps`
+  counts these so the estimate can be tuned.
+- The file lasts the plan's total. A clip that would run past it may extend the file
+  by up to END_MARGIN_S (inside the ±0.5 s the guide promises); a clip that would run
+  further, such as "Session complete", which sits exactly at the total, is pulled
+  earlier into the silence before it (never over the previous clip), so the runner
+  hears it whole. Only if there is no room is its end cut, at the end of the file.
+- Clips in another format are converted: stereo is averaged to mono, 8/24/32-bit
+  samples are scaled to 16-bit, and another sample rate is resampled by linear
+  interpolation (plenty for speech, and no dependency).
+- Silence is written in large zero blocks, so a 60-minute guide costs little more
+  than writing its bytes. The guide is written to a temporary file beside `out` and
+  renamed at the end: a failure never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import wave
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loosen.core.phases import Plan
+
+GUIDE_RATE_HZ = 22050
+SAMPLE_BYTES = 2  # 16-bit PCM
+END_MARGIN_S = 0.45  # how far a final clip may run past the plan's total
+SILENT_LEVEL = 64  # |sample| at or below this counts as silence when trimming (≈ -54 dBFS)
+_CLIPS_SHARE = 0.3  # of the progress bar: gathering clips; the rest is writing
+_ZEROS = bytes(1 << 20)  # one block of silence, reused for every gap
+_MAX_DATA_BYTES = 0xFFFF_FFFF - 64  # a WAV file's sizes are 32-bit
+
+
+class GuideError(Exception):
+    """The guide cannot be written; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class GuideInfo:
+    path: Path
+    duration_s: float
+    cues: int  # cues laid in the guide
+    clips: int  # distinct clips read
+    size_bytes: int
+    overlaps: int  # cues that began while an earlier clip was still speaking (mixed)
+    moved: int  # final cues pulled earlier so that they end with the file
+    sample_rate_hz: int = GUIDE_RATE_HZ
+
+
+def read_clip(path: Path, rate_hz: int = GUIDE_RATE_HZ) -> array:
+    """A clip as mono 16-bit samples at `rate_hz`, trailing silence trimmed."""
+    try:
+        with wave.open(str(path), "rb") as clip:
+            channels = clip.getnchannels()
+            width = clip.getsampwidth()
+            source_rate = clip.getframerate()
+            data = clip.readframes(clip.getnframes())
+    except (OSError, EOFError, wave.Error) as exc:
+        raise GuideError(f"{path}: not a readable WAV clip ({exc})") from None
+    samples = _to_int16(data, width, path)
+    if channels > 1:
+        frames = range(0, len(samples) - channels + 1, channels)
+        samples = array("h", (sum(samples[i : i + channels]) // channels for i in frames))
+    if source_rate != rate_hz:
+        samples = resample(samples, source_rate, rate_hz)
+    return trim_trailing_silence(samples)
+
+
+def _to_int16(data: bytes, width: int, path: Path) -> array:
+    if width == 2:
+        samples = array("h")
+        samples.frombytes(data[: len(data) - len(data) % 2])
+        if sys.byteorder == "big":
+            samples.byteswap()  # WAV data is little-endian
+        return samples
+    if width == 1:  # 8-bit WAV is unsigned
+        return array("h", ((b - 128) << 8 for b in data))
+    if width in (3, 4):  # keep the top 16 bits of each little-endian sample
+        return array("h", (int.from_bytes(data[i + width - 2 : i + width], "little", signed=True)
+                           for i in range(0, len(data) - width + 1, width)))  # fmt: skip
+    raise GuideError(f"{path}: {width * 8}-bit samples are not supported")
+
+
+def resample(samples: array, from_hz: int, to_hz: int) -> array:
+    """Linear interpolation between neighbouring samples: simple, and fine for speech."""
+    if from_hz == to_hz or not samples:
+        return array("h", samples)
+    count = max(1, round(len(samples) * to_hz / from_hz))
+    step = from_hz / to_hz
+    last = len(samples) - 1
+    out = array("h", bytes(2 * count))
+    for i in range(count):
+        position = i * step
+        left = min(int(position), last)
+        right = min(left + 1, last)
+        fraction = position - left
+        out[i] = round(samples[left] + (samples[right] - samples[left]) * fraction)
+    return out
+
+
+def trim_trailing_silence(samples: array) -> array:
+    end = len(samples)
+    while end > 0 and abs(samples[end - 1]) <= SILENT_LEVEL:
+        end -= 1
+    return samples[:end]
+
+
+def _mix_into(target: array, offset: int, clip: array) -> None:
+    """Add `clip` into `target` from `offset`, saturating at the 16-bit limits."""
+    if offset + len(clip) > len(target):
+        target.extend(bytes(2 * (offset + len(clip) - len(target))))  # zero-extend
+    for i, value in enumerate(clip):
+        mixed = target[offset + i] + value
+        target[offset + i] = 32767 if mixed > 32767 else -32768 if mixed < -32768 else mixed
+
+
+@dataclass
+class _Placement:
+    start: int  # in samples from the start of the guide
+    clip: array
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.clip)
+
+
+def _fit_the_end(placements: list[_Placement], limit: int) -> int:
+    """Pull clips that would run past `limit` earlier, never over the clip before; count them."""
+    moved = 0
+    previous_end = 0
+    for placement in placements:
+        if placement.end > limit:
+            earlier = max(limit - len(placement.clip), previous_end, 0)
+            if earlier < placement.start:
+                placement.start = earlier
+                moved += 1
+        previous_end = max(previous_end, placement.end)
+    return moved
+
+
+class _GuideWriter:
+    """Streams samples into a WAV file, counting what it wrote for progress."""
+
+    def __init__(self, target: wave.Wave_write, total: int,
+                 progress: Callable[[float], None] | None) -> None:  # fmt: skip
+        self.target = target
+        self.total = max(total, 1)
+        self.written = 0
+        self.progress = progress
+        self._reported = 0.0
+
+    def silence(self, count: int) -> None:
+        remaining = count * SAMPLE_BYTES
+        block = memoryview(_ZEROS)
+        while remaining > 0:
+            size = min(remaining, len(_ZEROS))
+            self.target.writeframesraw(block[:size])
+            remaining -= size
+        self._advance(count)
+
+    def samples(self, samples: array) -> None:
+        if not samples:
+            return
+        if sys.byteorder == "big":
+            samples = array("h", samples)
+            samples.byteswap()
+        self.target.writeframesraw(samples.tobytes())
+        self._advance(len(samples))
+
+    def _advance(self, count: int) -> None:
+        self.written += count
+        fraction = _CLIPS_SHARE + (1 - _CLIPS_SHARE) * min(1.0, self.written / self.total)
+        if self.progress is not None and fraction - self._reported >= 0.01:
+            self._reported = fraction
+            self.progress(fraction)
+
+
+def _temporary_beside(out: Path) -> Path:
+    return out.with_name(f".{out.name}.{os.getpid()}.part")
+
+
+def _cannot_write(out: Path, exc: OSError) -> GuideError:
+    reason = exc.strerror or str(exc)
+    return GuideError(f"{out}: cannot write: {reason}")
+
+
+def check_writable(out: Path) -> None:
+    """Fail now, with a one-line GuideError, if `out` cannot be written (before slow work)."""
+    if out.is_dir():
+        raise GuideError(f"{out}: cannot write: it is a folder")
+    probe = _temporary_beside(out)
+    try:
+        with probe.open("wb"):
+            pass
+    except OSError as exc:
+        raise _cannot_write(out, exc) from None
+    probe.unlink(missing_ok=True)
+
+
+def write_guide(
+    plan: Plan,
+    clip_for: Callable[[str], Path],
+    out: Path,
+    *,
+    progress: Callable[[float], None] | None = None,
+) -> GuideInfo:
+    """Write `plan` as one WAV file at `out`: each cue's clip (`clip_for(text)`) at its offset.
+
+    `clip_for` is called once per distinct cue text, in the order the cues are heard, so
+    it may wait for a clip still being rendered; its exceptions propagate and nothing is
+    written. A path that cannot be written raises GuideError before any clip is asked
+    for. `progress` gets rising fractions from 0 to 1.
+    """
+    out = Path(out)
+    rate = GUIDE_RATE_HZ
+    total = round(plan.total_s * rate)
+    limit = total + round(END_MARGIN_S * rate)
+    if limit * SAMPLE_BYTES > _MAX_DATA_BYTES:
+        raise GuideError(
+            f"{out}: a {plan.total_s / 3600:.1f}-hour guide is too long for a WAV file"
+        )
+    check_writable(out)
+    # Clips first, then the file: a failing clip is never mistaken for a write error,
+    # and `clip_for` may wait on rendering without holding a half-written file open.
+    texts = {cue.text for cue in plan.cues}
+    clips: dict[str, array] = {}
+    placements: list[_Placement] = []
+    for cue in sorted(plan.cues, key=lambda c: c.at_s):
+        if cue.text not in clips:
+            clips[cue.text] = read_clip(Path(clip_for(cue.text)), rate)
+            if progress is not None:
+                progress(_CLIPS_SHARE * len(clips) / len(texts))
+        start = min(max(0, round(cue.at_s * rate)), total)
+        placements.append(_Placement(start, clips[cue.text]))
+    moved = _fit_the_end(placements, limit)
+    placements.sort(key=lambda p: p.start)
+    length = min(limit, max([total, *(p.end for p in placements)]))
+
+    temporary = _temporary_beside(out)
+    try:
+        with temporary.open("wb") as raw, wave.open(raw, "wb") as target:
+            target.setnchannels(1)
+            target.setsampwidth(SAMPLE_BYTES)
+            target.setframerate(rate)
+            overlaps = _lay_out(placements, length, _GuideWriter(target, length, progress))
+        temporary.replace(out)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _cannot_write(out, exc) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(1.0)
+    return GuideInfo(
+        path=out,
+        duration_s=length / rate,
+        cues=len(placements),
+        clips=len(clips),
+        size_bytes=out.stat().st_size,
+        overlaps=overlaps,
+        moved=moved,
+    )
+
+
+def _lay_out(placements: list[_Placement], length: int, writer: _GuideWriter) -> int:
+    """Write `length` samples: the clips at their starts (mixed where they overlap), silence
+    elsewhere. Returns how many clips began while another was still sounding."""
+    cursor = 0  # samples written so far
+    pending = array("h")  # audio from `cursor` on that is not written yet
+    overlaps = 0
+    for placement in placements:
+        start = placement.start
+        if start >= cursor + len(pending):
+            writer.samples(pending)
+            writer.silence(start - cursor - len(pending))
+            cursor, pending = start, array("h", placement.clip)
+        else:
+            overlaps += 1
+            _mix_into(pending, start - cursor, placement.clip)
+    pending = pending[: max(0, length - cursor)]
+    writer.samples(pending)
+    writer.silence(length - cursor - len(pending))
+    return overlaps

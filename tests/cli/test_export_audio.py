@@ -1,0 +1,115 @@
+"""`loosen export-audio ROUTINE OUT.wav`: one WAV as long as the plan, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from loosen import cli
+from loosen.commands import export_audio
+from loosen.speech.synth import ClipSynthesizer
+
+MINE = (
+    'format = 1\nname = "Mine"\n[defaults]\nget_ready = "5s"\n'
+    '[[steps]]\nname = "Lunge"\nduration = "20s"\nsides = true\nrest = "10s"\n'
+    '[[steps]]\nname = "Bridge"\nduration = "15s"\n'
+)
+
+
+@pytest.fixture(autouse=True)
+def registered(monkeypatch):
+    """Until export-audio is listed in loosen.commands.COMMANDS, add it for these tests."""
+    if export_audio not in cli.COMMANDS:
+        monkeypatch.setattr(cli, "COMMANDS", (*cli.COMMANDS, export_audio))
+
+
+def engine_missing():
+    """An engine factory for the worker process: what pyttsx3 does without espeak-ng."""
+    raise RuntimeError("This means you probably do not have eSpeak or eSpeak-ng installed!")
+
+
+def error_line(capsys) -> str:
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in captured.err, captured.err
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_export_writes_the_whole_plan_as_one_wav(capsys, user_routines, tmp_path):
+    (user_routines / "mine.toml").write_text(MINE)
+    assert cli.main(["plan", "mine", "--json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    out = tmp_path / "mine.wav"
+    assert cli.main(["export-audio", "mine", str(out), "--rate", "150"]) == 0
+    printed = capsys.readouterr().out.strip()
+    with wave.open(str(out), "rb") as guide:
+        params = guide.getparams()
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, 22050)
+    assert abs(params.nframes / 22050 - total) <= 0.5
+    size_mb = out.stat().st_size / 1_000_000
+    assert printed.startswith(f"wrote {out}: 1:") and printed.endswith(f" cues, {size_mb:.1f} MB")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_an_unknown_routine_is_one_line_with_a_suggestion(capsys, tmp_path):
+    assert cli.main(["export-audio", "squat-and-fld", str(tmp_path / "x.wav")]) == 1
+    line = error_line(capsys)
+    assert line.startswith('loosen: no routine "squat-and-fld"') and "squat-and-fold" in line
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("a-file/x.wav", "Not a directory"), ("missing/x.wav", "No such file or directory")],
+)
+def test_an_unwritable_path_is_one_line(capsys, tmp_path, where, reason):
+    # Tests run as root, where permissions do not stop a write: use impossible paths.
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / where
+    assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1
+    assert error_line(capsys) == f"loosen: {out}: cannot write: {reason}"
+
+
+def test_no_speech_engine_says_how_to_get_one(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(
+        export_audio, "ClipSynthesizer", partial(ClipSynthesizer, engine_factory=engine_missing)
+    )
+    out = tmp_path / "x.wav"
+    assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1
+    line = error_line(capsys)
+    assert line.startswith("loosen: No voice: ")
+    if sys.platform.startswith("linux"):
+        assert line == "loosen: No voice: install espeak-ng (sudo apt install espeak-ng)"
+    assert not out.exists()
+
+
+def test_a_rate_out_of_range_is_refused(capsys, tmp_path):
+    assert cli.main(["export-audio", "squat-and-fold", str(tmp_path / "x.wav"), "--rate", "9"]) == 1
+    assert error_line(capsys) == "loosen: --rate 9: use 80 to 450 words per minute"
+
+
+@pytest.mark.slow
+def test_an_unknown_voice_is_refused_with_a_suggestion(capsys, tmp_path):
+    out = tmp_path / "x.wav"
+    assert cli.main(["export-audio", "squat-and-fold", str(out), "--voice", "gmw/en-uss"]) == 1
+    line = error_line(capsys)
+    assert line.startswith('loosen: --voice: no voice "gmw/en-uss"') and "gmw/en-us" in line
+    assert not out.exists()
+
+
+def test_the_command_loads_no_qt():
+    code = (
+        "import sys\n"
+        "from loosen.commands import export_audio\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print('QT:' + ','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).parent)  # fmt: skip
+    assert result.stdout.strip() == "QT:"

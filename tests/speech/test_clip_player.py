@@ -1,0 +1,133 @@
+"""Clip playback through QtMultimedia: on time, cut at once, never late; beeps without voice.
+
+Playback needs a sound output. CI has no sound card, so these tests start a PulseAudio
+daemon with a null sink (a real output that discards the sound) when none is running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from loosen.speech.beeps import Beep, beep_file
+
+
+def _pulse_server() -> str | None:
+    """The running PulseAudio server's address, or None."""
+    info = subprocess.run(["pactl", "info"], capture_output=True, text=True, check=False)
+    for line in info.stdout.splitlines():
+        if line.startswith("Server String:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+@pytest.fixture(scope="module")
+def sound_output() -> Iterator[None]:
+    # Found before the per-test fixture moves HOME, where the client looks for the server.
+    server = _pulse_server() if shutil.which("pactl") else None
+    if server is None and shutil.which("pulseaudio"):
+        subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1",
+                        "--log-target=syslog"], capture_output=True, check=False)  # fmt: skip
+        server = _pulse_server()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("no sound output: the test set-up installs pulseaudio for these tests")
+        pytest.skip("no sound output here (install pulseaudio)")
+    cookie = Path.home() / ".config" / "pulse" / "cookie"
+    saved = {k: os.environ.get(k) for k in ("PULSE_SERVER", "PULSE_COOKIE")}
+    os.environ["PULSE_SERVER"] = server if "/" not in server[:1] else f"unix:{server}"
+    if cookie.exists():
+        os.environ["PULSE_COOKIE"] = str(cookie)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+class ReadyClips:
+    """A clip source whose clips are already rendered (tones stand in for speech)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.asked: list[str] = []
+
+    def prerender(self, texts: Sequence[str]) -> None:
+        self.asked.extend(texts)
+
+    def request(self, text: str) -> Future[Path]:
+        future: Future[Path] = Future()
+        if text == "never ready":
+            return future  # a clip still rendering
+        future.set_result(beep_file(Beep.REST, self.folder))
+        return future
+
+
+@pytest.fixture
+def speaker(qtbot, sound_output, tmp_path):
+    from loosen.speech.player import ClipSpeaker
+
+    made = ClipSpeaker(ReadyClips(tmp_path / "clips"), tmp_path / "beeps")
+    assert made.audio_available and made.notice is None
+    return made
+
+
+def test_a_prepared_clip_plays_at_once_and_stops_at_once(qtbot, speaker):
+    speaker.prepare(["Switch sides"])
+    qtbot.waitUntil(lambda: "Switch sides" in speaker._effects
+                    and speaker._effects["Switch sides"].status().name == "Ready")  # fmt: skip
+    effect = speaker._effects["Switch sides"]
+    speaker.speak("Switch sides")
+    qtbot.waitUntil(effect.isPlaying, timeout=1000)
+    assert speaker.latencies_ms and speaker.latencies_ms[-1] < 1000
+    speaker.stop()
+    assert not effect.isPlaying()
+
+
+def test_a_clip_not_ready_in_time_is_not_said_late(qtbot, speaker):
+    speaker.speak("never ready")
+    assert "never ready" not in speaker._effects
+    assert speaker.latencies_ms == []
+
+
+def test_mute_and_volume_reach_every_clip(qtbot, speaker):
+    speaker.prepare(["Halfway"])
+    qtbot.waitUntil(lambda: "Halfway" in speaker._effects)
+    speaker.set_volume(0.25)
+    speaker.set_muted(True)
+    effect = speaker._effects["Halfway"]
+    assert effect.volume() == pytest.approx(0.25) and effect.isMuted()
+
+
+def test_beeps_play_only_when_there_is_no_voice(qtbot, sound_output, tmp_path):
+    from loosen.speech.player import ClipSpeaker
+
+    voiceless = ClipSpeaker(None, tmp_path / "beeps", voice_notice="No voice: install espeak-ng")
+    assert voiceless.notice == "No voice: install espeak-ng" and not voiceless.has_voice
+    qtbot.waitUntil(lambda: voiceless._beeps[Beep.START].status().name == "Ready")
+    voiceless.beep(Beep.START)
+    qtbot.waitUntil(voiceless._beeps[Beep.START].isPlaying, timeout=1000)
+    voiced = ClipSpeaker(ReadyClips(tmp_path / "c"), tmp_path / "beeps")
+    voiced.beep(Beep.START)
+    assert not voiced._beeps[Beep.START].isPlaying()
+    voiced.set_voice_enabled(False)
+    assert not voiced.has_voice
+
+
+def test_the_beeps_are_distinct_short_tones(tmp_path):
+    import wave
+
+    lengths = {}
+    for beep in Beep:
+        with wave.open(str(beep_file(beep, tmp_path)), "rb") as clip:
+            lengths[beep] = clip.getnframes() / clip.getframerate()
+            assert clip.getnchannels() == 1 and clip.getsampwidth() == 2
+    assert all(0.05 < s < 0.5 for s in lengths.values())
+    assert len({round(s, 2) for s in lengths.values()}) == 3
