@@ -1,0 +1,203 @@
+"""What the history view draws, as plain data: tightness over time, change per routine, calendar.
+
+Pure functions over session records (no Qt), so each chart's series is computed and
+tested here and the view only draws it. Days are the user's local ones (`tz`, None =
+the computer's zone), like stats.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from statistics import fmean, stdev
+
+from loosen.core.history.records import SessionRecord
+from loosen.core.history.stats import HAPPENED, Streaks, local_day, streaks
+
+WEEK = timedelta(days=7)
+MIN_SESSIONS_TO_TELL = 3  # below this a mean says too little to put in words
+FEW_SESSIONS = 8  # below this a finding is called a hint
+CALENDAR_WEEKS = 18  # about four months: the last three and the current one
+
+
+@dataclass(frozen=True)
+class TimePoint:
+    at: datetime
+    value: float
+
+
+def after_points(records: Iterable[SessionRecord]) -> list[TimePoint]:
+    """Tightness after each session that has one, oldest first."""
+    points = [
+        TimePoint(r.started_at, float(r.tightness_after))
+        for r in records
+        if r.tightness_after is not None
+    ]
+    return sorted(points, key=lambda p: p.at)
+
+
+def rolling_mean(points: Sequence[TimePoint], window: timedelta = WEEK) -> list[TimePoint]:
+    """At each point, the mean of the points in the `window` ending there (trailing, inclusive).
+
+    `points` must be oldest first. A trailing window, not a centred one, so the last
+    value is what the latest week says, and no point borrows from the future.
+    """
+    result: list[TimePoint] = []
+    start = 0
+    total = 0.0
+    for end, point in enumerate(points):
+        total += point.value
+        while points[start].at <= point.at - window:
+            total -= points[start].value
+            start += 1
+        result.append(TimePoint(point.at, total / (end - start + 1)))
+    return result
+
+
+@dataclass(frozen=True)
+class RoutineEffect:
+    """One bar of the change-per-routine chart: mean change over `n` sessions rated twice."""
+
+    routine: str
+    routine_name: str  # the name it had most recently
+    n: int
+    mean_change: float  # before − after; positive = looser
+    standard_error: float | None  # of the mean; None below two sessions (no spread known)
+
+    @property
+    def enough(self) -> bool:
+        """Rated often enough to say something in words."""
+        return self.n >= MIN_SESSIONS_TO_TELL
+
+
+def routine_effects(records: Iterable[SessionRecord]) -> list[RoutineEffect]:
+    """Per routine, the mean change and how sure it is; most loosening first.
+
+    Same order and means as stats.change_by_routine, plus the standard error, so a
+    chart can show how far each bar could move with more sessions.
+    """
+    changes: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, tuple[datetime, str]] = {}
+    for r in records:
+        change = r.change
+        if change is None:
+            continue
+        changes[r.routine].append(change)
+        if r.routine not in names or r.started_at >= names[r.routine][0]:
+            names[r.routine] = (r.started_at, r.routine_name)
+    effects = [
+        RoutineEffect(
+            routine=routine,
+            routine_name=names[routine][1],
+            n=len(values),
+            mean_change=fmean(values),
+            standard_error=stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None,
+        )
+        for routine, values in changes.items()
+    ]
+    return sorted(effects, key=lambda e: (-e.mean_change, -e.n, e.routine))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    sessions: int  # sessions that happened that day (a running one does not count yet)
+
+
+def calendar_days(
+    records: Iterable[SessionRecord],
+    today: date,
+    tz: tzinfo | None = None,
+    weeks: int = CALENDAR_WEEKS,
+) -> list[CalendarDay]:
+    """Every day from the Monday `weeks - 1` weeks before this week's, up to today."""
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    counts: dict[date, int] = defaultdict(int)
+    for r in records:
+        if r.status in HAPPENED:
+            day = local_day(r.started_at, tz)
+            if first <= day <= today:
+                counts[day] += 1
+    return [
+        CalendarDay(first + timedelta(days=i), counts[first + timedelta(days=i)])
+        for i in range((today - first).days + 1)
+    ]
+
+
+def _points(value: float) -> str:
+    return f"{value:.1f} point" + ("" if f"{value:.1f}" == "1.0" else "s")
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session" + ("" if n == 1 else "s")
+
+
+def insight(effects: Sequence[RoutineEffect]) -> str:
+    """One honest sentence on which routine loosens the back most, given `routine_effects`."""
+    rated = sum(e.n for e in effects)
+    candidates = [e for e in effects if e.enough]
+    if not candidates:
+        if rated == 0:
+            return (
+                "Too early to tell what helps: rate how tight your back is before and after "
+                "a few sessions."
+            )
+        return (
+            f"Too early to tell what helps: {_sessions(rated)} rated before and after so far; "
+            f"a routine needs at least {MIN_SESSIONS_TO_TELL}."
+        )
+    best = candidates[0]
+    if best.mean_change <= 0:
+        direction = "no looser" if best.mean_change == 0 else "tighter"
+        return (
+            f"No routine has loosened your back on average yet: the best, "
+            f"{best.routine_name}, leaves it {direction} over {_sessions(best.n)}."
+        )
+    sentence = (
+        f"{best.routine_name}: back {_points(best.mean_change)} looser on average "
+        f"over {_sessions(best.n)}"
+    )
+    if best.n < FEW_SESSIONS:
+        return sentence + " — a hint so far, not yet a finding."
+    return sentence + "."
+
+
+@dataclass(frozen=True)
+class Adherence:
+    days: list[CalendarDay]
+    streaks: Streaks
+    active_days_28: int  # days with a session among the last 28
+
+
+@dataclass(frozen=True)
+class HistoryTrends:
+    """Everything the history view's charts and its insight line show."""
+
+    after: list[TimePoint]
+    weekly_mean: list[TimePoint]
+    effects: list[RoutineEffect]
+    adherence: Adherence
+    insight: str
+
+
+def trends(
+    records: Sequence[SessionRecord], today: date, tz: tzinfo | None = None
+) -> HistoryTrends:
+    """The data of every chart for `records` (already filtered as the view shows them)."""
+    after = after_points(records)
+    effects = routine_effects(records)
+    days = calendar_days(records, today, tz)
+    return HistoryTrends(
+        after=after,
+        weekly_mean=rolling_mean(after),
+        effects=effects,
+        adherence=Adherence(
+            days=days,
+            streaks=streaks(records, today, tz),
+            active_days_28=sum(d.sessions > 0 for d in days[-28:]),
+        ),
+        insight=insight(effects),
+    )
