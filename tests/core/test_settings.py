@@ -55,3 +55,37 @@ def test_keys_from_a_newer_version_survive_a_save(tmp_path):
     assert problems == [] and settings.theme == "light"
     save_settings(replace(settings, theme="dark"), path)
     assert json.loads(path.read_text())["future_option"] == 42
+
+
+def test_reminder_settings_default_to_off_with_squat_and_fold_every_15_to_20_minutes(tmp_path):
+    settings = load_settings(tmp_path / "settings.json")[0]
+    assert (settings.reminders, settings.reminder_routine, settings.reminder_every) == (
+        False, "squat-and-fold", "15-20m")  # fmt: skip
+    chosen = replace(settings, reminders=True, reminder_routine="hip-openers",
+                     reminder_every="25m")  # fmt: skip
+    save_settings(chosen, tmp_path / "settings.json")
+    assert load_settings(tmp_path / "settings.json") == (chosen, [])
+
+
+def test_bad_reminder_values_are_reported_by_key(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"reminders": 1, "reminder_routine": "../etc",
+                                "reminder_every": "30s"}))  # fmt: skip
+    settings, problems = load_settings(path)
+    assert settings == Settings()
+    assert problems == [
+        f"{path}: reminders: 1 is not allowed; use true or false (using the default)",
+        f'{path}: reminder_routine: "../etc" is not allowed; use a routine id like '
+        '"squat-and-fold" (using the default)',
+        f'{path}: reminder_every: "30s" is not allowed; use a time from 1m to 24h like "15m", '
+        'or a window like "15-20m" (using the default)',
+    ]
+
+
+def test_reminder_intervals_that_are_allowed_and_not(tmp_path):
+    path = tmp_path / "settings.json"
+    for every, allowed in (("15-20m", True), ("1m", True), ("24h", True), ("20-15m", False),
+                           ("25h", False), ("soon", False), ("", False)):  # fmt: skip
+        path.write_text(json.dumps({"reminder_every": every}))
+        settings, problems = load_settings(path)
+        assert (settings.reminder_every == every) is allowed and (not problems) is allowed

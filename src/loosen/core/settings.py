@@ -16,6 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loosen.core.duration import DurationError, parse_window
+from loosen.core.loader import ID_PATTERN
+from loosen.core.reminders import MIN_INTERVAL_S
+
 THEMES = ("system", "light", "dark")
 
 
@@ -31,6 +35,21 @@ class Settings:
     start_full_screen: bool = False
     theme: str = "system"  # system | light | dark
     seen_welcome: bool = False
+    # Desk-break reminders: off until the user asks, so the app never nags unasked.
+    reminders: bool = False
+    reminder_routine: str = "squat-and-fold"  # a routine id
+    reminder_every: str = "15-20m"  # a fixed interval or a window, as in routine files
+
+
+MAX_REMINDER_S = 24 * 3600.0
+
+
+def _reminder_every_ok(value: str) -> bool:
+    try:
+        window = parse_window(value)
+    except DurationError:
+        return False
+    return window.start_s >= MIN_INTERVAL_S and window.end_s <= MAX_REMINDER_S
 
 
 _CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
@@ -45,6 +64,17 @@ _CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     "start_full_screen": (bool, lambda v: True, "true or false"),
     "theme": (str, lambda v: v in THEMES, " | ".join(THEMES)),
     "seen_welcome": (bool, lambda v: True, "true or false"),
+    "reminders": (bool, lambda v: True, "true or false"),
+    "reminder_routine": (
+        str,
+        lambda v: ID_PATTERN.fullmatch(v) is not None,
+        'a routine id like "squat-and-fold"',
+    ),
+    "reminder_every": (
+        str,
+        _reminder_every_ok,
+        'a time from 1m to 24h like "15m", or a window like "15-20m"',
+    ),
 }
 
 
