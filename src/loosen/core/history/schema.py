@@ -45,7 +45,22 @@ _V1: Migration = (
     "CREATE INDEX sessions_running ON sessions (owner) WHERE status = 'running'",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+# How each desk-break reminder was answered. A break taken is also a session of the
+# break routine (in `sessions`); this table adds the answers that leave no session.
+_V2: Migration = (
+    """
+    CREATE TABLE reminders (
+        id          INTEGER PRIMARY KEY,
+        routine     TEXT    NOT NULL,
+        outcome     TEXT    NOT NULL CHECK (outcome IN ('taken', 'snoozed', 'skipped')),
+        due_at      TEXT    NOT NULL,
+        answered_at TEXT    NOT NULL
+    )
+    """,
+    "CREATE INDEX reminders_by_time ON reminders (answered_at, id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

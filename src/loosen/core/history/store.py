@@ -81,6 +81,20 @@ _UPSERT_TAIL = " ON CONFLICT(uid) DO UPDATE SET " + ", ".join(
 _IF_NEWER = " WHERE excluded.updated_at >= sessions.updated_at"
 
 
+REMINDER_OUTCOMES = ("taken", "snoozed", "skipped")
+
+
+@dataclass(frozen=True)
+class ReminderRecord:
+    """How one desk-break reminder was answered (see core/reminders.py)."""
+
+    routine: str  # the break routine's id
+    outcome: str  # taken | snoozed | skipped
+    due_at: datetime  # UTC, whole seconds
+    answered_at: datetime
+    id: int | None = None  # None while it waits to be written
+
+
 @dataclass(frozen=True)
 class ImportCounts:
     imported: int
@@ -247,6 +261,9 @@ class HistoryStore:
         self._pending: dict[str, SessionRecord] = {}  # newest state not yet in the file
         self._side_file_failed = False
         self._closed = False
+        # Reminder answers not yet written (locked or read-only file): kept in memory
+        # and retried with the next one and at close; a log line needs no crash file.
+        self._pending_reminders: list[ReminderRecord] = []
 
     # ----------------------------------------------------------------- opening
 
@@ -623,6 +640,65 @@ class HistoryStore:
         self._sync_side_file()
         return self._known[record.uid]
 
+    # ------------------------------------------------------------- reminders
+
+    def log_reminder(self, routine_id: str, outcome: str, due_at: datetime,
+                     answered_at: datetime | None = None) -> ReminderRecord:  # fmt: skip
+        """Log how a reminder was answered (`answered_at` defaults to now).
+
+        Never raises for an expected problem: what cannot be written is kept and
+        written with the next one (or at close), like a session's changes.
+        """
+        if outcome not in REMINDER_OUTCOMES:
+            raise ValueError(f"a reminder is {' | '.join(REMINDER_OUTCOMES)}, not {outcome!r}")
+        record = ReminderRecord(routine_id, outcome, to_utc(due_at),
+                                to_utc(answered_at or self._now()))  # fmt: skip
+        self._pending_reminders.append(record)
+        self._flush_reminders()
+        return record
+
+    def _flush_reminders(self) -> None:
+        if not self._pending_reminders or self._frozen or self._closed:
+            return
+        if not self._ensure_ready():
+            return
+        conn = self._conn
+        assert conn is not None
+        try:
+            with self._transaction():
+                for record in self._pending_reminders:
+                    conn.execute(
+                        "INSERT INTO reminders (routine, outcome, due_at, answered_at)"
+                        " VALUES (?, ?, ?, ?)",
+                        (record.routine, record.outcome, format_time(record.due_at),
+                         format_time(record.answered_at)),
+                    )  # fmt: skip
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return
+        self._pending_reminders.clear()
+
+    def reminders(self, *, since: datetime | None = None) -> list[ReminderRecord]:
+        """Reminder answers, oldest first, including those waiting to be written."""
+        sql = "SELECT id, routine, outcome, due_at, answered_at FROM reminders"
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            sql += " WHERE answered_at >= ?"
+            params = (format_time(since),)
+        if self._conn is None:
+            self._connect()
+        version = 0
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                version = user_version(self._conn)
+        # A file older than the reminders table (one we could not migrate) has none.
+        rows = self._read(sql + " ORDER BY answered_at, id", params) if version >= 2 else []
+        found = [ReminderRecord(routine, outcome, parse_time(due), parse_time(answered), id_)
+                 for id_, routine, outcome, due, answered in rows]  # fmt: skip
+        found += [r for r in self._pending_reminders
+                  if since is None or r.answered_at >= to_utc(since)]  # fmt: skip
+        return sorted(found, key=lambda r: r.answered_at)
+
     # ------------------------------------------------------------------ writing
 
     def flush(self) -> bool:
@@ -882,6 +958,7 @@ class HistoryStore:
                     self._save(replace(record, status=Status.INTERRUPTED, ended_at=ended))
             self._flush(force=True)
             self._sync_side_file()
+            self._flush_reminders()
         finally:
             self._closed = True
             if self._conn is not None:
