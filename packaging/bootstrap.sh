@@ -24,8 +24,9 @@ app_packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
  libxcb-xkb1 libxcb-xfixes0 libxcb-sync1 libxcb-glx0 libpulse0 libespeak-ng1 espeak-ng
  alsa-utils fonts-dejavu-core"
-# Tests also take screenshots on a virtual screen and measure audio.
-test_packages="xvfb xauth sox"
+# Tests also take screenshots on a virtual screen, measure audio, and play cues
+# into a PulseAudio null sink.
+test_packages="xvfb xauth sox pulseaudio pulseaudio-utils"
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do

@@ -6,7 +6,7 @@ matters: callbacks come from another thread, and it can hang, raise, crash, or c
 back late. It is also strict: any use that would fall into one of pyttsx3's traps
 (say() in the render worker, two utterances queued before one run, reading the rate
 back, startLoop(False)/iterate) raises, so a test that renders through it proves the
-worker never does those things.
+worker never does those things. ReadyClips stands in for the whole synthesizer.
 """
 
 from __future__ import annotations
@@ -17,9 +17,13 @@ import threading
 import time
 import wave
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from loosen.speech.beeps import Beep, beep_file
 
 RATE_HZ = 22050
 VOICES = (("fake/en", "Fake English", ("en",)), ("fake/fr", "Fake French", ("fr",)))
@@ -146,3 +150,21 @@ def pyttsx3_without_espeak() -> Any:
     import pyttsx3
 
     return pyttsx3.init()
+
+
+class ReadyClips:
+    """A clip source whose clips are already rendered (tones stand in for speech)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.asked: list[str] = []
+
+    def prerender(self, texts: Sequence[str]) -> None:
+        self.asked.extend(texts)
+
+    def request(self, text: str) -> Future[Path]:
+        future: Future[Path] = Future()
+        if text == "never ready":
+            return future  # a clip still rendering
+        future.set_result(beep_file(Beep.REST, self.folder))
+        return future

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_engines import ReadyClips
 
 from loosen.speech.beeps import Beep, beep_file
 
@@ -50,24 +50,6 @@ def sound_output() -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-
-
-class ReadyClips:
-    """A clip source whose clips are already rendered (tones stand in for speech)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.asked: list[str] = []
-
-    def prerender(self, texts: Sequence[str]) -> None:
-        self.asked.extend(texts)
-
-    def request(self, text: str) -> Future[Path]:
-        future: Future[Path] = Future()
-        if text == "never ready":
-            return future  # a clip still rendering
-        future.set_result(beep_file(Beep.REST, self.folder))
-        return future
 
 
 @pytest.fixture

@@ -4,6 +4,10 @@ Clips are rendered ahead of time by the synthesizer (off this thread) and loaded
 QSoundEffect objects as they arrive, so saying a cue is only `play()`: on time, and
 stopped at once on skip. A clip that is not ready when its cue is due is not said
 late; the cue still shows on screen. Beeps stand in for the voice when there is none.
+
+Where QtMultimedia finds no sound output, the same clips and beeps go to the
+platform's command-line player (fallback.py); where that fails too, cues are shown on
+screen only, and the user is told once.
 """
 
 from __future__ import annotations
@@ -12,14 +16,25 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
 from loosen.speech.beeps import Beep, beep_file
+from loosen.speech.fallback import ProcessPlayback, platform_player
+
+if TYPE_CHECKING:
+    from loosen.speech.synth import SynthStatus
 
 NO_AUDIO_DEVICE = "No sound output was found: cues are shown on screen only."
+
+
+def _beep_files(folder: Path) -> dict[Beep, Path]:
+    try:
+        return {beep: beep_file(beep, folder) for beep in Beep}
+    except OSError:
+        return {}  # an unwritable cache folder costs the beeps, never the session
 
 
 class ClipSource(Protocol):
@@ -33,7 +48,9 @@ class ClipSource(Protocol):
 class ClipSpeaker(QObject):
     """A Speaker that plays pre-rendered clips; beeps only when there is no voice."""
 
+    notice_changed = Signal(str)  # a new one-line notice for the user
     _clip_ready = Signal(str, str)  # text, path: emitted from the synthesizer's thread
+    _status_changed = Signal(object)  # SynthStatus, from the synthesizer's thread
 
     def __init__(
         self,
@@ -44,35 +61,71 @@ class ClipSpeaker(QObject):
         volume: float = 0.8,
         muted: bool = False,
         beeps: bool = True,
+        audio_available: bool | None = None,
+        fallback_command: list[str] | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """`audio_available` and `fallback_command` are found out when not given (tests
+        give them to take the fallback path on a machine that has sound); an empty
+        `fallback_command` means none."""
         super().__init__(parent)
         self.clips = clips
         self.volume = volume
         self.muted = muted
         self.beeps_enabled = beeps
         self.voice_enabled = True
-        self.audio_available = bool(QMediaDevices.audioOutputs())
+        if audio_available is None:
+            audio_available = bool(QMediaDevices.audioOutputs())
+        self.audio_available = audio_available
         self._voice_notice = voice_notice if clips is None else None
         self._effects: dict[str, QSoundEffect] = {}  # cue text -> its loaded clip
+        self._clip_paths: dict[str, Path] = {}  # cue text -> its file, for the fallback
+        self._beep_paths = _beep_files(beeps_dir)
+        self.fallback: ProcessPlayback | None = None
+        if not audio_available:
+            command = platform_player() if fallback_command is None else fallback_command
+            if command:
+                self.fallback = ProcessPlayback(command, self)
+                self.fallback.failed.connect(self._fallback_failed)
         self._beeps: dict[Beep, QSoundEffect] = {}
         self._requested: set[str] = set()
         self.latencies_ms: list[float] = []  # from speak() to playback starting
         self._asked_at: dict[QSoundEffect, float] = {}
         self._clip_ready.connect(self._load_clip)
+        self._status_changed.connect(self._apply_status)
         if self.audio_available:
-            for beep in Beep:
-                self._beeps[beep] = self._effect(beep_file(beep, beeps_dir))
+            for beep, path in self._beep_paths.items():
+                self._beeps[beep] = self._effect(path)
 
     @property
     def notice(self) -> str | None:
-        if not self.audio_available:
+        if not self.can_play:
             return NO_AUDIO_DEVICE
         return self._voice_notice
 
     @property
+    def can_play(self) -> bool:
+        """Is there any way to make a sound?"""
+        return self.audio_available or (self.fallback is not None and not self.fallback.broken)
+
+    @property
     def has_voice(self) -> bool:
-        return self.clips is not None and self.audio_available and self.voice_enabled
+        return self.clips is not None and self.can_play and self.voice_enabled
+
+    def synth_status(self, status: SynthStatus) -> None:
+        """Hear of the synthesizer's status; safe to call from any thread."""
+        self._status_changed.emit(status)
+
+    def _apply_status(self, status: SynthStatus) -> None:
+        if status.message and self.clips is not None:
+            # The engine is gone for good: from here on, beeps and on-screen cues.
+            self.stop()
+            self.clips = None
+            self._voice_notice = status.message
+            self.notice_changed.emit(self.notice or "")
+
+    def _fallback_failed(self, why: str) -> None:
+        self.notice_changed.emit(f"{NO_AUDIO_DEVICE} ({why})")
 
     def _effect(self, path: Path) -> QSoundEffect:
         effect = QSoundEffect(self)
@@ -109,11 +162,15 @@ class ClipSpeaker(QObject):
         future.add_done_callback(done)
 
     def _load_clip(self, text: str, path: str) -> None:
-        if text not in self._effects:
+        self._clip_paths[text] = Path(path)
+        if self.audio_available and text not in self._effects:
             self._effects[text] = self._effect(Path(path))
 
     def speak(self, text: str) -> None:
         if not self.has_voice:
+            return
+        if self.fallback is not None:
+            self._speak_through_fallback(text)
             return
         effect = self._effects.get(text)
         if effect is None or effect.status() != QSoundEffect.Status.Ready:
@@ -124,20 +181,36 @@ class ClipSpeaker(QObject):
         self._asked_at[effect] = time.perf_counter()
         effect.play()
 
+    def _speak_through_fallback(self, text: str) -> None:
+        assert self.fallback is not None
+        path = self._clip_paths.get(text)
+        if path is None:
+            if text not in self._requested:
+                self._request(text)  # ready for next time; never said late
+            return
+        if not self.muted:
+            self.fallback.play(path)
+
     def beep(self, beep: Beep) -> None:
         if not self.beeps_enabled or self.has_voice or self.muted:
             return
         effect = self._beeps.get(beep)
         if effect is not None:
             effect.play()
+        elif self.fallback is not None and (path := self._beep_paths.get(beep)) is not None:
+            self.fallback.play(path)
 
     def stop(self) -> None:
+        if self.fallback is not None:
+            self.fallback.stop()
         for effect in self._effects.values():
             if effect.isPlaying():
                 effect.stop()
 
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
+        if muted and self.fallback is not None:
+            self.fallback.stop()  # a command-line player has no volume of its own
         for effect in (*self._effects.values(), *self._beeps.values()):
             effect.setMuted(muted)
 

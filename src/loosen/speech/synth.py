@@ -182,7 +182,7 @@ class ClipSynthesizer:
         self._clip_timeout_s = clip_timeout_s
         self._start_timeout_s = start_timeout_s
         self._max_restarts = max_restarts
-        self._on_status = on_status
+        self._status_listeners = [on_status] if on_status is not None else []
 
         self._lock = threading.Condition()
         self._urgent: deque[_Job] = deque()  # request(): needed now
@@ -218,6 +218,15 @@ class ClipSynthesizer:
     def voice(self) -> str | None:
         with self._lock:
             return self._voice
+
+    def add_status_listener(self, listener: Callable[[SynthStatus], None]) -> None:
+        """Call `listener` with the status now, unless still starting, and on every change
+        (from the dispatcher thread)."""
+        with self._lock:
+            self._status_listeners.append(listener)
+            status = self._status
+        if status.state is not SynthState.STARTING:
+            listener(status)
 
     def wait_ready(self, timeout_s: float | None = None) -> SynthStatus:
         """Block until the engine started or failed (for the CLI and tests, not the UI)."""
@@ -533,8 +542,10 @@ class ClipSynthesizer:
             changed = status != self._status
             self._status = status
             self._lock.notify_all()
-        if changed and self._on_status is not None:
-            self._on_status(status)
+            listeners = list(self._status_listeners)
+        if changed:
+            for listener in listeners:
+                listener(status)
 
     def _unavailable_error(self) -> SpeechError:
         status = self._status

@@ -7,38 +7,51 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
 from loosen.speech.player import ClipSpeaker
+
+if TYPE_CHECKING:
+    from loosen.speech.synth import ClipSynthesizer
 from loosen.ui.history_service import HistoryService
 from loosen.ui.style import apply_theme
 
 NO_VOICE = (
-    "No voice: cues are shown on screen, with beeps. To hear them, install espeak-ng "
-    "(sudo apt install espeak-ng) and restart Loosen."
+    "No voice: cues are shown on screen, with beeps. To hear them, reinstall Loosen "
+    "(its pyttsx3 package is missing)."
 )
 
 
-def make_speaker(settings: Settings) -> ClipSpeaker:
-    """The clip speaker, with a voice when an engine starts; beeps and text otherwise."""
-    clips = None
-    notice = NO_VOICE
+def make_speaker(settings: Settings) -> tuple[ClipSpeaker, ClipSynthesizer | None]:
+    """The clip speaker and the synthesizer behind it; beeps and text when there is none.
+
+    The synthesizer starts in the background: the speaker queues the first cues at
+    once, and turns to beeps (with a notice) if the engine turns out not to start.
+    """
     try:
         from loosen.speech.synth import start_synthesizer
     except ImportError:
-        start_synthesizer = None
-    if start_synthesizer is not None:
-        synth = start_synthesizer(paths.cache_dir() / "clips", settings)
-        if synth.status.available:
-            clips = synth
-        else:
-            notice = synth.status.message
-    return ClipSpeaker(clips, paths.cache_dir() / "beeps", voice_notice=notice,
-                          volume=settings.volume, muted=settings.muted,
-                          beeps=settings.beeps)  # fmt: skip
+        speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=NO_VOICE,
+                              volume=settings.volume, muted=settings.muted,
+                              beeps=settings.beeps)  # fmt: skip
+        return speaker, None
+    synth = start_synthesizer(paths.cache_dir() / "clips", settings)
+    speaker = ClipSpeaker(synth, paths.cache_dir() / "beeps", volume=settings.volume,
+                          muted=settings.muted, beeps=settings.beeps)  # fmt: skip
+    speaker.set_voice_enabled(settings.speak)
+    synth.add_status_listener(speaker.synth_status)
+    return speaker, synth
+
+
+def apply_voice_settings(synth: ClipSynthesizer, settings: Settings) -> None:
+    """Clips asked for from now on use the chosen voice and rate."""
+    with contextlib.suppress(ValueError):  # a voice gone since: the default speaks
+        synth.set_voice(settings.voice)
+    synth.set_rate(settings.rate_wpm)
 
 
 def install_crash_handler(on_crash: list) -> None:
@@ -80,8 +93,15 @@ def run_app(routine_id: str | None = None) -> int:
     from loosen.ui.main_window import MainWindow
 
     history = HistoryService(paths.history_db())
-    speaker = make_speaker(settings)
-    window = MainWindow(settings, speaker, history)
+    speaker, synth = make_speaker(settings)
+    window = MainWindow(
+        settings,
+        speaker,
+        history,
+        voices=(lambda: [(v.id, v.name) for v in synth.voices()]) if synth else None,
+        on_settings_changed=(lambda chosen: apply_voice_settings(synth, chosen)) if synth else None,
+    )
+    speaker.notice_changed.connect(window.messages.show_message)
     for problem in problems:
         window.messages.show_message(problem)
 
@@ -93,4 +113,8 @@ def run_app(routine_id: str | None = None) -> int:
     window.show()
     if routine_id is not None:
         window.start_routine(routine_id)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if synth is not None:
+            synth.close()
