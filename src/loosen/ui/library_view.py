@@ -86,6 +86,7 @@ class LibraryView(QWidget):
     start_requested = Signal(str)  # routine id
     open_folder_requested = Signal()
     settings_requested = Signal()
+    history_requested = Signal()
     welcome_dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -161,9 +162,13 @@ class LibraryView(QWidget):
         self.folder_button.clicked.connect(self.open_folder_requested.emit)
         self.settings_button = QPushButton("Settings…")
         self.settings_button.clicked.connect(self.settings_requested.emit)
+        self.history_button = QPushButton("History")
+        self.history_button.setToolTip("Your sessions, and what loosens your back")
+        self.history_button.clicked.connect(self.history_requested.emit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.folder_button)
         bottom.addStretch()
+        bottom.addWidget(self.history_button)
         bottom.addWidget(self.settings_button)
 
         layout = QVBoxLayout(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
@@ -33,6 +34,9 @@ from loosen.ui.player_view import PlayerView, summary_text
 from loosen.ui.rating import Rating, RatingDialog
 from loosen.ui.settings_dialog import SettingsDialog
 from loosen.ui.style import apply_theme
+
+if TYPE_CHECKING:
+    from loosen.ui.history_view import HistoryView
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
 
@@ -116,6 +120,8 @@ class MainWindow(QMainWindow):
         self.summary_page.done.connect(self.show_library)
         self.settings_button = self.library_view.settings_button
         self.library_view.settings_requested.connect(self.open_settings)
+        self.history_view: HistoryView | None = None  # made when first opened
+        self.library_view.history_requested.connect(self.open_history)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.library_view)
         self.stack.addWidget(self.summary_page)
@@ -185,6 +191,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Loosen")
         self.stack.setCurrentWidget(self.library_view)
         self.history.refresh_stats()
+
+    def open_history(self) -> None:
+        """The history page (its module, and pyqtgraph after it, load on first use)."""
+        if self.active is not None:
+            return
+        if self.history_view is None:
+            from loosen.ui.history_view import HistoryView
+
+            self.history_view = HistoryView(self.history)
+            self.history_view.back_requested.connect(self.show_library)
+            self.stack.addWidget(self.history_view)
+        self.setWindowTitle("History — Loosen")
+        self.stack.setCurrentWidget(self.history_view)
+        self.history_view.reload()
 
     def open_settings(self) -> None:
         chosen = SettingsDialog.ask(self.settings, self._voices(), self)

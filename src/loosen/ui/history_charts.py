@@ -1,0 +1,246 @@
+"""The history charts, drawn with pyqtgraph: tightness over time, change per routine, calendar.
+
+Imported only when the history view first shows its charts (pyqtgraph and numpy take
+about a third of a second to import), so the app starts without them. Each chart
+takes the plain series computed in core/history/trends.py and keeps its plot items
+as attributes, so tests can read back exactly what was drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
+
+from loosen.core.history.records import TIGHTNESS_MAX, TIGHTNESS_MIN
+from loosen.core.history.trends import CalendarDay, HistoryTrends, RoutineEffect, TimePoint
+from loosen.core.phases import PhaseKind
+from loosen.ui.style import phase_colour
+
+CHART_MIN_HEIGHT_PX = 170
+
+
+def _palette() -> QPalette:
+    return QApplication.palette()
+
+
+def _with_alpha(colour: QColor, alpha: int) -> QColor:
+    faded = QColor(colour)
+    faded.setAlpha(alpha)
+    return faded
+
+
+class _Chart(pg.PlotWidget):
+    """A calm, still plot: the window's colours, no mouse zoom, no context menu."""
+
+    def __init__(self, parent: QWidget | None = None, **kwargs: object) -> None:
+        super().__init__(parent, **kwargs)
+        palette = _palette()
+        self.setBackground(palette.color(QPalette.ColorRole.Base))
+        text = palette.color(QPalette.ColorRole.Text)
+        for name in ("left", "bottom"):
+            axis = self.getAxis(name)
+            axis.setPen(_with_alpha(text, 90))
+            axis.setTextPen(text)
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        self.setMinimumHeight(CHART_MIN_HEIGHT_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+
+class TightnessChart(_Chart):
+    """Tightness after each session (dots) and its rolling weekly mean (a line)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        colour = phase_colour(PhaseKind.REST)
+        self.points = pg.ScatterPlotItem(size=6, pen=None, brush=_with_alpha(colour, 110))
+        self.mean_curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5))
+        self.addItem(self.points)
+        self.addItem(self.mean_curve)
+        self.setYRange(TIGHTNESS_MIN, TIGHTNESS_MAX, padding=0.05)
+        left = self.getAxis("left")
+        left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
+        left.setLabel("tight")
+
+    def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint]) -> None:
+        self.points.setData(x=[p.at.timestamp() for p in after], y=[p.value for p in after])
+        self.mean_curve.setData(
+            x=[p.at.timestamp() for p in weekly_mean], y=[p.value for p in weekly_mean]
+        )
+        if after:
+            first, last = after[0].at.timestamp(), after[-1].at.timestamp()
+            day_s = 86_400.0
+            self.setXRange(first - day_s, last + day_s, padding=0.02)
+
+
+class EffectChart(_Chart):
+    """Mean change per routine as horizontal bars (right = looser), ± one standard error.
+
+    Each bar is labelled with its routine and the number of sessions behind it; a
+    routine rated fewer than three times is drawn faint, as not yet telling.
+    """
+
+    BAR_HEIGHT = 0.42
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars = pg.BarGraphItem(x0=[], width=[], y=[], height=self.BAR_HEIGHT)
+        self.errors = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), beam=0.12)
+        self.addItem(self.bars)
+        self.addItem(self.errors)
+        self.zero = pg.InfiniteLine(pos=0, angle=90)
+        self.addItem(self.zero)
+        self.labels: list[pg.TextItem] = []
+        self.getAxis("left").setTicks([[]])
+        self.getAxis("left").setStyle(showValues=False)
+        self.getAxis("left").setWidth(4)
+        self.getAxis("bottom").setLabel("points looser")
+        self.effects: list[RoutineEffect] = []
+
+    def set_effects(self, effects: list[RoutineEffect]) -> None:
+        self.effects = list(effects)
+        looser = phase_colour(PhaseKind.WORK)
+        tighter = phase_colour(PhaseKind.GET_READY)
+        text = _palette().color(QPalette.ColorRole.Text)
+        self.zero.setPen(pg.mkPen(_with_alpha(text, 120), width=1))
+        # Best on top: row 0 is drawn highest.
+        rows = [len(effects) - 1 - i for i in range(len(effects))]
+        means = [e.mean_change for e in effects]
+        brushes = [
+            _with_alpha(looser if e.mean_change >= 0 else tighter, 230 if e.enough else 70)
+            for e in effects
+        ]
+        self.bars.setOpts(
+            x0=[min(0.0, m) for m in means], width=[abs(m) for m in means],
+            y=rows, height=self.BAR_HEIGHT, brushes=brushes, pen=pg.mkPen(None),
+        )  # fmt: skip
+        spread = [e.standard_error or 0.0 for e in effects]
+        self.errors.setData(
+            x=np.asarray(means, dtype=float), y=np.asarray(rows, dtype=float),
+            left=np.asarray(spread), right=np.asarray(spread),
+            pen=pg.mkPen(_with_alpha(text, 150)),
+        )  # fmt: skip
+        for label in self.labels:
+            self.removeItem(label)
+        self.labels = []
+        low = min([0.0, *(m - s for m, s in zip(means, spread, strict=True))])
+        high = max([1.0, *(m + s for m, s in zip(means, spread, strict=True))])
+        for row, effect in zip(rows, effects, strict=True):
+            note = "" if effect.enough else ", too few to tell"
+            label = pg.TextItem(
+                f"{effect.routine_name} · {effect.n}{note}", color=text, anchor=(0, 1)
+            )
+            label.setPos(low, row + self.BAR_HEIGHT / 2 + 0.02)
+            self.addItem(label)
+            self.labels.append(label)
+        self.setXRange(low, high, padding=0.05)
+        self.setYRange(-0.5, max(len(effects), 1) - 0.1 + 0.25, padding=0)
+
+
+class CalendarChart(_Chart):
+    """The last months as a grid, a column per week (Monday on top): days with sessions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cells = pg.BarGraphItem(x0=[], width=[], y0=[], height=[])
+        self.addItem(self.cells)
+        self.getPlotItem().setAspectLocked(True)
+        self.getAxis("left").setTicks([[(6, "Mon"), (4, "Wed"), (2, "Fri"), (0, "Sun")]])
+        self.days: list[CalendarDay] = []
+
+    @staticmethod
+    def position(first: date, day: date) -> tuple[int, int]:
+        """(column, row) of a day: its week since `first`, and Monday = 6 down to Sunday = 0."""
+        return (day - first).days // 7, 6 - day.weekday()
+
+    def set_days(self, days: list[CalendarDay]) -> None:
+        self.days = list(days)
+        if not days:
+            self.cells.setOpts(x0=[], width=[], y0=[], height=[])
+            return
+        first = days[0].day - timedelta(days=days[0].day.weekday())
+        done = phase_colour(PhaseKind.WORK)
+        empty = _palette().color(QPalette.ColorRole.Mid)
+        today_pen = pg.mkPen(_palette().color(QPalette.ColorRole.Text), width=1.5)
+        x0, y0, brushes, pens = [], [], [], []
+        for day in days:
+            column, row = self.position(first, day.day)
+            x0.append(column + 0.08)
+            y0.append(row - 0.42)
+            if day.sessions == 0:
+                brushes.append(_with_alpha(empty, 70))
+            else:
+                brushes.append(_with_alpha(done, min(255, 110 + 70 * (day.sessions - 1))))
+            pens.append(today_pen if day is days[-1] else None)
+        size = [0.84] * len(days)
+        self.cells.setOpts(x0=x0, width=size, y0=y0, height=size, brushes=brushes, pens=pens)
+        ticks = []
+        for day in days:
+            if day.day.day == 1 or day is days[0]:
+                column, _ = self.position(first, day.day)
+                ticks.append((column + 0.5, day.day.strftime("%b")))
+        if len(ticks) > 1 and ticks[1][0] - ticks[0][0] < 2:
+            ticks.pop(0)  # the first week's label would run into the next month's
+        self.getAxis("bottom").setTicks([ticks])
+        weeks = (days[-1].day - first).days // 7 + 1
+        self.setXRange(0, weeks, padding=0.01)
+        self.setYRange(-0.5, 6.5, padding=0.01)
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    return label
+
+
+class ChartsPanel(QWidget):
+    """The three charts side by side, each under a title, and the streak line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tightness = TightnessChart()
+        self.effects = EffectChart()
+        self.calendar = CalendarChart()
+        self.streak = QLabel(objectName="streak", wordWrap=True)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        titles = (
+            "Tightness after each session · weekly average",
+            "Change per routine · sessions",
+            "Days with a session",
+        )
+        for column, (title, chart) in enumerate(
+            zip(titles, (self.tightness, self.effects, self.calendar), strict=True)
+        ):
+            label = _title(title)
+            label.setToolTip(chart.__doc__.splitlines()[0] if chart.__doc__ else "")
+            grid.addWidget(label, 0, column)
+            grid.addWidget(chart, 1, column)
+            grid.setColumnStretch(column, 1)
+        grid.addWidget(self.streak, 2, 2, Qt.AlignmentFlag.AlignTop)
+
+    def set_trends(self, trends: HistoryTrends) -> None:
+        self.tightness.set_series(trends.after, trends.weekly_mean)
+        self.effects.set_effects(trends.effects)
+        self.calendar.set_days(trends.adherence.days)
+        self.streak.setText(streak_text(trends))
+
+
+def streak_text(trends: HistoryTrends) -> str:
+    streaks = trends.adherence.streaks
+    current = f"{streaks.current} day" + ("" if streaks.current == 1 else "s")
+    return (
+        f"Streak: {current} · longest {streaks.longest} · "
+        f"{trends.adherence.active_days_28} of the last 28 days"
+    )

@@ -1,0 +1,455 @@
+"""The history page: every session in a table, filters, edits, delete with undo, export, charts.
+
+Every store call goes through the HistoryService (one worker thread); the page only
+shows what the store committed. The table comes first; the charts (pyqtgraph,
+imported on first use) are drawn right after, their series computed off the UI
+thread, so opening the page stays quick even with years of sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loosen.core.history import HistoryStore, SessionRecord, csvio
+from loosen.core.history.records import TIGHTNESS_MAX
+from loosen.core.history.trends import HistoryTrends, trends
+from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
+from loosen.ui.history_service import HistoryService
+
+if TYPE_CHECKING:
+    from loosen.ui.history_charts import ChartsPanel
+
+T = TypeVar("T")
+NO_RATING = -1  # the spin boxes' "–": no rating given
+
+
+def kind_label(kind: str) -> str:
+    return kind[:1].upper() + kind[1:] if kind else "Other"
+
+
+def export_csv(store: HistoryStore, path: Path) -> str:
+    """Write every session, oldest first, as `loosen history --csv` does; a one-line result."""
+    try:
+        records = store.sessions(newest_first=False)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csvio.write_csv(records, handle)
+    except OSError as exc:
+        return f"Could not export to {path}: {exc.strerror or exc}"
+    return f"Exported {len(records):,} sessions to {path}"
+
+
+def edit_session(
+    store: HistoryStore, uid: str, before: int | None, after: int | None, note: str
+) -> SessionRecord:
+    store.set_before(uid, before)
+    return store.rate(uid, after, note)
+
+
+def _spin() -> QSpinBox:
+    spin = QSpinBox(minimum=NO_RATING, maximum=TIGHTNESS_MAX)
+    spin.setSpecialValueText("–")
+    spin.setToolTip("0 = loose, 10 = as tight as it gets; – = not rated")
+    return spin
+
+
+def _rating(spin: QSpinBox) -> int | None:
+    return None if spin.value() == NO_RATING else spin.value()
+
+
+class HistoryView(QWidget):
+    back_requested = Signal()
+    loaded = Signal()  # the table holds the store's sessions
+    charts_ready = Signal()  # the charts show the sessions the table shows
+    committed = Signal(str)  # an edit, delete or undo reached the store: what was done
+    _restore_done = Signal()  # from the history thread, whether the restore worked or not
+
+    def __init__(
+        self,
+        history: HistoryService,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] = date.today,
+        tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.history = history
+        self._today = today
+        self._tz = tz
+        self._generation = 0  # drops chart results computed for an older filter
+        self.deleted: list[SessionRecord] = []  # undo stack, most recent last
+        self.trends: HistoryTrends | None = None
+        self.charts: ChartsPanel | None = None
+        self._restoring = False
+        self._restore_done.connect(self._restore_finished)
+        self.chart_timer = QTimer(self, singleShot=True, interval=0)
+        self.chart_timer.setObjectName("history-charts")
+        self.chart_timer.timeout.connect(self._update_charts)
+
+        self.back_button = QPushButton("← Library")
+        self.back_button.clicked.connect(self.back_requested.emit)
+        title = QLabel("History")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setWeight(QFont.Weight.DemiBold)
+        title.setFont(font)
+        self.routine_filter = QComboBox()
+        self.routine_filter.setMinimumContentsLength(14)
+        self.routine_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind_filter = QComboBox()
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Every session, as `loosen history --csv` writes it")
+        self.export_button.clicked.connect(self.export)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addSpacing(8)
+        top.addWidget(title)
+        top.addStretch()
+        top.addWidget(self.routine_filter)
+        top.addWidget(self.kind_filter)
+        top.addWidget(self.export_button)
+
+        self.insight = QLabel(objectName="insight", wordWrap=True)
+        insight_font = QFont(self.insight.font())
+        insight_font.setPointSizeF(insight_font.pointSizeF() * 1.15)
+        self.insight.setFont(insight_font)
+
+        self.chart_area = QStackedWidget()
+        self.chart_placeholder = QLabel("Drawing the charts…")
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_area.addWidget(self.chart_placeholder)
+
+        self.model = HistoryTableModel(self)
+        self.table = QTableView(objectName="sessions")
+        self.table.setModel(self.model)
+        self._set_up_table()
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+
+        self.before = _spin()
+        self.after = _spin()
+        self.note = QLineEdit(placeholderText="Note")
+        self.note.setMaxLength(csvio.MAX_NOTE_CHARS)
+        self.save_button = QPushButton("Save")
+        self.save_button.clicked.connect(self.save_edit)
+        self.note.returnPressed.connect(self.save_edit)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self.delete_selected)
+        for edit in (self.before, self.after):
+            edit.valueChanged.connect(lambda _: self._update_buttons())
+        self.note.textChanged.connect(lambda _: self._update_buttons())
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(QLabel("Back before"))
+        edit_row.addWidget(self.before)
+        edit_row.addWidget(QLabel("after"))
+        edit_row.addWidget(self.after)
+        edit_row.addWidget(self.note, 1)
+        edit_row.addWidget(self.save_button)
+        edit_row.addWidget(self.delete_button)
+
+        self.status = QLabel(objectName="historyStatus", wordWrap=True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo_delete)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.undo_button)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addLayout(edit_row)
+        lower_layout.addLayout(status_row)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.chart_area)
+        self.splitter.addWidget(lower)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.insight)
+        layout.addWidget(self.splitter, 1)
+
+        self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.kind_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_delete)
+        QShortcut(QKeySequence("Escape"), self, activated=self.back_requested.emit)
+        self._fill_filters()
+        self._show_selected()
+        self._set_status("")
+
+    def _set_up_table(self) -> None:
+        table = self.table
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        # Fixed heights: the view never measures 10,000 rows to lay them out.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)  # the note takes what is left
+        header.setHighlightSections(False)
+        metrics = table.fontMetrics()
+        samples = {
+            DATE: "Wed 30 Sep 2026 23:59",
+            ROUTINE: "Post-run cooldown·",
+            STATUS: "Interrupted",
+            TIME: "1:00:00",
+            BACK: "10 → 10",
+        }
+        for column, sample in samples.items():
+            table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def _submit(
+        self, work: Callable[[HistoryStore], T], then: Callable[[T], None]
+    ) -> Future[T] | None:
+        """`work` on the history thread; None once the service has closed (window closing)."""
+        try:
+            return self.history.submit(work, then)
+        except RuntimeError:  # the executor is shut down: nothing left to show
+            return None
+
+    def reload(self) -> None:
+        """Read every session from the store (on the history thread) into the table."""
+        self._set_status("")
+        self._submit(lambda store: store.sessions(), self._set_records)
+
+    def _set_records(self, records: list[SessionRecord]) -> None:
+        self.model.set_records(records)
+        self._fill_filters()
+        self._show_selected()
+        self.loaded.emit()
+        self.chart_timer.start()  # after this event: the table paints first, then the charts
+
+    def _fill_filters(self) -> None:
+        chosen_routine = self.routine_filter.currentData()
+        chosen_kind = self.kind_filter.currentData()
+        for combo in (self.routine_filter, self.kind_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        self.routine_filter.addItem("All routines", None)
+        for routine, name in self.model.routines():
+            self.routine_filter.addItem(name, routine)
+        self.kind_filter.addItem("All kinds", None)
+        for kind in self.model.kinds():
+            self.kind_filter.addItem(kind_label(kind), kind)
+        for combo, chosen in ((self.routine_filter, chosen_routine),
+                              (self.kind_filter, chosen_kind)):  # fmt: skip
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.model.set_filter(self.routine_filter.currentData(), self.kind_filter.currentData())
+
+    def set_filter(self, routine: str | None = None, kind: str | None = None) -> None:
+        """Show only sessions of `routine` and `kind` (None = any), as the combo boxes do."""
+        for combo, value in ((self.routine_filter, routine), (self.kind_filter, kind)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        self.model.set_filter(self.routine_filter.currentData(), self.kind_filter.currentData())
+        self._show_selected()
+        self._update_charts()
+
+    # -- charts ----------------------------------------------------------------------
+
+    def _update_charts(self) -> None:
+        """Compute the series for what the table shows, off the UI thread, then draw."""
+        self._generation += 1
+        generation = self._generation
+        shown = list(self.model.shown)
+        today, tz = self._today(), self._tz
+        self._submit(
+            lambda _store: trends(shown, today, tz),
+            lambda result: self._draw(generation, result),
+        )
+
+    def _draw(self, generation: int, result: HistoryTrends) -> None:
+        if generation != self._generation:
+            return  # a newer filter's series is on its way
+        self.trends = result
+        self.insight.setText(result.insight)
+        if self.charts is None:
+            from loosen.ui.history_charts import ChartsPanel  # pyqtgraph: only now
+
+            self.charts = ChartsPanel()
+            self.chart_area.addWidget(self.charts)
+            self.chart_area.setCurrentWidget(self.charts)
+        self.charts.set_trends(result)
+        self.charts_ready.emit()
+
+    # -- editing ---------------------------------------------------------------------
+
+    def selected(self) -> SessionRecord | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.record(index.row())
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _show_selected(self) -> None:
+        record = self.selected()
+        for widget in (self.before, self.after, self.note):
+            widget.blockSignals(True)
+        self.before.setValue(NO_RATING if record is None or record.tightness_before is None
+                             else record.tightness_before)  # fmt: skip
+        self.after.setValue(NO_RATING if record is None or record.tightness_after is None
+                            else record.tightness_after)  # fmt: skip
+        self.note.setText(record.note if record else "")
+        for widget in (self.before, self.after, self.note):
+            widget.blockSignals(False)
+            widget.setEnabled(record is not None)
+        self._update_buttons()
+
+    def _edited_values(self) -> tuple[int | None, int | None, str]:
+        return _rating(self.before), _rating(self.after), self.note.text().strip()
+
+    def _update_buttons(self) -> None:
+        record = self.selected()
+        self.delete_button.setEnabled(record is not None)
+        unchanged = record is None or self._edited_values() == (
+            record.tightness_before, record.tightness_after, record.note)  # fmt: skip
+        self.save_button.setEnabled(not unchanged)
+        self.undo_button.setVisible(bool(self.deleted))
+
+    def save_edit(self) -> None:
+        """Commit the edited ratings and note of the selected session through the service."""
+        record = self.selected()
+        if record is None:
+            return
+        before, after, note = self._edited_values()
+        if (before, after, note) == (record.tightness_before, record.tightness_after, record.note):
+            return
+        uid = record.uid
+        self.save_button.setEnabled(False)
+        self._submit(lambda store: edit_session(store, uid, before, after, note), self._edited)
+
+    def _edited(self, record: SessionRecord) -> None:
+        self.model.replace(record)
+        self._show_selected()
+        self._set_status(f"Saved: {record.routine_name}, {_when(record)}.")
+        self._data_changed()
+        self.committed.emit("edit")
+
+    def delete_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        uid = record.uid
+        self.delete_button.setEnabled(False)
+        self._submit(lambda store: store.delete(uid), self._deleted)
+
+    def _deleted(self, record: SessionRecord) -> None:
+        row = self.model.row_of(record.uid)
+        self.deleted.append(record)
+        self.model.remove(record.uid)
+        if row is not None and self.model.rowCount():
+            self.select_row(min(row, self.model.rowCount() - 1))
+        self._show_selected()
+        self._set_status(f"Deleted: {record.routine_name}, {_when(record)}.")
+        self._data_changed()
+        self.committed.emit("delete")
+
+    def undo_delete(self) -> None:
+        """Put back the session deleted last, ratings and note included."""
+        if not self.deleted or self._restoring:
+            return
+        record = self.deleted[-1]  # off the stack only once the store has it back
+        self._restoring = True
+        self.undo_button.setEnabled(False)
+        future = self._submit(lambda store: store.restore(record), self._restored)
+        if future is None:
+            self._restoring = False
+            return
+        future.add_done_callback(lambda _: self._restore_done.emit())
+
+    def _restored(self, record: SessionRecord) -> None:
+        self.deleted = [r for r in self.deleted if r.uid != record.uid]
+        row = self.model.insert(record)
+        if row is not None:
+            self.select_row(row)
+        self._show_selected()
+        self._set_status(f"Restored: {record.routine_name}, {_when(record)}.")
+        self._data_changed()
+        self.committed.emit("undo")
+
+    def _restore_finished(self) -> None:
+        self._restoring = False
+        self.undo_button.setEnabled(True)
+        self.undo_button.setVisible(bool(self.deleted))
+
+    def _data_changed(self) -> None:
+        self._fill_filters()
+        self._update_charts()
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.undo_button.setVisible(bool(self.deleted))
+
+    # -- export ----------------------------------------------------------------------
+
+    def export(self) -> None:
+        path = type(self).ask_export_path(self)
+        if path is None:
+            return
+        self._set_status(f"Exporting to {path}…")
+        self._submit(lambda store: export_csv(store, path), self._set_status)
+
+    @staticmethod
+    def ask_export_path(parent: QWidget) -> Path | None:
+        """Indirection so tests can answer the file dialog."""
+        default = Path.home() / f"loosen-history-{date.today():%Y-%m-%d}.csv"
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Export history as CSV", str(default), "CSV files (*.csv)"
+        )
+        return Path(name) if name else None
+
+
+def _when(record: SessionRecord) -> str:
+    return record.started_at.astimezone().strftime("%a %-d %b %H:%M")

@@ -1,0 +1,319 @@
+"""The history page: its table model, filters, edits, delete and undo, export, and its charts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen import paths
+from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
+from loosen.core.history.trends import trends
+from loosen.core.settings import Settings
+from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, HistoryTableModel
+from loosen.ui.history_service import HistoryService
+from loosen.ui.history_view import HistoryView
+from loosen.ui.main_window import MainWindow
+
+TODAY = date(2026, 11, 20)  # a Friday
+COOL, WARM, BREAK = "post-run-cooldown", "dynamic-warm-up", "squat-and-fold"
+
+
+def record(n: int, routine: str, days_ago: int, before=None, after=None, note="",
+           status=Status.COMPLETED) -> SessionRecord:  # fmt: skip
+    kind, name = {
+        COOL: ("cooldown", "Post-run cooldown"),
+        WARM: ("warm-up", "Dynamic warm-up"),
+        BREAK: ("break", "Squat and fold"),
+    }[routine]
+    started = datetime(2026, 11, 20, 7, tzinfo=UTC) - timedelta(days=days_ago, minutes=n)
+    return SessionRecord(
+        uid=f"s{n}", routine=routine, routine_name=name, kind=kind, started_at=started,
+        ended_at=started + timedelta(minutes=10), status=status, planned_s=600.0,
+        active_s=605.0, steps_done=8, tightness_before=before, tightness_after=after, note=note,
+    )  # fmt: skip
+
+
+# Cooldowns loosen 3, 2, 3, 2 (mean 2.5, n=4); warm-ups 0 and 1 (n=2); one unrated break.
+KNOWN = [
+    record(1, COOL, 0, 7, 4, "hips looser"),
+    record(2, WARM, 1, 5, 5),
+    record(3, COOL, 2, 6, 4),
+    record(4, BREAK, 2, status=Status.STOPPED),
+    record(5, COOL, 3, 8, 5),
+    record(6, WARM, 4, 6, 5),
+    record(7, COOL, 9, 5, 3),
+]
+
+
+@pytest.fixture
+def known_db() -> Path:
+    with HistoryStore.open(paths.history_db()) as store:
+        store.import_records(KNOWN)
+    return paths.history_db()
+
+
+@pytest.fixture
+def history(qtbot, known_db):
+    service = HistoryService(known_db)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def view(qtbot, history):
+    made = HistoryView(history, today=lambda: TODAY, tz=UTC)
+    qtbot.addWidget(made)
+    made.resize(1100, 700)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+        made.show()
+    return made
+
+
+def stored(history: HistoryService, uid: str) -> SessionRecord | None:
+    return history.submit(lambda store: store.get(uid)).result(timeout=10)
+
+
+def texts(view: HistoryView, column: int) -> list[str]:
+    model = view.model
+    return [model.data(model.index(row, column)) for row in range(model.rowCount())]
+
+
+# -- the model ---------------------------------------------------------------------------
+
+
+def test_the_table_model_is_a_sound_qt_model_through_every_change(qtmodeltester):
+    model = HistoryTableModel()
+    model.set_records(list(KNOWN))
+    qtmodeltester.check(model, force_py=True)
+    model.set_filter(routine=COOL)
+    assert model.rowCount() == 4
+    model.remove("s3")
+    model.insert(KNOWN[2])
+    model.set_filter(kind="warm-up")
+    assert [r.uid for r in model.shown] == ["s2", "s6"]
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_sessions_show_newest_first_with_date_routine_status_time_back_and_note(view):
+    assert view.model.rowCount() == len(KNOWN)
+    assert [r.uid for r in view.model.shown] == ["s1", "s2", "s3", "s4", "s5", "s6", "s7"]
+    model = view.model
+    row = [model.data(model.index(0, c)) for c in (ROUTINE, STATUS, TIME, BACK, NOTE)]
+    assert row == ["Post-run cooldown", "Completed", "10:05", "7 → 4", "hips looser"]
+    assert model.data(model.index(0, DATE)).endswith("2026 " + KNOWN[0].started_at.astimezone()
+                                                     .strftime("%H:%M"))  # fmt: skip
+    assert texts(view, STATUS)[3] == "Stopped" and texts(view, BACK)[3] == ""
+
+
+def test_a_restored_session_goes_back_to_its_place_by_date():
+    model = HistoryTableModel()
+    model.set_records(list(KNOWN))
+    model.remove("s3")
+    assert model.insert(KNOWN[2]) == 2
+    model.set_filter(routine=WARM)
+    assert model.insert(record(99, COOL, 1)) is None  # filtered out, but kept
+    model.set_filter()
+    assert [r.uid for r in model.shown][:4] == ["s1", "s2", "s99", "s3"]
+
+
+# -- filters -------------------------------------------------------------------------------
+
+
+def test_the_filters_offer_the_routines_and_kinds_in_the_history(view):
+    routines = [view.routine_filter.itemText(i) for i in range(view.routine_filter.count())]
+    kinds = [view.kind_filter.itemText(i) for i in range(view.kind_filter.count())]
+    assert routines == ["All routines", "Dynamic warm-up", "Post-run cooldown", "Squat and fold"]
+    assert kinds == ["All kinds", "Break", "Cooldown", "Warm-up"]
+
+
+def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.routine_filter.setCurrentIndex(view.routine_filter.findData(COOL))
+    assert set(texts(view, ROUTINE)) == {"Post-run cooldown"} and view.model.rowCount() == 4
+    assert [e.routine for e in view.charts.effects.effects] == [COOL]
+    assert view.insight.text() == (
+        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
+        "— a hint so far, not yet a finding."
+    )
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.set_filter(kind="warm-up")
+    assert view.model.rowCount() == 2
+    assert view.insight.text().startswith("Too early to tell")
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.set_filter(routine=COOL, kind="warm-up")
+    assert view.model.rowCount() == 0
+
+
+# -- editing, delete, undo -----------------------------------------------------------------
+
+
+def test_an_edit_is_committed_through_the_service_and_shown(qtbot, view, history):
+    view.select_row(1)  # s2, warm-up 5 → 5
+    assert view.selected().uid == "s2" and not view.save_button.isEnabled()
+    view.before.setValue(6)
+    view.after.setValue(3)
+    view.note.setText("  calves tight  ")
+    assert view.save_button.isEnabled()
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        view.save_button.click()
+    assert done.args == ["edit"]
+    saved = stored(history, "s2")
+    assert (saved.tightness_before, saved.tightness_after, saved.note) == (6, 3, "calves tight")
+    assert texts(view, BACK)[1] == "6 → 3" and texts(view, NOTE)[1] == "calves tight"
+    assert not view.save_button.isEnabled()
+
+
+def test_a_rating_can_be_cleared(qtbot, view, history):
+    view.select_row(0)
+    view.after.setValue(-1)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        view.save_edit()
+    assert stored(history, "s1").tightness_after is None
+    assert texts(view, BACK)[0] == "7 → –"
+
+
+def test_delete_then_undo_puts_the_session_back_with_its_ratings(qtbot, view, history):
+    view.select_row(0)
+    before = stored(history, "s1")
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        view.delete_button.click()
+    assert done.args == ["delete"]
+    assert stored(history, "s1") is None
+    assert view.model.rowCount() == len(KNOWN) - 1 and view.model.row_of("s1") is None
+    assert view.undo_button.isVisible() and "Deleted: Post-run cooldown" in view.status.text()
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        view.undo_button.click()
+    assert done.args == ["undo"]
+    after = stored(history, "s1")
+    assert (after.tightness_before, after.tightness_after, after.note) == (7, 4, "hips looser")
+    assert after.started_at == before.started_at and after.status is before.status
+    assert view.model.row_of("s1") == 0 and view.selected().uid == "s1"
+    assert not view.undo_button.isVisible()
+
+
+def test_undo_is_a_stack_and_the_charts_follow(qtbot, view):
+    for _ in range(2):
+        view.select_row(0)
+        with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+            view.delete_selected()
+    assert [r.uid for r in view.deleted] == ["s1", "s2"]
+    assert sum(e.n for e in view.charts.effects.effects) == 4  # s1 and s2 were both rated
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.undo_delete()
+    assert [r.uid for r in view.deleted] == ["s1"] and view.model.row_of("s2") == 0
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.deleted == [] and view.model.rowCount() == len(KNOWN)
+    assert sum(e.n for e in view.charts.effects.effects) == 6
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
+    out = tmp_path / "history.csv"
+    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
+    view.export_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Exported"), timeout=10_000)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(csvio.COLUMNS)
+    parsed = csvio.read_csv(out.read_text(encoding="utf-8").splitlines(keepends=True))
+    assert not parsed.errors
+    assert [r.uid for r in parsed.records] == [r.uid for r in reversed(view.model.shown)]
+    assert view.status.text() == f"Exported 7 sessions to {out}"
+
+
+def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
+    out = tmp_path / "no such folder" / "history.csv"
+    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
+    view.export()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Could not export"), timeout=10_000)
+    assert view.status.text() == f"Could not export to {out}: No such file or directory"
+
+
+# -- the charts ----------------------------------------------------------------------------
+
+
+def test_each_chart_holds_the_series_computed_for_the_history(view):
+    expected = trends(KNOWN, TODAY, UTC)
+    assert view.trends == expected
+    charts = view.charts
+    x, y = charts.tightness.points.getData()
+    assert list(x) == [p.at.timestamp() for p in expected.after]
+    assert list(y) == [p.value for p in expected.after] == [3, 5, 5, 4, 5, 4]
+    mean_x, mean_y = charts.tightness.mean_curve.getData()
+    assert list(mean_x) == [p.at.timestamp() for p in expected.weekly_mean]
+    assert list(mean_y) == pytest.approx([p.value for p in expected.weekly_mean])
+
+    bars = charts.effects.bars.opts
+    assert list(bars["width"]) == [2.5, 0.5]  # cooldown first, then warm-up
+    assert list(bars["y"]) == [1, 0]  # the best on top
+    assert [label.toPlainText() for label in charts.effects.labels] == [
+        "Post-run cooldown · 4",
+        "Dynamic warm-up · 2, too few to tell",
+    ]
+
+    cells = charts.calendar.cells.opts
+    assert len(cells["x0"]) == len(expected.adherence.days)
+    busy = [i for i, d in enumerate(expected.adherence.days) if d.sessions]
+    assert len(busy) == 6  # days 0, 1, 2, 3, 4 and 9 before today
+    alphas = [b.alpha() for b in cells["brushes"]]
+    assert {alphas[i] for i in busy} == {110, 180} and alphas[0] == 70
+    assert charts.streak.text() == "Streak: 5 days · longest 5 · 6 of the last 28 days"
+
+
+def test_the_insight_line_names_the_routine_and_the_numbers(view):
+    assert view.insight.text() == (
+        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
+        "— a hint so far, not yet a finding."
+    )
+
+
+def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):
+    service = HistoryService(paths.history_db())
+    made = HistoryView(service, today=lambda: TODAY, tz=UTC)
+    qtbot.addWidget(made)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+    assert made.model.rowCount() == 0 and made.selected() is None
+    assert made.insight.text().startswith("Too early to tell what helps")
+    assert len(made.charts.tightness.points.getData()[0]) == 0
+    service.close()
+
+
+# -- in the main window --------------------------------------------------------------------
+
+
+def test_the_history_button_opens_the_page_and_back_returns(qtbot, clock, speaker, known_db):
+    history = HistoryService(known_db)  # the window closes it
+    window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.library_view.history_button.click()
+    page = window.history_view
+    assert window.stack.currentWidget() is page and window.windowTitle() == "History — Loosen"
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(KNOWN), timeout=10_000)
+    page.back_button.click()
+    assert window.stack.currentWidget() is window.library_view
+    assert window.windowTitle() == "Loosen"
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        window.library_view.history_button.click()  # again: the same page, read afresh
+    assert window.history_view is page
+    window.close()
+
+
+def test_the_app_starts_without_loading_pyqtgraph():
+    code = (
+        "import sys\n"
+        "import loosen.ui.main_window, loosen.ui.history_view\n"
+        "print('pyqtgraph' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).parent)  # fmt: skip
+    assert result.stdout.split() == ["False", "False"]
