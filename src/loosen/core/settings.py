@@ -44,7 +44,8 @@ class Settings:
 MAX_REMINDER_S = 24 * 3600.0
 
 
-def _reminder_every_ok(value: str) -> bool:
+def reminder_every_ok(value: str) -> bool:
+    """True for an interval or window reminders may use: no shorter than a minute, a day at most."""
     try:
         window = parse_window(value)
     except DurationError:
@@ -72,7 +73,7 @@ _CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     ),
     "reminder_every": (
         str,
-        _reminder_every_ok,
+        reminder_every_ok,
         'a time from 1m to 24h like "15m", or a window like "15-20m"',
     ),
 }

@@ -1,4 +1,4 @@
-"""The settings dialog: voice, rate, volume, sound, countdown, full screen and theme."""
+"""The settings dialog: voice, rate, volume, sound, countdown, full screen, theme, reminders."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
+    QLineEdit,
     QSlider,
     QSpinBox,
     QWidget,
 )
 
-from loosen.core.settings import Settings
+from loosen.core.settings import Settings, reminder_every_ok
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -25,7 +27,8 @@ class SettingsDialog(QDialog):
     """Edits a copy of the settings; `chosen()` gives the result when accepted."""
 
     def __init__(self, settings: Settings, voices: list[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *,
+                 routines: list[tuple[str, str]] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Settings — Loosen")
         self.original = settings
@@ -75,15 +78,56 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form.addRow("Look", self.theme)
 
+        self._add_reminder_rows(form, settings, routines if routines is not None
+                                else _routines_of(parent))  # fmt: skip
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         form.addRow(buttons)
+        self._check_every()
+
+    def _add_reminder_rows(self, form: QFormLayout, settings: Settings,
+                           routines: list[tuple[str, str]]) -> None:  # fmt: skip
+        self.reminders = QCheckBox("Remind me to take a break at the desk")
+        self.reminders.setChecked(settings.reminders)
+        form.addRow("Breaks", self.reminders)
+        self.reminder_routine = QComboBox(objectName="reminderRoutine")
+        for routine_id, name in routines:
+            self.reminder_routine.addItem(name, routine_id)
+        if self.reminder_routine.findData(settings.reminder_routine) < 0:
+            self.reminder_routine.addItem(settings.reminder_routine, settings.reminder_routine)
+        self.reminder_routine.setCurrentIndex(
+            self.reminder_routine.findData(settings.reminder_routine)
+        )
+        form.addRow("Break routine", self.reminder_routine)
+        self.reminder_every = QLineEdit(settings.reminder_every, objectName="reminderEvery")
+        self.reminder_every.setPlaceholderText("15-20m")
+        self.reminder_every.textChanged.connect(self._check_every)
+        form.addRow("Every", self.reminder_every)
+        self.every_hint = QLabel(objectName="reminderEveryHint", wordWrap=True)
+        form.addRow("", self.every_hint)
+        self.reminders.toggled.connect(self._check_every)
+
+    def _check_every(self) -> None:
+        ok = reminder_every_ok(self.reminder_every.text())
+        on = self.reminders.isChecked()
+        self.reminder_routine.setEnabled(on)
+        self.reminder_every.setEnabled(on)
+        if ok:
+            self.every_hint.setText('"15m" for every 15 minutes; a window like "15-20m" '
+                                    "gives a gentle reminder at 15, a firm one at 20")  # fmt: skip
+        else:
+            self.every_hint.setText('Not an interval: use e.g. "15m", or a window like '
+                                    '"15-20m" (1 minute to 24 hours)')  # fmt: skip
+        self.ok_button.setEnabled(ok or not on)
 
     def chosen(self) -> Settings:
         countdown = self.countdown.value()
+        every = self.reminder_every.text().strip()
         return replace(
             self.original,
             speak=self.speak.isChecked(),
@@ -95,6 +139,9 @@ class SettingsDialog(QDialog):
             countdown=None if countdown < 0 else countdown,
             start_full_screen=self.full_screen.isChecked(),
             theme=self.theme.currentData(),
+            reminders=self.reminders.isChecked(),
+            reminder_routine=self.reminder_routine.currentData(),
+            reminder_every=every if reminder_every_ok(every) else self.original.reminder_every,
         )
 
     @classmethod
@@ -103,3 +150,12 @@ class SettingsDialog(QDialog):
         """Show modally; the new settings, or None when cancelled. Tests replace this."""
         dialog = cls(settings, voices, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _routines_of(parent: QWidget | None) -> list[tuple[str, str]]:
+    """(id, name) of the routines in the parent window's library, breaks first."""
+    library = getattr(parent, "library", None)
+    if library is None:
+        return []
+    ordered = sorted(library, key=lambda r: (r.kind.value != "break", r.name.lower()))
+    return [(r.id, r.name) for r in ordered]

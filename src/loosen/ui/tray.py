@@ -1,0 +1,334 @@
+"""Desk-break reminders on screen: the tray icon and its menu (or a small window), and two timers.
+
+The scheduler (core/reminders.py) decides; this module only asks it at the right
+moments and shows the answer. Idle, it costs next to nothing: ONE single-shot timer
+set to the next due moment, and a resync once a minute that notices a sleep or a
+clock change (a single-shot QTimer counts monotonic time, which stops in suspend).
+
+On Linux the tray is a StatusNotifierItem: the panel keeps clicks on the icon for
+itself and shows the menu, so everything is in the menu (GNOME shows no menu-less
+icon at all), and `messageClicked` may come for another program's notification, so
+it starts a break only while a reminder is actually due.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+
+from loosen.core.clock import Clock, MonotonicClock
+from loosen.core.duration import parse_window
+from loosen.core.reminders import (
+    Answer,
+    Reminder,
+    ReminderScheduler,
+    State,
+    reminder_text,
+    status_text,
+)
+from loosen.core.settings import Settings
+from loosen.speech.speaker import Speaker
+from loosen.ui.history_service import HistoryService
+
+RESYNC_MS = 60_000  # notices a sleep or a clock change within a minute
+NOTIFICATION_MS = 15_000  # a hint to the notification server; it never blocks us
+MAX_TIMER_MS = 2**31 - 1  # QTimer's interval is a C int
+
+
+def app_icon() -> QIcon:
+    """Loosen's icon, drawn: a green disc with a person folding forward."""
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#2e7d5b"))
+        painter.drawEllipse(QRectF(0.5, 0.5, size - 1, size - 1))
+        pen = QPen(QColor("white"), max(1.5, size / 11))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        s = size / 64
+        body = QPainterPath(QPointF(24 * s, 50 * s))  # legs up to the hips, back over
+        body.lineTo(QPointF(30 * s, 30 * s))
+        body.quadTo(QPointF(44 * s, 22 * s), QPointF(46 * s, 40 * s))
+        painter.drawPath(body)
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(QPointF(44 * s, 46 * s), 4 * s, 4 * s)  # the head, hanging
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def _utc(wall: float) -> datetime:
+    return datetime.fromtimestamp(wall, UTC)
+
+
+def _default_name(routine_id: str) -> str:
+    return routine_id.replace("-", " ").capitalize()
+
+
+class ReminderController(QObject):
+    """Owns the scheduler, its two timers, the menu's actions, and the tray or window."""
+
+    reminded = Signal(object)  # Reminder, after it was shown and spoken
+    changed = Signal()  # status text, actions or next due moment changed
+
+    def __init__(
+        self,
+        settings: Settings,
+        speaker: Speaker,
+        history: HistoryService | None,
+        *,
+        start_break: Callable[[str], None],
+        show_main: Callable[[], None],
+        quit_app: Callable[[], None],
+        clock: Clock | None = None,
+        routine_name: Callable[[str], str] = _default_name,
+        busy: Callable[[], bool] = lambda: False,
+        main_visible: Callable[[], bool] = lambda: True,
+        tray_available: bool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.clock = clock or MonotonicClock()
+        self.speaker = speaker
+        self.history = history
+        self._start_break = start_break
+        self._show_main = show_main
+        self._quit_app = quit_app
+        self._routine_name = routine_name
+        self._busy = busy
+        self._main_visible = main_visible
+        self._stopped = False
+        self.has_tray = (QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None
+                         else tray_available)  # fmt: skip
+        self.scheduler = ReminderScheduler(
+            self.clock, parse_window(settings.reminder_every), settings.reminder_routine,
+            enabled=settings.reminders,
+        )  # fmt: skip
+        self.icon = app_icon()
+        self.last_text = ""  # the last reminder's line, for the window
+
+        self.due_timer = QTimer(self, singleShot=True, objectName="reminder-due")
+        self.due_timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse could be 45 s off
+        self.due_timer.timeout.connect(self.tick)
+        self.resync_timer = QTimer(self, interval=RESYNC_MS, objectName="reminder-resync")
+        self.resync_timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
+        self.resync_timer.timeout.connect(self.tick)
+
+        self.status_action = QAction(self)
+        self.status_action.setEnabled(False)  # a heading, not a command
+        self.take_action = QAction("&Take the break", self, triggered=self.take)
+        self.snooze_action = QAction("&Snooze 5 minutes", self, triggered=self.snooze)
+        self.skip_action = QAction("S&kip this one", self, triggered=self.skip)
+        self.pause_action = QAction("&Pause reminders for an hour", self,
+                                    triggered=self.toggle_pause)  # fmt: skip
+        self.open_action = QAction("&Open Loosen", self, triggered=self._show_main)
+        self.quit_action = QAction("&Quit Loosen", self, triggered=self._quit_app)
+        self.menu = QMenu()
+        self.menu.addAction(self.status_action)
+        self.menu.addSeparator()
+        for action in (self.take_action, self.snooze_action, self.skip_action,
+                       self.pause_action):  # fmt: skip
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.open_action)
+        self.menu.addAction(self.quit_action)
+
+        self.tray: QSystemTrayIcon | None = None
+        self.window: QWidget | None = None
+        if self.has_tray:
+            self.tray = QSystemTrayIcon(self.icon, self)
+            self.tray.setContextMenu(self.menu)  # set before show(): GNOME needs it
+            self.tray.messageClicked.connect(self._message_clicked)
+            self.tray.activated.connect(self._activated)
+        else:
+            from loosen.ui.reminder_window import ReminderWindow
+
+            self.window = ReminderWindow(self)
+        self._apply_enabled()
+
+    # -- timers --------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Give a reminder if one is due, then set the one timer for the next moment."""
+        reminder = self.scheduler.check()
+        if reminder is not None:
+            self._remind(reminder)
+        self.refresh()
+
+    def _arm(self) -> None:
+        at = self.scheduler.next_due_wall()
+        if at is None:
+            self.due_timer.stop()
+            return
+        delay_ms = math.ceil(max(0.0, at - self.clock.wall()) * 1000)
+        self.due_timer.start(min(delay_ms, MAX_TIMER_MS))
+
+    # -- showing -------------------------------------------------------------------
+
+    @property
+    def routine_name(self) -> str:
+        return self._routine_name(self.scheduler.routine_id)
+
+    def status(self) -> str:
+        return status_text(self.scheduler, self.routine_name)
+
+    def refresh(self) -> None:
+        """Bring the tooltip, the menu and the window up to date; re-arm the timer."""
+        state = self.scheduler.state()
+        text = self.status()
+        self.status_action.setText(text)
+        self.snooze_action.setEnabled(state is State.DUE)
+        self.take_action.setEnabled(state is not State.OFF)
+        self.skip_action.setEnabled(state in (State.WAITING, State.DUE, State.SNOOZED))
+        self.pause_action.setEnabled(state is not State.OFF)
+        self.pause_action.setText("&Resume reminders" if state is State.PAUSED
+                                  else "&Pause reminders for an hour")  # fmt: skip
+        if self.tray is not None:
+            self.tray.setToolTip(f"Loosen — {text}")
+        if state is not State.DUE:
+            self.last_text = ""
+        self._arm()
+        self.changed.emit()
+
+    def _remind(self, reminder: Reminder) -> None:
+        if self._busy():
+            # A session is on in the player: the user is moving already. This one is
+            # moot; a new count starts, and nothing is logged (the session is).
+            self.scheduler.skip()
+            return
+        text = reminder_text(reminder.stage, self.routine_name)
+        self.last_text = text
+        self.speaker.speak(text)
+        if self.tray is not None:
+            self.tray.showMessage("Loosen", text, self.icon, NOTIFICATION_MS)
+        elif self.window is not None:
+            self.window.show()
+            self.window.raise_()  # no activateWindow(): never take the keyboard mid-sentence
+        self.reminded.emit(reminder)
+
+    def _apply_enabled(self) -> None:
+        on = self.scheduler.enabled
+        if on:
+            self.resync_timer.start()
+        else:
+            self.resync_timer.stop()
+        if self.tray is not None:
+            self.tray.setVisible(on)
+        elif self.window is not None and not on:
+            self.window.hide()
+        self.refresh()
+
+    def show_window(self) -> None:
+        """The fallback window, when there is no tray (run_app shows it at start)."""
+        if self.window is not None and self.scheduler.enabled:
+            self.window.show()
+
+    # -- answers -------------------------------------------------------------------
+
+    def take(self) -> None:
+        answer = self.scheduler.take()
+        self._log(answer)
+        self._start_break(answer.routine_id)
+        self.refresh()
+
+    def snooze(self) -> None:
+        answer = self.scheduler.snooze()
+        if answer is not None:
+            self._log(answer)
+        self.refresh()
+
+    def skip(self) -> None:
+        self._log(self.scheduler.skip())
+        self.refresh()
+
+    def toggle_pause(self) -> None:
+        if self.scheduler.state() is State.PAUSED:
+            self.scheduler.resume()
+        else:
+            self.scheduler.pause()
+        self.refresh()
+
+    def _message_clicked(self) -> None:
+        if self.scheduler.state() is State.DUE:
+            self.take()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        # Where the platform passes a left click on (XEmbed trays, Windows) it opens
+        # the app; the menu is on the right button everywhere.
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
+                      QSystemTrayIcon.ActivationReason.DoubleClick):  # fmt: skip
+            self._show_main()
+
+    def _log(self, answer: Answer) -> None:
+        if self.history is None:
+            return
+        routine, outcome = answer.routine_id, str(answer.outcome)
+        due, answered = _utc(answer.due_wall), _utc(answer.answered_wall)
+        # On the history thread, like every database call; never waited for here.
+        self.history.submit(lambda store: store.log_reminder(routine, outcome, due, answered))
+
+    # -- settings and shutting down --------------------------------------------------
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.scheduler.reconfigure(parse_window(settings.reminder_every),
+                                   settings.reminder_routine, settings.reminders)  # fmt: skip
+        self._apply_enabled()
+        if settings.reminders:
+            self.show_window()
+
+    def keeps_running(self) -> bool:
+        """True while reminders need the app alive with its main window closed."""
+        return self.scheduler.enabled
+
+    def window_closed(self) -> None:
+        """The reminder window was closed: quit if it was the last window."""
+        if not self._stopped and not self._main_visible():
+            self._quit_app()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.due_timer.stop()
+        self.resync_timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+        if self.window is not None:
+            self.window.close()
+
+
+class CloseToReminders(QObject):
+    """Closing the main window while reminders are on hides it instead, so they go on.
+
+    Never the last window hidden where there is no tray: the reminder window is
+    shown first. With a tray, the app may then live on with no window at all, until
+    the main window shows again. An event filter, so the main window needs no change.
+    """
+
+    def __init__(self, window: QWidget, controller: ReminderController) -> None:
+        super().__init__(window)
+        self.controller = controller
+        self.quitting = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.Show:
+            QApplication.setQuitOnLastWindowClosed(True)
+        elif (event.type() is QEvent.Type.Close and not self.quitting
+                and self.controller.keeps_running() and isinstance(watched, QWidget)):  # fmt: skip
+            if self.controller.has_tray:
+                QApplication.setQuitOnLastWindowClosed(False)
+            else:
+                self.controller.show_window()
+            watched.hide()
+            event.ignore()
+            return True
+        return False

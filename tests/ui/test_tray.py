@@ -1,0 +1,242 @@
+"""Desk-break reminders on screen: the tray and its menu, the fallback window, answers, the log.
+
+No real waiting: the fake clock moves and the test fires the timers' timeout itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen import paths
+from loosen.core.reminders import PAUSE_S, SNOOZE_S
+from loosen.core.settings import Settings
+from loosen.ui.history_service import HistoryService
+from loosen.ui.main_window import MainWindow
+from loosen.ui.tray import CloseToReminders, ReminderController
+
+MIN = 60.0
+ON = Settings(reminders=True)
+GENTLE = "Break time soon: Squat and fold, at your next natural pause."
+FIRM = "Time for your break now: Squat and fold."
+# What the offscreen platform says, not ours to fix: it has no tray (showing an icon
+# anyway, with the tray injected, says so) and cannot raise a window.
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",
+    "QPlatformNativeInterface::systemTrayWindowChanged",
+)
+
+
+def at(wall: float) -> str:
+    return datetime.fromtimestamp(wall).strftime("%H:%M")
+
+
+@pytest.fixture
+def main_window(qtbot, clock, speaker):
+    history = HistoryService(paths.history_db())
+    window = MainWindow(Settings(), speaker, history, clock=clock)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.library_loaded):
+        window.show()
+    yield window
+    for guard in window.findChildren(CloseToReminders):
+        guard.quitting = True
+    window.close()
+
+
+@pytest.fixture
+def make_controller(qtbot, clock, speaker, main_window):
+    made: list[ReminderController] = []
+    quits: list[bool] = []
+
+    def make(settings: Settings = ON, **kwargs) -> ReminderController:
+        controller = ReminderController(
+            settings, speaker, main_window.history, clock=clock,
+            start_break=main_window.start_routine, show_main=main_window.show,
+            quit_app=lambda: quits.append(True),
+            routine_name=lambda rid: main_window.library.find(rid).name,
+            busy=lambda: main_window.active is not None,
+            main_visible=main_window.isVisible, **kwargs,
+        )  # fmt: skip
+        qtbot.addWidget(controller.menu)
+        if controller.window is not None:
+            qtbot.addWidget(controller.window)
+        made.append(controller)
+        return controller
+
+    make.quits = quits
+    yield make
+    for controller in made:
+        controller.stop()
+
+
+def logged(main_window: MainWindow) -> list[tuple[str, str, datetime]]:
+    rows = main_window.history.submit(lambda store: store.reminders()).result(timeout=10)
+    return [(r.outcome, r.routine, r.answered_at) for r in rows]
+
+
+def fire(controller: ReminderController, clock, seconds: float) -> None:
+    """Let `seconds` pass and fire the single-shot timer, as Qt would at its moment."""
+    clock.advance(seconds)
+    assert controller.due_timer.isActive()
+    controller.due_timer.timeout.emit()
+
+
+def test_without_a_tray_a_small_window_shows_what_comes_and_the_reminders(
+    make_controller, clock, speaker
+):
+    controller = make_controller()
+    assert controller.tray is None and controller.window is not None  # offscreen: no tray
+    controller.show_window()
+    window = controller.window
+    assert window.isVisible()
+    due = clock.wall() + 15 * MIN
+    assert window.status.text() == f"Next break at {at(due)} (in 15 min): Squat and fold"
+    assert not window.message.isVisible()
+    assert controller.due_timer.interval() == 15 * 60 * 1000  # one timer, to the moment
+    assert controller.resync_timer.isActive() and controller.resync_timer.interval() == 60_000
+    assert not window.snooze_button.isEnabled()
+
+    fire(controller, clock, 15 * MIN)
+    assert speaker.spoken == [GENTLE]
+    assert window.message.isVisible() and window.message.text() == GENTLE
+    assert window.status.text() == "Break due now: Squat and fold"
+    assert window.snooze_button.isEnabled()
+    fire(controller, clock, 5 * MIN)
+    assert speaker.spoken == [GENTLE, FIRM]
+    assert not controller.due_timer.isActive()  # nothing more until answered: no nagging
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == [GENTLE, FIRM]
+
+
+def test_take_the_break_runs_the_break_routine_in_the_main_window(
+    qtbot, make_controller, clock, main_window
+):
+    controller = make_controller()
+    fire(controller, clock, 16 * MIN)
+    qtbot.mouseClick(controller.window.take_button, Qt.MouseButton.LeftButton)
+    assert main_window.active is not None
+    assert main_window.active.routine.id == "squat-and-fold"
+    assert main_window.windowTitle() == "Squat and fold — Loosen"
+    answered = datetime.fromtimestamp(clock.wall(), UTC).replace(microsecond=0)
+    assert logged(main_window) == [("taken", "squat-and-fold", answered)]
+    assert controller.window.status.text().startswith(
+        f"Next break at {at(clock.wall() + 15 * MIN)}"
+    )
+
+
+def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
+    make_controller, clock, main_window
+):
+    controller = make_controller(tray_available=True)
+    tray = controller.tray
+    assert tray is not None and controller.window is None
+    assert tray.isVisible() and tray.contextMenu() is controller.menu
+    texts = [a.text() for a in controller.menu.actions() if not a.isSeparator()]
+    assert texts == [f"Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold",
+                     "&Take the break", "&Snooze 5 minutes", "S&kip this one",
+                     "&Pause reminders for an hour", "&Open Loosen", "&Quit Loosen"]  # fmt: skip
+    assert tray.toolTip() == f"Loosen — {texts[0]}"
+
+    fire(controller, clock, 15 * MIN)
+    assert tray.toolTip() == "Loosen — Break due now: Squat and fold"
+    controller.snooze_action.trigger()
+    snoozed_until = clock.wall() + SNOOZE_S
+    assert tray.toolTip() == f"Loosen — Snoozed: Squat and fold at {at(snoozed_until)} (in 5 min)"
+    assert controller.due_timer.interval() == SNOOZE_S * 1000
+
+    controller.skip_action.trigger()
+    assert tray.toolTip() == (f"Loosen — Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): "
+                              "Squat and fold")  # fmt: skip
+
+    controller.pause_action.trigger()
+    assert tray.toolTip() == f"Loosen — Reminders paused until {at(clock.wall() + PAUSE_S)}"
+    assert controller.pause_action.text() == "&Resume reminders"
+    controller.pause_action.trigger()
+    assert controller.pause_action.text() == "&Pause reminders for an hour"
+    assert [outcome for outcome, _, _ in logged(main_window)] == ["snoozed", "skipped"]
+
+
+def test_a_notification_is_shown_and_its_click_takes_only_a_due_break(
+    make_controller, clock, main_window, speaker
+):
+    controller = make_controller(tray_available=True)
+    shown = []
+    controller.tray.showMessage = lambda *args: shown.append(args[:2])
+    controller.tray.messageClicked.emit()  # Linux: another program's notification
+    assert main_window.active is None
+    fire(controller, clock, 20 * MIN)
+    assert shown == [("Loosen", FIRM)] and speaker.spoken == [FIRM]
+    controller.tray.messageClicked.emit()
+    assert main_window.active is not None and main_window.active.routine.id == "squat-and-fold"
+
+
+def test_no_reminder_while_a_session_is_on_and_the_count_restarts(
+    make_controller, clock, main_window, speaker
+):
+    controller = make_controller()
+    main_window.start_routine("squat-and-fold")
+    speaker.spoken.clear()
+    fire(controller, clock, 15 * MIN)
+    assert FIRM not in speaker.spoken and GENTLE not in speaker.spoken
+    assert controller.scheduler.next_due_wall() == clock.wall() + 15 * MIN
+    assert logged(main_window) == []
+
+
+def test_after_a_sleep_the_resync_gives_the_overdue_reminder_once(make_controller, clock, speaker):
+    controller = make_controller()
+    clock.advance(2 * MIN)
+    clock.suspend(3 * 60 * MIN)  # the single-shot timer slept too: the resync notices
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == [FIRM]
+    controller.resync_timer.timeout.emit()
+    clock.advance(MIN)
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == [FIRM]
+
+
+def test_turning_reminders_off_stops_both_timers_and_hides_the_tray(make_controller):
+    controller = make_controller(tray_available=True)
+    controller.apply_settings(replace(ON, reminders=False))
+    assert not controller.due_timer.isActive() and not controller.resync_timer.isActive()
+    assert not controller.tray.isVisible()
+    assert controller.tray.toolTip() == "Loosen — Break reminders are off"
+    controller.apply_settings(replace(ON, reminder_every="30m"))
+    assert controller.tray.isVisible() and controller.due_timer.interval() == 30 * 60 * 1000
+
+
+def test_closing_the_main_window_keeps_reminders_in_their_window(make_controller, main_window):
+    controller = make_controller()
+    guard = CloseToReminders(main_window, controller)
+    main_window.close()
+    assert not main_window.isVisible() and controller.window.isVisible()  # never no window
+    assert logged(main_window) == []  # the history is still open
+    controller.open_action.trigger()
+    assert main_window.isVisible()
+    main_window.close()
+    controller.window.close()  # now the last window: closing it quits
+    assert make_controller.quits == [True]
+    guard.quitting = True
+
+
+def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
+    from loosen.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), [], main_window)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen() == Settings()
+    assert dialog.reminder_routine.currentData() == "squat-and-fold"
+    assert not dialog.reminder_every.isEnabled()  # off: nothing to set
+    dialog.reminders.setChecked(True)
+    dialog.reminder_every.setText("10s")
+    assert not dialog.ok_button.isEnabled() and "Not an interval" in dialog.every_hint.text()
+    dialog.reminder_every.setText("20-25m")
+    assert dialog.ok_button.isEnabled()
+    dialog.reminder_routine.setCurrentIndex(dialog.reminder_routine.findData("post-run-cooldown"))
+    chosen = dialog.chosen()
+    assert (chosen.reminders, chosen.reminder_routine, chosen.reminder_every) == (
+        True, "post-run-cooldown", "20-25m")  # fmt: skip
