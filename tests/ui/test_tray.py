@@ -16,7 +16,7 @@ from loosen.core.reminders import PAUSE_S, SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
-from loosen.ui.tray import CloseToReminders, ReminderController
+from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
 
 MIN = 60.0
 ON = Settings(reminders=True)
@@ -45,7 +45,8 @@ def main_window(qtbot, clock, speaker):
     yield window
     for guard in window.findChildren(CloseToReminders):
         guard.quitting = True
-    window.close()
+    if not window._closing:  # hidden by a test is not closed: the history is still open
+        window.close()
 
 
 @pytest.fixture
@@ -240,3 +241,19 @@ def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
     chosen = dialog.chosen()
     assert (chosen.reminders, chosen.reminder_routine, chosen.reminder_every) == (
         True, "post-run-cooldown", "20-25m")  # fmt: skip
+
+
+def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker):
+    quits: list[bool] = []
+    controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: quits.append(1))
+    qtbot.addWidget(controller.menu)
+    qtbot.addWidget(controller.window)
+    assert controller.window.isVisible()  # no tray offscreen: the window, from the start
+    main_window.close()
+    assert not main_window.isVisible() and controller.window.isVisible()
+    controller.take_action.trigger()
+    assert main_window.isVisible() and main_window.active.routine.id == "squat-and-fold"
+    controller.quit_action.trigger()
+    assert quits == [1] and main_window._closing and not main_window.isVisible()
+    assert main_window.active is None  # the break was stopped and recorded, not lost
+    assert not controller.resync_timer.isActive() and not controller.window.isVisible()

@@ -94,12 +94,20 @@ def run_app(routine_id: str | None = None) -> int:
 
     history = HistoryService(paths.history_db())
     speaker, synth = make_speaker(settings)
+    reminders = None  # made once the window is: they start its break routine
+
+    def settings_changed(chosen: Settings) -> None:
+        if synth is not None:
+            apply_voice_settings(synth, chosen)
+        if reminders is not None:
+            reminders.apply_settings(chosen)
+
     window = MainWindow(
         settings,
         speaker,
         history,
         voices=(lambda: [(v.id, v.name) for v in synth.voices()]) if synth else None,
-        on_settings_changed=(lambda chosen: apply_voice_settings(synth, chosen)) if synth else None,
+        on_settings_changed=settings_changed,
     )
     speaker.notice_changed.connect(window.messages.show_message)
     for problem in problems:
@@ -111,6 +119,9 @@ def run_app(routine_id: str | None = None) -> int:
 
     install_crash_handler([save_session])
     window.show()
+    from loosen.ui.tray import start_reminders
+
+    reminders = start_reminders(window, settings, speaker)
     if routine_id is not None:
         window.start_routine(routine_id)
     try:

@@ -13,9 +13,11 @@ it starts a break only while a reminder is actually due.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
@@ -34,6 +36,9 @@ from loosen.core.reminders import (
 from loosen.core.settings import Settings
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
+
+if TYPE_CHECKING:
+    from loosen.ui.main_window import MainWindow
 
 RESYNC_MS = 60_000  # notices a sleep or a clock change within a minute
 NOTIFICATION_MS = 15_000  # a hint to the notification server; it never blocks us
@@ -332,3 +337,41 @@ class CloseToReminders(QObject):
             event.ignore()
             return True
         return False
+
+
+def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
+                    quit_event_loop: Callable[[], None] = QApplication.quit,
+                    tray_available: bool | None = None) -> ReminderController:  # fmt: skip
+    """The reminders for the app's main window: its player, its history, its clock."""
+
+    def show_main() -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def start_break(routine_id: str) -> None:
+        show_main()
+        window.start_routine(routine_id)
+
+    def routine_name(routine_id: str) -> str:
+        if window.library is not None:
+            with contextlib.suppress(KeyError):
+                return window.library.find(routine_id).name
+        return _default_name(routine_id)
+
+    def quit_app() -> None:
+        guard.quitting = True
+        controller.stop()
+        window.close()  # a session on is recorded as stopped; the history closes
+        quit_event_loop()
+
+    controller = ReminderController(
+        settings, speaker, window.history, clock=window.clock, start_break=start_break,
+        show_main=show_main, quit_app=quit_app, routine_name=routine_name,
+        busy=lambda: window.active is not None, main_visible=window.isVisible,
+        tray_available=tray_available, parent=window,
+    )  # fmt: skip
+    guard = CloseToReminders(window, controller)
+    window.library_loaded.connect(lambda _: controller.refresh())  # the routine's real name
+    controller.show_window()
+    return controller
