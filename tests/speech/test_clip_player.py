@@ -7,34 +7,20 @@ daemon with a null sink (a real output that discards the sound) when none is run
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_engines import ReadyClips
 
+from loosen.bench.sound import ensure_pulse_server
 from loosen.speech.beeps import Beep, beep_file
-
-
-def _pulse_server() -> str | None:
-    """The running PulseAudio server's address, or None."""
-    info = subprocess.run(["pactl", "info"], capture_output=True, text=True, check=False)
-    for line in info.stdout.splitlines():
-        if line.startswith("Server String:"):
-            return line.split(":", 1)[1].strip()
-    return None
 
 
 @pytest.fixture(scope="module")
 def sound_output() -> Iterator[None]:
     # Found before the per-test fixture moves HOME, where the client looks for the server.
-    server = _pulse_server() if shutil.which("pactl") else None
-    if server is None and shutil.which("pulseaudio"):
-        subprocess.run(["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1",
-                        "--log-target=syslog"], capture_output=True, check=False)  # fmt: skip
-        server = _pulse_server()
+    server = ensure_pulse_server()
     if server is None:
         if os.environ.get("CI"):
             pytest.fail("no sound output: the test set-up installs pulseaudio for these tests")
@@ -66,9 +52,10 @@ def test_a_prepared_clip_plays_at_once_and_stops_at_once(qtbot, speaker):
     qtbot.waitUntil(lambda: "Switch sides" in speaker._effects
                     and speaker._effects["Switch sides"].status().name == "Ready")  # fmt: skip
     effect = speaker._effects["Switch sides"]
-    speaker.speak("Switch sides")
-    qtbot.waitUntil(effect.isPlaying, timeout=1000)
-    assert speaker.latencies_ms and speaker.latencies_ms[-1] < 1000
+    with qtbot.waitSignal(speaker.clip_started, timeout=1000) as started:
+        speaker.speak("Switch sides")
+    assert effect.isPlaying() and started.args[0] == "Switch sides"
+    assert speaker.latencies_ms == [started.args[1]] and 0 <= started.args[1] < 1000
     speaker.stop()
     assert not effect.isPlaying()
 

@@ -8,6 +8,7 @@ what it was given, so these tests hear exactly what would have been played.
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
@@ -181,3 +182,51 @@ def test_the_app_speaker_uses_the_engine_while_it_starts(qtbot):
         assert synth.voice == other  # a voice gone since is ignored, not fatal
     finally:
         synth.close()
+
+
+class ManualClips:
+    """A clip source whose clips arrive when the test says."""
+
+    def __init__(self, clip: Path) -> None:
+        self.clip = clip
+        self.pending: dict[str, Future[Path]] = {}
+
+    def prerender(self, texts) -> None:
+        pass
+
+    def request(self, text: str) -> Future[Path]:
+        return self.pending.setdefault(text, Future())
+
+    def arrive(self, text: str) -> None:
+        self.pending[text].set_result(self.clip)
+
+
+@pytest.mark.parametrize(("grace_s", "heard"), [(60.0, True), (0.0, False)])
+def test_a_clip_arriving_just_after_its_moment_is_said_only_within_the_grace(
+    qtbot, tmp_path, monkeypatch, grace_s, heard
+):
+    monkeypatch.setattr("loosen.speech.player.LATE_GRACE_S", grace_s)
+    clip = tmp_path / "get-ready.wav"
+    clip.write_bytes(b"")
+    clips = ManualClips(clip)
+    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
+                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker.speak("Get ready")  # the first cue, due before its clip is rendered
+    assert speaker.fallback is not None and not speaker.fallback.is_playing()
+    clips.arrive("Get ready")
+    qtbot.waitUntil(lambda: "Get ready" in speaker._clip_paths)
+    assert speaker.fallback.is_playing() is heard
+    speaker.stop()
+
+
+def test_a_late_clip_is_not_said_after_a_skip(qtbot, tmp_path):
+    clip = tmp_path / "first.wav"
+    clip.write_bytes(b"")
+    clips = ManualClips(clip)
+    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
+                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker.speak("First")
+    speaker.stop()  # the user skipped on
+    clips.arrive("First")
+    qtbot.waitUntil(lambda: "First" in speaker._clip_paths)
+    assert speaker.fallback is not None and not speaker.fallback.is_playing()

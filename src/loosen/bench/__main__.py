@@ -1,4 +1,4 @@
-"""Entry point: `python -m loosen.bench [timing] [history] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [timing] [cues] [history] [--seconds N]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-CHOICES = ("timing", "history")
+CHOICES = ("timing", "cues", "history")
 
 
 def history_report() -> str:
@@ -36,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
             from loosen.bench.timing import report
 
             print(report(args.seconds), flush=True)
+        elif what == "cues":
+            from loosen.bench.cues import report as cue_report
+
+            print(cue_report(args.seconds), flush=True)
         elif what == "history":
             print(history_report(), flush=True)
     return 0

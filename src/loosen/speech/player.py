@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from loosen.speech.synth import SynthStatus
 
 NO_AUDIO_DEVICE = "No sound output was found: cues are shown on screen only."
+# A clip that arrives this soon after its cue's moment (the first cue of a session on a
+# cold cache, say) is still said; later than that it would be late, and is dropped.
+LATE_GRACE_S = 0.3
 
 
 def _beep_files(folder: Path) -> dict[Beep, Path]:
@@ -49,6 +52,7 @@ class ClipSpeaker(QObject):
     """A Speaker that plays pre-rendered clips; beeps only when there is no voice."""
 
     notice_changed = Signal(str)  # a new one-line notice for the user
+    clip_started = Signal(str, float)  # cue text, ms from speak() to playback starting
     _clip_ready = Signal(str, str)  # text, path: emitted from the synthesizer's thread
     _status_changed = Signal(object)  # SynthStatus, from the synthesizer's thread
 
@@ -89,8 +93,9 @@ class ClipSpeaker(QObject):
                 self.fallback.failed.connect(self._fallback_failed)
         self._beeps: dict[Beep, QSoundEffect] = {}
         self._requested: set[str] = set()
+        self._waiting: tuple[str, float] | None = None  # a cue due before its clip was ready
         self.latencies_ms: list[float] = []  # from speak() to playback starting
-        self._asked_at: dict[QSoundEffect, float] = {}
+        self._asked_at: dict[QSoundEffect, tuple[str, float]] = {}
         self._clip_ready.connect(self._load_clip)
         self._status_changed.connect(self._apply_status)
         if self.audio_available:
@@ -138,7 +143,10 @@ class ClipSpeaker(QObject):
     def _started(self, effect: QSoundEffect) -> None:
         asked = self._asked_at.pop(effect, None)
         if asked is not None and effect.isPlaying():
-            self.latencies_ms.append((time.perf_counter() - asked) * 1000)
+            text, at = asked
+            latency_ms = (time.perf_counter() - at) * 1000
+            self.latencies_ms.append(latency_ms)
+            self.clip_started.emit(text, latency_ms)
 
     # -- the Speaker protocol --------------------------------------------------------
 
@@ -164,32 +172,45 @@ class ClipSpeaker(QObject):
     def _load_clip(self, text: str, path: str) -> None:
         self._clip_paths[text] = Path(path)
         if self.audio_available and text not in self._effects:
-            self._effects[text] = self._effect(Path(path))
+            effect = self._effects[text] = self._effect(Path(path))
+            effect.statusChanged.connect(lambda text=text: self._clip_became_ready(text))
+        self._clip_became_ready(text)
+
+    def _ready(self, text: str) -> bool:
+        if self.fallback is not None:
+            return text in self._clip_paths
+        effect = self._effects.get(text)
+        return effect is not None and effect.status() == QSoundEffect.Status.Ready
+
+    def _clip_became_ready(self, text: str) -> None:
+        """Say a cue whose clip arrives just after its moment, if still just after."""
+        waiting = self._waiting
+        if waiting is None or waiting[0] != text or not self._ready(text):
+            return
+        self._waiting = None
+        if time.perf_counter() - waiting[1] <= LATE_GRACE_S and self.has_voice:
+            self._play(text, asked_at=waiting[1])
 
     def speak(self, text: str) -> None:
         if not self.has_voice:
             return
-        if self.fallback is not None:
-            self._speak_through_fallback(text)
+        if self._ready(text):
+            self._play(text, asked_at=time.perf_counter())
             return
-        effect = self._effects.get(text)
-        if effect is None or effect.status() != QSoundEffect.Status.Ready:
-            if text not in self._requested:
-                self._request(text)  # ready for next time; never said late
-            return
-        self.stop()
-        self._asked_at[effect] = time.perf_counter()
-        effect.play()
+        self.stop()  # what was being said belongs to an earlier cue
+        if text not in self._requested:
+            self._request(text)
+        self._waiting = (text, time.perf_counter())  # said if it comes in time, else never
 
-    def _speak_through_fallback(self, text: str) -> None:
-        assert self.fallback is not None
-        path = self._clip_paths.get(text)
-        if path is None:
-            if text not in self._requested:
-                self._request(text)  # ready for next time; never said late
+    def _play(self, text: str, *, asked_at: float) -> None:
+        self.stop()
+        if self.fallback is not None:
+            if not self.muted:
+                self.fallback.play(self._clip_paths[text])
             return
-        if not self.muted:
-            self.fallback.play(path)
+        effect = self._effects[text]
+        self._asked_at[effect] = (text, asked_at)
+        effect.play()
 
     def beep(self, beep: Beep) -> None:
         if not self.beeps_enabled or self.has_voice or self.muted:
@@ -201,6 +222,7 @@ class ClipSpeaker(QObject):
             self.fallback.play(path)
 
     def stop(self) -> None:
+        self._waiting = None
         if self.fallback is not None:
             self.fallback.stop()
         for effect in self._effects.values():
