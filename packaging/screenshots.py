@@ -6,15 +6,17 @@ Run under a virtual screen:
 
 It starts the real main window (on a temporary home, so no user data is touched),
 moves a fake clock to each moment worth seeing, and grabs the window from the screen
-at 1280×800 and 800×600: the library, the player in get-ready, work and rest, and the
-rating dialog.
+at 1280×800 and 800×600: the library, the player in get-ready, work and rest, the
+rating dialog, and the history page over a made-up but plausible three months.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HOME = Path(tempfile.mkdtemp(prefix="loosen-shots-"))
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from loosen import paths  # noqa: E402
 from loosen.core.clock import FakeClock  # noqa: E402
+from loosen.core.history import HistoryStore, SessionRecord, Status  # noqa: E402
 from loosen.core.phases import PhaseKind  # noqa: E402
 from loosen.core.settings import Settings  # noqa: E402
 from loosen.speech.player import ClipSpeaker  # noqa: E402
@@ -63,12 +66,104 @@ def advance_to(player: PlayerView, clock: FakeClock, kind: PhaseKind, into_s: fl
     player.refresh()
 
 
-def main(out_dir: str) -> int:
+# (id, name, kind, minutes, mean loosening): cooldowns help most, warm-ups least.
+_ROUTINES = {
+    "warm-up": ("dynamic-warm-up", "Dynamic warm-up", "warm-up", 8, 0.6),
+    "run": ("long-easy-run", "Long easy run with back breaks", "run", 55, -0.8),
+    "cooldown": ("post-run-cooldown", "Post-run cooldown", "cooldown", 12, 2.2),
+    "hips": ("hip-flexors-and-hamstrings", "Hip flexors and hamstrings", "cooldown", 10, 1.6),
+    "break": ("squat-and-fold", "Squat and fold", "break", 2, 0.9),
+    "core": ("core-and-hips", "Core and hips", "strength", 15, 1.2),
+}
+_NOTES = ("", "", "", "", "", "hips looser", "stiff after the long run", "left hamstring tight",
+          "sat all day", "felt good", "lower back eased off halfway")  # fmt: skip
+
+
+def three_months(now: datetime, seed: int = 7) -> list[SessionRecord]:
+    """A runner's last 13 weeks: runs with warm-ups and (usually) cooldowns, breaks, core work.
+
+    The back starts around 6 of 10 and eases towards 4 as the weeks go by; a week of
+    travel has no sessions; a few sessions are unrated, stopped or interrupted.
+    """
+    rng = random.Random(seed)
+    records: list[SessionRecord] = []
+    first = (now - timedelta(weeks=13)).replace(hour=0, minute=0, second=0, microsecond=0)
+    for day_index in range((now - first).days + 1):
+        day = first + timedelta(days=day_index)
+        if 40 <= day_index <= 46:
+            continue  # away for a week
+        progress = day_index / 91
+        plan: list[str] = []
+        weekday = day.weekday()
+        if weekday in (1, 3, 5) or (weekday == 6 and rng.random() < 0.5):
+            plan += ["warm-up", "run"] + (["cooldown"] if rng.random() < 0.8 else [])
+        if weekday in (0, 2, 4) and rng.random() < 0.7:
+            plan.append("break")
+        if weekday in (0, 3) and rng.random() < 0.6:
+            plan.append("core")
+        if weekday in (2, 6) and rng.random() < 0.5:
+            plan.append("hips")
+        clock = day + timedelta(hours=rng.choice((7, 12, 18)), minutes=rng.randrange(50))
+        for key in plan:
+            routine, name, kind, minutes, loosening = _ROUTINES[key]
+            started = clock
+            active_s = minutes * 60 + rng.randrange(-40, 40)
+            clock = started + timedelta(seconds=active_s + 60)
+            if started > now:
+                break
+            status = Status.COMPLETED
+            if rng.random() < 0.05:
+                status = rng.choice((Status.STOPPED, Status.INTERRUPTED))
+                active_s = int(active_s * 0.4)
+            rated = rng.random() < 0.85
+            before = round(6.3 - 2.2 * progress + rng.gauss(0, 0.9))
+            after = round(before - loosening * (0.5 + progress) + rng.gauss(0, 0.7))
+            records.append(
+                SessionRecord(
+                    uid=f"shot{len(records):05}", routine=routine, routine_name=name,
+                    kind=kind, started_at=started.replace(microsecond=0),
+                    ended_at=(started + timedelta(seconds=active_s)).replace(microsecond=0),
+                    status=status, planned_s=minutes * 60.0, active_s=float(active_s),
+                    steps_done=8, tightness_before=max(0, min(10, before)) if rated else None,
+                    tightness_after=max(0, min(10, after)) if rated else None,
+                    note=rng.choice(_NOTES) if rated else "",
+                )
+            )  # fmt: skip
+    return records
+
+
+def shoot_history(out: Path, width: int, height: int) -> None:
+    """The history page over three months of sessions, in a window of its own."""
+    db = HOME / "history-shots.sqlite3"
+    if not db.exists():
+        with HistoryStore.open(db) as store:
+            store.import_records(three_months(datetime.now(UTC)))
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+    window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(db),
+                        clock=FakeClock())  # fmt: skip
+    window.resize(width, height)
+    window.show()
+    settle(500)
+    window.library_view.history_button.click()
+    page = window.history_view
+    assert page is not None
+    loop = QEventLoop()
+    page.charts_ready.connect(loop.quit)
+    QTimer.singleShot(10_000, loop.quit)
+    loop.exec()
+    page.select_row(1)
+    grab(window, out / f"history-{width}x{height}.png")
+    window.close()
+    settle()
+
+
+def main(out_dir: str, only: str | None = None) -> int:
+    """Every screenshot, or with `only="history"` just the history page's."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setStyle("Fusion")
-    for width, height in SIZES:
+    for width, height in SIZES if only != "history" else ():
         suffix = f"{width}x{height}"
         clock = FakeClock()
         speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
@@ -102,8 +197,10 @@ def main(out_dir: str) -> int:
         window.active = None
         window.close()
         settle()
+    for width, height in SIZES:
+        shoot_history(out, width, height)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+    sys.exit(main(*(sys.argv[1:] or ["docs/screenshots"])))

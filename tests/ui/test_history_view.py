@@ -248,12 +248,13 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     assert list(x) == [p.at.timestamp() for p in expected.after]
     assert list(y) == [p.value for p in expected.after] == [3, 5, 5, 4, 5, 4]
     mean_x, mean_y = charts.tightness.mean_curve.getData()
+    # s7 is five days before the next rated session: one unbroken line
     assert list(mean_x) == [p.at.timestamp() for p in expected.weekly_mean]
     assert list(mean_y) == pytest.approx([p.value for p in expected.weekly_mean])
 
     bars = charts.effects.bars.opts
     assert list(bars["width"]) == [2.5, 0.5]  # cooldown first, then warm-up
-    assert list(bars["y"]) == [1, 0]  # the best on top
+    assert bars["y"][0] > bars["y"][1]  # the best on top
     assert [label.toPlainText() for label in charts.effects.labels] == [
         "Post-run cooldown · 4",
         "Dynamic warm-up · 2, too few to tell",
@@ -265,7 +266,7 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     assert len(busy) == 6  # days 0, 1, 2, 3, 4 and 9 before today
     alphas = [b.alpha() for b in cells["brushes"]]
     assert {alphas[i] for i in busy} == {110, 180} and alphas[0] == 70
-    assert charts.streak.text() == "Streak: 5 days · longest 5 · 6 of the last 28 days"
+    assert charts.streak.text() == "Streak: 5 days · longest 5 · 6 of 28 days"
 
 
 def test_the_insight_line_names_the_routine_and_the_numbers(view):
@@ -317,3 +318,19 @@ def test_the_app_starts_without_loading_pyqtgraph():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent)  # fmt: skip
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_the_weekly_line_breaks_over_a_gap_of_more_than_a_week(qtbot):
+    import math
+
+    from loosen.core.history.trends import TimePoint, rolling_mean
+    from loosen.ui.history_charts import TightnessChart
+
+    chart = TightnessChart()
+    qtbot.addWidget(chart)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    after = [TimePoint(start + timedelta(days=d), v) for d, v in ((0, 6), (1, 4), (12, 3))]
+    chart.set_series(after, rolling_mean(after))
+    x, y = chart.mean_curve.getData()
+    assert [None if math.isnan(v) else v for v in y] == [6, 5, None, 3]
+    assert list(x)[2] == list(x)[1]  # the break sits at the last point before the gap

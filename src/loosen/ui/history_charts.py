@@ -22,6 +22,7 @@ from loosen.core.phases import PhaseKind
 from loosen.ui.style import phase_colour
 
 CHART_MIN_HEIGHT_PX = 170
+GAP_S = 7 * 86_400.0  # the rolling mean's window: past it the line has nothing to say
 
 
 def _palette() -> QPalette:
@@ -67,13 +68,19 @@ class TightnessChart(_Chart):
         self.setYRange(TIGHTNESS_MIN, TIGHTNESS_MAX, padding=0.05)
         left = self.getAxis("left")
         left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
-        left.setLabel("tight")
 
     def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint]) -> None:
         self.points.setData(x=[p.at.timestamp() for p in after], y=[p.value for p in after])
-        self.mean_curve.setData(
-            x=[p.at.timestamp() for p in weekly_mean], y=[p.value for p in weekly_mean]
-        )
+        # A gap of more than a week (no sessions) breaks the line rather than bridging it.
+        x: list[float] = []
+        y: list[float] = []
+        for point in weekly_mean:
+            if x and point.at.timestamp() - x[-1] > GAP_S:
+                x.append(x[-1])
+                y.append(np.nan)
+            x.append(point.at.timestamp())
+            y.append(point.value)
+        self.mean_curve.setData(x=np.asarray(x), y=np.asarray(y), connect="finite")
         if after:
             first, last = after[0].at.timestamp(), after[-1].at.timestamp()
             day_s = 86_400.0
@@ -83,26 +90,37 @@ class TightnessChart(_Chart):
 class EffectChart(_Chart):
     """Mean change per routine as horizontal bars (right = looser), ± one standard error.
 
-    Each bar is labelled with its routine and the number of sessions behind it; a
+    Each bar has its routine and the number of sessions behind it written above it; a
     routine rated fewer than three times is drawn faint, as not yet telling.
     """
 
-    BAR_HEIGHT = 0.42
+    BAR_HEIGHT = 0.32
+    BAR_OFFSET = -0.22  # bars sit low in their row, the label above them
+    MAX_LABEL_CHARS = 26  # long routine names are cut so the label fits a narrow chart
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bars = pg.BarGraphItem(x0=[], width=[], y=[], height=self.BAR_HEIGHT)
-        self.errors = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), beam=0.12)
+        self.errors = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), beam=0.1)
         self.addItem(self.bars)
         self.addItem(self.errors)
         self.zero = pg.InfiniteLine(pos=0, angle=90)
         self.addItem(self.zero)
         self.labels: list[pg.TextItem] = []
-        self.getAxis("left").setTicks([[]])
-        self.getAxis("left").setStyle(showValues=False)
-        self.getAxis("left").setWidth(4)
+        left = self.getAxis("left")
+        left.setTicks([[]])
+        left.setStyle(showValues=False)
+        left.setWidth(4)
         self.getAxis("bottom").setLabel("points looser")
         self.effects: list[RoutineEffect] = []
+
+    @classmethod
+    def label_text(cls, effect: RoutineEffect) -> str:
+        name = effect.routine_name
+        if len(name) > cls.MAX_LABEL_CHARS:
+            name = name[: cls.MAX_LABEL_CHARS - 1].rstrip() + "…"
+        note = "" if effect.enough else ", too few to tell"
+        return f"{name} · {effect.n}{note}"
 
     def set_effects(self, effects: list[RoutineEffect]) -> None:
         self.effects = list(effects)
@@ -110,8 +128,9 @@ class EffectChart(_Chart):
         tighter = phase_colour(PhaseKind.GET_READY)
         text = _palette().color(QPalette.ColorRole.Text)
         self.zero.setPen(pg.mkPen(_with_alpha(text, 120), width=1))
-        # Best on top: row 0 is drawn highest.
+        # Best on top: the first effect gets the highest row.
         rows = [len(effects) - 1 - i for i in range(len(effects))]
+        centres = [row + self.BAR_OFFSET for row in rows]
         means = [e.mean_change for e in effects]
         brushes = [
             _with_alpha(looser if e.mean_change >= 0 else tighter, 230 if e.enough else 70)
@@ -119,11 +138,11 @@ class EffectChart(_Chart):
         ]
         self.bars.setOpts(
             x0=[min(0.0, m) for m in means], width=[abs(m) for m in means],
-            y=rows, height=self.BAR_HEIGHT, brushes=brushes, pen=pg.mkPen(None),
+            y=centres, height=self.BAR_HEIGHT, brushes=brushes, pen=pg.mkPen(None),
         )  # fmt: skip
         spread = [e.standard_error or 0.0 for e in effects]
         self.errors.setData(
-            x=np.asarray(means, dtype=float), y=np.asarray(rows, dtype=float),
+            x=np.asarray(means, dtype=float), y=np.asarray(centres, dtype=float),
             left=np.asarray(spread), right=np.asarray(spread),
             pen=pg.mkPen(_with_alpha(text, 150)),
         )  # fmt: skip
@@ -132,16 +151,16 @@ class EffectChart(_Chart):
         self.labels = []
         low = min([0.0, *(m - s for m, s in zip(means, spread, strict=True))])
         high = max([1.0, *(m + s for m, s in zip(means, spread, strict=True))])
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)
         for row, effect in zip(rows, effects, strict=True):
-            note = "" if effect.enough else ", too few to tell"
-            label = pg.TextItem(
-                f"{effect.routine_name} · {effect.n}{note}", color=text, anchor=(0, 1)
-            )
-            label.setPos(low, row + self.BAR_HEIGHT / 2 + 0.02)
+            label = pg.TextItem(self.label_text(effect), color=text, anchor=(0, 1))
+            label.setFont(font)
+            label.textItem.document().setDocumentMargin(0)  # rows are tight: no padding
+            label.setPos(low, row + self.BAR_OFFSET + self.BAR_HEIGHT / 2 + 0.04)
             self.addItem(label)
             self.labels.append(label)
-        self.setXRange(low, high, padding=0.05)
-        self.setYRange(-0.5, max(len(effects), 1) - 0.1 + 0.25, padding=0)
+        self.setRange(xRange=(low, high), yRange=(-0.5, max(len(effects), 1) - 0.5), padding=0.04)
 
 
 class CalendarChart(_Chart):
@@ -190,8 +209,8 @@ class CalendarChart(_Chart):
             ticks.pop(0)  # the first week's label would run into the next month's
         self.getAxis("bottom").setTicks([ticks])
         weeks = (days[-1].day - first).days // 7 + 1
-        self.setXRange(0, weeks, padding=0.01)
-        self.setYRange(-0.5, 6.5, padding=0.01)
+        # One call, so the locked aspect widens whichever range it must and cuts neither.
+        self.setRange(xRange=(0, weeks), yRange=(-0.5, 6.5), padding=0.01)
 
 
 def _title(text: str) -> QLabel:
@@ -216,7 +235,7 @@ class ChartsPanel(QWidget):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         titles = (
-            "Tightness after each session · weekly average",
+            "Back afterwards · 7-day mean",
             "Change per routine · sessions",
             "Days with a session",
         )
@@ -224,6 +243,8 @@ class ChartsPanel(QWidget):
             zip(titles, (self.tightness, self.effects, self.calendar), strict=True)
         ):
             label = _title(title)
+            # Titles may be cut at narrow widths rather than push the columns apart.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setToolTip(chart.__doc__.splitlines()[0] if chart.__doc__ else "")
             grid.addWidget(label, 0, column)
             grid.addWidget(chart, 1, column)
@@ -242,5 +263,5 @@ def streak_text(trends: HistoryTrends) -> str:
     current = f"{streaks.current} day" + ("" if streaks.current == 1 else "s")
     return (
         f"Streak: {current} · longest {streaks.longest} · "
-        f"{trends.adherence.active_days_28} of the last 28 days"
+        f"{trends.adherence.active_days_28} of 28 days"
     )

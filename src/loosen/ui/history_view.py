@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -103,6 +103,7 @@ class HistoryView(QWidget):
         self.trends: HistoryTrends | None = None
         self.charts: ChartsPanel | None = None
         self._restoring = False
+        self._sized = False
         self._restore_done.connect(self._restore_finished)
         self.chart_timer = QTimer(self, singleShot=True, interval=0)
         self.chart_timer.setObjectName("history-charts")
@@ -188,8 +189,8 @@ class HistoryView(QWidget):
         self.splitter.addWidget(self.chart_area)
         self.splitter.addWidget(lower)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -204,6 +205,13 @@ class HistoryView(QWidget):
         self._fill_filters()
         self._show_selected()
         self._set_status("")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True  # once: after that the user's splitter position stands
+            height = self.splitter.height()
+            self.splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
 
     def _set_up_table(self) -> None:
         table = self.table
@@ -227,7 +235,7 @@ class HistoryView(QWidget):
         metrics = table.fontMetrics()
         samples = {
             DATE: "Wed 30 Sep 2026 23:59",
-            ROUTINE: "Post-run cooldown·",
+            ROUTINE: "Hip flexors and hamstrings",
             STATUS: "Interrupted",
             TIME: "1:00:00",
             BACK: "10 → 10",
@@ -430,6 +438,7 @@ class HistoryView(QWidget):
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))
         self.undo_button.setVisible(bool(self.deleted))
 
     # -- export ----------------------------------------------------------------------
