@@ -130,6 +130,16 @@ def test_take_the_break_runs_the_break_routine_in_the_main_window(
     )
 
 
+def test_one_key_in_the_reminder_window_takes_the_break(qtbot, make_controller, clock, main_window):
+    controller = make_controller()
+    fire(controller, clock, 15 * MIN)
+    window = controller.window
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert main_window.active is not None and main_window.active.routine.id == "squat-and-fold"
+
+
 def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
     make_controller, clock, main_window
 ):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from loosen.ui.tray import ReminderController
@@ -37,19 +37,16 @@ class ReminderWindow(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.message.setFont(font)
 
-        def button(action) -> QToolButton:
-            made = QToolButton()
-            made.setDefaultAction(action)
-            made.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            made.setMinimumHeight(32)
-            return made
-
-        self.take_button = button(controller.take_action)
+        self.take_button = _ActionButton(controller.take_action)
         self.take_button.setObjectName("takeBreak")
-        self.snooze_button = button(controller.snooze_action)
-        self.skip_button = button(controller.skip_action)
-        self.pause_button = button(controller.pause_action)
-        self.open_button = button(controller.open_action)
+        self.take_button.setDefault(True)  # drawn as the one to press
+        font = self.take_button.font()
+        font.setBold(True)
+        self.take_button.setFont(font)
+        self.snooze_button = _ActionButton(controller.snooze_action)
+        self.skip_button = _ActionButton(controller.skip_action)
+        self.pause_button = _ActionButton(controller.pause_action)
+        self.open_button = _ActionButton(controller.open_action)
 
         answers = QHBoxLayout()
         answers.addWidget(self.take_button)
@@ -69,17 +66,37 @@ class ReminderWindow(QWidget):
         layout.addLayout(answers)
         layout.addLayout(more)
 
-        # One key takes the break, as the player's keys do.
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self, activated=controller.take_action.trigger)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self, activated=controller.take_action.trigger)
+        self.setMinimumWidth(440)
+        # One key takes the break, as in the player (a default button works only in dialogs).
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self, activated=controller.take_action.trigger)
         controller.changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         self.status.setText(self.controller.status())
+        # When due, the reminder's own words say it; the status line would repeat them.
+        due = bool(self.controller.last_text)
         self.message.setText(self.controller.last_text)
-        self.message.setVisible(bool(self.controller.last_text))
+        self.message.setVisible(due)
+        self.status.setVisible(not due)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
         self.controller.window_closed()
+
+
+class _ActionButton(QPushButton):
+    """A push button that is the twin of a menu action: same text, same enabled state."""
+
+    def __init__(self, action: QAction) -> None:
+        super().__init__()
+        self.action = action
+        self.setMinimumHeight(32)
+        self.clicked.connect(action.trigger)
+        action.changed.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.setText(self.action.text())
+        self.setEnabled(self.action.isEnabled())

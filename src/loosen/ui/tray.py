@@ -131,6 +131,9 @@ class ReminderController(QObject):
 
         self.status_action = QAction(self)
         self.status_action.setEnabled(False)  # a heading, not a command
+        heading = self.status_action.font()
+        heading.setBold(True)
+        self.status_action.setFont(heading)
         self.take_action = QAction("&Take the break", self, triggered=self.take)
         self.snooze_action = QAction("&Snooze 5 minutes", self, triggered=self.snooze)
         self.skip_action = QAction("S&kip this one", self, triggered=self.skip)
