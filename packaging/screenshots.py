@@ -7,7 +7,9 @@ Run under a virtual screen:
 It starts the real main window (on a temporary home, so no user data is touched),
 moves a fake clock to each moment worth seeing, and grabs the window from the screen
 at 1280×800 and 800×600: the library, the player in get-ready, work and rest, the
-rating dialog, and the history page over a made-up but plausible three months.
+rating dialog, and the history page over a made-up but plausible three months. Then
+the break reminders: the small window shown where there is no tray (as under Xvfb),
+waiting and due, and the tray icon's menu.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ HOME = Path(tempfile.mkdtemp(prefix="loosen-shots-"))
 for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[variable] = str(HOME / variable.lower())
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QPoint, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from loosen import paths  # noqa: E402
@@ -157,13 +159,39 @@ def shoot_history(out: Path, width: int, height: int) -> None:
     settle()
 
 
+def shoot_reminders(out: Path) -> None:
+    """The reminder window waiting and due (no tray under Xvfb), and the tray menu."""
+    from loosen.ui.tray import start_reminders
+
+    clock = FakeClock()
+    settings = Settings(seen_welcome=True, reminders=True)
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+    window = MainWindow(settings, speaker, HistoryService(paths.history_db()), clock=clock)
+    window.show()
+    settle(800)
+    reminders = start_reminders(window, settings, speaker, quit_event_loop=lambda: None)
+    assert reminders.window is not None, "a tray here: the shot is of the window without one"
+    window.close()  # into the reminders, as the app does: the reminder window stays
+    grab(reminders.window, out / "reminder-window-waiting.png")
+    clock.advance(20 * 60)  # the end of the 15-20 min window: the firm reminder
+    reminders.tick()
+    grab(reminders.window, out / "reminder-window-due.png")
+    reminders.menu.popup(QPoint(200, 200))
+    settle()
+    reminders.menu.grab().save(str(out / "reminder-tray-menu.png"))
+    print(f"wrote {out / 'reminder-tray-menu.png'}")
+    reminders.menu.hide()
+    reminders.quit_action.trigger()
+    settle()
+
+
 def main(out_dir: str, only: str | None = None) -> int:
-    """Every screenshot, or with `only="history"` just the history page's."""
+    """Every screenshot, or with `only="history"` (or "reminders") just those."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setStyle("Fusion")
-    for width, height in SIZES if only != "history" else ():
+    for width, height in SIZES if only is None else ():
         suffix = f"{width}x{height}"
         clock = FakeClock()
         speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
@@ -197,8 +225,10 @@ def main(out_dir: str, only: str | None = None) -> int:
         window.active = None
         window.close()
         settle()
-    for width, height in SIZES:
+    for width, height in SIZES if only in (None, "history") else ():
         shoot_history(out, width, height)
+    if only in (None, "reminders"):
+        shoot_reminders(out)
     return 0
 
 
