@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print(cue_report(args.seconds), flush=True)
         elif what == "history":
+            from loosen.bench.history_view import report as view_report
+
             print(history_report(), flush=True)
+            print(view_report(), flush=True)
     return 0
 
 

@@ -54,6 +54,18 @@ def synthetic_sessions(n: int, seed: int = 5) -> list[SessionRecord]:
     return records
 
 
+def filled_history(path: Path, n: int = 10_000) -> datetime:
+    """Write `n` synthetic sessions to a new history at `path`; the moment they end near.
+
+    For figures measured elsewhere (the history view's open time needs Qt, which the
+    core never imports).
+    """
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    with HistoryStore.open(Path(path), now=lambda: now, keep_backups=0) as store:
+        store.import_records(synthetic_sessions(n))
+    return now
+
+
 def history_scale_figures(tmpdir: Path, n: int = 10_000) -> dict[str, float]:
     """Seconds to open, list and summarize a history of `n` sessions, and its size.
 
