@@ -323,9 +323,19 @@ class CloseToReminders(QObject):
 
     def __init__(self, window: QWidget, controller: ReminderController) -> None:
         super().__init__(window)
+        self.window = window
         self.controller = controller
         self.quitting = False
         window.installEventFilter(self)
+
+    def close_all(self) -> None:
+        """Close for real: the reminders stop and the main window closes, its history too
+        (a session on is recorded as stopped)."""
+        if self.quitting:
+            return
+        self.quitting = True
+        self.controller.stop()
+        self.window.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() is QEvent.Type.Show:
@@ -363,9 +373,7 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         return _default_name(routine_id)
 
     def quit_app() -> None:
-        guard.quitting = True
-        controller.stop()
-        window.close()  # a session on is recorded as stopped; the history closes
+        guard.close_all()
         quit_event_loop()
 
     controller = ReminderController(
@@ -375,6 +383,9 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         tray_available=tray_available, parent=window,
     )  # fmt: skip
     guard = CloseToReminders(window, controller)
+    app = QApplication.instance()
+    if app is not None:  # logging out with the window in the tray: still close it properly
+        app.aboutToQuit.connect(guard.close_all)  # a method: disconnected with the window
     window.library_loaded.connect(lambda _: controller.refresh())  # the routine's real name
     controller.show_window()
     return controller
