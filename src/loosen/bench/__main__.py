@@ -1,4 +1,4 @@
-"""Entry point: `python -m loosen.bench [timing] [cues] [history] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [startup] [timing] [cues] [history] [--seconds N]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-CHOICES = ("timing", "cues", "history")
+CHOICES = ("startup", "timing", "cues", "history")
 
 
 def history_report() -> str:
@@ -32,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the timing run")
     args = parser.parse_args(argv)
     for what in args.what:
-        if what == "timing":
+        if what == "startup":
+            from loosen.bench.startup import report as startup_report
+
+            print(startup_report(), flush=True)
+        elif what == "timing":
             from loosen.bench.timing import report
 
             print(report(args.seconds), flush=True)
