@@ -213,6 +213,23 @@ def test_undo_is_a_stack_and_the_charts_follow(qtbot, view):
     assert sum(e.n for e in view.charts.effects.effects) == 6
 
 
+def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(qtbot, view, history,
+                                                                   monkeypatch):  # fmt: skip
+    from loosen.core.history import HistoryError
+
+    def refuse(store, uid):
+        raise HistoryError("history.sqlite3 is read-only")
+
+    monkeypatch.setattr(HistoryStore, "delete", refuse)
+    view.select_row(0)
+    with qtbot.waitSignal(history.notice, timeout=10_000) as said:
+        view.delete_selected()
+    assert said.args == ["History: history.sqlite3 is read-only"]
+    qtbot.waitUntil(view.delete_button.isEnabled, timeout=10_000)
+    assert view.model.row_of("s1") == 0 and view.deleted == []
+    assert stored(history, "s1") is not None
+
+
 # -- export --------------------------------------------------------------------------------
 
 

@@ -84,7 +84,7 @@ class HistoryView(QWidget):
     loaded = Signal()  # the table holds the store's sessions
     charts_ready = Signal()  # the charts show the sessions the table shows
     committed = Signal(str)  # an edit, delete or undo reached the store: what was done
-    _restore_done = Signal()  # from the history thread, whether the restore worked or not
+    _settled = Signal()  # from the history thread: a submitted call ended, well or not
 
     def __init__(
         self,
@@ -104,7 +104,7 @@ class HistoryView(QWidget):
         self.charts: ChartsPanel | None = None
         self._restoring = False
         self._sized = False
-        self._restore_done.connect(self._restore_finished)
+        self._settled.connect(self._settle)
         self.chart_timer = QTimer(self, singleShot=True, interval=0)
         self.chart_timer.setObjectName("history-charts")
         self.chart_timer.timeout.connect(self._update_charts)
@@ -250,9 +250,13 @@ class HistoryView(QWidget):
     ) -> Future[T] | None:
         """`work` on the history thread; None once the service has closed (window closing)."""
         try:
-            return self.history.submit(work, then)
+            future = self.history.submit(work, then)
         except RuntimeError:  # the executor is shut down: nothing left to show
             return None
+        # After `then` (both are queued to this thread in order): a failed call, which
+        # the service reports as a notice, leaves its buttons usable again.
+        future.add_done_callback(lambda _: self._settled.emit())
+        return future
 
     def reload(self) -> None:
         """Read every session from the store (on the history thread) into the table."""
@@ -411,11 +415,8 @@ class HistoryView(QWidget):
         record = self.deleted[-1]  # off the stack only once the store has it back
         self._restoring = True
         self.undo_button.setEnabled(False)
-        future = self._submit(lambda store: store.restore(record), self._restored)
-        if future is None:
+        if self._submit(lambda store: store.restore(record), self._restored) is None:
             self._restoring = False
-            return
-        future.add_done_callback(lambda _: self._restore_done.emit())
 
     def _restored(self, record: SessionRecord) -> None:
         self.deleted = [r for r in self.deleted if r.uid != record.uid]
@@ -427,10 +428,10 @@ class HistoryView(QWidget):
         self._data_changed()
         self.committed.emit("undo")
 
-    def _restore_finished(self) -> None:
+    def _settle(self) -> None:
         self._restoring = False
         self.undo_button.setEnabled(True)
-        self.undo_button.setVisible(bool(self.deleted))
+        self._update_buttons()
 
     def _data_changed(self) -> None:
         self._fill_filters()
