@@ -46,7 +46,7 @@ MAX_TIMER_MS = 2**31 - 1  # QTimer's interval is a C int
 
 
 def app_icon() -> QIcon:
-    """Loosen's icon, drawn: a green disc with a person folding forward."""
+    """Loosen's icon, drawn: a green disc with a person in a forward fold."""
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64):
         pixmap = QPixmap(size, size)
@@ -61,12 +61,13 @@ def app_icon() -> QIcon:
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         s = size / 64
-        body = QPainterPath(QPointF(24 * s, 50 * s))  # legs up to the hips, back over
-        body.lineTo(QPointF(30 * s, 30 * s))
-        body.quadTo(QPointF(44 * s, 22 * s), QPointF(46 * s, 40 * s))
+        body = QPainterPath(QPointF(24 * s, 52 * s))  # legs up to the hips, high,
+        body.lineTo(QPointF(32 * s, 17 * s))
+        body.quadTo(QPointF(41 * s, 20 * s), QPointF(42 * s, 38 * s))  # the back folded down
         painter.drawPath(body)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("white"))
-        painter.drawEllipse(QPointF(44 * s, 46 * s), 4 * s, 4 * s)  # the head, hanging
+        painter.drawEllipse(QPointF(42 * s, 46 * s), 5.5 * s, 5.5 * s)  # the head, hanging
         painter.end()
         icon.addPixmap(pixmap)
     return icon
@@ -192,6 +193,8 @@ class ReminderController(QObject):
 
     def refresh(self) -> None:
         """Bring the tooltip, the menu and the window up to date; re-arm the timer."""
+        if self._stopped:
+            return  # quitting: a late signal (a library reload) must not start a timer
         state = self.scheduler.state()
         text = self.status()
         self.status_action.setText(text)
