@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from enum import StrEnum
 from pathlib import Path
@@ -73,6 +74,17 @@ def classify(exc: sqlite3.Error) -> Problem | None:
     if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         return Problem.UNAVAILABLE
     return None
+
+
+def on_read_only_medium(folder: Path) -> bool:
+    """Is `folder` on a file system mounted read-only? (SQLite says only "unable to open".)"""
+    statvfs = getattr(os, "statvfs", None)  # not on Windows
+    if statvfs is None:
+        return False
+    try:
+        return bool(statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def describe(problem: Problem, path: Path, detail: str = "") -> str:

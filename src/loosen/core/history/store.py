@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import Any, Self
 
 from loosen.core.history import owners, safety
-from loosen.core.history.problems import HistoryError, Problem, classify, describe
+from loosen.core.history.problems import (
+    HistoryError,
+    Problem,
+    classify,
+    describe,
+    on_read_only_medium,
+)
 from loosen.core.history.records import (
     FINISHED,
     SessionRecord,
@@ -227,6 +233,9 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
         with contextlib.suppress(ValueError, TypeError):
             found.append(_as_interrupted(_from_row(row)))
     return found
+
+
+_REOPEN_AFTER = (Problem.READ_ONLY, Problem.UNAVAILABLE)
 
 
 class HistoryStore:
@@ -752,6 +761,12 @@ class HistoryStore:
         """Connected, in WAL, schema current: one attempt (one busy wait at most)."""
         if self._frozen:
             return False
+        if self._conn is not None and not self._ready and self._problem in _REOPEN_AFTER:
+            # SQLite opens a file it cannot write read-only, and the connection stays
+            # so after the medium is writable again: only a new one can write.
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
         if self._conn is None:
             self._connect()  # prepares too
             return self._ready
@@ -903,11 +918,34 @@ class HistoryStore:
             problem = self._problem or Problem.UNAVAILABLE
             raise HistoryError(describe(problem, self.path), problem)
         try:
-            if not self._ready and user_version(self._conn) == 0:
-                return []  # no table yet (a new file we could not write): nothing recorded
-            return self._conn.execute(sql, params).fetchall()
+            return self._rows(self._conn, sql, params)
         except sqlite3.Error as exc:
-            raise self._error(exc) from None
+            rows = self._read_from_read_only_medium(sql, params)
+            if rows is None:
+                raise self._error(exc) from None
+            return rows
+
+    def _rows(self, conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        if not self._ready and user_version(conn) == 0:
+            return []  # no table yet (a new file we could not write): nothing recorded
+        return conn.execute(sql, params).fetchall()
+
+    def _read_from_read_only_medium(self, sql: str, params: tuple[Any, ...]) -> list[Any] | None:
+        """Rows read with SQLite's `immutable` flag, or None when that does not help.
+
+        A WAL database needs its -shm file to be read, and on a read-only medium (a
+        mount, a locked-down folder) that file cannot be made: every read fails with
+        "unable to open database file". Nobody can write such a medium, so reading it
+        as immutable (no locks, no -shm) is safe, and the user still sees the history.
+        """
+        if self._problem not in (None, Problem.READ_ONLY, Problem.UNAVAILABLE):
+            return None
+        try:
+            with contextlib.closing(sqlite3.connect(f"{self.path.as_uri()}?immutable=1",
+                                                    uri=True)) as conn:  # fmt: skip
+                return self._rows(conn, sql, params)
+        except sqlite3.Error:
+            return None
 
     # ---------------------------------------------------------- import, export
 
@@ -977,14 +1015,20 @@ class HistoryStore:
 
     # ------------------------------------------------------------------ trouble
 
-    def _fail(self, exc: sqlite3.Error) -> None:
+    def _classify(self, exc: sqlite3.Error) -> Problem | None:
         problem = classify(exc)
+        if problem is Problem.UNAVAILABLE and on_read_only_medium(self.path.parent):
+            return Problem.READ_ONLY
+        return problem
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        problem = self._classify(exc)
         if problem is None:
             raise exc
         self._trouble(problem, str(exc))
 
     def _error(self, exc: sqlite3.Error) -> HistoryError:
-        problem = classify(exc)
+        problem = self._classify(exc)
         if problem is None:
             raise exc
         return HistoryError(describe(problem, self.path, str(exc)), problem)
