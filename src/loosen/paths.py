@@ -25,6 +25,12 @@ def cache_dir() -> Path:
     return Path(appdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Files worth keeping that are not the user's data: sessions waiting to be written
+    when the data folder cannot be. `XDG_STATE_HOME` moves it on Linux."""
+    return Path(appdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 def log_dir() -> Path:
     return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
 

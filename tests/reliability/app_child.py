@@ -11,6 +11,7 @@ line the moment something is known to be on disk:
 
     started UID        the session's row is written
     rated UID N        its rating of N is committed (before the dialog would close)
+    notice TEXT        a message the window shows the user
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> int:
     clock = FakeClock()
     window = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(),
                         HistoryService(paths.history_db()), clock=clock)  # fmt: skip
+    window.history.notice.connect(lambda text: print("notice", text, flush=True))
     counter = iter(range(1_000_000))
 
     def rate_at_once(commit, summary: str) -> Rating:

@@ -6,10 +6,13 @@ the disk has room again (or is writable again) every change is written.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from disks import fill, set_read_only, tmpfs
 
 from history_testing import raw_rows
+from loosen import paths
 from loosen.core.history import HistoryStore, Status
 from loosen.core.history.problems import Problem
 
@@ -84,3 +87,33 @@ def test_a_read_only_data_folder_is_read_and_written_when_writable_again(small_d
     store.close()
     rows = dict(raw_rows(db, "SELECT uid, tightness_after FROM sessions"))
     assert rows == {old.uid: None, session.uid: 2}
+
+
+def test_a_data_folder_read_only_for_a_whole_run_loses_no_session(small_disk, launch_app,
+                                                                  isolated_user_dirs):  # fmt: skip
+    """The sessions wait in the state folder (another disk) until the data folder is
+    writable again, and the next start of the app writes them."""
+    data = isolated_user_dirs / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    with HistoryStore.open(paths.history_db()) as store:  # move the data folder onto
+        old = store.start_session("dynamic-warm-up", "Dynamic warm-up", "warm-up")
+    shutil.copytree(paths.data_dir(), small_disk / "loosen")  # the small disk
+    shutil.rmtree(paths.data_dir())
+    paths.data_dir().symlink_to(small_disk / "loosen")
+    set_read_only(small_disk, True)
+    try:
+        child = launch_app("squat-and-fold", sessions=2)
+        out, errors = child.communicate(timeout=60)
+    finally:
+        set_read_only(small_disk, False)
+    assert child.returncode == 0 and "Traceback" not in errors, errors
+    rated = dict(line.split()[1:3] for line in out.splitlines() if line.startswith("rated"))
+    notices = [line for line in out.splitlines() if line.startswith("notice")]
+    assert len(rated) == 2
+    assert any("read-only" in notice for notice in notices), notices
+
+    with HistoryStore.open(paths.history_db(), spare_dir=paths.state_dir()) as store:
+        found = {r.uid: r for r in store.sessions()}
+    assert {uid: str(found[uid].tightness_after) for uid in rated} == rated
+    assert old.uid in found
+    assert not any((paths.state_dir() / "history-pending").glob("*.json"))  # merged, gone

@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     parsed = _read_import(args.import_file) if args.import_file is not None else None
     if parsed is None and not path.exists():
         return _show([], args, path)  # do not create a file just to say it is empty
-    with HistoryStore.open(path, busy_timeout_ms=BUSY_TIMEOUT_MS) as store:
+    with HistoryStore.open(path, busy_timeout_ms=BUSY_TIMEOUT_MS,
+                           spare_dir=paths.state_dir()) as store:  # fmt: skip
         for notice in store.notices:
             print(f"loosen: {notice}", file=sys.stderr)
         if parsed is not None:

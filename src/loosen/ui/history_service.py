@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
+from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status
 from loosen.core.history.stats import change_by_routine
 from loosen.ui.library_view import RoutineStats
@@ -48,7 +50,7 @@ class HistoryService(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._store: HistoryStore | None = None
         self._deliver.connect(self._run_callback)
-        open_store = opener or HistoryStore.open
+        open_store = opener or partial(HistoryStore.open, spare_dir=paths.state_dir())
         self._opened = self._executor.submit(self._open, open_store, path)
 
     def _run_callback(self, callback: Callable[[Any], None], value: Any) -> None:

@@ -238,6 +238,17 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
 _REOPEN_AFTER = (Problem.READ_ONLY, Problem.UNAVAILABLE)
 
 
+def _write_durably(path: Path, data: object) -> None:
+    """Write JSON to `path` whole or not at all, and on the disk before returning."""
+    partial = path.with_suffix(".partial")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with partial.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
+
+
 class HistoryStore:
     """The history of sessions in one SQLite file. Open with `HistoryStore.open(path)`."""
 
@@ -250,8 +261,12 @@ class HistoryStore:
         opener: Opener | None = None,
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         new_uid: Callable[[], str] | None = None,
+        spare_dir: Path | None = None,
     ) -> None:
         self.path = Path(path).absolute()
+        # Where queued sessions are kept when the history's own folder cannot be
+        # written (a read-only medium): on another file system, they survive the exit.
+        self.spare_dir = Path(spare_dir).absolute() if spare_dir is not None else None
         self.notices: list[str] = []  # one-line messages for the user, oldest first
         self._now = now
         self._busy_timeout_ms = busy_timeout_ms
@@ -286,6 +301,7 @@ class HistoryStore:
         opener: Opener | None = None,
         keep_backups: int = DEFAULT_KEEP_BACKUPS,
         new_uid: Callable[[], str] | None = None,
+        spare_dir: Path | None = None,
     ) -> HistoryStore:
         """Open (creating, migrating, repairing as needed) the history at `path`.
 
@@ -301,6 +317,7 @@ class HistoryStore:
             opener=opener,
             keep_backups=keep_backups,
             new_uid=new_uid,
+            spare_dir=spare_dir,
         )
         store._start()
         return store
@@ -312,6 +329,12 @@ class HistoryStore:
     @property
     def pending_dir(self) -> Path:
         return self.path.parent / f"{self.path.stem}-pending"
+
+    @property
+    def pending_dirs(self) -> list[Path]:
+        """Where queued sessions are kept, in order of preference."""
+        spare = [self.spare_dir / self.pending_dir.name] if self.spare_dir is not None else []
+        return [self.pending_dir, *spare]
 
     @property
     def pending(self) -> int:
@@ -491,10 +514,10 @@ class HistoryStore:
         self._flush(force=True)  # what salvage queued
 
     def _dead_pending_files(self) -> list[Path]:
-        try:
-            files = sorted(self.pending_dir.glob("*.json"))
-        except OSError:
-            return []
+        files: list[Path] = []
+        for folder in self.pending_dirs:
+            with contextlib.suppress(OSError):
+                files += sorted(folder.glob("*.json"))
         return [
             f
             for f in files
@@ -828,28 +851,34 @@ class HistoryStore:
         return self._conn
 
     def _sync_side_file(self) -> None:
-        """Mirror the queue into `<pending_dir>/<token>.json`, so a crash loses nothing."""
-        path = self.pending_dir / f"{self._token}.json"
-        if not self._pending:
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-            return
-        data = {"sessions": [_record_to_json(r) for r in self._pending.values()]}
-        partial = path.with_suffix(".partial")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with partial.open("w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            partial.replace(path)
-        except OSError as exc:
-            if not self._side_file_failed:
+        """Mirror the queue into `<pending dir>/<token>.json`, so a crash loses nothing.
+
+        The first of `pending_dirs` that can be written holds it; copies left in the
+        others are removed, so a later store never merges an older state.
+        """
+        paths = [folder / f"{self._token}.json" for folder in self.pending_dirs]
+        kept: Path | None = None
+        if self._pending:
+            data = {"sessions": [_record_to_json(r) for r in self._pending.values()]}
+            errors = []
+            for path in paths:
+                try:
+                    _write_durably(path, data)
+                except OSError as exc:
+                    errors.append(f"{path.parent} ({exc.strerror or exc})")
+                    continue
+                kept = path
+                break
+            if kept is None and not self._side_file_failed:
                 self._side_file_failed = True
                 self._notice(
-                    f"cannot keep unsaved sessions in {path.parent} ({exc.strerror or exc}); "
+                    f"cannot keep unsaved sessions in {' or '.join(errors)}; "
                     "they are kept in memory until the history can be written"
                 )
+        for path in paths:
+            if path != kept:
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ reading
 
