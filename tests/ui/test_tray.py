@@ -40,8 +40,9 @@ def main_window(qtbot, clock, speaker):
     history = HistoryService(paths.history_db())
     window = MainWindow(Settings(), speaker, history, clock=clock)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.library_loaded):
-        window.show()
+    window.show()
+    # Not waitSignal: a library read before __init__ returns is announced before any wait.
+    qtbot.waitUntil(lambda: window.library is not None, timeout=10_000)
     yield window
     for guard in window.findChildren(CloseToReminders):
         guard.quitting = True
