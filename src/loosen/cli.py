@@ -7,6 +7,7 @@ work on machines without a display.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # In the frozen bundle the speech worker ("spawn") is this executable started again:
+    # this runs the worker there and exits. Unfrozen, it does nothing.
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Build Loosen as a one-folder desktop bundle (PyInstaller) and smoke-test the result.
+#
+#   sh packaging/build.sh
+#
+# From a clean clone: makes a build venv in build/venv (never touching .venv, the test
+# environment), installs Loosen from this checkout and PyInstaller into it, builds
+# dist/loosen/ from packaging/loosen.spec, runs tests/test_bundle.py against the
+# bundle, and prints the bundle's size and the build time. The only network use is pip
+# fetching packages. Run it on the system you build for: PyInstaller does not
+# cross-build (see packaging/README.md for macOS and Windows).
+#
+# The built bundle runs without Python. On Linux it still uses the system's espeak-ng
+# for the voice (without it the app runs with beeps and says how to get a voice) and
+# PulseAudio or PipeWire for sound, as the Qt wheels do.
+set -eu
+
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+python=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        python="$candidate"
+        break
+    fi
+done
+if [ -z "$python" ]; then
+    echo "Building Loosen needs Python 3.11 or newer (run packaging/bootstrap.sh first)." >&2
+    exit 1
+fi
+
+venv=build/venv
+if [ ! -x "$venv/bin/python" ]; then
+    echo "Making the build venv in $venv ..."
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --upgrade pip
+fi
+echo "Installing Loosen and PyInstaller into $venv ..."
+# A regular (not editable) install: the wheel puts routines/ and assets/ inside the
+# package, where the frozen app looks for them too. pytest and pytest-qt run the smoke
+# test (pytest-qt because pyproject's pytest settings name its options).
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "pyinstaller>=6.10,<7" "pytest>=8" "pytest-qt>=4.4"
+# --force-reinstall --no-deps: the version number does not change between builds,
+# so make sure the bundle gets this checkout's code.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check .
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    --force-reinstall --no-deps .
+
+echo "Building dist/loosen/ ..."
+rm -rf dist/loosen
+"$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/loosen.spec
+built=$(date +%s)
+
+echo "Smoke-testing the bundle ..."
+# The size and times are printed whatever the result; the exit status is the test's.
+status=0
+LOOSEN_BUNDLE="$PWD/dist/loosen" "$venv/bin/python" -m pytest -q -p no:cacheprovider \
+    tests/test_bundle.py || status=$?
+finished=$(date +%s)
+
+echo
+echo "Bundle:     dist/loosen/ ($(du -sh dist/loosen | cut -f1)); start it with dist/loosen/loosen"
+echo "Build time: $((built - started)) s (smoke test: $((finished - built)) s)"
+[ "$status" -eq 0 ] || echo "The smoke test FAILED (exit $status): see above." >&2
+exit "$status"
