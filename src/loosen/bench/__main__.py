@@ -1,4 +1,4 @@
-"""Entry point: `python -m loosen.bench [startup] [timing] [cues] [history] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [startup timing cues history idle] [--seconds N]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-CHOICES = ("startup", "timing", "cues", "history")
+CHOICES = ("startup", "timing", "cues", "history", "idle")
 
 
 def history_report() -> str:
@@ -29,7 +29,7 @@ def history_report() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
     parser.add_argument("what", nargs="*", choices=CHOICES, default=list(CHOICES))
-    parser.add_argument("--seconds", type=int, default=60, help="length of the timing run")
+    parser.add_argument("--seconds", type=int, default=60, help="timing and idle run length")
     args = parser.parse_args(argv)
     for what in args.what:
         if what == "startup":
@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print(history_report(), flush=True)
             print(view_report(), flush=True)
+        elif what == "idle":
+            from loosen.bench.idle import report as idle_report
+
+            print(idle_report(args.seconds), flush=True)
     return 0
 
 
