@@ -25,8 +25,8 @@ app_packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
  libxcb-xkb1 libxcb-xfixes0 libxcb-sync1 libxcb-glx0 libpulse0 libespeak-ng1 espeak-ng
  alsa-utils fonts-dejavu-core"
 # Tests also take screenshots on a virtual screen, measure audio, and play cues
-# into a PulseAudio null sink.
-test_packages="xvfb xauth sox pulseaudio pulseaudio-utils"
+# into a PulseAudio null sink; strace proves the app opens no network connection.
+test_packages="xvfb xauth sox pulseaudio pulseaudio-utils strace"
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do

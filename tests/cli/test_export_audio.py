@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from loosen import cli
-from loosen.commands import export_audio
 from loosen.speech.synth import ClipSynthesizer
 
 MINE = (
@@ -20,13 +19,6 @@ MINE = (
     '[[steps]]\nname = "Lunge"\nduration = "20s"\nsides = true\nrest = "10s"\n'
     '[[steps]]\nname = "Bridge"\nduration = "15s"\n'
 )
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    """Until export-audio is listed in loosen.commands.COMMANDS, add it for these tests."""
-    if export_audio not in cli.COMMANDS:
-        monkeypatch.setattr(cli, "COMMANDS", (*cli.COMMANDS, export_audio))
 
 
 def engine_missing():
@@ -78,7 +70,8 @@ def test_an_unwritable_path_is_one_line(capsys, tmp_path, where, reason):
 
 def test_no_speech_engine_says_how_to_get_one(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(
-        export_audio, "ClipSynthesizer", partial(ClipSynthesizer, engine_factory=engine_missing)
+        "loosen.speech.synth.ClipSynthesizer",
+        partial(ClipSynthesizer, engine_factory=engine_missing),
     )
     out = tmp_path / "x.wav"
     assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1

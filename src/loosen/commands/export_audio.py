@@ -12,21 +12,16 @@ import argparse
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loosen.commands.common import EXIT_OK, UserError, library
 from loosen.core.audio import GuideError, check_writable, write_guide
-from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.duration import format_clock
 from loosen.core.plan import build_plan
-from loosen.speech.synth import (
-    CLIP_TIMEOUT_S,
-    MAX_RATE_WPM,
-    MAX_RESTARTS,
-    MIN_RATE_WPM,
-    START_TIMEOUT_S,
-    ClipSynthesizer,
-    SpeechError,
-)
+
+if TYPE_CHECKING:
+    from loosen.speech.synth import ClipSynthesizer
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,6 +67,9 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
         raise UserError(str(exc)) from None
 
     own = synthesizer is None
+    # Here, not at the top: every other `loosen` command would pay for loading it.
+    from loosen.speech.synth import START_TIMEOUT_S, ClipSynthesizer
+
     synth = synthesizer if synthesizer is not None else ClipSynthesizer()
     try:
         status = synth.wait_ready(START_TIMEOUT_S + 1)
@@ -106,6 +104,8 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
 def _wait(future: Future[Path], text: str) -> Path:
     # Every clip is rendered or fails within this: each hang ends in a timeout and a
     # restart, and after MAX_RESTARTS of them in a row every clip fails at once.
+    from loosen.speech.synth import CLIP_TIMEOUT_S, MAX_RESTARTS, START_TIMEOUT_S, SpeechError
+
     try:
         return future.result(timeout=(MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S))
     except SpeechError as exc:

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from loosen import paths
-from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.loader import did_you_mean
 from loosen.speech.synth_worker import EngineFactory, pyttsx3_engine, serve
 
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 CLIP_TIMEOUT_S = 10.0  # longer than any cue takes to render (they take milliseconds)
 START_TIMEOUT_S = 15.0  # a worker not ready by then is considered hung
 MAX_RESTARTS = 3  # consecutive failures tolerated before speech is given up
-MIN_RATE_WPM, MAX_RATE_WPM = 80, 450  # what espeak-ng accepts
 CACHE_FORMAT = 1  # bump to invalidate every cached clip
 STALE_PART_S = 3600.0  # leftovers of a killed worker older than this are removed
 
