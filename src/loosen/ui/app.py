@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from loosen import __version__, paths
@@ -85,6 +86,7 @@ def run_app(routine_id: str | None = None) -> int:
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("loosen")
+    app.setWindowIcon(QIcon(str(paths.assets_dir() / "icons" / "loosen.svg")))
     app.setStyle("Fusion")
 
     settings, problems = load_settings(paths.settings_file())
