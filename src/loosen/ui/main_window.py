@@ -143,7 +143,10 @@ class MainWindow(QMainWindow):
         self.reload_timer.timeout.connect(self.reload_library)
         self.watcher.directoryChanged.connect(lambda _: self.reload_timer.start())
         self.watcher.fileChanged.connect(lambda _: self.reload_timer.start())
-        self._library_ready.connect(self._set_library)
+        # Queued even from this thread: a load that finishes before its done-callback is
+        # added runs the callback here, and the library must still arrive from the event
+        # loop, after __init__ (and after anyone waiting for library_loaded is ready).
+        self._library_ready.connect(self._set_library, Qt.ConnectionType.QueuedConnection)
         self._watch_user_folder()
         self.reload_library()
         self.history.refresh_stats()
