@@ -53,6 +53,14 @@ echo "Building dist/loosen/ ..."
 rm -rf dist/loosen
 "$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/loosen.spec
+# The desktop files travel inside the bundle, with the script that installs them.
+share=dist/loosen/share
+mkdir -p "$share/applications" "$share/metainfo" "$share/icons/hicolor/scalable/apps"
+cp packaging/linux/loosen.desktop "$share/applications/"
+cp packaging/linux/io.github.loosen.Loosen.metainfo.xml "$share/metainfo/"
+cp -R packaging/icons/hicolor/. "$share/icons/hicolor/"
+cp assets/icons/loosen.svg "$share/icons/hicolor/scalable/apps/"
+cp packaging/linux/install.sh dist/loosen/
 built=$(date +%s)
 
 echo "Smoke-testing the bundle ..."
@@ -62,8 +70,17 @@ LOOSEN_BUNDLE="$PWD/dist/loosen" "$venv/bin/python" -m pytest -q -p no:cacheprov
     tests/test_bundle.py || status=$?
 finished=$(date +%s)
 
+# One file to hand out: unpack it anywhere, run install.sh inside (or loosen itself).
+# Only a bundle that passed its smoke test is packed.
+version=$(dist/loosen/loosen --version | cut -d" " -f2)
+archive="dist/loosen-$version-linux-$(uname -m).tar.gz"
+rm -f "$archive"
+[ "$status" -eq 0 ] && tar -C dist -czf "$archive" loosen
+packed=$(date +%s)
+
 echo
 echo "Bundle:     dist/loosen/ ($(du -sh dist/loosen | cut -f1)); start it with dist/loosen/loosen"
-echo "Build time: $((built - started)) s (smoke test: $((finished - built)) s)"
+[ -f "$archive" ] && echo "Archive:    $archive ($(du -sh "$archive" | cut -f1))"
+echo "Build time: $((built - started)) s (smoke test: $((finished - built)) s, archive: $((packed - finished)) s)"
 [ "$status" -eq 0 ] || echo "The smoke test FAILED (exit $status): see above." >&2
 exit "$status"

@@ -140,14 +140,75 @@ def test_the_app_opens_a_routine_offscreen_and_renders_its_cues(isolated_user_di
     assert sound_level(spoken[0])[1] > 0.05
 
 
+# Run inside xvfb-run: start the app, say whether it is alive after 8 s, and describe its
+# windows (when x11-utils is installed) before stopping it.
+X11_PROBE = """
+"$1" run squat-and-fold & app=$!
+sleep 8
+kill -0 "$app" 2>/dev/null && echo alive
+if command -v xwininfo >/dev/null && command -v xprop >/dev/null; then
+    for w in $(xwininfo -root -tree | grep '"Loosen' | awk '{print $1}'); do
+        xprop -id "$w" WM_CLASS
+        xprop -id "$w" _NET_WM_ICON | head -n 1  # then the icon as (UTF-8) art
+    done
+fi
+kill "$app" 2>/dev/null
+wait "$app" 2>/dev/null
+exit 0
+"""
+
+
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
-def test_the_app_opens_a_window_on_x11():
-    # The xcb platform plugin and the X libraries it needs; alive after 8 s means it
-    # opened (a missing plugin or library ends it at once).
+def test_the_app_opens_a_window_with_its_icon_on_x11():
+    # The xcb platform plugin and the X libraries it needs: a missing one ends the app
+    # at once. The window icon is the SVG, drawn by Qt's SVG icon engine in the bundle.
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
     result = subprocess.run(
-        ["xvfb-run", "-a", "timeout", "8", str(EXE), "run", "squat-and-fold"],
-        cwd="/", env=env, capture_output=True, text=True, timeout=60, check=False,
+        ["xvfb-run", "-a", "sh", "-c", X11_PROBE, "probe", str(EXE)],
+        cwd="/", env=env, capture_output=True, text=True, errors="replace", timeout=90,
+        check=False,
     )  # fmt: skip
-    assert result.returncode == 124, f"exit {result.returncode}:\n{result.stderr}"
-    assert "could not load the Qt platform plugin" not in result.stderr.lower()
+    assert "alive" in result.stdout.splitlines(), result.stdout + result.stderr
+    assert "could not load the qt platform plugin" not in result.stderr.lower()
+    if shutil.which("xprop") is None:
+        return
+    desktop = (REPO / "packaging" / "linux" / "loosen.desktop").read_text()
+    (wm_class,) = [line.split("=", 1)[1] for line in desktop.splitlines()
+                   if line.startswith("StartupWMClass=")]  # fmt: skip
+    assert f'WM_CLASS(STRING) = "loosen", "{wm_class}"' in result.stdout, result.stdout
+    assert "_NET_WM_ICON(CARDINAL)" in result.stdout, "the window has no icon"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG desktop is Linux's")
+def test_install_puts_loosen_in_the_menu_and_uninstall_takes_it_out(isolated_user_dirs):
+    data = isolated_user_dirs / "data"  # XDG_DATA_HOME, set by conftest.py
+    installed = subprocess.run(["sh", str(BUNDLE / "install.sh")], capture_output=True,
+                               text=True, timeout=120, check=False)  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    entry = data / "applications" / "loosen.desktop"
+    (exec_line,) = [line for line in entry.read_text().splitlines() if line.startswith("Exec=")]
+    program = Path(exec_line.removeprefix("Exec=").strip('"'))
+    assert program.is_relative_to(isolated_user_dirs), "a copy for this user, not the download"
+    version = subprocess.run([str(program), "--version"], capture_output=True, text=True,
+                             timeout=60, check=True)  # fmt: skip
+    assert version.stdout.startswith("loosen ")
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        assert (data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "loosen.png").is_file()
+    assert (data / "icons" / "hicolor" / "scalable" / "apps" / "loosen.svg").is_file()
+    metainfo = data / "metainfo" / "io.github.loosen.Loosen.metainfo.xml"
+    assert metainfo.is_file()
+    if shutil.which("desktop-file-validate"):
+        checked = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
+                                 text=True, check=False)  # fmt: skip
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    if shutil.which("appstreamcli"):
+        checked = subprocess.run(["appstreamcli", "validate", "--no-net", str(metainfo)],
+                                 capture_output=True, text=True, check=False)  # fmt: skip
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    removed = subprocess.run(["sh", str(BUNDLE / "install.sh"), "--uninstall"],
+                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert removed.returncode == 0, removed.stderr
+    assert not entry.exists()
+    assert not program.exists()
+    assert not list((data / "icons").rglob("loosen.*"))
