@@ -9,7 +9,7 @@ import pytest
 from loosen import paths
 from loosen.core.library import load_library
 from loosen.core.phases import PhaseKind
-from loosen.core.plan import build_plan
+from loosen.core.plan import build_plan, build_timeline
 from loosen.core.routine import Kind, Source
 
 SHIPPED = sorted(paths.builtin_routines_dir().glob("*.toml"))
@@ -102,3 +102,12 @@ def test_long_easy_run_plans_three_breaks_in_75_minutes(library):
     assert breaks == [1200, 2454, 3708]
     assert plan.phases[-1].duration_s == 4500 - (3708 + 54)
     assert plan.total_s == 4500
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_the_timeline_without_cues_is_the_plans_own(library, path):
+    """The library shows lengths from build_timeline; they must be the plan's."""
+    found = library.find(path.stem)
+    plan = build_plan(found)
+    timeline = build_timeline(found)
+    assert (timeline.phases, timeline.total_s, timeline.cues) == (plan.phases, plan.total_s, ())

@@ -170,11 +170,14 @@ def test_the_app_speaker_uses_the_engine_while_it_starts(qtbot):
     from loosen.core.settings import Settings
     from loosen.ui import app
 
-    speaker, synth = app.make_speaker(Settings())
+    speaker = app.make_speaker(Settings())
+    speaker.prepare(["Get ready"])  # a session started before the engine
+    synth = app.start_speech(speaker, Settings())
     assert synth is not None
     try:
         assert speaker.clips is synth  # at once, not only after the engine answered
         assert synth.wait_ready(WAIT_MS / 1000).available  # the real espeak-ng
+        qtbot.waitUntil(lambda: "Get ready" in speaker._clip_paths, timeout=WAIT_MS)
         other = synth.voices()[-1].id
         app.apply_voice_settings(synth, Settings(rate_wpm=190, voice=other))
         assert (synth.rate_wpm, synth.voice) == (190, other)
@@ -230,3 +233,28 @@ def test_a_late_clip_is_not_said_after_a_skip(qtbot, tmp_path):
     clips.arrive("First")
     qtbot.waitUntil(lambda: "First" in speaker._clip_paths)
     assert speaker.fallback is not None and not speaker.fallback.is_playing()
+
+
+def test_phrases_asked_for_before_the_engine_is_attached_are_prepared_then(qtbot, tmp_path):
+    clips = ReadyClips(tmp_path / "clips")
+    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False,
+                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    assert speaker.notice is None  # an engine is expected: nothing to tell yet
+    speaker.prepare(["Get ready", "Halfway"])
+    assert clips.asked == []
+    speaker.attach(clips)
+    assert clips.asked == ["Get ready", "Halfway"]
+    qtbot.waitUntil(lambda: "Halfway" in speaker._clip_paths)
+    assert speaker.has_voice
+
+
+def test_without_pyttsx3_the_app_speaker_says_how_to_get_a_voice(qtbot, monkeypatch):
+    from loosen.core.settings import Settings
+    from loosen.ui import app
+
+    monkeypatch.setitem(sys.modules, "loosen.speech.synth", None)  # as if not installed
+    speaker = app.make_speaker(Settings())
+    with qtbot.waitSignal(speaker.notice_changed) as told:
+        assert app.start_speech(speaker, Settings()) is None
+    assert told.args[0] == speaker.notice and "pyttsx3" in told.args[0]
+    assert not speaker.has_voice

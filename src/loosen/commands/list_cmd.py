@@ -9,7 +9,7 @@ from typing import Any
 from loosen.commands.common import EXIT_OK, library, number, print_json
 from loosen.core.duration import format_duration
 from loosen.core.library import Library
-from loosen.core.plan import build_plan
+from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine
 
 
@@ -28,7 +28,7 @@ def total_s(routine: Routine) -> float | None:
     """The planned length; None for a run that goes on until the user stops."""
     if routine.interval is not None and routine.interval.total_s is None:
         return None
-    return build_plan(routine).total_s
+    return build_timeline(routine).total_s
 
 
 def as_json(lib: Library) -> dict[str, Any]:

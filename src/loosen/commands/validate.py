@@ -8,7 +8,7 @@ from pathlib import Path
 
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, library
 from loosen.core.duration import format_duration
-from loosen.core.plan import build_plan
+from loosen.core.plan import build_timeline
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,6 +43,6 @@ def run(args: argparse.Namespace) -> int:
         if routine.interval is not None:
             what = f"run with {routine.interval.break_routine.id} breaks"
         else:
-            what = f"{len(routine.steps)} steps, {format_duration(build_plan(routine).total_s)}"
+            what = f"{len(routine.steps)} steps, {format_duration(build_timeline(routine).total_s)}"
         print(f"{shown}: ok ({routine.id}: {what})")
     return EXIT_INVALID if failed else EXIT_OK

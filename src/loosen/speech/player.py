@@ -93,6 +93,7 @@ class ClipSpeaker(QObject):
                 self.fallback.failed.connect(self._fallback_failed)
         self._beeps: dict[Beep, QSoundEffect] = {}
         self._requested: set[str] = set()
+        self._wanted: list[str] = []  # asked to prepare before the engine was attached
         self._waiting: tuple[str, float] | None = None  # a cue due before its clip was ready
         self.latencies_ms: list[float] = []  # from speak() to playback starting
         self._asked_at: dict[QSoundEffect, tuple[str, float]] = {}
@@ -123,11 +124,16 @@ class ClipSpeaker(QObject):
 
     def _apply_status(self, status: SynthStatus) -> None:
         if status.message and self.clips is not None:
-            # The engine is gone for good: from here on, beeps and on-screen cues.
-            self.stop()
-            self.clips = None
-            self._voice_notice = status.message
-            self.notice_changed.emit(self.notice or "")
+            self.no_voice(status.message)
+
+    def no_voice(self, reason: str) -> None:
+        """The engine is gone for good (or never came): beeps and on-screen cues, and
+        `reason` for the user."""
+        self.stop()
+        self.clips = None
+        self._wanted = []
+        self._voice_notice = reason
+        self.notice_changed.emit(self.notice or "")
 
     def _fallback_failed(self, why: str) -> None:
         self.notice_changed.emit(f"{NO_AUDIO_DEVICE} ({why})")
@@ -150,7 +156,18 @@ class ClipSpeaker(QObject):
 
     # -- the Speaker protocol --------------------------------------------------------
 
+    def attach(self, clips: ClipSource) -> None:
+        """Take a synthesizer started after this speaker (the app starts its engine only
+        once the window is up); phrases asked for meanwhile are prepared now."""
+        self.clips = clips
+        self._voice_notice = None
+        wanted, self._wanted = self._wanted, []
+        self.prepare(wanted)
+
     def prepare(self, texts: Sequence[str]) -> None:
+        if self.clips is None and self._voice_notice is None:
+            self._wanted += texts  # an engine is on its way (see attach)
+            return
         if not self.has_voice or self.clips is None:
             return
         unique = [t for t in dict.fromkeys(texts) if t not in self._requested]

@@ -9,17 +9,18 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
 from loosen.speech.player import ClipSpeaker
+from loosen.ui.history_service import HistoryService
+from loosen.ui.style import apply_theme
 
 if TYPE_CHECKING:
     from loosen.speech.synth import ClipSynthesizer
-from loosen.ui.history_service import HistoryService
-from loosen.ui.style import apply_theme
 
 NO_VOICE = (
     "No voice: cues are shown on screen, with beeps. To hear them, reinstall Loosen "
@@ -27,25 +28,29 @@ NO_VOICE = (
 )
 
 
-def make_speaker(settings: Settings) -> tuple[ClipSpeaker, ClipSynthesizer | None]:
-    """The clip speaker and the synthesizer behind it; beeps and text when there is none.
+def make_speaker(settings: Settings) -> ClipSpeaker:
+    """The clip speaker, waiting for its engine (see start_speech)."""
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", volume=settings.volume,
+                          muted=settings.muted, beeps=settings.beeps)  # fmt: skip
+    speaker.set_voice_enabled(settings.speak)
+    return speaker
 
-    The synthesizer starts in the background: the speaker queues the first cues at
-    once, and turns to beeps (with a notice) if the engine turns out not to start.
+
+def start_speech(speaker: ClipSpeaker, settings: Settings) -> ClipSynthesizer | None:
+    """Start the speech engine for `speaker`; None (and a notice) when there is none.
+
+    The engine starts in the background: the speaker queues cues at once, and turns
+    to beeps (with a notice) if the engine turns out not to start.
     """
     try:
         from loosen.speech.synth import start_synthesizer
     except ImportError:
-        speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=NO_VOICE,
-                              volume=settings.volume, muted=settings.muted,
-                              beeps=settings.beeps)  # fmt: skip
-        return speaker, None
+        speaker.no_voice(NO_VOICE)
+        return None
     synth = start_synthesizer(paths.cache_dir() / "clips", settings)
-    speaker = ClipSpeaker(synth, paths.cache_dir() / "beeps", volume=settings.volume,
-                          muted=settings.muted, beeps=settings.beeps)  # fmt: skip
-    speaker.set_voice_enabled(settings.speak)
+    speaker.attach(synth)
     synth.add_status_listener(speaker.synth_status)
-    return speaker, synth
+    return synth
 
 
 def apply_voice_settings(synth: ClipSynthesizer, settings: Settings) -> None:
@@ -95,8 +100,9 @@ def run_app(routine_id: str | None = None) -> int:
     from loosen.ui.main_window import MainWindow
 
     history = HistoryService(paths.history_db())
-    speaker, synth = make_speaker(settings)
-    reminders = None  # made once the window is: they start its break routine
+    speaker = make_speaker(settings)
+    synth: ClipSynthesizer | None = None  # both started once the window is up
+    reminders = None
 
     def settings_changed(chosen: Settings) -> None:
         if synth is not None:
@@ -108,7 +114,7 @@ def run_app(routine_id: str | None = None) -> int:
         settings,
         speaker,
         history,
-        voices=(lambda: [(v.id, v.name) for v in synth.voices()]) if synth else None,
+        voices=lambda: [(v.id, v.name) for v in synth.voices()] if synth else [],
         on_settings_changed=settings_changed,
     )
     speaker.notice_changed.connect(window.messages.show_message)
@@ -120,10 +126,17 @@ def run_app(routine_id: str | None = None) -> int:
             window.active.view.act("stop")
 
     install_crash_handler([save_session])
-    window.show()
-    from loosen.ui.tray import start_reminders
 
-    reminders = start_reminders(window, settings, speaker)
+    def start_the_rest() -> None:
+        """What the first sight of the window need not wait for."""
+        nonlocal synth, reminders
+        synth = start_speech(speaker, settings)
+        from loosen.ui.tray import start_reminders
+
+        reminders = start_reminders(window, settings, speaker)
+
+    window.show()
+    QTimer.singleShot(0, start_the_rest)
     if routine_id is not None:
         window.start_routine(routine_id)
     try:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.duration import format_duration, format_length
 from loosen.core.library import Library
-from loosen.core.plan import build_plan
+from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine, Step
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
@@ -58,7 +58,7 @@ def length_text(routine: Routine) -> str:
         if routine.interval.total_s is None:
             return "until you stop"
         return format_length(routine.interval.total_s)
-    return format_length(build_plan(routine).total_s)
+    return format_length(build_timeline(routine).total_s)
 
 
 def step_amount(step: Step) -> str:
