@@ -93,6 +93,7 @@ def test_json_has_the_contract_fields_oldest_first(capsys):
         "tightness_after": 3,
         "note": "hips looser after the lunge stretch, glutes still tight",
         "digest": "",
+        "breaks": 0,
     }
     assert data[1]["tightness_before"] is None and data[1]["planned_s"] is None
 
@@ -120,8 +121,8 @@ def test_csv_export_then_import_on_a_new_machine_then_export_is_identical(
 
 
 def test_import_reports_bad_rows_by_line_keeps_the_good_ones_and_exits_1(capsys, tmp_path):
-    good = "1,a,A,cooldown,2026-03-01T07:30:00Z,,completed,600,598,8,0,6,3,ok,,"
-    bad = "2,a,A,cooldown,2026-03-02T07:30:00Z,,completed,600,598,8,0,6,12,,,"
+    good = "1,a,A,cooldown,2026-03-01T07:30:00Z,,completed,600,598,8,0,6,3,ok,,,"
+    bad = "2,a,A,cooldown,2026-03-02T07:30:00Z,,completed,600,598,8,0,6,12,,,,"
     file = tmp_path / "FILE.csv"
     file.write_text("\n".join([",".join(COLUMNS), good, good, bad, ""]), encoding="utf-8")
     code, out, err = run_cli(capsys, "history", "--import", str(file))

@@ -107,7 +107,7 @@ def test_values_are_written_as_the_contract_says():
     write_csv([AWKWARD[2]], out)
     assert out.getvalue().splitlines()[1] == (
         ",post-run-cooldown,Post-run cooldown,cooldown,2026-03-03T07:30:00Z,"
-        "2026-03-03T07:40:00Z,stopped,,61,8,1,6,,,00000000000000000000000000000002,abc123"
+        "2026-03-03T07:40:00Z,stopped,,61,8,1,6,,,00000000000000000000000000000002,abc123,0"
     )
 
 
@@ -172,7 +172,7 @@ def test_an_imported_running_session_becomes_interrupted(store):
 
 
 HEADER = ",".join(COLUMNS)
-GOOD = "1,a,A,cooldown,2026-03-01T07:30:00Z,,completed,600,598,8,0,6,3,ok,,"
+GOOD = "1,a,A,cooldown,2026-03-01T07:30:00Z,,completed,600,598,8,0,6,3,ok,,,"
 
 
 def test_bad_rows_are_reported_by_line_and_good_rows_kept():
@@ -180,11 +180,11 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept():
         [
             HEADER,
             GOOD,
-            '2,a,A,cooldown,2026-03-02T07:30:00Z,,completed,600,598,8,0,6,12,"two\nlines",,',
-            "3,a,A,cooldown,2026-03-03T07:30:00Z,,completed,600,598,8,0,6,3,fine,,",
+            '2,a,A,cooldown,2026-03-02T07:30:00Z,,completed,600,598,8,0,6,12,"two\nlines",,,',
+            "3,a,A,cooldown,2026-03-03T07:30:00Z,,completed,600,598,8,0,6,3,fine,,,",
             "",
-            "x,,A,cooldown,yesterday,,done,-5,a,1.5,0,,,,,",
-            "5,a,A,cooldown,2026-03-05T07:30:00Z,2026-03-04T07:30:00Z,completed,,,,,,,,,",
+            "x,,A,cooldown,yesterday,,done,-5,a,1.5,0,,,,,,",
+            "5,a,A,cooldown,2026-03-05T07:30:00Z,2026-03-04T07:30:00Z,completed,,,,,,,,,,",
             "6,a,A,cooldown",
             "",
         ]
@@ -202,7 +202,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept():
         'active_s: "a" is not a number of seconds; '
         'steps_done: "1.5" is not a whole number 0 or more',
         "line 8: ended_at: is before started_at",
-        "line 9: has 4 fields; the header has 16",
+        "line 9: has 4 fields; the header has 17",
     ]
 
 

@@ -1,10 +1,10 @@
 """History export and import: the JSON/CSV column contract, and reading a CSV back safely.
 
-Columns, in this order: DESIGN.md's contract (`CONTRACT_COLUMNS`), then `uid` and
-`digest`. Times are ISO 8601 UTC to the second ("2026-11-21T14:03:00Z"); a missing
-value is an empty CSV field and a JSON null. Seconds print as whole numbers when
-they are whole, else with up to three decimals, so export → import → export is
-byte-identical.
+Columns, in this order: DESIGN.md's contract (`CONTRACT_COLUMNS`), then `uid`,
+`digest` and `breaks` (added later, so always last; a CSV without it reads as 0).
+Times are ISO 8601 UTC to the second ("2026-11-21T14:03:00Z"); a missing value is
+an empty CSV field and a JSON null. Seconds print as whole numbers when they are
+whole, else with up to three decimals, so export → import → export is byte-identical.
 
 On import, a session's identity is its `uid`; a CSV without that column gets one
 derived from (routine, started_at), so importing the same file twice adds nothing.
@@ -46,7 +46,7 @@ CONTRACT_COLUMNS = (
     "tightness_after",
     "note",
 )
-EXTRA_COLUMNS = ("uid", "digest")
+EXTRA_COLUMNS = ("uid", "digest", "breaks")
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 REQUIRED_COLUMNS = ("routine", "started_at", "status")
 
@@ -85,6 +85,7 @@ def as_dict(record: SessionRecord) -> dict[str, Any]:
         "note": record.note,
         "uid": record.uid,
         "digest": record.digest,
+        "breaks": record.breaks,
     }
 
 
@@ -217,6 +218,7 @@ _PARSERS: dict[str, tuple[Callable[[str], Any], Any]] = {  # column: (parser, de
     "note": (_note, ""),
     "uid": (_optional(_matching(_UID, "a uid (letters, digits, - or _)")), None),
     "digest": (_plain, ""),
+    "breaks": (_optional(_count), 0),
 }
 
 
@@ -247,6 +249,7 @@ def _record(values: dict[str, Any]) -> SessionRecord:
         tightness_before=values["tightness_before"],
         tightness_after=values["tightness_after"],
         note=values["note"],
+        breaks=values["breaks"] or 0,
     )
 
 

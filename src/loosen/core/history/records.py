@@ -91,6 +91,7 @@ class SessionRecord:
     tightness_after: int | None = None
     note: str = ""
     digest: str = ""  # the routine content's digest when the session ran
+    breaks: int = 0  # in a run: the breaks taken (each one's steps count in steps_done)
     id: int | None = None
     updated_at: datetime | None = None  # last write; an interrupted session ended about then
 

@@ -60,7 +60,14 @@ _V2: Migration = (
     "CREATE INDEX reminders_by_time ON reminders (answered_at, id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# How many breaks a run took: a run is one session with its breaks in it, and its
+# steps_done alone cannot say whether they were one break or several.
+_V3: Migration = (
+    "ALTER TABLE sessions ADD COLUMN breaks INTEGER NOT NULL DEFAULT 0 CHECK (breaks >= 0)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+BREAKS_VERSION = 3  # files from before this have no `breaks` column (read as 0)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

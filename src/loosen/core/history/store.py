@@ -52,7 +52,7 @@ from loosen.core.history.records import (
     to_utc,
     utc_now,
 )
-from loosen.core.history.schema import NewerSchemaError, migrate, user_version
+from loosen.core.history.schema import BREAKS_VERSION, NewerSchemaError, migrate, user_version
 
 Opener = Callable[[Path], sqlite3.Connection]
 DEFAULT_BUSY_TIMEOUT_MS = 3000
@@ -77,8 +77,12 @@ _COLUMNS = (
     "note",
     "owner",
     "updated_at",
+    "breaks",
 )
 _SELECT = "SELECT id, " + ", ".join(_COLUMNS) + " FROM sessions"
+# A file read without migrating it (read-only, newer, or set aside as damaged) may
+# predate the `breaks` column: it is read as 0 breaks.
+_SELECT_BEFORE_BREAKS = _SELECT.replace(", breaks FROM", ", 0 FROM")
 _UPDATABLE = [c for c in _COLUMNS if c != "uid"]
 _UPSERT_TAIL = " ON CONFLICT(uid) DO UPDATE SET " + ", ".join(
     f"{c} = excluded.{c}" for c in _UPDATABLE
@@ -130,12 +134,13 @@ def _row_values(record: SessionRecord, owner: str | None) -> tuple[Any, ...]:
         record.note,
         owner,
         format_time(record.updated_at or record.started_at),
+        record.breaks,
     )
 
 
 def _from_row(row: Sequence[Any]) -> SessionRecord:
     (id_, uid, routine, name, kind, digest, started, ended, status, planned, active) = row[:11]
-    (done, skipped, before, after, note, _owner, updated) = row[11:]
+    (done, skipped, before, after, note, _owner, updated, breaks) = row[11:]
     return SessionRecord(
         id=id_,
         uid=uid,
@@ -154,7 +159,21 @@ def _from_row(row: Sequence[Any]) -> SessionRecord:
         tightness_after=after,
         note=note,
         updated_at=parse_time(updated),
+        breaks=breaks,
     )
+
+
+def _selecting(sql: str, conn: sqlite3.Connection) -> str:
+    """`sql`, made to read a file from before the `breaks` column when `conn` holds one."""
+    if not sql.startswith(_SELECT):
+        return sql
+    try:
+        version = user_version(conn)
+    except sqlite3.Error:
+        return sql  # the query itself will say what is wrong
+    if version < BREAKS_VERSION:
+        return _SELECT_BEFORE_BREAKS + sql[len(_SELECT) :]
+    return sql
 
 
 def _record_to_json(record: SessionRecord) -> dict[str, Any]:
@@ -183,6 +202,7 @@ def _record_from_json(data: dict[str, Any]) -> SessionRecord:
         tightness_after=check_tightness(data.get("tightness_after")),
         note=str(data.get("note") or ""),
         updated_at=parse_time(data["updated_at"]),
+        breaks=int(data.get("breaks") or 0),  # absent in files from before breaks
     )
 
 
@@ -216,7 +236,7 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
     rows: dict[int, Sequence[Any]] = {}
     with contextlib.suppress(sqlite3.Error, OSError), safety.scratch_copy(path) as conn:
         try:
-            for row in conn.execute(_SELECT + " ORDER BY id"):
+            for row in conn.execute(_selecting(_SELECT + " ORDER BY id", conn)):
                 rows[row[0]] = row
         except sqlite3.DatabaseError:
             last = max(rows, default=0)
@@ -225,7 +245,8 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
             high = int(conn.execute("SELECT max(id) FROM sessions").fetchone()[0] or 0)
             for id_ in range(last + 1, min(high, MAX_SALVAGE_IDS) + 1):
                 with contextlib.suppress(sqlite3.DatabaseError):
-                    row = conn.execute(_SELECT + " WHERE id = ?", (id_,)).fetchone()
+                    row = conn.execute(_selecting(_SELECT + " WHERE id = ?", conn),
+                                       (id_,)).fetchone()  # fmt: skip
                     if row is not None:
                         rows[id_] = row
     found = []
@@ -580,10 +601,11 @@ class HistoryStore:
         active_s: float | None = None,
         steps_done: int | None = None,
         steps_skipped: int | None = None,
+        breaks: int | None = None,
     ) -> SessionRecord:
         """Progress of a running session; call it as steps end so a crash loses little."""
         record = self._current(uid)
-        return self._save(self._progress(record, active_s, steps_done, steps_skipped))
+        return self._save(self._progress(record, active_s, steps_done, steps_skipped, breaks))
 
     def finish_session(
         self,
@@ -593,12 +615,13 @@ class HistoryStore:
         active_s: float | None = None,
         steps_done: int | None = None,
         steps_skipped: int | None = None,
+        breaks: int | None = None,
     ) -> SessionRecord:
         """Close a session as `completed` or `stopped`, ending now."""
         status = Status(status)
         if status not in FINISHED:
             raise ValueError(f"a session finishes as completed or stopped, not {status}")
-        record = self._progress(self._current(uid), active_s, steps_done, steps_skipped)
+        record = self._progress(self._current(uid), active_s, steps_done, steps_skipped, breaks)
         return self._save(replace(record, status=status, ended_at=to_utc(self._now())))
 
     def rate(self, uid: str, tightness_after: int | None, note: str | None = None) -> SessionRecord:
@@ -644,13 +667,15 @@ class HistoryStore:
         active_s: float | None,
         steps_done: int | None,
         steps_skipped: int | None,
+        breaks: int | None = None,
     ) -> SessionRecord:
         changes: dict[str, Any] = {}
         if active_s is not None:
             if active_s < 0:
                 raise ValueError(f"active_s cannot be negative: {active_s}")
             changes["active_s"] = float(active_s)
-        for name, value in (("steps_done", steps_done), ("steps_skipped", steps_skipped)):
+        counts = (("steps_done", steps_done), ("steps_skipped", steps_skipped), ("breaks", breaks))
+        for name, value in counts:
             if value is not None:
                 if value < 0:
                     raise ValueError(f"{name} cannot be negative: {value}")
@@ -957,7 +982,7 @@ class HistoryStore:
     def _rows(self, conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
         if not self._ready and user_version(conn) == 0:
             return []  # no table yet (a new file we could not write): nothing recorded
-        return conn.execute(sql, params).fetchall()
+        return conn.execute(_selecting(sql, conn), params).fetchall()
 
     def _read_from_read_only_medium(self, sql: str, params: tuple[Any, ...]) -> list[Any] | None:
         """Rows read with SQLite's `immutable` flag, or None when that does not help.
