@@ -113,6 +113,13 @@ def test_every_library_in_the_bundle_resolves():
     assert missing == []
 
 
+def test_no_link_in_the_bundle_points_nowhere():
+    dangling = [
+        str(p.relative_to(BUNDLE)) for p in BUNDLE.rglob("*") if p.is_symlink() and not p.exists()
+    ]
+    assert dangling == []
+
+
 def test_the_app_opens_a_routine_offscreen_and_renders_its_cues(isolated_user_dirs, tmp_path):
     # `loosen run` opens the window and starts the session, whose cues the speech worker
     # (the bundle started again, as multiprocessing "spawn") renders into the clip cache.
