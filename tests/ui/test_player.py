@@ -166,13 +166,51 @@ def test_a_digit_during_get_ready_rates_the_back_before(qtbot, clock, speaker):
 def test_b_takes_the_break_in_a_run(qtbot, clock, speaker):
     view = make_player(qtbot, clock, speaker, run_routine())
     assert view.break_button.isVisible()
-    assert view.reps_label.text().startswith("Break due in 15:00 – 20:00")
+    assert view.reps_label.text() == "Break due from 15:00, at 20:00 at the latest"
+    assert view.side_label.text() == "Since the start"
     tick(view, clock, 60, step_s=1.0)
     assert view.time_label.text() == "1:00"  # the activity counts up
+    assert view.session_label.text() == "1:00 in · 59:00 left"
     press(qtbot, view, Qt.Key.Key_B)
     assert view.session.phase.kind is PhaseKind.GET_READY
     assert "Break time: squat and fold" in speaker.spoken
+    assert view.position_label.text() == "Break 1 · starting"
     assert not view.break_button.isVisible()
+
+
+def test_b_before_the_window_is_offered_as_an_early_break(qtbot, clock, speaker):
+    # Waiting to cross a road at minute 8: the break is taken early, and the count restarts.
+    view = make_player(qtbot, clock, speaker, run_routine())
+    tick(view, clock, 8 * 60, step_s=1.0)
+    assert view.break_button.text() == "Take the break early"
+    assert view.reps_label.styleSheet() == ""  # not due yet: no emphasis
+    press(qtbot, view, Qt.Key.Key_B)
+    tick(view, clock, 3 + 20 + 20, step_s=0.5)  # the break, whole
+    assert view.session.phase.kind is PhaseKind.ACTIVITY
+    assert view.time_label.text() == "0:00" and view.side_label.text() == "Since your last break"
+    assert view.reps_label.text() == "Break due from 15:00, at 20:00 at the latest"
+
+
+def test_inside_the_window_the_break_is_due_and_stands_out(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker, run_routine())
+    tick(view, clock, 15 * 60, step_s=1.0)
+    assert speaker.spoken[-1] == "Break due: squat and fold at the next natural pause"
+    assert view.reps_label.text() == (
+        "Break due: take it at your next pause (B) · at 20:00 at the latest"
+    )
+    assert "font-weight: 600" in view.reps_label.styleSheet()
+    assert view.break_button.text() == "Take the break now"
+
+
+def test_no_break_is_offered_when_none_would_end_in_time(qtbot, clock, speaker):
+    # 21 minutes: one break at 20:00 leaves 0:06 of running, too short for another.
+    view = make_player(qtbot, clock, speaker, run_routine(total_s=20 * 60 + 43 + 20))
+    tick(view, clock, 20 * 60 + 43 + 5, step_s=1.0)
+    assert view.session.phase.kind is PhaseKind.ACTIVITY
+    assert view.reps_label.text() == "No more breaks · 0:15 to go"
+    assert not view.break_button.isVisible()
+    press(qtbot, view, Qt.Key.Key_B)  # refused by the session: nothing happens
+    assert view.session.phase.kind is PhaseKind.ACTIVITY
 
 
 def test_the_time_font_grows_with_the_window(qtbot, clock, speaker):

@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         summary = active.session.summary()
         self._with_uid(lambda store, uid: store.update_session(
             uid, active_s=summary.active_s, steps_done=summary.steps_done,
-            steps_skipped=summary.steps_skipped))  # fmt: skip
+            steps_skipped=summary.steps_skipped, breaks=summary.breaks_taken))  # fmt: skip
 
     def _mute_changed(self, muted: bool) -> None:
         self.settings = replace(self.settings, muted=muted)
@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
         uid_future = active.uid
         finished = self.history.submit(lambda store: store.finish_session(
             uid_future.result(), finished_status(completed), active_s=summary.active_s,
-            steps_done=summary.steps_done, steps_skipped=summary.steps_skipped))  # fmt: skip
+            steps_done=summary.steps_done, steps_skipped=summary.steps_skipped,
+            breaks=summary.breaks_taken))  # fmt: skip
         previous = self.history.submit(
             lambda store: _previous_after(store, active.routine.id, uid_future.result())
         )
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
                 uid_future.result(), rating.tightness, rating.note or None))  # fmt: skip
             self.history.wait(saved)
 
-        text = summary_text(summary, completed)
+        text = summary_text(summary, completed, run=active.routine.interval is not None)
         rating = type(self).ask_rating(commit, text)
         self.history.wait(finished)
         self.history.wait(previous)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from loosen.core.cues import CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
+from loosen.core.plan import break_length_s
 from loosen.core.session import (
     CueDue,
     Event,
@@ -44,6 +45,8 @@ from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
 from loosen.ui.rating import RatingRow
 from loosen.ui.style import PHASE_LABELS, phase_colour
+
+RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
 
 
 class PlayerView(QWidget):
@@ -306,7 +309,9 @@ class PlayerView(QWidget):
         step = phase.step_ref
         if phase.kind is PhaseKind.ACTIVITY:
             self.step_label.setText(phase.step)
-            self.side_label.setText("")
+            # The big clock is the count to the next break, which restarts after each one.
+            since = "since your last break" if session.summary().breaks_taken else "since the start"
+            self.side_label.setText(since.capitalize())
         elif phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
             self.step_label.setText(f"Next: {phase.next_step or phase.step}")
             self.side_label.setText("")
@@ -320,6 +325,11 @@ class PlayerView(QWidget):
         self.time_label.setStyleSheet(f"color: {colour.name()};")
         self.reps_label.setText(self._reps_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
+        due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
+        # Inside the window the line takes the get-ready colour: "due" reads from 3 m.
+        self.reps_label.setStyleSheet(
+            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else ""
+        )
 
         shown_step = step
         if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
@@ -342,12 +352,16 @@ class PlayerView(QWidget):
 
         self.pause_button.setText("Resume" if paused else "Pause")
         self.done_button.setVisible(phase.open_ended)
-        self.break_button.setVisible(routine.interval is not None
-                                     and phase.kind is PhaseKind.ACTIVITY)  # fmt: skip
-        self.rating_row.setVisible(
-            phase.kind is PhaseKind.GET_READY and session.index == 0
-            and self.rating_row.value is None
-        )  # fmt: skip
+        can_break = phase.kind is PhaseKind.ACTIVITY and self._break_fits()
+        self.break_button.setVisible(routine.interval is not None and can_break)
+        if can_break:
+            early = self._break_stage(phase) == "early"
+            self.break_button.setText("Take the break early" if early else "Take the break now")
+        # Asked while getting ready; a run has no get-ready, so in its first minutes.
+        opening = phase.kind is PhaseKind.GET_READY or (
+            phase.kind is PhaseKind.ACTIVITY and session.phase_elapsed_s() < RATE_RUN_WITHIN_S
+        )
+        self.rating_row.setVisible(opening and session.index == 0 and self.rating_row.value is None)
 
     def _paint_band(self, colour: QColor) -> None:
         self.band.setStyleSheet(
@@ -360,14 +374,13 @@ class PlayerView(QWidget):
 
     def _position_text(self, phase: Phase) -> str:
         routine = self.session.routine
+        if routine.interval is not None and phase.break_number is not None:
+            total = len(routine.interval.break_routine.steps)
+            where = f"step {phase.step_number} of {total}" if phase.step_number else "starting"
+            return f"Break {phase.break_number} · {where}"
         if phase.step_number is None:
             return routine.name
-        total = (
-            len(routine.steps)
-            if routine.interval is None
-            else len(routine.interval.break_routine.steps)
-        )
-        return f"Step {phase.step_number} of {total}"
+        return f"Step {phase.step_number} of {len(routine.steps)}"
 
     def _time_text(self, phase: Phase) -> str:
         session = self.session
@@ -390,16 +403,40 @@ class PlayerView(QWidget):
         current = min(step.reps, int(self.session.phase_elapsed_s() // step.tempo_s) + 1)
         return f"Rep {current} of {step.reps}"
 
+    def _break_fits(self) -> bool:
+        """Whether a break taken now would end by the run's total (the session refuses it
+        otherwise, so the button is not offered)."""
+        interval = self.session.routine.interval
+        if interval is None:
+            return False
+        if interval.total_s is None:
+            return True
+        return self.session.active_s() + break_length_s(self.session.routine) <= interval.total_s
+
+    def _break_stage(self, phase: Phase) -> str:
+        """ "early" before the window opens, "due" inside it, "none" when no break follows."""
+        interval = self.session.routine.interval
+        if interval is None or phase.next_step is None:
+            return "none"
+        if self.session.phase_elapsed_s() < interval.every.start_s:
+            return "early"
+        return "due"
+
     def _break_window_text(self, phase: Phase) -> str:
         interval = self.session.routine.interval
         assert interval is not None
-        if phase.next_step is None:
-            return f"Last stretch · {format_clock(self.session.phase_remaining_s() or 0)} to go"
-        elapsed = self.session.phase_elapsed_s()
-        start, end = interval.every.start_s - elapsed, interval.every.end_s - elapsed
-        if start > 0 and not interval.every.fixed:
-            return f"Break due in {format_clock(start)} – {format_clock(end)} · B takes it now"
-        return f"Break in {format_clock(max(0, end))} · B takes it now"
+        every = interval.every
+        stage = self._break_stage(phase)
+        if stage == "none":
+            left = format_clock(self.session.phase_remaining_s() or 0)
+            return f"No more breaks · {left} to go" + (" · B if you need one"
+                                                       if self._break_fits() else "")  # fmt: skip
+        latest = format_clock(every.end_s)
+        if stage == "early":
+            if every.fixed:
+                return f"Break at {latest} · B takes it early"
+            return f"Break due from {format_clock(every.start_s)}, at {latest} at the latest"
+        return f"Break due: take it at your next pause (B) · at {latest} at the latest"
 
     def _next_text(self, phase: Phase, following: Phase | None) -> str:
         if following is None:
@@ -439,7 +476,13 @@ class PlayerView(QWidget):
         left = (self.session.phase_remaining_s() or 0) + sum(
             p.duration_s or 0 for p in phases[index + 1 :]
         )
-        return f"{format_clock(left)} left"
+        interval = self.session.routine.interval
+        if interval is None:
+            return f"{format_clock(left)} left"
+        done = f"{format_clock(self.session.active_s())} in"
+        if interval.total_s is None:
+            return done  # an open run goes on until stopped: there is no "left"
+        return f"{done} · {format_clock(left)} left"
 
     def _show_picture(self, image: Path | None) -> None:
         if image is None:
@@ -484,8 +527,12 @@ class PlayerView(QWidget):
         self.picture.setFixedSize(QSize(picture, picture))
 
 
-def summary_text(summary: Summary, completed: bool) -> str:
+def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:
     minutes = format_clock(summary.active_s)
     status = "Completed" if completed else "Stopped"
-    return (f"{status} · {minutes} · {summary.steps_done} steps done, "
+    text = (f"{status} · {minutes} · {summary.steps_done} steps done, "
             f"{summary.steps_skipped} skipped")  # fmt: skip
+    if run:
+        breaks = summary.breaks_taken
+        text += f" · {breaks} break{'' if breaks == 1 else 's'} taken"
+    return text

@@ -1,0 +1,167 @@
+"""A run routine end to end through the main window, in simulated time: its breaks, its
+cues in order, and one session in the history with the breaks it took."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen import paths
+from loosen.core.history import Status
+from loosen.core.phases import PhaseKind
+from loosen.core.settings import Settings
+from loosen.ui.history_service import HistoryService
+from loosen.ui.main_window import MainWindow
+from loosen.ui.player_view import PlayerView
+from loosen.ui.rating import Rating
+
+from helpers import RecordingSpeaker
+
+BREAK_LENGTH_S = 3 + 24 + 3 + 24  # squat-and-fold: get ready, two tempo steps, a rest
+
+
+class TimedSpeaker(RecordingSpeaker):
+    """Remembers when each line was said, in seconds of the session."""
+
+    def __init__(self, clock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.started_at: float | None = None
+        self.said: list[tuple[float, str]] = []
+
+    def speak(self, text: str) -> None:
+        super().speak(text)
+        if self.started_at is None:
+            self.started_at = self.clock.now()
+        self.said.append((round(self.clock.now() - self.started_at, 1), text))
+
+
+@pytest.fixture
+def window(qtbot, clock):
+    history = HistoryService(paths.history_db())
+    made = MainWindow(Settings(), TimedSpeaker(clock), history, clock=clock)
+    qtbot.addWidget(made)
+    with qtbot.waitSignal(made.library_loaded):
+        made.show()
+    yield made
+    if made.isVisible():
+        made.close()
+
+
+def play_until(player: PlayerView, clock, active_s: float) -> None:
+    """Move time on as the driver's timer would wake, up to `active_s` of the session."""
+    session = player.session
+    while session.state.value == "running" and session.active_s() < active_s - 1e-6:
+        wait = session.seconds_to_next_change()
+        clock.advance(min(wait if wait else 0.001, active_s - session.active_s()))
+        player.driver.timer.timeout.emit()
+
+
+def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window, clock,
+                                                                   monkeypatch):  # fmt: skip
+    rated = []
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
+        lambda commit, summary: (rated.append(summary), commit(Rating(2, "")), Rating(2, ""))[2]
+    ))  # fmt: skip
+    window.start_routine("sprint-session")
+    player = window.stack.currentWidget()
+    assert isinstance(player, PlayerView)
+    assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
+    speaker = window.speaker
+    qtbot.keyClick(player, Qt.Key.Key_7)  # how tight before: asked in a run's first minutes
+
+    # Before the window: the count, the window, and a break only "early".
+    play_until(player, clock, 5 * 60)
+    assert player.kind_label.text() == "Run"
+    assert player.time_label.text() == "5:00"
+    assert player.reps_label.text() == "Break due from 15:00, at 20:00 at the latest"
+    assert player.break_button.text() == "Take the break early"
+
+    # 1. Inside the window, B: the break runs in place, then the run resumes.
+    play_until(player, clock, 16 * 60)
+    assert player.break_button.text() == "Take the break now"
+    qtbot.keyClick(player, Qt.Key.Key_B)
+    assert player.session.phase.kind is PhaseKind.GET_READY
+    assert player.position_label.text() == "Break 1 · starting"
+    play_until(player, clock, 16 * 60 + 10)
+    assert player.position_label.text() == "Break 1 · step 1 of 2"
+    first_back = 16 * 60 + BREAK_LENGTH_S
+    play_until(player, clock, first_back + 1)
+    assert player.session.phase.kind is PhaseKind.ACTIVITY
+    assert (
+        player.time_label.text() == "0:01" and player.side_label.text() == "Since your last break"
+    )
+
+    # 2. No B: at the window's end the firm cue, and the break starts by itself.
+    second = first_back + 20 * 60
+    play_until(player, clock, second + 1)
+    assert player.session.phase.kind is PhaseKind.GET_READY
+    second_back = second + BREAK_LENGTH_S
+
+    # 3. A third break fits before the hour (it ends by 60:00); after it, the last stretch.
+    third = second_back + 20 * 60
+    third_back = third + BREAK_LENGTH_S
+    play_until(player, clock, third_back + 5)
+    left = 3600 - third_back - 5
+    assert player.reps_label.text() == f"No more breaks · {_clock(left)} to go · B if you need one"
+    assert player.break_button.isVisible()  # one more would still end by 60:00
+    play_until(player, clock, 3600 - BREAK_LENGTH_S + 1)
+    assert player.reps_label.text() == f"No more breaks · {_clock(BREAK_LENGTH_S - 1)} to go"
+    assert not player.break_button.isVisible()
+    play_until(player, clock, 3600 + 1)
+
+    assert window.stack.currentWidget() is window.summary_page
+    assert rated == ["Completed · 1:00:00 · 6 steps done, 0 skipped · 3 breaks taken"]
+
+    # The cues that carry the run, at their moments and in order.
+    said = [(at, text) for at, text in speaker.said
+            if not text.endswith(("one", "two")) or text.startswith("Break")]  # fmt: skip
+    key = [(at, text) for at, text in said
+           if text.startswith(("Sprint", "Break", "Back to", "Session"))]  # fmt: skip
+    assert key == [
+        (0.0, "Sprint repeats with walk-backs. Next break in fifteen to twenty minutes"),
+        (900.0, "Break due: squat and fold at the next natural pause"),
+        (960.0, "Break time: squat and fold"),
+        (first_back, "Back to sprint repeats with walk-backs"),
+        (first_back + 900, "Break due: squat and fold at the next natural pause"),
+        (second, "Break time: squat and fold"),  # the firm cue
+        (second_back, "Back to sprint repeats with walk-backs"),
+        (second_back + 900, "Break due: squat and fold at the next natural pause"),
+        (third, "Break time: squat and fold"),
+        (
+            third_back,
+            "Back to sprint repeats with walk-backs. No more breaks: one minute eighteen to go",
+        ),
+        (3600.0, "Session complete"),
+    ]
+    # Nothing said in the window between the gentle cue and the break but the break itself.
+    gentle = said.index((first_back + 900, "Break due: squat and fold at the next natural pause"))
+    assert said[gentle + 1][1].startswith("Break time")
+
+    (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
+    assert record.status is Status.COMPLETED and record.routine == "sprint-session"
+    assert record.kind == "run" and record.planned_s == 3600
+    assert record.active_s == pytest.approx(3600, abs=0.5)
+    assert (record.breaks, record.steps_done, record.steps_skipped) == (3, 6, 0)
+    assert (record.tightness_before, record.tightness_after) == (7, 2)
+
+
+def test_a_run_stopped_mid_way_keeps_the_breaks_it_took(qtbot, window, clock, monkeypatch):
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
+        lambda commit, summary: Rating(None, "")))  # fmt: skip
+    window.start_routine("long-easy-run")
+    player = window.stack.currentWidget()
+    play_until(player, clock, 2 * 60)
+    qtbot.keyClick(player, Qt.Key.Key_B)  # early, before the window: allowed, and counted
+    play_until(player, clock, 2 * 60 + BREAK_LENGTH_S + 30)
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
+    assert record.status is Status.STOPPED
+    assert (record.breaks, record.steps_done) == (1, 2)
+    assert record.active_s == pytest.approx(2 * 60 + BREAK_LENGTH_S + 30, abs=0.5)
+    assert window.summary_page.body.text().startswith("Stopped · 3:24 · 2 steps done")
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
