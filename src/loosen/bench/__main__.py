@@ -1,13 +1,15 @@
-"""Entry point: `python -m loosen.bench [startup timing cues history idle] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [startup timing cues history idle export] [--seconds N]`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
+from importlib import import_module
 from pathlib import Path
 
-CHOICES = ("startup", "timing", "cues", "history", "idle")
+CHOICES = ("startup", "timing", "cues", "history", "idle", "export")
 
 
 def history_report() -> str:
@@ -26,33 +28,47 @@ def history_report() -> str:
     return "\n".join(lines)
 
 
+def machine() -> str:
+    """What the figures were measured on: they mean little without it."""
+    import os
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    return (f"Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}; "
+            f"PySide6 {pyside_version}")  # fmt: skip
+
+
+def _history() -> str:
+    from loosen.bench.history_view import report as view_report
+
+    return history_report() + "\n" + view_report()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
     parser.add_argument("what", nargs="*", choices=CHOICES, default=list(CHOICES))
     parser.add_argument("--seconds", type=int, default=60, help="timing and idle run length")
     args = parser.parse_args(argv)
+    reports = {
+        "startup": lambda: import_module("loosen.bench.startup").report(),
+        "timing": lambda: import_module("loosen.bench.timing").report(args.seconds),
+        "cues": lambda: import_module("loosen.bench.cues").report(args.seconds),
+        "history": _history,
+        "idle": lambda: import_module("loosen.bench.idle").report(args.seconds),
+        "export": lambda: import_module("loosen.speech.bench").report(),
+    }
+    print(machine(), flush=True)
     for what in args.what:
-        if what == "startup":
-            from loosen.bench.startup import report as startup_report
-
-            print(startup_report(), flush=True)
-        elif what == "timing":
-            from loosen.bench.timing import report
-
-            print(report(args.seconds), flush=True)
-        elif what == "cues":
-            from loosen.bench.cues import report as cue_report
-
-            print(cue_report(args.seconds), flush=True)
-        elif what == "history":
-            from loosen.bench.history_view import report as view_report
-
-            print(history_report(), flush=True)
-            print(view_report(), flush=True)
-        elif what == "idle":
-            from loosen.bench.idle import report as idle_report
-
-            print(idle_report(args.seconds), flush=True)
+        print(f"\n{reports[what]()}", flush=True)
     return 0
 
 
