@@ -193,3 +193,12 @@ def test_the_settings_dialog_round_trips(qtbot):
     dialog.countdown.setValue(0)
     chosen = dialog.chosen()
     assert (chosen.voice, chosen.rate_wpm, chosen.countdown) == ("en-us", 180, 0)
+
+
+def test_runs_show_their_planned_breaks_where_routines_show_steps(window):
+    tree = window.library_view.tree
+    rows = {tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i)
+            for i in range(tree.topLevelItemCount())}  # fmt: skip
+    assert rows["sprint-session"].text(2) == "2 breaks"
+    assert rows["long-easy-run"].text(2) == "3 breaks"
+    assert rows["squat-and-fold"].text(2) == "2"

@@ -61,6 +61,21 @@ def length_text(routine: Routine) -> str:
     return format_length(build_timeline(routine).total_s)
 
 
+def breaks_text(routine: Routine) -> str:
+    """A run's planned breaks, e.g. "2 breaks", or "every 15-20 min" when it has no end."""
+    assert routine.interval is not None
+    if routine.interval.total_s is None:
+        window = routine.interval.every
+        return f"every {format_window_minutes(window.start_s, window.end_s)}"
+    count = len({p.break_number for p in build_timeline(routine).phases if p.break_number})
+    return f"{count} break{'s' if count != 1 else ''}"
+
+
+def format_window_minutes(start_s: float, end_s: float) -> str:
+    low, high = round(start_s / 60), round(end_s / 60)
+    return f"{low} min" if low == high else f"{low}-{high} min"
+
+
 def step_amount(step: Step) -> str:
     if step.duration_s is not None:
         amount = format_duration(step.duration_s)
@@ -115,6 +130,7 @@ class LibraryView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
         header = self.tree.header()
+        header.setStretchLastSection(False)  # the name takes the room, not "Change"
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -220,10 +236,7 @@ class LibraryView(QWidget):
             self.tree.addTopLevelItem(group)
             for routine in routines:
                 stats = self.stats.get(routine.id, RoutineStats())
-                steps = (
-                    f"breaks of {len(routine.interval.break_routine.steps)}"
-                    if routine.interval else str(len(routine.steps))
-                )  # fmt: skip
+                steps = breaks_text(routine) if routine.interval else str(len(routine.steps))
                 item = QTreeWidgetItem([routine.name, length_text(routine), steps,
                                         stats.last_done, change_text(stats)])  # fmt: skip
                 item.setData(0, ROUTINE_ROLE, routine.id)
