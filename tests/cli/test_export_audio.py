@@ -106,3 +106,44 @@ def test_the_command_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent)  # fmt: skip
     assert result.stdout.strip() == "QT:"
+
+
+class _FailingSynth:
+    """A started engine whose clips fail, as after repeated hangs."""
+
+    rate_wpm = 160
+
+    def wait_ready(self, timeout_s=None):
+        from loosen.speech.synth import SynthState, SynthStatus
+
+        return SynthStatus(SynthState.AVAILABLE)
+
+    def set_rate(self, wpm):
+        self.rate_wpm = wpm
+
+    def prerender(self, texts):
+        from concurrent.futures import Future
+
+        from loosen.speech.synth import ClipFailed
+
+        futures = [Future() for _ in texts]
+        for future in futures:
+            future.set_exception(ClipFailed("the speech engine keeps failing"))
+        return futures
+
+    def close(self):
+        pass
+
+
+def test_a_clip_that_fails_is_one_line_and_leaves_no_file(tmp_path):
+    import argparse
+
+    from loosen.commands import export_audio
+    from loosen.commands.common import UserError
+
+    out = tmp_path / "x.wav"
+    args = argparse.Namespace(routine="squat-and-fold", out=out, rate=160, voice=None)
+    with pytest.raises(UserError) as raised:
+        export_audio.run(args, synthesizer=_FailingSynth())
+    assert str(raised.value) == "the speech engine keeps failing"
+    assert list(tmp_path.iterdir()) == []

@@ -1,21 +1,20 @@
 """`loosen export-audio ROUTINE OUT.wav`: the whole session as one spoken WAV file.
 
 Each distinct cue is rendered once by the speech worker (clips already in the cache
-are reused), then the guide is laid out by `core.audio`: every cue at its offset,
-silence between, as long as the plan. The plan's cues are fitted at the same speaking
-rate as the voice, so their estimated lengths match what is heard.
+are reused), then the guide is laid out by `core.audio.export_guide` (the app's
+"Export audio guide…" runs the same): every cue at its offset, silence between, as
+long as the plan. The plan's cues are fitted at the same speaking rate as the voice,
+so their estimated lengths match what is heard.
 """
 
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loosen.commands.common import EXIT_OK, UserError, library
-from loosen.core.audio import GuideError, check_writable, write_guide
+from loosen.core.audio import GuideError, check_writable, export_guide
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.duration import format_clock
 from loosen.core.plan import build_plan
@@ -83,13 +82,7 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
                 raise UserError(f"--voice: {exc}; `espeak-ng --voices` lists them") from None
         synth.set_rate(args.rate)
         plan = build_plan(routine, words_per_minute=args.rate)
-        texts = list(dict.fromkeys(cue.text for cue in sorted(plan.cues, key=lambda c: c.at_s)))
-        futures = dict(zip(texts, synth.prerender(texts), strict=True))
-
-        def clip_for(text: str) -> Path:
-            return _wait(futures[text], text)
-
-        info = write_guide(plan, clip_for, out)
+        info = export_guide(plan, synth, out, clip_wait_s=clip_wait_s())
     except GuideError as exc:
         raise UserError(str(exc)) from None
     finally:
@@ -101,14 +94,10 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
     return EXIT_OK
 
 
-def _wait(future: Future[Path], text: str) -> Path:
-    # Every clip is rendered or fails within this: each hang ends in a timeout and a
-    # restart, and after MAX_RESTARTS of them in a row every clip fails at once.
-    from loosen.speech.synth import CLIP_TIMEOUT_S, MAX_RESTARTS, START_TIMEOUT_S, SpeechError
+def clip_wait_s() -> float:
+    """How long one clip may take at most: every clip is rendered or fails within this,
+    as each hang ends in a timeout and a restart, and after MAX_RESTARTS of them in a row
+    every clip fails at once."""
+    from loosen.speech.synth import CLIP_TIMEOUT_S, MAX_RESTARTS, START_TIMEOUT_S
 
-    try:
-        return future.result(timeout=(MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S))
-    except SpeechError as exc:
-        raise UserError(str(exc)) from None
-    except FutureTimeout:
-        raise UserError(f'the speech engine gave no clip for "{text}"') from None
+    return (MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S)

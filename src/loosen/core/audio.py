@@ -32,11 +32,15 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import wave
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from loosen.core.phases import Plan
 
@@ -44,13 +48,25 @@ GUIDE_RATE_HZ = 22050
 SAMPLE_BYTES = 2  # 16-bit PCM
 END_MARGIN_S = 0.45  # how far a final clip may run past the plan's total
 SILENT_LEVEL = 64  # |sample| at or below this counts as silence when trimming (≈ -54 dBFS)
-_CLIPS_SHARE = 0.3  # of the progress bar: gathering clips; the rest is writing
+CLIPS_SHARE = 0.3  # of the progress bar: gathering clips; the rest is writing
+CLIP_WAIT_S = 120.0  # default longest wait for one clip (the synthesizer's own timeouts are less)
+_POLL_S = 0.1  # how often a wait for a clip looks whether it was cancelled
 _ZEROS = bytes(1 << 20)  # one block of silence, reused for every gap
 _MAX_DATA_BYTES = 0xFFFF_FFFF - 64  # a WAV file's sizes are 32-bit
 
 
 class GuideError(Exception):
     """The guide cannot be written; the message is one line for the user."""
+
+
+class GuideCancelled(Exception):
+    """The export was cancelled; nothing was left behind."""
+
+
+class ClipSource(Protocol):
+    """What renders cue text to WAV clips (the speech layer's ClipSynthesizer)."""
+
+    def prerender(self, texts: Sequence[str]) -> list[Future[Path]]: ...
 
 
 @dataclass(frozen=True)
@@ -187,7 +203,7 @@ class _GuideWriter:
 
     def _advance(self, count: int) -> None:
         self.written += count
-        fraction = _CLIPS_SHARE + (1 - _CLIPS_SHARE) * min(1.0, self.written / self.total)
+        fraction = CLIPS_SHARE + (1 - CLIPS_SHARE) * min(1.0, self.written / self.total)
         if self.progress is not None and fraction - self._reported >= 0.01:
             self._reported = fraction
             self.progress(fraction)
@@ -247,7 +263,7 @@ def write_guide(
         if cue.text not in clips:
             clips[cue.text] = read_clip(Path(clip_for(cue.text)), rate)
             if progress is not None:
-                progress(_CLIPS_SHARE * len(clips) / len(texts))
+                progress(CLIPS_SHARE * len(clips) / len(texts))
         start = min(max(0, round(cue.at_s * rate)), total)
         placements.append(_Placement(start, clips[cue.text]))
     moved = _fit_the_end(placements, limit)
@@ -300,3 +316,55 @@ def _lay_out(placements: list[_Placement], length: int, writer: _GuideWriter) ->
     writer.samples(pending)
     writer.silence(length - cursor - len(pending))
     return overlaps
+
+
+def export_guide(
+    plan: Plan,
+    clips: ClipSource,
+    out: Path,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clip_wait_s: float = CLIP_WAIT_S,
+) -> GuideInfo:
+    """The audio guide of `plan` at `out`, with clips from `clips`: what both
+    `loosen export-audio` and the app's "Export audio guide…" run.
+
+    Every distinct cue is queued for rendering at once (first heard, first made), then
+    the guide is written as they arrive. `progress` gets rising fractions: up to
+    CLIPS_SHARE while clips come in, then the writing. `cancelled` is asked between
+    clips and while waiting for one; when it says yes, GuideCancelled is raised and no
+    file (not even a partial one) is left. A clip that fails or never comes is a
+    GuideError with the speech layer's one-line reason.
+    """
+    out = Path(out)
+    check_writable(out)  # before any rendering: fail fast
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise GuideCancelled("the export was cancelled")
+
+    texts = list(dict.fromkeys(cue.text for cue in sorted(plan.cues, key=lambda c: c.at_s)))
+    futures = dict(zip(texts, clips.prerender(texts), strict=True))
+
+    def clip_for(text: str) -> Path:
+        future = futures[text]
+        deadline = time.monotonic() + clip_wait_s
+        while True:
+            check()
+            try:
+                return future.result(timeout=min(_POLL_S, max(0.0, deadline - time.monotonic())))
+            except FutureTimeout:
+                if time.monotonic() >= deadline:
+                    raise GuideError(f'the speech engine gave no clip for "{text}"') from None
+            except RuntimeError as exc:  # the speech layer's errors say what to do
+                raise GuideError(str(exc)) from None
+
+    def report(fraction: float) -> None:
+        if fraction < 1.0:  # at 1.0 the file is in place: too late to take it back
+            check()  # stops the writing part way too: the partial file is removed
+        if progress is not None:
+            progress(fraction)
+
+    check()
+    return write_guide(plan, clip_for, out, progress=report)

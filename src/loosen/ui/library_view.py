@@ -99,6 +99,7 @@ def change_text(stats: RoutineStats) -> str:
 
 class LibraryView(QWidget):
     start_requested = Signal(str)  # routine id
+    export_requested = Signal(str)  # routine id: write its audio guide
     open_folder_requested = Signal()
     settings_requested = Signal()
     history_requested = Signal()
@@ -159,11 +160,20 @@ class LibraryView(QWidget):
         self.start_button.setDefault(True)
         self.start_button.setMinimumHeight(40)
         self.start_button.clicked.connect(self._start_current)
+        self.export_button = QPushButton("Export audio guide…", objectName="exportButton")
+        self.export_button.setToolTip(
+            "The whole session as one spoken WAV file, to carry on a phone"
+        )
+        self.export_button.setMinimumHeight(40)
+        self.export_button.clicked.connect(self._export_current)
+        actions = QHBoxLayout()
+        actions.addWidget(self.start_button, 2)
+        actions.addWidget(self.export_button, 1)
         self.detail_layout.addWidget(self.title)
         self.detail_layout.addWidget(self.summary)
         self.detail_layout.addWidget(scroll, 1)
         self.detail_layout.addWidget(self.caution)
-        self.detail_layout.addWidget(self.start_button)
+        self.detail_layout.addLayout(actions)
 
         splitter = QSplitter()
         splitter.addWidget(self.tree)
@@ -273,6 +283,7 @@ class LibraryView(QWidget):
     def _show_detail(self) -> None:
         routine = self.current_routine()
         self.start_button.setEnabled(routine is not None)
+        self.export_button.setEnabled(routine is not None)
         while self.steps_layout.count():
             child = self.steps_layout.takeAt(0)
             if child.widget():
@@ -303,6 +314,11 @@ class LibraryView(QWidget):
         routine_id = self.current_id()
         if routine_id:
             self.start_requested.emit(routine_id)
+
+    def _export_current(self) -> None:
+        routine_id = self.current_id()
+        if routine_id:
+            self.export_requested.emit(routine_id)
 
 
 class _StepRow(QWidget):

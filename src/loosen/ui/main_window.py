@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, QUrl, Signal
@@ -36,6 +37,8 @@ from loosen.ui.settings_dialog import SettingsDialog
 from loosen.ui.style import apply_theme
 
 if TYPE_CHECKING:
+    from loosen.speech.synth import ClipSynthesizer
+    from loosen.ui.export_dialog import ExportDialog
     from loosen.ui.history_view import HistoryView
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
@@ -93,7 +96,10 @@ class MainWindow(QMainWindow):
         library_loader: Callable[[], Library] | None = None,
         voices: Callable[[], list[tuple[str, str]]] | None = None,
         on_settings_changed: Callable[[Settings], None] | None = None,
+        export_synth: ClipSynthesizer | None = None,
     ) -> None:
+        """`export_synth`: the app's synthesizer, lent to audio guide exports (its voice,
+        rate and clip cache); without it each export starts a voice of its own."""
         super().__init__()
         self.setWindowTitle("Loosen")
         self.resize(1100, 720)
@@ -109,11 +115,14 @@ class MainWindow(QMainWindow):
         self._voices = voices or list
         self._on_settings_changed = on_settings_changed
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
+        self._export_synth = export_synth
+        self.export_dialog: ExportDialog | None = None
 
         self.messages = MessageBar()
         self.library_view = LibraryView()
         self.library_view.set_welcome_visible(not settings.seen_welcome)
         self.library_view.start_requested.connect(self.start_routine)
+        self.library_view.export_requested.connect(self.export_audio)
         self.library_view.open_folder_requested.connect(self.open_routines_folder)
         self.library_view.welcome_dismissed.connect(self._welcome_seen)
         self.summary_page = _SummaryPage()
@@ -233,6 +242,33 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.messages.show_message(f"Settings could not be saved: {exc.strerror}")
 
+    # -- an audio guide --------------------------------------------------------------
+
+    def export_audio(self, routine_id: str) -> None:
+        """Ask where, then write the routine's audio guide in the background."""
+        from loosen.ui.export_dialog import ExportDialog  # its first use loads it
+
+        if self.library is None or (self.export_dialog and self.export_dialog.running):
+            return  # one export at a time
+        try:
+            routine = self.library.find(routine_id)
+        except KeyError as exc:
+            self.messages.show_message(exc.args[0])
+            return
+        out = ExportDialog.ask_path(self, Path.home() / f"{routine.id}.wav")
+        if out is None:
+            return
+        if self.export_dialog is not None:
+            self.export_dialog.shutdown()  # long finished; its thread is joined at once
+            self.export_dialog.deleteLater()
+        # The guide says what the player would: the same countdown setting.
+        routine = with_countdown(routine, self.settings.countdown)
+        dialog = ExportDialog(routine, out, synth=self._export_synth, settings=self.settings,
+                              parent=self)  # fmt: skip
+        self.export_dialog = dialog
+        dialog.open()  # window-modal, and the event loop keeps running
+        dialog.start()
+
     # -- a session -------------------------------------------------------------------
 
     def start_routine(self, routine_id: str) -> None:
@@ -345,6 +381,8 @@ class MainWindow(QMainWindow):
         if active is not None and active.session.state.value in ("running", "paused"):
             active.view.act("stop")  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)
+        if self.export_dialog is not None:
+            self.export_dialog.shutdown()  # cancelled: no half-written guide is left
         self.history.close()
         super().closeEvent(event)
 

@@ -1,0 +1,211 @@
+"""Exporting an audio guide from the library: off the UI thread, with progress, cancel,
+one-line errors, and for real with espeak-ng once."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import wave
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from loosen import paths
+from loosen.core.audio import GUIDE_RATE_HZ
+from loosen.core.settings import Settings
+from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
+from loosen.ui.export_dialog import ExportDialog
+from loosen.ui.history_service import HistoryService
+from loosen.ui.main_window import MainWindow
+
+SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
+         '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
+         '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n')  # fmt: skip
+
+
+def write_clip(path: Path, seconds: float = 0.3) -> Path:
+    with wave.open(str(path), "wb") as clip:
+        clip.setnchannels(1)
+        clip.setsampwidth(2)
+        clip.setframerate(GUIDE_RATE_HZ)
+        clip.writeframes(b"\x00\x10" * round(seconds * GUIDE_RATE_HZ))
+    return path
+
+
+class FakeSynth:
+    """Clips on demand, from a thread of its own; `hold` keeps them from arriving."""
+
+    def __init__(self, folder: Path, *, status: SynthState = SynthState.AVAILABLE,
+                 reason: str = "", hold: bool = False) -> None:  # fmt: skip
+        self.clip = write_clip(folder / "clip.wav")
+        self.status = SynthStatus(status, reason)
+        self.rate_wpm = 160
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
+        self.asked_from: list[str] = []  # the threads clips were asked for from
+        self.futures: list[Future[Path]] = []
+
+    def wait_ready(self, timeout_s: float | None = None) -> SynthStatus:
+        return self.status
+
+    def prerender(self, texts):
+        self.asked_from.append(threading.current_thread().name)
+        futures = [Future() for _ in texts]
+        self.futures.extend(futures)
+        if self.status.state is SynthState.UNAVAILABLE:
+            for future in futures:
+                future.set_exception(SpeechUnavailable(self.status.reason))
+            return futures
+
+        def serve() -> None:
+            self.release.wait(30)
+            for future in futures:
+                future.set_result(self.clip)
+
+        threading.Thread(target=serve, daemon=True).start()
+        return futures
+
+
+@pytest.fixture
+def make_window(qtbot, clock, speaker, user_routines):
+    (user_routines / "short.toml").write_text(SHORT)
+    made = []
+
+    def make(synth=None) -> MainWindow:
+        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()), clock=clock,
+                            export_synth=synth)  # fmt: skip
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.library_loaded):
+            window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        if window.isVisible():
+            window.close()
+
+
+def start_export(qtbot, window: MainWindow, monkeypatch, out: Path, routine_id: str = "short"):
+    monkeypatch.setattr(ExportDialog, "ask_path", staticmethod(lambda parent, suggested: out))
+    assert window.library_view.select(routine_id)
+    qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
+    dialog = window.export_dialog
+    assert dialog is not None
+    return dialog
+
+
+def guide_length_s(path: Path) -> float:
+    with wave.open(str(path), "rb") as guide:
+        return guide.getnframes() / guide.getframerate()
+
+
+def test_the_guide_is_written_off_the_ui_thread_to_100_percent(qtbot, make_window, monkeypatch,
+                                                               tmp_path):  # fmt: skip
+    synth = FakeSynth(tmp_path, hold=True)
+    window = make_window(synth)
+    out = tmp_path / "short.wav"
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    seen: list[float] = []
+    dialog.worker.progressed.connect(seen.append)
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "Rendering the voice…")
+    assert window.isEnabled() and dialog.running  # the window is free while it renders
+    with qtbot.waitSignal(dialog.exported, timeout=10_000) as done:
+        synth.release.set()
+    info = done.args[0]
+    assert synth.asked_from and threading.main_thread().name not in synth.asked_from
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert dialog.progress_bar.value() == 100
+    assert dialog.status_label.text().startswith("Done: 0:")
+    assert dialog.cancel_button.text() == "Close"
+    assert out.exists() and abs(guide_length_s(out) - (2 + 10 + 4)) <= 0.5
+    assert info.path == out
+    dialog.worker.wait(5000)
+
+
+def test_cancel_stops_the_export_and_leaves_no_file(qtbot, make_window, monkeypatch, tmp_path):
+    synth = FakeSynth(tmp_path, hold=True)  # clips never come: it waits until cancelled
+    window = make_window(synth)
+    out = tmp_path / "short.wav"
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "Rendering the voice…")
+    with qtbot.waitSignal(dialog.cancelled, timeout=5000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    dialog.worker.wait(5000)
+    assert not dialog.isVisible()
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+    synth.release.set()
+
+
+def test_cancel_while_writing_removes_the_partial_file(qtbot, tmp_path):
+    from helpers import routine, step
+
+    long_one = routine(step("Hold", duration_s=3000.0))  # about 130 MB to write
+    dialog = ExportDialog(long_one, tmp_path / "long.wav", synth=FakeSynth(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "Writing the file…", timeout=10_000)
+    with qtbot.waitSignal(dialog.cancelled, timeout=10_000):
+        dialog.reject()
+    dialog.worker.wait(5000)
+    assert dialog.progress_bar.value() < 100
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("a-file/x.wav", "Not a directory"), ("missing/x.wav", "No such file or directory")],
+)
+def test_an_unwritable_path_is_one_line(qtbot, make_window, monkeypatch, tmp_path, where, reason):
+    (tmp_path / "a-file").write_text("")
+    window = make_window(FakeSynth(tmp_path))
+    out = tmp_path / where
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as failed:
+        pass
+    assert failed.args == [f"{out}: cannot write: {reason}"]
+    assert dialog.status_label.text() == failed.args[0] and "\n" not in failed.args[0]
+    assert dialog.cancel_button.text() == "Close"
+    dialog.worker.wait(5000)
+
+
+def test_no_speech_engine_is_one_line_saying_how_to_get_one(qtbot, make_window, monkeypatch,
+                                                            tmp_path):  # fmt: skip
+    reason = "No voice: install espeak-ng (sudo apt install espeak-ng) and restart Loosen"
+    window = make_window(FakeSynth(tmp_path, status=SynthState.UNAVAILABLE, reason=reason))
+    out = tmp_path / "short.wav"
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as failed:
+        pass
+    assert failed.args == [reason]  # the app's own voice is missing: restarting is right
+    assert not out.exists()
+    dialog.worker.wait(5000)
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+
+
+def test_choosing_no_file_starts_nothing(qtbot, make_window, monkeypatch, tmp_path):
+    window = make_window(FakeSynth(tmp_path))
+    monkeypatch.setattr(ExportDialog, "ask_path", staticmethod(lambda parent, suggested: None))
+    assert window.library_view.select("short")
+    qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
+    assert window.export_dialog is None
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(qtbot, make_window, monkeypatch,
+                                                             tmp_path):  # fmt: skip
+    window = make_window(None)  # no synthesizer lent: the export starts its own
+    out = tmp_path / "short.wav"
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    with qtbot.waitSignal(dialog.exported, timeout=60_000) as done:
+        pass
+    assert done.args[0].cues >= 4 and dialog.progress_bar.value() == 100
+    assert abs(guide_length_s(out) - (2 + 10 + 4)) <= 0.5
+    with wave.open(str(out), "rb") as guide:
+        samples = guide.readframes(guide.getnframes())
+    assert any(samples[i] for i in range(0, len(samples), 2))  # a voice, not just silence
+    dialog.worker.wait(10_000)
