@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import wave
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,11 @@ def sound_level(path: Path) -> tuple[float, float]:
     samples = array.array("h", frames)
     peak = max((abs(s) for s in samples), default=0) / 32768
     return seconds, peak
+
+
+def crash_logs(home: Path) -> list[str]:
+    """What the app's crash handler wrote (it shows a dialog and stays up, so look here)."""
+    return [p.read_text() for p in (home / "cache" / "loosen" / "log").glob("crash-*.log")]
 
 
 def test_help_works():
@@ -143,6 +149,7 @@ def test_the_app_opens_a_routine_offscreen_and_renders_its_cues(isolated_user_di
     assert alive, f"the app ended by itself:\n{log.read_text()}"
     problems = [line for line in said.splitlines() if not any(h in line for h in HARMLESS)]
     assert problems == [], "\n".join(problems)
+    assert crash_logs(isolated_user_dirs) == []
     assert spoken, "no cue was rendered: the speech worker did not start in the bundle"
     assert sound_level(spoken[0])[1] > 0.05
 
@@ -166,7 +173,7 @@ exit 0
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
-def test_the_app_opens_a_window_with_its_icon_on_x11():
+def test_the_app_opens_a_window_with_its_icon_on_x11(isolated_user_dirs):
     # The xcb platform plugin and the X libraries it needs: a missing one ends the app
     # at once. The window icon is the SVG, drawn by Qt's SVG icon engine in the bundle.
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
@@ -177,6 +184,7 @@ def test_the_app_opens_a_window_with_its_icon_on_x11():
     )  # fmt: skip
     assert "alive" in result.stdout.splitlines(), result.stdout + result.stderr
     assert "could not load the qt platform plugin" not in result.stderr.lower()
+    assert crash_logs(isolated_user_dirs) == []
     if shutil.which("xprop") is None:
         return
     desktop = (REPO / "packaging" / "linux" / "loosen.desktop").read_text()
@@ -219,3 +227,74 @@ def test_install_puts_loosen_in_the_menu_and_uninstall_takes_it_out(isolated_use
     assert not entry.exists()
     assert not program.exists()
     assert not list((data / "icons").rglob("loosen.*"))
+
+
+# Run by the test's own Python (which has Loosen and its dependencies installed): the
+# real main window, offscreen, with the history page open and its charts drawn; prints
+# the modules that took, each with a file of its own.
+MODULES_PROBE = """
+import json, os, sys, tempfile
+from pathlib import Path
+home = Path(tempfile.mkdtemp())
+for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[variable] = str(home / variable)
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from loosen import paths
+from loosen.core.settings import Settings
+from loosen.speech.player import ClipSpeaker
+from loosen.ui.history_service import HistoryService
+from loosen.ui.main_window import MainWindow
+app = QApplication([])
+speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(paths.history_db()))
+window.show()
+window.library_view.history_button.click()
+loop = QEventLoop()
+window.history_view.charts_ready.connect(loop.quit)
+QTimer.singleShot(20_000, loop.quit)
+loop.exec()
+window.start_routine("squat-and-fold")
+QTimer.singleShot(1000, loop.quit)
+loop.exec()
+print(json.dumps(sorted(
+    name for name, module in list(sys.modules.items())
+    if getattr(module, "__name__", None) == name  # not an alias such as os.path
+    and getattr(module, "__file__", None) and Path(module.__file__).is_file()
+)))
+"""
+
+
+def bundled_modules() -> set[str]:
+    """Every module the bundle can import: its archives, and its extension modules."""
+    readers = pytest.importorskip("PyInstaller.archive.readers")
+    internal = BUNDLE / "_internal"
+    package = readers.CArchiveReader(str(EXE))
+    names = set(package.toc) | set(package.open_embedded_archive("PYZ.pyz").toc)
+    with zipfile.ZipFile(internal / "base_library.zip") as base:
+        for name in base.namelist():
+            if name.endswith(".pyc"):
+                names.add(name.removesuffix(".pyc").replace("/", ".").removesuffix(".__init__"))
+    for extension in internal.rglob("*.so"):
+        parts = list(extension.relative_to(internal).parts)
+        if parts[0].startswith("python3"):  # python3.11/lib-dynload/: top-level modules
+            parts = parts[2:]
+        parts[-1] = parts[-1].split(".")[0]
+        names.add(".".join(parts))
+    return names
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a Linux bundle's layout")
+def test_every_module_the_app_imports_while_running_is_in_the_bundle():
+    # Libraries import some modules by name at run time (pyqtgraph: QtOpenGL), which
+    # PyInstaller cannot see; in the bundle the history page would then crash. So run the
+    # app's screens unfrozen, and look for each module they loaded in the bundle.
+    bundled = bundled_modules()
+    probe = subprocess.run([sys.executable, "-c", MODULES_PROBE], capture_output=True,
+                           text=True, timeout=120, check=False)  # fmt: skip
+    assert probe.returncode == 0, probe.stderr
+    used = json.loads(probe.stdout.splitlines()[-1])
+    assert "loosen.ui.history_charts" in used, "the probe did not reach the charts"
+    only_unfrozen = {"site", "_sitebuiltins", "sitecustomize", "usercustomize", "_distutils_hack"}
+    assert [name for name in used if name not in bundled | only_unfrozen] == []
