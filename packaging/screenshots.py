@@ -9,7 +9,8 @@ moves a fake clock to each moment worth seeing, and grabs the window from the sc
 at 1280×800 and 800×600: the library, the player in get-ready, work and rest, the
 rating dialog, and the history page over a made-up but plausible three months. Then
 the break reminders: the small window shown where there is no tray (as under Xvfb),
-waiting and due, and the tray icon's menu.
+waiting and due, and the tray icon's menu. Then a run: the player in its activity,
+inside the break window, and an audio guide export part way (`only="run"`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import os
 import random
 import sys
 import tempfile
+import threading
+import wave
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from loosen.core.history import HistoryStore, SessionRecord, Status  # noqa: E40
 from loosen.core.phases import PhaseKind  # noqa: E402
 from loosen.core.settings import Settings  # noqa: E402
 from loosen.speech.player import ClipSpeaker  # noqa: E402
+from loosen.ui.export_dialog import ExportDialog  # noqa: E402
 from loosen.ui.history_service import HistoryService  # noqa: E402
 from loosen.ui.main_window import MainWindow  # noqa: E402
 from loosen.ui.player_view import PlayerView  # noqa: E402
@@ -185,8 +190,91 @@ def shoot_reminders(out: Path) -> None:
     settle()
 
 
+class _HalfwaySynth:
+    """Clips for the first `ready` cues at once, the rest held: an export caught part way."""
+
+    rate_wpm = 160
+
+    def __init__(self, clip: Path, ready: int) -> None:
+        from loosen.speech.synth import SynthState, SynthStatus
+
+        self.clip = clip
+        self.ready = ready
+        self.release = threading.Event()
+        self._status = SynthStatus(SynthState.AVAILABLE)
+
+    def wait_ready(self, timeout_s: float | None = None):
+        return self._status
+
+    def prerender(self, texts):
+        futures = [Future() for _ in texts]
+        for future in futures[: self.ready]:
+            future.set_result(self.clip)
+
+        def rest() -> None:
+            self.release.wait(60)
+            for future in futures[self.ready :]:
+                future.set_result(self.clip)
+
+        threading.Thread(target=rest, daemon=True).start()
+        return futures
+
+
+def _silent_clip(path: Path) -> Path:
+    with wave.open(str(path), "wb") as clip:
+        clip.setnchannels(1)
+        clip.setsampwidth(2)
+        clip.setframerate(22050)
+        clip.writeframes(bytes(2 * 4410))
+    return path
+
+
+def shoot_run(out: Path, width: int, height: int) -> None:
+    """A run in its activity, inside the break window; then an export of its guide."""
+    suffix = f"{width}x{height}"
+    clock = FakeClock()
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+    history = HistoryService(paths.history_db())
+    window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
+    window.resize(width, height)
+    window.show()
+    settle(800)
+    MainWindow.ask_rating = staticmethod(lambda commit, summary: None)  # not shown here
+    window.start_routine("long-easy-run")
+    player = window.stack.currentWidget()
+    assert isinstance(player, PlayerView)
+    advance_to(player, clock, PhaseKind.ACTIVITY, 4 * 60 + 12.4)
+    grab(window, out / f"player-run-early-{suffix}.png")
+    advance_to(player, clock, PhaseKind.ACTIVITY, 16 * 60 + 12.4)
+    grab(window, out / f"player-run-{suffix}.png")
+    player.session.stop()
+    window.stack.setCurrentWidget(window.library_view)
+    window.stack.removeWidget(player)
+    window.active = None
+    window.setWindowTitle("Loosen")
+
+    window.library_view.select("long-easy-run")
+    synth = _HalfwaySynth(_silent_clip(HOME / "clip.wav"), ready=9)
+    ExportDialog.ask_path = staticmethod(lambda parent, suggested: HOME / "long-easy-run.wav")
+    window._export_synth = synth
+    window.export_audio("long-easy-run")
+    dialog = window.export_dialog
+    assert dialog is not None
+    settle(600)
+    grab(window, out / f"export-{suffix}.png")
+    if width == SIZES[0][0]:
+        # Xvfb has no window manager, so over the window the dialog has no frame: alone too.
+        grab(dialog, out / "export-dialog.png")
+    dialog.reject()  # cancel: it stops at once, and leaves no file
+    synth.release.set()
+    dialog.worker.wait(5000)
+    settle()
+    window.close()
+    settle()
+
+
 def main(out_dir: str, only: str | None = None) -> int:
-    """Every screenshot, or with `only="history"` (or "reminders") just those."""
+    """Every screenshot, or with `only="history"` (or "reminders", "run") just those."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -229,6 +317,8 @@ def main(out_dir: str, only: str | None = None) -> int:
         shoot_history(out, width, height)
     if only in (None, "reminders"):
         shoot_reminders(out)
+    for width, height in SIZES if only in (None, "run") else ():
+        shoot_run(out, width, height)
     return 0
 
 

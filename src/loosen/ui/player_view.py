@@ -97,6 +97,7 @@ class PlayerView(QWidget):
         self.time_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.reps_label = QLabel(objectName="reps")
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reps_label.setWordWrap(True)  # a run's break line is long at 800 px
 
         self.picture = QSvgWidget(objectName="picture")
         self.picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
@@ -336,7 +337,7 @@ class PlayerView(QWidget):
             following = session.next_phase()
             shown_step = following.step_ref if following else None
         self._show_picture(shown_step.image if shown_step else None)
-        self.say_label.setText(shown_step.say if shown_step else "")
+        self.say_label.setText(shown_step.say if shown_step else self._activity_note(phase))
 
         remaining = session.phase_remaining_s()
         if phase.duration_s:
@@ -403,6 +404,13 @@ class PlayerView(QWidget):
         current = min(step.reps, int(self.session.phase_elapsed_s() // step.tempo_s) + 1)
         return f"Rep {current} of {step.reps}"
 
+    def _activity_note(self, phase: Phase) -> str:
+        """While running: what the coming break is, so a glance says what to expect."""
+        interval = self.session.routine.interval
+        if phase.kind is not PhaseKind.ACTIVITY or interval is None or phase.next_step is None:
+            return ""
+        return interval.break_routine.summary
+
     def _break_fits(self) -> bool:
         """Whether a break taken now would end by the run's total (the session refuses it
         otherwise, so the button is not offered)."""
@@ -436,7 +444,7 @@ class PlayerView(QWidget):
             if every.fixed:
                 return f"Break at {latest} · B takes it early"
             return f"Break due from {format_clock(every.start_s)}, at {latest} at the latest"
-        return f"Break due: take it at your next pause (B) · at {latest} at the latest"
+        return f"Break due: take it at your next pause (B) · by {latest}"
 
     def _next_text(self, phase: Phase, following: Phase | None) -> str:
         if following is None:
@@ -451,6 +459,9 @@ class PlayerView(QWidget):
             return f"Next: set {following.set} of {following.sets}"
         if following.kind is PhaseKind.ACTIVITY:
             return f"Next: {following.step}"
+        interval = self.session.routine.interval
+        if phase.kind is PhaseKind.ACTIVITY and interval and following.break_number:
+            return f"Next: {interval.break_routine.name} break"
         if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
             after = self._phase_after(following)
             return f"Then: {after.step}" if after else "Then: finish"
