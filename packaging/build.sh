@@ -41,13 +41,10 @@ echo "Installing Loosen and PyInstaller into $venv ..."
 # A regular (not editable) install: the wheel puts routines/ and assets/ inside the
 # package, where the frozen app looks for them too. pytest and pytest-qt run the smoke
 # test (pytest-qt because pyproject's pytest settings name its options).
+# pip rebuilds and reinstalls a local project every time, so the bundle always gets
+# this checkout's code although the version number stays the same.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "pyinstaller>=6.10,<7" "pytest>=8" "pytest-qt>=4.4"
-# --force-reinstall --no-deps: the version number does not change between builds,
-# so make sure the bundle gets this checkout's code.
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check .
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    --force-reinstall --no-deps .
+    "pyinstaller>=6.10,<7" "pytest>=8" "pytest-qt>=4.4" .
 
 echo "Building dist/loosen/ ..."
 rm -rf dist/loosen

@@ -2,7 +2,8 @@
 
     python3 packaging/make_icons.py          # or .venv/bin/python, see below
 
-Writes packaging/icons/hicolor/<N>x<N>/apps/loosen.png for N in 16 32 48 64 128 256 512,
+Writes packaging/icons/hicolor/<N>x<N>/apps/loosen.png for N in 16 32 48 64 128 256 512
+(16 and 32 from packaging/icons/loosen-small.svg, drawn to read at a few pixels),
 laid out like an XDG icon theme so one copy installs them (packaging/linux/README.md).
 The PNGs are committed; run this again after changing the SVG. It renders with
 rsvg-convert (Debian: librsvg2-bin; the renderer GNOME itself uses) when present, and
@@ -18,24 +19,27 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCE = REPO / "assets" / "icons" / "loosen.svg"
+# The same drawing with heavier lines and no floor, for the smallest sizes.
+SMALL_SOURCE = REPO / "packaging" / "icons" / "loosen-small.svg"
+SMALL_UP_TO = 32
 THEME = REPO / "packaging" / "icons" / "hicolor"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
-def render_with_rsvg(size: int, out: Path) -> None:
+def render_with_rsvg(source: Path, size: int, out: Path) -> None:
     subprocess.run(["rsvg-convert", "--width", str(size), "--height", str(size),
-                    "--output", str(out), str(SOURCE)], check=True)  # fmt: skip
+                    "--output", str(out), str(source)], check=True)  # fmt: skip
 
 
-def render_with_qt(size: int, out: Path) -> None:
+def render_with_qt(source: Path, size: int, out: Path) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     _app = QGuiApplication.instance() or QGuiApplication(["make_icons", "-platform", "offscreen"])
-    renderer = QSvgRenderer(str(SOURCE))
+    renderer = QSvgRenderer(str(source))
     if not renderer.isValid():
-        raise SystemExit(f"Qt cannot read {SOURCE}")
+        raise SystemExit(f"Qt cannot read {source}")
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -51,7 +55,7 @@ def main() -> int:
     for size in SIZES:
         out = THEME / f"{size}x{size}" / "apps" / "loosen.png"
         out.parent.mkdir(parents=True, exist_ok=True)
-        render(size, out)
+        render(SMALL_SOURCE if size <= SMALL_UP_TO else SOURCE, size, out)
         print(out.relative_to(REPO))
     return 0
 
