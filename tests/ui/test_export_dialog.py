@@ -53,6 +53,11 @@ class FakeSynth:
     def wait_ready(self, timeout_s: float | None = None) -> SynthStatus:
         return self.status
 
+    def close(self) -> None:
+        self.closed = True
+
+    closed = False
+
     def prerender(self, texts):
         self.asked_from.append(threading.current_thread().name)
         futures = [Future() for _ in texts]
@@ -193,6 +198,27 @@ def test_no_speech_engine_is_one_line_saying_how_to_get_one(qtbot, make_window, 
     assert not out.exists()
     dialog.worker.wait(5000)
     assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+
+
+def test_a_voice_started_for_the_export_alone_needs_no_restart(qtbot, monkeypatch, tmp_path):
+    reason = "No voice: install espeak-ng (sudo apt install espeak-ng) and restart Loosen"
+    started = []
+
+    def start_synthesizer(cache_dir, settings=None):
+        started.append(threading.current_thread().name)
+        started.append(FakeSynth(tmp_path, status=SynthState.UNAVAILABLE, reason=reason))
+        return started[-1]
+
+    monkeypatch.setattr("loosen.speech.synth.start_synthesizer", start_synthesizer)
+    dialog = ExportDialog(routine(step("Hold", duration_s=10.0)), tmp_path / "x.wav")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.failed, timeout=5000) as failed:
+        dialog.start()
+    dialog.worker.wait(5000)
+    assert failed.args == ["No voice: install espeak-ng (sudo apt install espeak-ng)"]
+    thread, synth = started
+    assert thread != threading.main_thread().name  # started off the UI thread
+    assert synth.closed  # and stopped with the export
 
 
 def test_choosing_no_file_starts_nothing(qtbot, make_window, monkeypatch, tmp_path):
