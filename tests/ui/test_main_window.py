@@ -145,7 +145,7 @@ def test_closing_mid_session_keeps_it_as_stopped(qtbot, window, clock):
 
 
 def test_a_speaker_notice_appears_without_blocking(qtbot, clock, user_routines):
-    from conftest import RecordingSpeaker
+    from helpers import RecordingSpeaker
 
     history = HistoryService(paths.history_db())
     made = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(notice="No voice: install"),

@@ -130,7 +130,7 @@ def run_app(routine_id: str | None = None) -> int:
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""
         nonlocal synth, reminders
-        synth = start_speech(speaker, settings)
+        synth = window.export_synth = start_speech(speaker, settings)
         from loosen.ui.tray import start_reminders
 
         reminders = start_reminders(window, settings, speaker)

@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         self._voices = voices or list
         self._on_settings_changed = on_settings_changed
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
-        self._export_synth = export_synth
+        self.export_synth = export_synth
         self.export_dialog: ExportDialog | None = None
 
         self.messages = MessageBar()
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
             self.export_dialog.deleteLater()
         # The guide says what the player would: the same countdown setting.
         routine = with_countdown(routine, self.settings.countdown)
-        dialog = ExportDialog(routine, out, synth=self._export_synth, settings=self.settings,
+        dialog = ExportDialog(routine, out, synth=self.export_synth, settings=self.settings,
                               parent=self)  # fmt: skip
         self.export_dialog = dialog
         dialog.open()  # window-modal, and the event loop keeps running
