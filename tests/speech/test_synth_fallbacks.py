@@ -271,3 +271,24 @@ def test_empty_text_fails_at_once(make_synth):
     synth = make_synth(engine_factory=FakeEngine)
     future: Future[Path] = synth.request("   ")
     assert isinstance(future.exception(0), ClipFailed)
+
+
+def test_the_worker_ends_quietly_when_the_app_is_gone(tmp_path):
+    """Killed app: the worker's next answer finds a broken pipe, and must not print a
+    traceback into the user's terminal. (In a process of its own: serve() silences
+    file descriptor 1 of the process it runs in.)"""
+    import subprocess
+
+    program = f"""
+import multiprocessing
+from fake_engines import FakeEngine
+from loosen.speech.synth_worker import serve
+parent, child = multiprocessing.Pipe(duplex=True)
+parent.send({{"op": "render", "id": 1, "text": "Halfway", "voice": None, "rate": 160,
+             "path": {str(tmp_path / "a.wav")!r}, "temporary": {str(tmp_path / "a.part")!r}}})
+parent.close()  # the app dies with the request on its way
+serve(child, FakeEngine)
+"""
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          cwd=Path(__file__).parent, timeout=60, check=False)  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")

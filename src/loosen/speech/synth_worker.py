@@ -217,6 +217,13 @@ def _quiet_stdout() -> None:
 
 def serve(conn: Connection, engine_factory: EngineFactory) -> None:
     """The worker's main loop (the target of the child process)."""
+    try:
+        _serve(conn, engine_factory)
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the app went away (killed, say) while we answered: nothing to tell
+
+
+def _serve(conn: Connection, engine_factory: EngineFactory) -> None:
     _quiet_stdout()
     try:
         engine = engine_factory()
