@@ -61,10 +61,16 @@ class HistoryService(QObject):
         self._pass_notices()
 
     def _pass_notices(self) -> None:
+        """Hand the store's messages to the UI thread's event loop.
+
+        Not `notice.emit` from here: the store opens on this thread while the window is
+        still being built, and a signal emitted before the window connects to it is
+        lost, which lost the "history file damaged, set aside as …" message.
+        """
         store = self._store
         if store is not None:
             while store.notices:
-                self.notice.emit(store.notices.pop(0))
+                self._deliver.emit(self.notice.emit, store.notices.pop(0))
 
     def submit(self, work: Callable[[HistoryStore], T],
                then: Callable[[T], None] | None = None) -> Future[T]:  # fmt: skip
