@@ -26,20 +26,21 @@ from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, load_library
 from loosen.core.routine import Routine, with_countdown
-from loosen.core.session import PhaseEnded, Session, Summary
 from loosen.core.settings import Settings, save_settings
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService, finished_status
 from loosen.ui.library_view import LibraryView
-from loosen.ui.player_view import PlayerView, summary_text
-from loosen.ui.rating import Rating, RatingDialog
-from loosen.ui.settings_dialog import SettingsDialog
 from loosen.ui.style import apply_theme
 
+# The player, the rating and the settings dialog are imported when first needed: the
+# first sight of the window (the library) does not wait for them.
 if TYPE_CHECKING:
+    from loosen.core.session import Session, Summary
     from loosen.speech.synth import ClipSynthesizer
     from loosen.ui.export_dialog import ExportDialog
     from loosen.ui.history_view import HistoryView
+    from loosen.ui.player_view import PlayerView
+    from loosen.ui.rating import Rating
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
 
@@ -219,6 +220,8 @@ class MainWindow(QMainWindow):
         self.history_view.reload()
 
     def open_settings(self) -> None:
+        from loosen.ui.settings_dialog import SettingsDialog
+
         chosen = SettingsDialog.ask(self.settings, self._voices(), self)
         if chosen is None or chosen == self.settings:
             return
@@ -283,6 +286,9 @@ class MainWindow(QMainWindow):
             self.messages.show_message(exc.args[0])
             return
         routine = with_countdown(routine, self.settings.countdown)
+        from loosen.core.session import Session
+        from loosen.ui.player_view import PlayerView
+
         session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
         view = PlayerView(session, self.speaker, muted=self.settings.muted)
         uid = self.history.submit(
@@ -317,6 +323,8 @@ class MainWindow(QMainWindow):
 
     def _progress(self, events: list) -> None:
         active = self.active
+        from loosen.core.session import PhaseEnded  # loaded with the player by now
+
         if active is None or not any(isinstance(e, PhaseEnded) for e in events):
             return
         summary = active.session.summary()
@@ -358,6 +366,8 @@ class MainWindow(QMainWindow):
                 uid_future.result(), rating.tightness, rating.note or None))  # fmt: skip
             self.history.wait(saved)
 
+        from loosen.ui.player_view import summary_text
+
         text = summary_text(summary, completed, run=active.routine.interval is not None)
         rating = type(self).ask_rating(commit, text)
         self.history.wait(finished)
@@ -373,6 +383,8 @@ class MainWindow(QMainWindow):
     @staticmethod
     def ask_rating(commit: Callable[[Rating], None], summary: str) -> Rating:
         """Indirection so tests can drive the dialog (pytest-qt's advice for modal dialogs)."""
+        from loosen.ui.rating import RatingDialog
+
         return RatingDialog.ask(commit, summary)
 
     def closeEvent(self, event: QCloseEvent) -> None:
