@@ -14,3 +14,10 @@ def test_timing_benchmark_runs_briefly_and_reports_both_timers():
     assert "Loosen session (clock-computed)" in result.stdout
     assert "naive QTimer(1000) tick counter" in result.stdout
     assert "no boundaries measured" not in result.stdout
+
+
+def test_no_argument_means_every_figure():
+    from loosen.bench.__main__ import CHOICES, parse_args
+
+    assert parse_args([]).what == list(CHOICES)
+    assert parse_args(["history", "idle"]).what == ["history", "idle"]

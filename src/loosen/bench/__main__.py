@@ -53,11 +53,19 @@ def _history() -> str:
     return history_report() + "\n" + view_report()
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
-    parser.add_argument("what", nargs="*", choices=CHOICES, default=list(CHOICES))
+    # No default list here: argparse checks a list default against the choices as one
+    # value and refuses it, so "no argument" means "all" below.
+    parser.add_argument("what", nargs="*", choices=CHOICES, help="default: all of them")
     parser.add_argument("--seconds", type=int, default=60, help="timing and idle run length")
     args = parser.parse_args(argv)
+    args.what = args.what or list(CHOICES)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     reports = {
         "startup": lambda: import_module("loosen.bench.startup").report(),
         "timing": lambda: import_module("loosen.bench.timing").report(args.seconds),
