@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_timing_benchmark_runs_briefly_and_reports_both_timers():
     result = subprocess.run(
@@ -21,3 +23,5 @@ def test_no_argument_means_every_figure():
 
     assert parse_args([]).what == list(CHOICES)
     assert parse_args(["history", "idle"]).what == ["history", "idle"]
+    with pytest.raises(SystemExit):
+        parse_args(["speed"])

@@ -55,11 +55,14 @@ def _history() -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
-    # No default list here: argparse checks a list default against the choices as one
-    # value and refuses it, so "no argument" means "all" below.
-    parser.add_argument("what", nargs="*", choices=CHOICES, help="default: all of them")
+    # Checked here, not with `choices=`: Python 3.11's argparse checks the empty list
+    # of an absent `nargs="*"` argument against the choices and refuses it.
+    parser.add_argument("what", nargs="*", help=f"any of {', '.join(CHOICES)} (default: all)")
     parser.add_argument("--seconds", type=int, default=60, help="timing and idle run length")
     args = parser.parse_args(argv)
+    unknown = [what for what in args.what if what not in CHOICES]
+    if unknown:
+        parser.error(f"no figure called {unknown[0]!r}; choose from {', '.join(CHOICES)}")
     args.what = args.what or list(CHOICES)
     return args
 
