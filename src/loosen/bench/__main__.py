@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
 import sys
 import tempfile
 from importlib import import_module
@@ -59,6 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # of an absent `nargs="*"` argument against the choices and refuses it.
     parser.add_argument("what", nargs="*", help=f"any of {', '.join(CHOICES)} (default: all)")
     parser.add_argument("--seconds", type=int, default=60, help="timing and idle run length")
+    parser.add_argument("--no-machine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     unknown = [what for what in args.what if what not in CHOICES]
     if unknown:
@@ -77,10 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         "idle": lambda: import_module("loosen.bench.idle").report(args.seconds),
         "export": lambda: import_module("loosen.speech.bench").report(),
     }
-    print(machine(), flush=True)
+    if not args.no_machine:
+        print(machine(), flush=True)
+    if len(args.what) == 1:
+        print(f"\n{reports[args.what[0]]()}", flush=True)
+        return 0
+    # Each figure in a process of its own: no Qt application, engine or cache left
+    # behind by one measurement can help or hinder the next.
+    failed = 0
     for what in args.what:
-        print(f"\n{reports[what]()}", flush=True)
-    return 0
+        command = [sys.executable, "-m", "loosen.bench", what, "--seconds", str(args.seconds),
+                   "--no-machine"]  # fmt: skip
+        failed += subprocess.run(command, check=False).returncode != 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
