@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
 
     own = synthesizer is None
     # Here, not at the top: every other `loosen` command would pay for loading it.
-    from loosen.speech.synth import START_TIMEOUT_S, ClipSynthesizer
+    from loosen.speech.synth import LONGEST_CLIP_WAIT_S, START_TIMEOUT_S, ClipSynthesizer
 
     synth = synthesizer if synthesizer is not None else ClipSynthesizer()
     try:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
                 raise UserError(f"--voice: {exc}; `espeak-ng --voices` lists them") from None
         synth.set_rate(args.rate)
         plan = build_plan(routine, words_per_minute=args.rate)
-        info = export_guide(plan, synth, out, clip_wait_s=clip_wait_s())
+        info = export_guide(plan, synth, out, clip_wait_s=LONGEST_CLIP_WAIT_S)
     except GuideError as exc:
         raise UserError(str(exc)) from None
     finally:
@@ -92,12 +92,3 @@ def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) ->
         f"wrote {out}: {format_clock(info.duration_s)}, {info.cues} cues, {_size(info.size_bytes)}"
     )
     return EXIT_OK
-
-
-def clip_wait_s() -> float:
-    """How long one clip may take at most: every clip is rendered or fails within this,
-    as each hang ends in a timeout and a restart, and after MAX_RESTARTS of them in a row
-    every clip fails at once."""
-    from loosen.speech.synth import CLIP_TIMEOUT_S, MAX_RESTARTS, START_TIMEOUT_S
-
-    return (MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S)

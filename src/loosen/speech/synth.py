@@ -60,6 +60,10 @@ if TYPE_CHECKING:
 CLIP_TIMEOUT_S = 10.0  # longer than any cue takes to render (they take milliseconds)
 START_TIMEOUT_S = 15.0  # a worker not ready by then is considered hung
 MAX_RESTARTS = 3  # consecutive failures tolerated before speech is given up
+# How long one clip may take at most: every clip is rendered or fails within this, as
+# each hang ends in a timeout and a restart, and after MAX_RESTARTS in a row every
+# clip fails at once. What a caller waiting on a clip's future may wait.
+LONGEST_CLIP_WAIT_S = (MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S)
 CACHE_FORMAT = 1  # bump to invalidate every cached clip
 STALE_PART_S = 3600.0  # leftovers of a killed worker older than this are removed
 

@@ -44,13 +44,6 @@ if TYPE_CHECKING:
 READY_POLL_S = 0.1  # how often the wait for the voice to start looks for a cancel
 
 
-def clip_wait_s() -> float:
-    """The longest one clip can take before the synthesizer itself gives up on it."""
-    from loosen.speech.synth import CLIP_TIMEOUT_S, MAX_RESTARTS, START_TIMEOUT_S
-
-    return (MAX_RESTARTS + 1) * (CLIP_TIMEOUT_S + START_TIMEOUT_S)
-
-
 class ExportWorker(QThread):
     """Writes one guide off the UI thread; `requestInterruption()` cancels it."""
 
@@ -73,10 +66,10 @@ class ExportWorker(QThread):
         own: ClipSynthesizer | None = None
         try:
             check_writable(self.out)  # before starting a voice: say so at once
+            from loosen.speech.synth import LONGEST_CLIP_WAIT_S, start_synthesizer
+
             synth = self.synth
             if synth is None:
-                from loosen.speech.synth import start_synthesizer
-
                 synth = own = start_synthesizer(paths.cache_dir() / "clips", self.settings)
             self.stage.emit("Starting the voice…")
             self._wait_for_voice(synth, lending=own is None)
@@ -85,7 +78,7 @@ class ExportWorker(QThread):
             self.stage.emit("Rendering the voice…")
             info = export_guide(plan, synth, self.out, progress=self._progress,
                                 cancelled=self.isInterruptionRequested,
-                                clip_wait_s=clip_wait_s())  # fmt: skip
+                                clip_wait_s=LONGEST_CLIP_WAIT_S)  # fmt: skip
         except GuideCancelled:
             self.cancelled.emit()
         except GuideError as exc:
