@@ -28,14 +28,7 @@ app_packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # into a PulseAudio null sink; strace proves the app opens no network connection.
 test_packages="xvfb xauth sox pulseaudio pulseaudio-utils strace"
 
-python=""
-for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 &&
-        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-        python="$candidate"
-        break
-    fi
-done
+. packaging/find_python.sh
 
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
     wanted="$app_packages"

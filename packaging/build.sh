@@ -18,14 +18,7 @@ set -eu
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-python=""
-for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 &&
-        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-        python="$candidate"
-        break
-    fi
-done
+. packaging/find_python.sh
 if [ -z "$python" ]; then
     echo "Building Loosen needs Python 3.11 or newer (run packaging/bootstrap.sh first)." >&2
     exit 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from loosen import paths
 from loosen.core.clock import FakeClock
+from loosen.core.settings import Settings
 
 from helpers import RecordingSpeaker
 
@@ -17,3 +19,26 @@ def speaker() -> RecordingSpeaker:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def open_window(qtbot, clock):
+    """Makes main windows on the fake clock, shown once their library has loaded;
+    closes them (recording any session as stopped) when the test ends."""
+    from loosen.ui.history_service import HistoryService
+    from loosen.ui.main_window import MainWindow
+
+    made = []
+
+    def open_(speaker) -> MainWindow:
+        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()), clock=clock)
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(window.library_loaded):
+            window.show()
+        made.append(window)
+        return window
+
+    yield open_
+    for window in made:
+        if window.isVisible():
+            window.close()

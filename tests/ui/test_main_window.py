@@ -21,16 +21,9 @@ SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
 
 
 @pytest.fixture
-def window(qtbot, clock, speaker, user_routines):
+def window(open_window, speaker, user_routines):
     (user_routines / "short.toml").write_text(SHORT)
-    history = HistoryService(paths.history_db())
-    made = MainWindow(Settings(), speaker, history, clock=clock)
-    qtbot.addWidget(made)
-    with qtbot.waitSignal(made.library_loaded):
-        made.show()
-    yield made
-    if made.isVisible():
-        made.close()
+    return open_window(speaker)
 
 
 def records(window: MainWindow):

@@ -6,11 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from loosen import paths
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
-from loosen.core.settings import Settings
-from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
 from loosen.ui.rating import Rating
@@ -37,15 +34,8 @@ class TimedSpeaker(RecordingSpeaker):
 
 
 @pytest.fixture
-def window(qtbot, clock):
-    history = HistoryService(paths.history_db())
-    made = MainWindow(Settings(), TimedSpeaker(clock), history, clock=clock)
-    qtbot.addWidget(made)
-    with qtbot.waitSignal(made.library_loaded):
-        made.show()
-    yield made
-    if made.isVisible():
-        made.close()
+def window(open_window, clock):
+    return open_window(TimedSpeaker(clock))
 
 
 def play_until(player: PlayerView, clock, active_s: float) -> None:
