@@ -288,6 +288,7 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
 
 
 def test_the_insight_line_names_the_routine_and_the_numbers(view):
+    assert not view.empty_note.isVisibleTo(view)
     assert view.insight.text() == (
         "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
         "— a hint so far, not yet a finding."
@@ -303,6 +304,11 @@ def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):
     assert made.model.rowCount() == 0 and made.selected() is None
     assert made.insight.text().startswith("Too early to tell what helps")
     assert len(made.charts.tightness.points.getData()[0]) == 0
+    assert made.empty_note.isVisibleTo(made) and "No sessions yet" in made.empty_note.text()
+    # The empty date axis covers the calendar's weeks, not a blink of 1970.
+    low, high = made.charts.tightness.viewRange()[0]
+    assert datetime.fromtimestamp(high, UTC).date() >= TODAY - timedelta(days=1)
+    assert high - low > 60 * 86_400
     service.close()
 
 

@@ -8,7 +8,7 @@ as attributes, so tests can read back exactly what was drawn.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pyqtgraph as pg
@@ -69,7 +69,10 @@ class TightnessChart(_Chart):
         left = self.getAxis("left")
         left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
 
-    def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint]) -> None:
+    def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint],
+                   empty_span: tuple[date, date] | None = None) -> None:  # fmt: skip
+        """`empty_span`: the days the axis covers when there is nothing to draw (else
+        an empty date axis shows fractions of a second of 1970)."""
         self.points.setData(x=[p.at.timestamp() for p in after], y=[p.value for p in after])
         # A gap of more than a week (no sessions) breaks the line rather than bridging it.
         x: list[float] = []
@@ -81,10 +84,13 @@ class TightnessChart(_Chart):
             x.append(point.at.timestamp())
             y.append(point.value)
         self.mean_curve.setData(x=np.asarray(x), y=np.asarray(y), connect="finite")
+        day_s = 86_400.0
         if after:
             first, last = after[0].at.timestamp(), after[-1].at.timestamp()
-            day_s = 86_400.0
             self.setXRange(first - day_s, last + day_s, padding=0.02)
+        elif empty_span is not None:
+            start, end = (datetime.combine(d, time()).astimezone().timestamp() for d in empty_span)
+            self.setXRange(start, end + day_s, padding=0.02)
 
 
 class EffectChart(_Chart):
@@ -252,7 +258,9 @@ class ChartsPanel(QWidget):
         grid.addWidget(self.streak, 2, 2, Qt.AlignmentFlag.AlignTop)
 
     def set_trends(self, trends: HistoryTrends) -> None:
-        self.tightness.set_series(trends.after, trends.weekly_mean)
+        days = trends.adherence.days
+        span = (days[0].day, days[-1].day) if days else None
+        self.tightness.set_series(trends.after, trends.weekly_mean, empty_span=span)
         self.effects.set_effects(trends.effects)
         self.calendar.set_days(trends.adherence.days)
         self.streak.setText(streak_text(trends))

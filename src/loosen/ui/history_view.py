@@ -79,6 +79,12 @@ def _rating(spin: QSpinBox) -> int | None:
     return None if spin.value() == NO_RATING else spin.value()
 
 
+EMPTY_NOTE = (
+    "No sessions yet. Start a routine from the library: each one you do appears here, "
+    "with how tight your back was before and after."
+)
+
+
 class HistoryView(QWidget):
     back_requested = Signal()
     loaded = Signal()  # the table holds the store's sessions
@@ -182,6 +188,9 @@ class HistoryView(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_note = QLabel(EMPTY_NOTE, objectName="emptyHistory", wordWrap=True)
+        self.empty_note.setVisible(False)
+        lower_layout.addWidget(self.empty_note)
         lower_layout.addWidget(self.table, 1)
         lower_layout.addLayout(edit_row)
         lower_layout.addLayout(status_row)
@@ -265,6 +274,7 @@ class HistoryView(QWidget):
 
     def _set_records(self, records: list[SessionRecord]) -> None:
         self.model.set_records(records)
+        self.empty_note.setVisible(not records)
         self._fill_filters()
         self._show_selected()
         self.loaded.emit()
