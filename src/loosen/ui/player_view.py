@@ -372,6 +372,14 @@ class PlayerView(QWidget):
         self.phase_bar.setStyleSheet(
             f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
         )
+        # The whole session's bar in the same colour, quieter: one colour on screen
+        # says where you are, rather than the platform's selection blue beside it.
+        quiet = QColor(colour)
+        quiet.setAlpha(150)
+        self.session_bar.setStyleSheet(
+            f"QProgressBar::chunk {{ background: {quiet.name(QColor.NameFormat.HexArgb)};"
+            " border-radius: 3px; }"
+        )
 
     def _position_text(self, phase: Phase) -> str:
         routine = self.session.routine
