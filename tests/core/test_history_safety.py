@@ -287,3 +287,24 @@ def test_leftovers_of_a_dead_store_merge_only_over_older_states(db, now):
         )
         assert store.get("b" * 32).status is Status.COMPLETED
     assert not list(folder.glob("*.json"))
+
+
+def test_a_store_on_another_file_never_takes_this_ones_queued_sessions(tmp_path, now):
+    """The spare folder is shared (the user's state folder): a benchmark's or a test's
+    store opened on another file must leave this file's waiting sessions alone."""
+    spare = tmp_path / "state"
+    mine, other = tmp_path / "mine" / "history.sqlite3", tmp_path / "other" / "history.sqlite3"
+    mine.parent.mkdir()
+    (mine.parent / "history-pending").write_text("")  # its own folder cannot hold the queue
+    store = HistoryStore.open(mine, now=now, spare_dir=spare, opener=read_only_opener)
+    waiting = store.start_session("squat-and-fold", "Squat and fold", "break")
+    store.rate(waiting.uid, 4, "kept for later")
+    assert store.pending == 1
+    # This process dies here; its queue waits in the spare folder.
+    queued = list(spare.glob("*/*.json"))
+    assert len(queued) == 1
+
+    with HistoryStore.open(other, now=now, spare_dir=spare) as stranger:
+        assert stranger.sessions() == []
+    assert list(spare.glob("*/*.json")) == queued  # untouched
+    store.close()

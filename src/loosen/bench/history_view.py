@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 TARGET_OPEN_MS = 300.0
@@ -34,6 +35,7 @@ def measure(folder: Path, n: int = 10_000) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from loosen.core.history import HistoryStore
     from loosen.core.history.bench import filled_history
     from loosen.ui.history_service import HistoryService
 
@@ -41,7 +43,9 @@ def measure(folder: Path, n: int = 10_000) -> dict[str, float]:
     now = filled_history(db, n)
     app = QApplication.instance() or QApplication([])
     app.setStyle("Fusion")
-    service = HistoryService(db)
+    # Its own spare folder: a benchmark never touches the user's waiting sessions.
+    opener = partial(HistoryStore.open, spare_dir=folder / "state")
+    service = HistoryService(db, opener=opener)
     service.submit(lambda store: None).result(timeout=30)  # opened, as after app start-up
     figures: dict[str, float] = {"sessions": float(n)}
 

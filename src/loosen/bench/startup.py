@@ -83,7 +83,7 @@ def measure(runs: int = RUNS) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="loosen-bench-start-") as home:
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env[variable] = str(Path(home) / variable.lower())
         for name, code in (("bare", BARE), ("loosen", LOOSEN)):
             _launch(code, env)  # warm the disk cache; not counted

@@ -23,6 +23,7 @@ Not thread-safe: use a store from the thread that opened it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -353,9 +354,16 @@ class HistoryStore:
 
     @property
     def pending_dirs(self) -> list[Path]:
-        """Where queued sessions are kept, in order of preference."""
-        spare = [self.spare_dir / self.pending_dir.name] if self.spare_dir is not None else []
-        return [self.pending_dir, *spare]
+        """Where queued sessions are kept, in order of preference.
+
+        The spare folder is shared by every history file, so each file's queue there is
+        named after the file: a store opened on another file (a benchmark's, a test's)
+        must never take, merge and delete this one's sessions.
+        """
+        if self.spare_dir is None:
+            return [self.pending_dir]
+        tag = hashlib.sha256(str(self.path).encode()).hexdigest()[:12]
+        return [self.pending_dir, self.spare_dir / f"{self.pending_dir.name}-{tag}"]
 
     @property
     def pending(self) -> int:
