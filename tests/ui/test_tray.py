@@ -268,3 +268,36 @@ def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main
     assert quits == [1] and main_window._closing and not main_window.isVisible()
     assert main_window.active is None  # the break was stopped and recorded, not lost
     assert not controller.resync_timer.isActive() and not controller.window.isVisible()
+
+
+def test_closing_the_window_mid_session_stops_and_records_it_before_hiding(
+    qtbot, make_controller, main_window
+):
+    controller = make_controller()
+    CloseToReminders(main_window, controller)
+    main_window.start_routine("squat-and-fold")
+    active = main_window.active
+    assert active is not None
+    uid = active.uid.result(timeout=10)
+    main_window.close()
+    assert not main_window.isVisible() and main_window.active is None
+    assert main_window.stack.currentWidget() is main_window.library_view  # when it is back
+    record = main_window.history.submit(lambda store: store.get(uid)).result(timeout=10)
+    assert record.status.value == "stopped"  # not left running, unseen, in a hidden window
+
+
+def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, main_window, clock):
+    controller = make_controller()
+    main_window.start_routine("core-and-hips")
+    due_before = controller.scheduler.next_due_wall()
+    main_window.hide()
+    controller.take_action.trigger()
+    assert main_window.isVisible()  # the session comes forward instead
+    assert main_window.active is not None and main_window.active.routine.id == "core-and-hips"
+    assert logged(main_window) == []
+    assert controller.scheduler.next_due_wall() == due_before
+
+
+def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
+    make_controller()
+    assert GENTLE in speaker.prepared and FIRM in speaker.prepared

@@ -101,12 +101,19 @@ class HistoryService(QObject):
         if future.done():
             return True
         loop = QEventLoop()
-        self._future_done.connect(loop.quit)
+
+        def quit_if_done() -> None:
+            # _future_done fires for every waited future, including one an earlier
+            # wait gave up on: only this wait's own future ends this wait.
+            if future.done():
+                loop.quit()
+
+        self._future_done.connect(quit_if_done)
         future.add_done_callback(lambda _: self._future_done.emit())
         QTimer.singleShot(timeout_ms, loop.quit)
         if not future.done():
             loop.exec()
-        self._future_done.disconnect(loop.quit)
+        self._future_done.disconnect(quit_if_done)
         return future.done()
 
     def refresh_stats(self) -> None:

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from loosen.ui.player_view import PlayerView
     from loosen.ui.rating import Rating
 
+# A rating is written (or safely queued) before its dialog closes; the window keeps
+# painting meanwhile, so waiting long for a busy history file costs nothing but time.
+RATING_WAIT_MS = 120_000
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
 
 
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.active: ActiveSession | None = None
         self._pending_start: str | None = None
         self._closing = False
+        self._stopping_quietly = False
         self._load_library = library_loader or _load_library_from_disk
         self._voices = voices or list
         self._on_settings_changed = on_settings_changed
@@ -353,9 +357,13 @@ class MainWindow(QMainWindow):
         previous = self.history.submit(
             lambda store: _previous_after(store, active.routine.id, uid_future.result())
         )
-        if self._closing:
+        if self._closing or self._stopping_quietly:
             self.history.wait(finished)  # recorded as stopped; no questions on the way out
             self.active = None
+            if not self._closing:  # hidden, to the tray: the library when it comes back
+                self.stack.removeWidget(active.view)
+                active.view.deleteLater()
+                self.show_library()
             return
         if self.isFullScreen():
             self.showNormal()
@@ -364,7 +372,7 @@ class MainWindow(QMainWindow):
             # Saved (or safely queued by the store) before the dialog closes.
             saved = self.history.submit(lambda store: store.rate(
                 uid_future.result(), rating.tightness, rating.note or None))  # fmt: skip
-            self.history.wait(saved)
+            self.history.wait(saved, timeout_ms=RATING_WAIT_MS)
 
         from loosen.ui.player_view import summary_text
 
@@ -372,7 +380,8 @@ class MainWindow(QMainWindow):
         rating = type(self).ask_rating(commit, text)
         self.history.wait(finished)
         self.history.wait(previous)
-        last_after = previous.result() if previous.exception() is None else None
+        # Never block here: a history thread still busy just means no comparison.
+        last_after = previous.result() if previous.done() and previous.exception() is None else None
         self.summary_page.show_summary(active.routine.name, text, rating, last_after)
         self.stack.setCurrentWidget(self.summary_page)
         self.stack.removeWidget(active.view)
@@ -387,11 +396,21 @@ class MainWindow(QMainWindow):
 
         return RatingDialog.ask(commit, summary)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def stop_active_session(self) -> None:
+        """Stop the session on screen, recorded as stopped, without asking for a rating:
+        the window is closing, or going out of sight to the tray."""
         active = self.active
+        if active is None or active.session.state.value not in ("running", "paused"):
+            return
+        self._stopping_quietly = True
+        try:
+            active.view.act("stop")
+        finally:
+            self._stopping_quietly = False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
-        if active is not None and active.session.state.value in ("running", "paused"):
-            active.view.act("stop")  # recorded as stopped, not lost
+        self.stop_active_session()  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)
         if self.export_dialog is not None:
             self.export_dialog.shutdown()  # cancelled: no half-written guide is left

@@ -29,6 +29,7 @@ from loosen.core.reminders import (
     Answer,
     Reminder,
     ReminderScheduler,
+    Stage,
     State,
     reminder_text,
     status_text,
@@ -198,6 +199,10 @@ class ReminderController(QObject):
         state = self.scheduler.state()
         text = self.status()
         self.status_action.setText(text)
+        if state is not State.OFF:
+            # Rendered ahead, so the spoken reminder is ready at its moment (the speaker
+            # says a clip on time or not at all); asking again costs nothing.
+            self.speaker.prepare([reminder_text(stage, self.routine_name) for stage in Stage])
         self.snooze_action.setEnabled(state is State.DUE)
         self.take_action.setEnabled(state is not State.OFF)
         self.skip_action.setEnabled(state in (State.WAITING, State.DUE, State.SNOOZED))
@@ -247,6 +252,11 @@ class ReminderController(QObject):
     # -- answers -------------------------------------------------------------------
 
     def take(self) -> None:
+        if self._busy():
+            # A session is on: no break can start over it, so nothing is taken or
+            # logged; the window with the session comes forward instead.
+            self._show_main()
+            return
         answer = self.scheduler.take()
         self._log(answer)
         self._start_break(answer.routine_id)
@@ -324,7 +334,7 @@ class CloseToReminders(QObject):
     the main window shows again. An event filter, so the main window needs no change.
     """
 
-    def __init__(self, window: QWidget, controller: ReminderController) -> None:
+    def __init__(self, window: MainWindow, controller: ReminderController) -> None:
         super().__init__(window)
         self.window = window
         self.controller = controller
@@ -345,6 +355,8 @@ class CloseToReminders(QObject):
             QApplication.setQuitOnLastWindowClosed(True)
         elif (event.type() is QEvent.Type.Close and not self.quitting
                 and self.controller.keeps_running() and isinstance(watched, QWidget)):  # fmt: skip
+            # Out of sight is not a session going on unseen: stop and record it first.
+            self.window.stop_active_session()
             if self.controller.has_tray:
                 QApplication.setQuitOnLastWindowClosed(False)
             else:
