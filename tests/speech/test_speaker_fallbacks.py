@@ -179,8 +179,9 @@ def test_the_app_speaker_uses_the_engine_while_it_starts(qtbot):
         assert synth.wait_ready(WAIT_MS / 1000).available  # the real espeak-ng
         qtbot.waitUntil(lambda: "Get ready" in speaker._clip_paths, timeout=WAIT_MS)
         other = synth.voices()[-1].id
-        app.apply_voice_settings(synth, Settings(rate_wpm=190, voice=other))
+        app.apply_voice_settings(synth, Settings(rate_wpm=190, voice=other), speaker)
         assert (synth.rate_wpm, synth.voice) == (190, other)
+        assert "Get ready" not in speaker._clip_paths  # heard again in the new voice
         app.apply_voice_settings(synth, Settings(voice="no/such-voice"))
         assert synth.voice == other  # a voice gone since is ignored, not fatal
     finally:
@@ -258,3 +259,50 @@ def test_without_pyttsx3_the_app_speaker_says_how_to_get_a_voice(qtbot, monkeypa
         assert app.start_speech(speaker, Settings()) is None
     assert told.args[0] == speaker.notice and "pyttsx3" in told.args[0]
     assert not speaker.has_voice
+
+
+class FailingOnceClips(ManualClips):
+    """The first request for each text fails (a worker restart), the next succeeds."""
+
+    def request(self, text: str) -> Future[Path]:
+        future: Future[Path] = Future()
+        if text in self.pending:
+            future.set_result(self.clip)
+        else:
+            future.set_exception(RuntimeError("the engine was restarted"))
+        self.pending[text] = future
+        return future
+
+
+def test_a_clip_that_failed_once_is_asked_for_again(qtbot, tmp_path):
+    clip = tmp_path / "halfway.wav"
+    clip.write_bytes(b"")
+    clips = FailingOnceClips(clip)
+    player = recording_player(tmp_path / "log", sleep_s=30)
+    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
+                          fallback_command=player)  # fmt: skip
+    speaker.prepare(["Halfway"])
+    qtbot.waitUntil(lambda: "Halfway" not in speaker._requested)  # the failure came back
+    speaker.speak("Halfway")  # not ready: asked for again, said if it comes in time
+    qtbot.waitUntil(lambda: "Halfway" in speaker._clip_paths)
+    assert speaker.fallback is not None and speaker.fallback.is_playing()
+    speaker.stop()
+
+
+def test_a_new_voice_forgets_the_clips_of_the_old_one(qtbot, tmp_path):
+    old, new = tmp_path / "old.wav", tmp_path / "new.wav"
+    old.write_bytes(b"")
+    new.write_bytes(b"")
+    clips = ManualClips(old)
+    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
+                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker.prepare(["Switch sides"])
+    in_flight = clips.pending["Switch sides"]
+    speaker.reset_clips()  # the voice changed while the old clip was still rendering
+    in_flight.set_result(old)  # arrives late (on this thread: handled at once)
+    assert "Switch sides" not in speaker._clip_paths  # the old voice is not kept
+    clips.clip, clips.pending = new, {}
+    speaker.prepare(["Switch sides"])
+    clips.arrive("Switch sides")
+    qtbot.waitUntil(lambda: "Switch sides" in speaker._clip_paths)
+    assert speaker._clip_paths["Switch sides"] == new

@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, Signal
 
 # The player for each platform, given the WAV file as its last argument. Windows has
 # none: QtMultimedia's Windows backend always has an output when the machine has one.
@@ -39,6 +39,11 @@ class ProcessPlayback(QObject):
         self.command = command
         self.broken = False
         self._process: QProcess | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            # A player still running at quit would be destroyed with the app, its
+            # finished() arriving for an object already gone: stop it first.
+            app.aboutToQuit.connect(self.stop)
 
     def play(self, path: Path) -> None:
         if self.broken:
@@ -57,16 +62,19 @@ class ProcessPlayback(QObject):
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.state() != QProcess.ProcessState.NotRunning:
+        if process is None:
+            return
+        if process.state() != QProcess.ProcessState.NotRunning:
             process.kill()
             # Reaping a killed child takes a millisecond or so; its finished() is then
             # ignored as no longer ours.
             process.waitForFinished(KILL_WAIT_MS)
+        process.deleteLater()
 
     def _finished(self, process: QProcess, code: int, status: QProcess.ExitStatus) -> None:
-        process.deleteLater()
         if process is not self._process:
-            return  # stopped on purpose
+            return  # stopped on purpose (or the app is quitting and it is already gone)
+        process.deleteLater()
         self._process = None
         if status == QProcess.ExitStatus.NormalExit and code != 0:
             self._give_up(f"{self.command[0]} could not play a cue (exit code {code})")

@@ -53,7 +53,8 @@ class ClipSpeaker(QObject):
 
     notice_changed = Signal(str)  # a new one-line notice for the user
     clip_started = Signal(str, float)  # cue text, ms from speak() to playback starting
-    _clip_ready = Signal(str, str)  # text, path: emitted from the synthesizer's thread
+    # From the synthesizer's thread: (text, path or "" when it failed, generation).
+    _clip_done = Signal(str, str, int)
     _status_changed = Signal(object)  # SynthStatus, from the synthesizer's thread
 
     def __init__(
@@ -97,7 +98,8 @@ class ClipSpeaker(QObject):
         self._waiting: tuple[str, float] | None = None  # a cue due before its clip was ready
         self.latencies_ms: list[float] = []  # from speak() to playback starting
         self._asked_at: dict[QSoundEffect, tuple[str, float]] = {}
-        self._clip_ready.connect(self._load_clip)
+        self._generation = 0  # clips asked for before the last reset_clips() are stale
+        self._clip_done.connect(self._clip_arrived)
         self._status_changed.connect(self._apply_status)
         if self.audio_available:
             for beep, path in self._beep_paths.items():
@@ -180,11 +182,32 @@ class ClipSpeaker(QObject):
         self._requested.add(text)
         future = self.clips.request(text)
 
-        def done(finished: Future[Path], text: str = text) -> None:
-            if finished.exception() is None:
-                self._clip_ready.emit(text, str(finished.result()))
+        def done(finished: Future[Path], text: str = text, generation: int = self._generation,
+                 ) -> None:  # fmt: skip
+            path = str(finished.result()) if finished.exception() is None else ""
+            self._clip_done.emit(text, path, generation)
 
         future.add_done_callback(done)
+
+    def _clip_arrived(self, text: str, path: str, generation: int) -> None:
+        if generation != self._generation:
+            return  # rendered with a voice or rate since changed
+        if not path:
+            self._requested.discard(text)  # failed (an engine restart, say): ask again later
+            return
+        self._load_clip(text, path)
+
+    def reset_clips(self) -> None:
+        """Forget every clip: the voice or the rate changed, and cues already heard must
+        sound in the new one too."""
+        self.stop()
+        self._generation += 1
+        for effect in self._effects.values():
+            effect.deleteLater()
+        self._effects.clear()
+        self._asked_at.clear()
+        self._clip_paths.clear()
+        self._requested.clear()
 
     def _load_clip(self, text: str, path: str) -> None:
         self._clip_paths[text] = Path(path)
@@ -215,9 +238,10 @@ class ClipSpeaker(QObject):
             self._play(text, asked_at=time.perf_counter())
             return
         self.stop()  # what was being said belongs to an earlier cue
+        # Waiting before asking: a clip source may answer at once, on this thread.
+        self._waiting = (text, time.perf_counter())  # said if it comes in time, else never
         if text not in self._requested:
             self._request(text)
-        self._waiting = (text, time.perf_counter())  # said if it comes in time, else never
 
     def _play(self, text: str, *, asked_at: float) -> None:
         self.stop()

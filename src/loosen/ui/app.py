@@ -53,11 +53,16 @@ def start_speech(speaker: ClipSpeaker, settings: Settings) -> ClipSynthesizer | 
     return synth
 
 
-def apply_voice_settings(synth: ClipSynthesizer, settings: Settings) -> None:
-    """Clips asked for from now on use the chosen voice and rate."""
+def apply_voice_settings(synth: ClipSynthesizer, settings: Settings,
+                         speaker: ClipSpeaker | None = None) -> None:  # fmt: skip
+    """Clips asked for from now on use the chosen voice and rate; `speaker` forgets the
+    clips it has, so the cues already heard sound in the new voice too."""
+    before = (synth.voice, synth.rate_wpm)
     with contextlib.suppress(ValueError):  # a voice gone since: the default speaks
         synth.set_voice(settings.voice)
     synth.set_rate(settings.rate_wpm)
+    if speaker is not None and (synth.voice, synth.rate_wpm) != before:
+        speaker.reset_clips()
 
 
 def install_crash_handler(on_crash: list) -> None:
@@ -106,7 +111,7 @@ def run_app(routine_id: str | None = None) -> int:
 
     def settings_changed(chosen: Settings) -> None:
         if synth is not None:
-            apply_voice_settings(synth, chosen)
+            apply_voice_settings(synth, chosen, speaker)
         if reminders is not None:
             reminders.apply_settings(chosen)
 
