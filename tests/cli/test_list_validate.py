@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,14 @@ def test_python_dash_m_runs_the_same_command_without_a_traceback(tmp_path):
         check=False,
     )
     assert help_result.returncode == 0 and "FILE" in help_result.stdout
+
+
+def test_the_app_without_a_screen_is_one_line_not_a_qt_abort():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    for arguments in ([], ["run", "squat-and-fold"]):
+        done = subprocess.run([sys.executable, "-m", "loosen", *arguments], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("loosen: no screen to open the window on")
+        assert len(done.stderr.strip().splitlines()) == 1
