@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,16 @@ def test_conflicting_or_malformed_options_are_usage_errors(capsys, argv):
         main(["history", *argv])
     assert raised.value.code == 2
     assert "usage: loosen history" in capsys.readouterr().err
+
+
+def test_the_summary_says_how_break_reminders_were_answered_this_week(capsys):
+    record_sessions()
+    now = datetime.now(UTC)
+    with HistoryStore.open(paths.history_db()) as store:
+        for outcome, days_ago in (("taken", 1), ("taken", 2), ("snoozed", 2), ("skipped", 9)):
+            moment = now - timedelta(days=days_ago)
+            store.log_reminder("squat-and-fold", outcome, moment, moment)
+    code, out, _ = run_cli(capsys, "history")
+    assert code == 0
+    assert out.splitlines()[-1] == "Break reminders in the last 7 days: 2 taken, 1 snoozed."
+    assert "reminders" not in run_cli(capsys, "history", "--json")[1]  # the contract stays

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from loosen import paths
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, UserError
 from loosen.core.duration import format_duration
 from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, stats
+from loosen.core.history.store import REMINDER_OUTCOMES
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
@@ -48,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+REMINDER_DAYS = 7
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number 1 or more")
@@ -67,9 +71,14 @@ def run(args: argparse.Namespace) -> int:
             return _import(store, args.import_file, parsed)
         try:
             records = store.sessions(newest_first=not (args.json or args.csv))
+            since = datetime.now(UTC) - timedelta(days=REMINDER_DAYS)
+            answers = [r.outcome for r in store.reminders(since=since)]
         except HistoryError as exc:
             raise UserError(str(exc)) from None
-        return _show(records, args, path)
+        code = _show(records, args, path)
+        if not (args.json or args.csv) and (line := reminder_line(answers)):
+            print(line)
+        return code
 
 
 def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path) -> int:
@@ -88,6 +97,14 @@ def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path
         for line in summary_lines(records, datetime.now(UTC)):
             print(line)
     return EXIT_OK
+
+
+def reminder_line(outcomes: Sequence[str]) -> str | None:
+    """How the desk-break reminders of the last week were answered, or None if none were."""
+    if not outcomes:
+        return None
+    counts = ", ".join(f"{outcomes.count(o)} {o}" for o in REMINDER_OUTCOMES if o in outcomes)
+    return f"Break reminders in the last {REMINDER_DAYS} days: {counts}."
 
 
 def print_json_list(items: Sequence[dict[str, Any]]) -> None:
