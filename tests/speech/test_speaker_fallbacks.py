@@ -306,3 +306,24 @@ def test_a_new_voice_forgets_the_clips_of_the_old_one(qtbot, tmp_path):
     clips.arrive("Switch sides")
     qtbot.waitUntil(lambda: "Switch sides" in speaker._clip_paths)
     assert speaker._clip_paths["Switch sides"] == new
+
+
+@pytest.mark.parametrize(("original", "expected"), [("/usr/local/lib", "/usr/local/lib"),
+                                                    (None, "unset")])  # fmt: skip
+def test_in_a_bundle_the_player_gets_the_systems_libraries(qtbot, tmp_path, monkeypatch,
+                                                           original, expected):  # fmt: skip
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/loosen/_internal")  # what the bundle sets
+    if original is None:
+        monkeypatch.delenv("LD_LIBRARY_PATH_ORIG", raising=False)
+    else:
+        monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
+    log = tmp_path / "env.txt"
+    seen = (f"import os, sys; open({str(log)!r}, 'w')"
+            ".write(os.environ.get('LD_LIBRARY_PATH', 'unset'))")  # fmt: skip
+    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False,
+                          fallback_command=[sys.executable, "-c", seen])  # fmt: skip
+    speaker.beep(next(iter(speaker._beep_paths)))
+    qtbot.waitUntil(lambda: log.exists() and log.read_text() != "")
+    assert log.read_text() == expected
+    qtbot.waitUntil(lambda: not speaker.fallback.is_playing())

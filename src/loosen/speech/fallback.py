@@ -9,11 +9,12 @@ is a QProcess (never blocking the UI thread), and stop() kills it at once.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QProcess, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, Signal
 
 # The player for each platform, given the WAV file as its last argument. Windows has
 # none: QtMultimedia's Windows backend always has an output when the machine has one.
@@ -27,6 +28,22 @@ def platform_player() -> list[str] | None:
         if sys.platform.startswith(prefix) and shutil.which(command[0]):
             return command
     return None
+
+
+def player_environment() -> QProcessEnvironment:
+    """The environment for the player: the system's own, not a bundle's.
+
+    A PyInstaller bundle points LD_LIBRARY_PATH at its own libraries (keeping the
+    user's in LD_LIBRARY_PATH_ORIG); `aplay` must load the system's, not ours.
+    """
+    environment = QProcessEnvironment.systemEnvironment()
+    if getattr(sys, "frozen", False):
+        original = environment.value("LD_LIBRARY_PATH_ORIG")
+        if original:
+            environment.insert("LD_LIBRARY_PATH", original)
+        else:
+            environment.remove("LD_LIBRARY_PATH")
+    return environment
 
 
 class ProcessPlayback(QObject):
@@ -53,6 +70,7 @@ class ProcessPlayback(QObject):
         process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedOutputChannel)
         process.finished.connect(lambda code, status, p=process: self._finished(p, code, status))
         process.errorOccurred.connect(lambda error, p=process: self._error(p, error))
+        process.setProcessEnvironment(player_environment())
         self._process = process
         process.start(self.command[0], [*self.command[1:], str(path)])
 
@@ -74,8 +92,11 @@ class ProcessPlayback(QObject):
     def _finished(self, process: QProcess, code: int, status: QProcess.ExitStatus) -> None:
         if process is not self._process:
             return  # stopped on purpose (or the app is quitting and it is already gone)
-        process.deleteLater()
         self._process = None
+        # Destroyed with its parent while still running, a process reports finishing
+        # from inside its own destruction: then there is nothing left to delete.
+        with contextlib.suppress(RuntimeError):
+            process.deleteLater()
         if status == QProcess.ExitStatus.NormalExit and code != 0:
             self._give_up(f"{self.command[0]} could not play a cue (exit code {code})")
 
