@@ -30,8 +30,9 @@ def open_window(qtbot, clock):
 
     made = []
 
-    def open_(speaker) -> MainWindow:
-        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()), clock=clock)
+    def open_(speaker, **options) -> MainWindow:
+        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()),
+                            clock=clock, **options)  # fmt: skip
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.library_loaded):
             window.show()

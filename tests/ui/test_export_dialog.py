@@ -12,12 +12,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from loosen import paths
 from loosen.core.audio import GUIDE_RATE_HZ
-from loosen.core.settings import Settings
 from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
 from loosen.ui.export_dialog import ExportDialog
-from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 
 from helpers import routine, step
@@ -77,23 +74,13 @@ class FakeSynth:
 
 
 @pytest.fixture
-def make_window(qtbot, clock, speaker, user_routines):
+def make_window(open_window, speaker, user_routines):
     (user_routines / "short.toml").write_text(SHORT)
-    made = []
 
     def make(synth=None) -> MainWindow:
-        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()), clock=clock,
-                            export_synth=synth)  # fmt: skip
-        qtbot.addWidget(window)
-        with qtbot.waitSignal(window.library_loaded):
-            window.show()
-        made.append(window)
-        return window
+        return open_window(speaker, export_synth=synth)
 
-    yield make
-    for window in made:
-        if window.isVisible():
-            window.close()
+    return make
 
 
 def start_export(qtbot, window: MainWindow, monkeypatch, out: Path, routine_id: str = "short"):
