@@ -29,7 +29,8 @@ HOME = Path(tempfile.mkdtemp(prefix="loosen-shots-"))
 for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
     os.environ[variable] = str(HOME / variable.lower())
 
-from PySide6.QtCore import QEventLoop, QPoint, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from loosen import paths  # noqa: E402
@@ -158,7 +159,10 @@ def shoot_history(out: Path, width: int, height: int) -> None:
     page.charts_ready.connect(loop.quit)
     QTimer.singleShot(10_000, loop.quit)
     loop.exec()
-    page.select_row(1)
+    # Selected as a person does, with a click: the editors below then hold its ratings.
+    cell = page.table.visualRect(page.model.index(1, 1))
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
+    assert page.delete_button.isEnabled()
     grab(window, out / f"history-{width}x{height}.png")
     window.close()
     settle()

@@ -154,6 +154,64 @@ def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
 # -- editing, delete, undo -----------------------------------------------------------------
 
 
+def click_row(qtbot, view: HistoryView, row: int,
+              modifier=Qt.KeyboardModifier.NoModifier) -> None:  # fmt: skip
+    """A click with the mouse on the row's routine cell, where a person would click."""
+    cell = view.table.visualRect(view.model.index(row, ROUTINE))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, modifier, cell.center())
+
+
+def editing_enabled(view: HistoryView) -> bool:
+    controls = (view.before, view.after, view.note, view.delete_button)
+    enabled = [control.isEnabled() for control in controls]
+    assert len(set(enabled)) == 1, enabled  # all or none, never half
+    return enabled[0]
+
+
+def test_a_row_clicked_with_the_mouse_can_be_edited_and_deleted(qtbot, view, history):
+    assert not editing_enabled(view)
+    click_row(qtbot, view, 1)  # s2, warm-up 5 → 5
+    assert view.selected().uid == "s2" and editing_enabled(view)
+    assert (view.before.value(), view.after.value()) == (5, 5)
+    qtbot.mouseClick(view.after, Qt.MouseButton.LeftButton)
+    view.after.selectAll()
+    qtbot.keyClicks(view.after, "3")
+    assert view.save_button.isEnabled()
+    click_row(qtbot, view, 2)  # another row: its own values, nothing to save yet
+    assert view.selected().uid == "s3" and (view.before.value(), view.after.value()) == (6, 4)
+    assert editing_enabled(view) and not view.save_button.isEnabled()
+    view.after.selectAll()
+    qtbot.keyClicks(view.after, "2")
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert done.args == ["edit"] and stored(history, "s3").tightness_after == 2
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert done.args == ["delete"] and stored(history, "s3") is None
+
+
+def test_the_editing_controls_follow_the_selection_however_it_changes(qtbot, view):
+    click_row(qtbot, view, 0)
+    assert editing_enabled(view)
+    click_row(qtbot, view, 0, Qt.KeyboardModifier.ControlModifier)  # ctrl-click: deselects
+    assert view.selected() is None and not editing_enabled(view)
+    assert view.after.value() == -1 and view.note.text() == ""
+    click_row(qtbot, view, 0, Qt.KeyboardModifier.ControlModifier)  # and selects again
+    assert view.selected().uid == "s1" and editing_enabled(view)
+    assert view.note.text() == "hips looser"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.selected().uid == "s2" and editing_enabled(view)
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.set_filter(routine=COOL)  # s2 is a warm-up: no longer shown
+    assert view.selected() is None and not editing_enabled(view)
+    click_row(qtbot, view, 1)
+    assert view.selected().uid == "s3" and editing_enabled(view)
+    with qtbot.waitSignal(view.charts_ready, timeout=10_000):
+        view.set_filter(kind="cooldown")  # s3 is still shown: it stays selected
+    assert view.selected().uid == "s3" and editing_enabled(view)
+
+
 def test_an_edit_is_committed_through_the_service_and_shown(qtbot, view, history):
     view.select_row(1)  # s2, warm-up 5 → 5
     assert view.selected().uid == "s2" and not view.save_button.isEnabled()

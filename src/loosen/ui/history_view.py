@@ -154,7 +154,12 @@ class HistoryView(QWidget):
         self.table = QTableView(objectName="sessions")
         self.table.setModel(self.model)
         self._set_up_table()
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        # The editors follow the selection, the highlight a person sees. Not the current
+        # index: a mouse click moves it before it selects, a ctrl-click deselects without
+        # moving it, and a model reset or removed row drops the selection silently.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        self.model.modelReset.connect(self._show_selected)
+        self.model.rowsRemoved.connect(lambda *_: self._show_selected())
 
         self.before = _spin()
         self.after = _spin()
@@ -273,10 +278,11 @@ class HistoryView(QWidget):
         self._submit(lambda store: store.sessions(), self._set_records)
 
     def _set_records(self, records: list[SessionRecord]) -> None:
+        kept = self.selected()
         self.model.set_records(records)
         self.empty_note.setVisible(not records)
         self._fill_filters()
-        self._show_selected()
+        self._reselect(kept)
         self.loaded.emit()
         self.chart_timer.start()  # after this event: the table paints first, then the charts
 
@@ -296,7 +302,7 @@ class HistoryView(QWidget):
                               (self.kind_filter, chosen_kind)):  # fmt: skip
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.blockSignals(False)
-        self.model.set_filter(self.routine_filter.currentData(), self.kind_filter.currentData())
+        self._filter_model()
 
     def set_filter(self, routine: str | None = None, kind: str | None = None) -> None:
         """Show only sessions of `routine` and `kind` (None = any), as the combo boxes do."""
@@ -307,9 +313,20 @@ class HistoryView(QWidget):
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        self.model.set_filter(self.routine_filter.currentData(), self.kind_filter.currentData())
-        self._show_selected()
+        self._filter_model()
         self._update_charts()
+
+    def _filter_model(self) -> None:
+        """Narrow the table to the combo boxes' choice; a selected session still shown stays
+        selected, one filtered out leaves nothing selected (and the editors empty)."""
+        kept = self.selected()
+        self.model.set_filter(self.routine_filter.currentData(), self.kind_filter.currentData())
+        self._reselect(kept)
+
+    def _reselect(self, record: SessionRecord | None) -> None:
+        row = None if record is None else self.model.row_of(record.uid)
+        if row is not None and self.selected() is None:
+            self.select_row(row)
 
     # -- charts ----------------------------------------------------------------------
 
@@ -341,10 +358,9 @@ class HistoryView(QWidget):
     # -- editing ---------------------------------------------------------------------
 
     def selected(self) -> SessionRecord | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.record(index.row())
+        """The highlighted session, the one the editors show; None when no row is."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -411,9 +427,8 @@ class HistoryView(QWidget):
         row = self.model.row_of(record.uid)
         self.deleted.append(record)
         self.model.remove(record.uid)
-        if row is not None and self.model.rowCount():
-            self.select_row(min(row, self.model.rowCount() - 1))
-        self._show_selected()
+        if row is not None and self.selected() is None and self.model.rowCount():
+            self.select_row(min(row, self.model.rowCount() - 1))  # the next one down
         self._set_status(f"Deleted: {record.routine_name}, {_when(record)}.")
         self._data_changed()
         self.committed.emit("delete")
@@ -433,7 +448,6 @@ class HistoryView(QWidget):
         row = self.model.insert(record)
         if row is not None:
             self.select_row(row)
-        self._show_selected()
         self._set_status(f"Restored: {record.routine_name}, {_when(record)}.")
         self._data_changed()
         self.committed.emit("undo")

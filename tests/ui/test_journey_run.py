@@ -1,0 +1,145 @@
+"""Journey: a run with a break taken early, then stopped, as a person does it.
+
+The sprint hour is started with two clicks; B, pressed quickly and more than once,
+takes one break before the window is due; the activity resumes and the count to the
+next break starts again; Esc asks, No goes on, Esc again and Yes stops. Time is a fake
+clock and the player's timer is fired at each moment it asks for.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from loosen.core.history import Status
+from loosen.core.phases import PhaseKind
+from loosen.core.plan import break_length_s
+from loosen.ui.library_view import ROUTINE_ROLE
+from loosen.ui.main_window import MainWindow
+from loosen.ui.player_view import PlayerView
+from loosen.ui.rating import Rating
+
+RUN = "sprint-session"
+MIN = 60.0
+
+
+def click(qtbot, widget, pos=None) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos or widget.rect().center())
+
+
+def start_by_clicking(qtbot, window: MainWindow, routine_id: str) -> PlayerView:
+    """Click the routine in the library, then Start."""
+    tree = window.library_view.tree
+    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).data(0, ROUTINE_ROLE) == routine_id)  # fmt: skip
+    tree.scrollToItem(item)
+    click(qtbot, tree.viewport(), tree.visualItemRect(item).center())
+    click(qtbot, window.library_view.start_button)
+    player = window.stack.currentWidget()
+    assert isinstance(player, PlayerView)
+    return player
+
+
+def play_until(player: PlayerView, clock, active_s: float) -> None:
+    """Move time on as the driver's timer would wake, up to `active_s` of the session."""
+    session = player.session
+    while session.state.value == "running" and session.active_s() < active_s - 1e-6:
+        wait = session.seconds_to_next_change()
+        clock.advance(min(wait if wait else 0.001, active_s - session.active_s()))
+        player.driver.timer.timeout.emit()
+
+
+def answer_the_question(qtbot, answer: str, asked: list[str]) -> None:
+    """Click `answer` on the question box the next key opens, as soon as it shows (inside
+    its own loop if it is modal); a box without that answer is closed unanswered."""
+
+    def click_answer() -> None:
+        for box in QApplication.topLevelWidgets():
+            if isinstance(box, QMessageBox) and box.isVisible():
+                asked.append(box.text())
+                button = next((b for b in box.buttons()
+                               if b.text().replace("&", "") == answer), None)  # fmt: skip
+                if button is None:
+                    box.reject()
+                else:
+                    click(qtbot, button)
+
+    QTimer.singleShot(0, click_answer)
+
+
+def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> None:
+    """The window manager gives the keyboard back to the window once the question box
+    closes; the offscreen platform has none, so the test does what it would."""
+    if QApplication.activeWindow() is not window:
+        with qtbot.waitActive(window):
+            window.activateWindow()
+    assert QApplication.focusWidget() is player  # the keys go to the player again
+
+
+def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker, clock,
+                                                     monkeypatch):  # fmt: skip
+    rated: list[str] = []
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
+        lambda commit, summary: (rated.append(summary), commit(Rating(3, "")), Rating(3, ""))[2]
+    ))  # fmt: skip
+    window = open_window(speaker)
+    player = start_by_clicking(qtbot, window, RUN)
+    assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
+    click(qtbot, player.rating_row.buttons[6])  # how tight before, asked as the run starts
+
+    play_until(player, clock, 5 * MIN)
+    assert player.kind_label.text() == "Run" and player.time_label.text() == "5:00"
+    assert player.side_label.text() == "Since the start"
+    assert player.reps_label.text() == "Break due from 15:00, at 20:00 at the latest"
+
+    # B, quickly, three times: one break, taken early.
+    for _ in range(3):
+        qtbot.keyClick(player, Qt.Key.Key_B)
+    assert player.session.phase.kind is PhaseKind.GET_READY
+    assert player.position_label.text() == "Break 1 · starting"
+    break_s = break_length_s(player.session.routine)
+    play_until(player, clock, 5 * MIN + 10)
+    assert player.position_label.text() == "Break 1 · step 1 of 2"
+
+    # The run resumes, its count to the next break started again.
+    back_at = 5 * MIN + break_s
+    play_until(player, clock, back_at + 1)
+    assert player.session.phase.kind is PhaseKind.ACTIVITY and player.kind_label.text() == "Run"
+    assert player.time_label.text() == "0:01"
+    assert player.side_label.text() == "Since your last break"
+    assert player.reps_label.text() == "Break due from 15:00, at 20:00 at the latest"
+    play_until(player, clock, back_at + 15 * MIN)
+    assert player.time_label.text() == "15:00"
+    assert player.reps_label.text().startswith("Break due: take it at your next pause (B)")
+
+    # Esc asks; No goes on from where it was.
+    asked: list[str] = []
+    answer_the_question(qtbot, "No", asked)
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=5_000)
+    assert asked[0].startswith("Stop now?")
+    assert player.session.state.value == "running" and window.active is not None
+    back_from_the_question(qtbot, window, player)
+    play_until(player, clock, back_at + 16 * MIN)
+    assert player.time_label.text() == "16:00"
+
+    # Esc again, Yes: stopped, rated, and kept with its one break.
+    answer_the_question(qtbot, "Yes", asked)
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.summary_page, timeout=5_000)
+    assert len(asked) == 2
+    assert rated == [f"Stopped · {_clock(back_at + 16 * MIN)} · 2 steps done, 0 skipped "
+                     "· 1 break taken"]  # fmt: skip
+    assert window.summary_page.body.text().startswith("Stopped · ")
+
+    (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
+    assert (record.routine, record.kind, record.status) == (RUN, "run", Status.STOPPED)
+    assert record.breaks == 1 and record.steps_done == 2 and record.steps_skipped == 0
+    assert record.active_s == pytest.approx(back_at + 16 * MIN, abs=0.5)
+    assert (record.tightness_before, record.tightness_after) == (6, 3)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
