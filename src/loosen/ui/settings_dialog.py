@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.settings import Settings, reminder_every_ok
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -46,8 +47,8 @@ class SettingsDialog(QDialog):
         self.voice.setEnabled(bool(voices))
         form.addRow("", self.voice)
 
-        self.rate = QSpinBox(objectName="rate", minimum=80, maximum=300, singleStep=10,
-                             suffix=" words a minute")  # fmt: skip
+        self.rate = QSpinBox(objectName="rate", minimum=MIN_RATE_WPM, maximum=MAX_RATE_WPM,
+                             singleStep=10, suffix=" words a minute")  # fmt: skip
         self.rate.setValue(settings.rate_wpm)
         form.addRow("Speaking rate", self.rate)
 
