@@ -119,8 +119,9 @@ def run_app(routine_id: str | None = None) -> int:
         settings,
         speaker,
         history,
-        voices=lambda: [(v.id, v.name) for v in synth.voices()] if synth else [],
+        voices=lambda: synth.voices() if synth else [],
         on_settings_changed=settings_changed,
+        preview_voice=speaker.preview,
     )
     speaker.notice_changed.connect(window.messages.show_message)
     for problem in problems:
