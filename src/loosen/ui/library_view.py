@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPalette, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -204,6 +205,20 @@ class LibraryView(QWidget):
         layout.addLayout(bottom)
         self._show_detail()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The routine list takes the keys whenever the library comes into view (at
+        start, and back from a session), unless the user is already in the library."""
+        super().showEvent(event)
+        if not self.isAncestorOf(QApplication.focusWidget()):
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.library is not None:
+            selected = self.current_id()
+            self._fill()  # the group headings take the new theme's text colour
+            self.select(selected or "")
+
     # -- filling ---------------------------------------------------------------------
 
     def set_welcome_visible(self, visible: bool) -> None:
@@ -236,11 +251,15 @@ class LibraryView(QWidget):
             return
         bold = QFont(self.tree.font())
         bold.setWeight(QFont.Weight.DemiBold)
+        heading = self.tree.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         for kind, routines in self.library.by_kind().items():
             if not routines:
                 continue
             group = QTreeWidgetItem([kind.label])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            # Disabled, so neither keys nor clicks ever stop on it (the detail pane would
+            # go blank); drawn in the normal text colour, as a heading, not greyed out.
+            group.setFlags(Qt.ItemFlag.NoItemFlags)
+            group.setForeground(0, heading)
             group.setFont(0, bold)
             group.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(group)
