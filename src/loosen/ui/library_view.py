@@ -8,16 +8,20 @@ stands in the way of starting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QShowEvent
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -110,6 +114,7 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.library: Library | None = None
         self.stats: dict[str, RoutineStats] = {}
+        self.folder_dialog: FolderPathDialog | None = None
 
         self.welcome = QFrame(objectName="welcome")
         self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
@@ -297,6 +302,12 @@ class LibraryView(QWidget):
         routine_id = self.current_id()
         return self.library.get(routine_id) if self.library and routine_id else None
 
+    def show_folder_path(self, folder: Path) -> FolderPathDialog:
+        """Where no file manager opens the folder: its path, to copy (never blocks)."""
+        self.folder_dialog = FolderPathDialog(folder, self)
+        self.folder_dialog.open()
+        return self.folder_dialog
+
     # -- detail ----------------------------------------------------------------------
 
     def _show_detail(self) -> None:
@@ -338,6 +349,36 @@ class LibraryView(QWidget):
         routine_id = self.current_id()
         if routine_id:
             self.export_requested.emit(routine_id)
+
+
+class FolderPathDialog(QDialog):
+    """The routines folder's path with a Copy button, for a desktop with no file manager."""
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Your routines folder — Loosen")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = QLabel("No file manager could open your routines folder. Put your routine "
+                      "files (.toml) here; Loosen picks them up as you save them:",
+                      wordWrap=True)  # fmt: skip
+        self.path = QLineEdit(str(folder), objectName="folderPath", readOnly=True)
+        self.path.setMinimumWidth(self.path.fontMetrics().horizontalAdvance(str(folder)) + 24)
+        self.copy_button = QPushButton("Copy", objectName="copyPath")
+        self.copy_button.clicked.connect(self._copy)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.copy_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.copy_button.setFocus()
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.path.text())
+        self.copy_button.setText("Copied")
 
 
 class _StepRow(QWidget):

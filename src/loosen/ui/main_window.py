@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
     def open_routines_folder(self) -> None:
         folder = paths.user_routines_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.library_view.show_folder_path(folder)  # no file manager: say where it is
 
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")
