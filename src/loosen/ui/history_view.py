@@ -128,6 +128,8 @@ class HistoryView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.kind_filter = QComboBox()
+        # Its kinds arrive after it is first shown: sized then, "Cooldown" was cut off.
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Every session, as `loosen history --csv` writes it")
         self.export_button.clicked.connect(self.export)
