@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.counts import count_of
 from loosen.core.duration import format_duration, format_length
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline
@@ -73,7 +74,7 @@ def breaks_text(routine: Routine) -> str:
         window = routine.interval.every
         return f"every {format_window_minutes(window.start_s, window.end_s)}"
     count = len({p.break_number for p in build_timeline(routine).phases if p.break_number})
-    return f"{count} break{'s' if count != 1 else ''}"
+    return count_of(count, "break")
 
 
 def format_window_minutes(start_s: float, end_s: float) -> str:
@@ -85,9 +86,9 @@ def step_amount(step: Step) -> str:
     if step.duration_s is not None:
         amount = format_duration(step.duration_s)
     elif step.tempo_s is not None:
-        amount = f"{step.reps} reps × {format_duration(step.tempo_s)}"
+        amount = f"{count_of(step.reps, 'rep')} × {format_duration(step.tempo_s)}"
     else:
-        amount = f"{step.reps} reps, your pace"
+        amount = f"{count_of(step.reps, 'rep')}, your pace"
     if step.sides:
         amount += " each side"
     if step.sets > 1:
