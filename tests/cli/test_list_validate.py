@@ -66,7 +66,7 @@ def test_validate_accepts_a_good_file(capsys, tmp_path):
     path.write_text(GOOD)
     code, out, err = run_cli(capsys, "validate", str(path))
     assert (code, err) == (0, "")
-    assert out == f"{path}: ok (mine: 1 steps, 50s)\n"
+    assert out == f"{path}: ok (mine: 1 step, 50s)\n"
 
 
 def test_validate_prints_every_error_in_the_design_format(capsys, tmp_path, monkeypatch):
@@ -95,7 +95,7 @@ def test_validate_resolves_references_among_the_files_given(capsys, tmp_path):
         capsys, "validate", str(tmp_path / "combo.toml"), str(tmp_path / "base.toml")
     )
     assert code == 0
-    assert "combo: 1 steps" in out
+    assert "combo: 1 step," in out
 
 
 def test_validate_mixed_files_reports_each_and_fails(capsys, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.settings import Settings, load_settings, save_settings
 
 
@@ -26,7 +27,7 @@ def test_a_bad_value_is_reported_by_key_and_the_rest_is_kept(tmp_path):
     settings, problems = load_settings(path)
     assert settings.volume == 0.3 and settings.rate_wpm == 160 and settings.muted is False
     assert problems == [
-        f"{path}: rate_wpm: 900 is not allowed; use a whole number from 80 to 300 "
+        f"{path}: rate_wpm: 900 is not allowed; use a whole number from 80 to 450 "
         "(using the default)",
         f'{path}: muted: "yes" is not allowed; use true or false (using the default)',
     ]
@@ -89,3 +90,14 @@ def test_reminder_intervals_that_are_allowed_and_not(tmp_path):
         path.write_text(json.dumps({"reminder_every": every}))
         settings, problems = load_settings(path)
         assert (settings.reminder_every == every) is allowed and (not problems) is allowed
+
+
+def test_the_settings_allow_every_rate_the_engine_and_the_command_line_do(tmp_path):
+    path = tmp_path / "settings.json"
+    for rate in (MIN_RATE_WPM, MAX_RATE_WPM):
+        path.write_text(json.dumps({"rate_wpm": rate}))
+        assert load_settings(path) == (Settings(rate_wpm=rate), [])
+    for rate in (MIN_RATE_WPM - 1, MAX_RATE_WPM + 1):
+        path.write_text(json.dumps({"rate_wpm": rate}))
+        settings, (problem,) = load_settings(path)
+        assert settings.rate_wpm == Settings().rate_wpm and "rate_wpm" in problem

@@ -133,6 +133,20 @@ def test_the_filters_offer_the_routines_and_kinds_in_the_history(view):
     assert kinds == ["All kinds", "Break", "Cooldown", "Warm-up"]
 
 
+def test_every_kind_in_the_filter_fits_its_box_uncut(qtbot, view):
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    combo = view.kind_filter  # it once showed "Cooldowi"
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    for i in range(combo.count()):
+        text = combo.itemText(i)
+        assert combo.fontMetrics().horizontalAdvance(text) <= field.width(), text
+
+
 def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
     with qtbot.waitSignal(view.charts_ready, timeout=10_000):
         view.routine_filter.setCurrentIndex(view.routine_filter.findData(COOL))

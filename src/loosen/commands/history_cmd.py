@@ -12,6 +12,7 @@ from typing import Any
 
 from loosen import paths
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, UserError
+from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, stats
 from loosen.core.history.store import REMINDER_OUTCOMES
@@ -176,10 +177,6 @@ def print_table(records: Sequence[SessionRecord]) -> None:
         out.write("  ".join(cells).rstrip() + "\n")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _points(change: float) -> str:
     if round(change, 1) == 0:
         return "no change"
@@ -190,14 +187,14 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
     """The few sentences under the table; honest about how much each one rests on."""
     s = stats.summarize(records, now)
     lines = [
-        f"{_plural(s.total, 'session')}; {s.last_7_days} in the last 7 days, "
+        f"{count_of(s.total, 'session')}; {s.last_7_days} in the last 7 days, "
         f"{s.last_28_days} in the last 28. "
-        f"Streak: {_plural(s.streaks.current, 'day')} (longest {s.streaks.longest})."
+        f"Streak: {count_of(s.streaks.current, 'day')} (longest {s.streaks.longest})."
     ]
     if s.best is not None:
         lines.append(
             f"Loosens you most: {s.best.routine_name}, {_points(s.best.mean_change)} on average "
-            f"({_plural(s.best.n, 'session')} rated before and after)."
+            f"({count_of(s.best.n, 'session')} rated before and after)."
         )
     else:
         lines.append(
@@ -221,8 +218,8 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
         if w.mean is not None and wo.mean is not None and min(w.n, wo.n) >= TOO_FEW:
             lines.append(
                 f"After runs, the next tightness was {w.mean:.1f} with a cooldown within "
-                f"{hours} h ({_plural(w.n, 'run')}), "
-                f"{wo.mean:.1f} without ({_plural(wo.n, 'run')})."
+                f"{hours} h ({count_of(w.n, 'run')}), "
+                f"{wo.mean:.1f} without ({count_of(wo.n, 'run')})."
             )
         else:
             lines.append(

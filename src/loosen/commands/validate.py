@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, library
+from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.plan import build_timeline
 
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         if routine.interval is not None:
             what = f"run with {routine.interval.break_routine.id} breaks"
         else:
-            what = f"{len(routine.steps)} steps, {format_duration(build_timeline(routine).total_s)}"
+            what = (f"{count_of(len(routine.steps), 'step')}, "
+                    f"{format_duration(build_timeline(routine).total_s)}")  # fmt: skip
         print(f"{shown}: ok ({routine.id}: {what})")
     return EXIT_INVALID if failed else EXIT_OK

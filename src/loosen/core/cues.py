@@ -17,7 +17,9 @@ from loosen.core.phases import Phase, PhaseKind, Plan, Side
 from loosen.core.routine import Routine
 
 DEFAULT_WORDS_PER_MINUTE = 160
-MIN_RATE_WPM, MAX_RATE_WPM = 80, 450  # the speaking rates espeak-ng accepts
+# The speaking rates espeak-ng accepts: the one range the settings, the settings dialog
+# and the command line all allow.
+MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
 GAP_S = 0.15  # breathing room between two cues
 HALFWAY_FROM_S = 30.0
 

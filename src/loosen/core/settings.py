@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.duration import DurationError, parse_window
 from loosen.core.loader import ID_PATTERN
 from loosen.core.reminders import MIN_INTERVAL_S
@@ -27,7 +28,7 @@ THEMES = ("system", "light", "dark")
 class Settings:
     speak: bool = True  # spoken cues; off = beeps and on-screen text only
     voice: str | None = None  # an engine voice id; None = the engine's default
-    rate_wpm: int = 160  # speaking rate, words per minute
+    rate_wpm: int = DEFAULT_WORDS_PER_MINUTE  # speaking rate, MIN_RATE_WPM to MAX_RATE_WPM
     volume: float = 0.8  # 0.0 – 1.0
     muted: bool = False
     beeps: bool = True
@@ -57,7 +58,11 @@ _CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     # key: (types, validator, what is allowed)
     "speak": (bool, lambda v: True, "true or false"),
     "voice": ((str, type(None)), lambda v: v is None or 0 < len(v) < 200, "a voice id or null"),
-    "rate_wpm": (int, lambda v: 80 <= v <= 300, "a whole number from 80 to 300"),
+    "rate_wpm": (
+        int,
+        lambda v: MIN_RATE_WPM <= v <= MAX_RATE_WPM,
+        f"a whole number from {MIN_RATE_WPM} to {MAX_RATE_WPM}",
+    ),
     "volume": ((int, float), lambda v: 0 <= v <= 1, "a number from 0 to 1"),
     "muted": (bool, lambda v: True, "true or false"),
     "beeps": (bool, lambda v: True, "true or false"),

@@ -56,6 +56,7 @@ class ClipSpeaker(QObject):
     # From the synthesizer's thread: (text, path or "" when it failed, generation).
     _clip_done = Signal(str, str, int)
     _status_changed = Signal(object)  # SynthStatus, from the synthesizer's thread
+    _preview_done = Signal(str, int)  # from the synthesizer's thread: (path or "", number)
 
     def __init__(
         self,
@@ -100,6 +101,9 @@ class ClipSpeaker(QObject):
         self._asked_at: dict[QSoundEffect, tuple[str, float]] = {}
         self._generation = 0  # clips asked for before the last reset_clips() are stale
         self._clip_done.connect(self._clip_arrived)
+        self._preview_done.connect(self._preview_arrived)
+        self._previews = 0  # only the last preview asked for is played
+        self._preview_effect: QSoundEffect | None = None
         self._status_changed.connect(self._apply_status)
         if self.audio_available:
             for beep, path in self._beep_paths.items():
@@ -253,6 +257,49 @@ class ClipSpeaker(QObject):
         self._asked_at[effect] = (text, asked_at)
         effect.play()
 
+    def preview(self, text: str, voice: str | None, rate_wpm: int) -> bool:
+        """Say `text` in this voice and rate once it is rendered (the settings' Preview),
+        cutting off whatever is being said; never waits for it. Played even when muted:
+        the user asked to hear it. False when there is no voice or no sound to use."""
+        request_sample = getattr(self.clips, "request_sample", None)
+        if request_sample is None or not self.can_play:
+            return False
+        self.stop()
+        self._previews += 1
+        number = self._previews
+
+        def done(finished: Future[Path]) -> None:
+            path = str(finished.result()) if finished.exception() is None else ""
+            self._preview_done.emit(path, number)
+
+        request_sample(text, voice, rate_wpm).add_done_callback(done)
+        return True
+
+    def _preview_arrived(self, path: str, number: int) -> None:
+        if number != self._previews or not path:
+            return  # a later preview was asked for, or this one failed
+        self.stop()
+        if self.fallback is not None:
+            self.fallback.play(Path(path))
+            return
+        if self._preview_effect is not None:
+            self._preview_effect.stop()
+            self._preview_effect.deleteLater()
+        effect = self._preview_effect = QSoundEffect(self)
+        effect.setVolume(self.volume)
+
+        played = []
+
+        def play_when_loaded() -> None:
+            ready = effect.status() == QSoundEffect.Status.Ready
+            if ready and not played and number == self._previews:
+                played.append(True)
+                effect.play()
+
+        effect.statusChanged.connect(play_when_loaded)
+        effect.setSource(QUrl.fromLocalFile(path))
+        play_when_loaded()
+
     def beep(self, beep: Beep) -> None:
         if not self.beeps_enabled or self.has_voice or self.muted:
             return
@@ -266,8 +313,8 @@ class ClipSpeaker(QObject):
         self._waiting = None
         if self.fallback is not None:
             self.fallback.stop()
-        for effect in self._effects.values():
-            if effect.isPlaying():
+        for effect in (*self._effects.values(), self._preview_effect):
+            if effect is not None and effect.isPlaying():
                 effect.stop()
 
     def set_muted(self, muted: bool) -> None:

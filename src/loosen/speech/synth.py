@@ -53,6 +53,7 @@ from loosen import paths
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.loader import did_you_mean
 from loosen.speech.synth_worker import EngineFactory, pyttsx3_engine, serve
+from loosen.speech.voices import Voice
 
 if TYPE_CHECKING:
     from loosen.core.settings import Settings
@@ -70,6 +71,13 @@ STALE_PART_S = 3600.0  # leftovers of a killed worker older than this are remove
 _HUNG, _GONE = "-hung", "-gone"  # replies made up by the parent when the worker gives none
 
 Key = tuple[str, str | None, int]  # (text, voice id or None for the default, rate)
+
+
+class _Current:
+    """The voice in use now (None already means the engine's default voice)."""
+
+
+_CURRENT = _Current()
 
 
 class SynthState(StrEnum):
@@ -94,13 +102,6 @@ class SynthStatus:
     def message(self) -> str:
         """What to tell the user: the reason when there is no voice, else nothing."""
         return self.reason if self.state is SynthState.UNAVAILABLE else ""
-
-
-@dataclass(frozen=True)
-class Voice:
-    id: str
-    name: str
-    languages: tuple[str, ...] = ()
 
 
 class SpeechError(RuntimeError):
@@ -261,15 +262,22 @@ class ClipSynthesizer:
         """The clip for `text` with the current voice and rate, ahead of any prerendering."""
         return self._submit(text, urgent=True)
 
+    def request_sample(self, text: str, voice: str | None, rate_wpm: float) -> Future[Path]:
+        """The clip for `text` in this voice and rate, whatever the current ones: a
+        preview of a choice not yet made. Cached like any clip."""
+        return self._submit(text, urgent=True, voice=voice, rate=_checked_rate(rate_wpm))
+
     def prerender(self, texts: Sequence[str]) -> list[Future[Path]]:
         """Queue clips behind any requests, in the order given; one future per text."""
         return [self._submit(text, urgent=False) for text in texts]
 
-    def _submit(self, text: str, *, urgent: bool) -> Future[Path]:
+    def _submit(self, text: str, *, urgent: bool, voice: str | _Current | None = _CURRENT,
+                rate: int | None = None) -> Future[Path]:  # fmt: skip
         if not text.strip():
             return _failed(ClipFailed("there is nothing to say in an empty cue"))
         with self._lock:
-            key = (text, self._voice, self._rate)
+            key = (text, self._voice if isinstance(voice, _Current) else voice,
+                   self._rate if rate is None else rate)  # fmt: skip
             if self._closing:
                 return _failed(SpeechClosed("speech was shut down"))
             if self._status.state in (SynthState.UNAVAILABLE, SynthState.CLOSED):

@@ -17,7 +17,7 @@ from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
 from loosen.speech.player import ClipSpeaker
 from loosen.ui.history_service import HistoryService
-from loosen.ui.style import apply_theme
+from loosen.ui.style import apply_theme, install_style
 
 if TYPE_CHECKING:
     from loosen.speech.synth import ClipSynthesizer
@@ -97,7 +97,7 @@ def run_app(routine_id: str | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("loosen")
     app.setWindowIcon(QIcon(str(paths.assets_dir() / "icons" / "loosen.svg")))
-    app.setStyle("Fusion")
+    install_style(app)
 
     settings, problems = load_settings(paths.settings_file())
     apply_theme(settings.theme)
@@ -119,8 +119,9 @@ def run_app(routine_id: str | None = None) -> int:
         settings,
         speaker,
         history,
-        voices=lambda: [(v.id, v.name) for v in synth.voices()] if synth else [],
+        voices=lambda: synth.voices() if synth else [],
         on_settings_changed=settings_changed,
+        preview_voice=speaker.preview,
     )
     speaker.notice_changed.connect(window.messages.show_message)
     for problem in problems:

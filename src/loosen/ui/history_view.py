@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
 from loosen.core.history.records import TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
@@ -58,7 +59,7 @@ def export_csv(store: HistoryStore, path: Path) -> str:
             csvio.write_csv(records, handle)
     except OSError as exc:
         return f"Could not export to {path}: {exc.strerror or exc}"
-    return f"Exported {len(records):,} sessions to {path}"
+    return f"Exported {count_of(len(records), 'session')} to {path}"
 
 
 def edit_session(
@@ -128,6 +129,8 @@ class HistoryView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.kind_filter = QComboBox()
+        # Its kinds arrive after it is first shown: sized then, "Cooldown" was cut off.
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Every session, as `loosen history --csv` writes it")
         self.export_button.clicked.connect(self.export)

@@ -8,15 +8,20 @@ stands in the way of starting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.counts import count_of
 from loosen.core.duration import format_duration, format_length
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline
@@ -68,7 +74,7 @@ def breaks_text(routine: Routine) -> str:
         window = routine.interval.every
         return f"every {format_window_minutes(window.start_s, window.end_s)}"
     count = len({p.break_number for p in build_timeline(routine).phases if p.break_number})
-    return f"{count} break{'s' if count != 1 else ''}"
+    return count_of(count, "break")
 
 
 def format_window_minutes(start_s: float, end_s: float) -> str:
@@ -80,9 +86,9 @@ def step_amount(step: Step) -> str:
     if step.duration_s is not None:
         amount = format_duration(step.duration_s)
     elif step.tempo_s is not None:
-        amount = f"{step.reps} reps × {format_duration(step.tempo_s)}"
+        amount = f"{count_of(step.reps, 'rep')} × {format_duration(step.tempo_s)}"
     else:
-        amount = f"{step.reps} reps, your pace"
+        amount = f"{count_of(step.reps, 'rep')}, your pace"
     if step.sides:
         amount += " each side"
     if step.sets > 1:
@@ -109,6 +115,7 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.library: Library | None = None
         self.stats: dict[str, RoutineStats] = {}
+        self.folder_dialog: FolderPathDialog | None = None
 
         self.welcome = QFrame(objectName="welcome")
         self.welcome.setFrameShape(QFrame.Shape.StyledPanel)
@@ -204,6 +211,20 @@ class LibraryView(QWidget):
         layout.addLayout(bottom)
         self._show_detail()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """The routine list takes the keys whenever the library comes into view (at
+        start, and back from a session), unless the user is already in the library."""
+        super().showEvent(event)
+        if not self.isAncestorOf(QApplication.focusWidget()):
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.library is not None:
+            selected = self.current_id()
+            self._fill()  # the group headings take the new theme's text colour
+            self.select(selected or "")
+
     # -- filling ---------------------------------------------------------------------
 
     def set_welcome_visible(self, visible: bool) -> None:
@@ -236,11 +257,15 @@ class LibraryView(QWidget):
             return
         bold = QFont(self.tree.font())
         bold.setWeight(QFont.Weight.DemiBold)
+        heading = self.tree.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         for kind, routines in self.library.by_kind().items():
             if not routines:
                 continue
             group = QTreeWidgetItem([kind.label])
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            # Disabled, so neither keys nor clicks ever stop on it (the detail pane would
+            # go blank); drawn in the normal text colour, as a heading, not greyed out.
+            group.setFlags(Qt.ItemFlag.NoItemFlags)
+            group.setForeground(0, heading)
             group.setFont(0, bold)
             group.setFirstColumnSpanned(True)
             self.tree.addTopLevelItem(group)
@@ -277,6 +302,12 @@ class LibraryView(QWidget):
     def current_routine(self) -> Routine | None:
         routine_id = self.current_id()
         return self.library.get(routine_id) if self.library and routine_id else None
+
+    def show_folder_path(self, folder: Path) -> FolderPathDialog:
+        """Where no file manager opens the folder: its path, to copy (never blocks)."""
+        self.folder_dialog = FolderPathDialog(folder, self)
+        self.folder_dialog.open()
+        return self.folder_dialog
 
     # -- detail ----------------------------------------------------------------------
 
@@ -319,6 +350,36 @@ class LibraryView(QWidget):
         routine_id = self.current_id()
         if routine_id:
             self.export_requested.emit(routine_id)
+
+
+class FolderPathDialog(QDialog):
+    """The routines folder's path with a Copy button, for a desktop with no file manager."""
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Your routines folder — Loosen")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = QLabel("No file manager could open your routines folder. Put your routine "
+                      "files (.toml) here; Loosen picks them up as you save them:",
+                      wordWrap=True)  # fmt: skip
+        self.path = QLineEdit(str(folder), objectName="folderPath", readOnly=True)
+        self.path.setMinimumWidth(self.path.fontMetrics().horizontalAdvance(str(folder)) + 24)
+        self.copy_button = QPushButton("Copy", objectName="copyPath")
+        self.copy_button.clicked.connect(self._copy)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(self.copy_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.copy_button.setFocus()
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.path.text())
+        self.copy_button.setText("Copied")
 
 
 class _StepRow(QWidget):

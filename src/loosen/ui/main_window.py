@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,6 +37,7 @@ from loosen.ui.style import apply_theme
 if TYPE_CHECKING:
     from loosen.core.session import Session, Summary
     from loosen.speech.synth import ClipSynthesizer
+    from loosen.speech.voices import Voice
     from loosen.ui.export_dialog import ExportDialog
     from loosen.ui.history_view import HistoryView
     from loosen.ui.player_view import PlayerView
@@ -98,12 +99,14 @@ class MainWindow(QMainWindow):
         *,
         clock: Clock | None = None,
         library_loader: Callable[[], Library] | None = None,
-        voices: Callable[[], list[tuple[str, str]]] | None = None,
+        voices: Callable[[], Sequence[Voice]] | None = None,
         on_settings_changed: Callable[[Settings], None] | None = None,
         export_synth: ClipSynthesizer | None = None,
+        preview_voice: Callable[[str, str | None, int], object] | None = None,
     ) -> None:
         """`export_synth`: the app's synthesizer, lent to audio guide exports (its voice,
-        rate and clip cache); without it each export starts a voice of its own."""
+        rate and clip cache); without it each export starts a voice of its own.
+        `preview_voice(text, voice, rate)`: what the settings' Preview button calls."""
         super().__init__()
         self.setWindowTitle("Loosen")
         self.resize(1100, 720)
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         self._load_library = library_loader or _load_library_from_disk
         self._voices = voices or list
         self._on_settings_changed = on_settings_changed
+        self.preview_voice = preview_voice
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.export_synth = export_synth
         self.export_dialog: ExportDialog | None = None
@@ -202,7 +206,8 @@ class MainWindow(QMainWindow):
     def open_routines_folder(self) -> None:
         folder = paths.user_routines_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.library_view.show_folder_path(folder)  # no file manager: say where it is
 
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.counts import count_of
 from loosen.core.cues import CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
@@ -408,7 +409,7 @@ class PlayerView(QWidget):
                 return self._break_window_text(phase)
             return ""
         if step.tempo_s is None:
-            return f"{step.reps} reps in your own time · Enter when done"
+            return f"{count_of(step.reps, 'rep')} in your own time · Enter when done"
         current = min(step.reps, int(self.session.phase_elapsed_s() // step.tempo_s) + 1)
         return f"Rep {current} of {step.reps}"
 
@@ -549,9 +550,9 @@ class PlayerView(QWidget):
 def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:
     minutes = format_clock(summary.active_s)
     status = "Completed" if completed else "Stopped"
-    text = (f"{status} · {minutes} · {summary.steps_done} steps done, "
+    text = (f"{status} · {minutes} · {count_of(summary.steps_done, 'step')} done, "
             f"{summary.steps_skipped} skipped")  # fmt: skip
     if run:
         breaks = summary.breaks_taken
-        text += f" · {breaks} break{'' if breaks == 1 else 's'} taken"
+        text += f" · {count_of(breaks, 'break')} taken"
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -11,24 +12,37 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSlider,
     QSpinBox,
     QWidget,
 )
 
+from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
+from loosen.core.language import user_language
 from loosen.core.settings import Settings, reminder_every_ok
+from loosen.speech.voices import Voice, order_voices, speaks
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+# What Preview says: a cue as a session would, so the choice is judged on real words.
+PREVIEW_LINE = "Hip flexor lunge stretch, left side, forty-five seconds."
+
+# Says a line in a voice (None: the default) at a rate; returns at once.
+Previewer = Callable[[str, str | None, int], object]
 
 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; `chosen()` gives the result when accepted."""
 
-    def __init__(self, settings: Settings, voices: list[tuple[str, str]],
+    def __init__(self, settings: Settings, voices: Sequence[Voice | tuple[str, str]],
                  parent: QWidget | None = None, *,
-                 routines: list[tuple[str, str]] | None = None) -> None:  # fmt: skip
+                 routines: list[tuple[str, str]] | None = None, language: str | None = None,
+                 preview: Previewer | None = None) -> None:  # fmt: skip
+        """`voices` are listed in `language` first (the user's, by default); `preview`
+        (by default the parent window's `preview_voice`) makes the Preview button speak."""
         super().__init__(parent)
         self.setWindowTitle("Settings — Loosen")
         self.original = settings
@@ -38,16 +52,23 @@ class SettingsDialog(QDialog):
         self.speak.setChecked(settings.speak)
         form.addRow("Voice", self.speak)
         self.voice = QComboBox(objectName="voice")
-        self.voice.addItem("The system's default voice", None)
-        for voice_id, name in voices:
-            self.voice.addItem(name, voice_id)
+        self._add_voices([v if isinstance(v, Voice) else Voice(*v) for v in voices],
+                         language or user_language())  # fmt: skip
         index = self.voice.findData(settings.voice)
         self.voice.setCurrentIndex(max(0, index))
         self.voice.setEnabled(bool(voices))
-        form.addRow("", self.voice)
+        self._preview = preview if preview is not None else getattr(parent, "preview_voice", None)
+        self.preview_button = QPushButton("Preview", objectName="previewVoice")
+        self.preview_button.setToolTip("Say a cue in this voice at this rate")
+        self.preview_button.setEnabled(bool(voices) and self._preview is not None)
+        self.preview_button.clicked.connect(self._speak_preview)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(self.voice, 1)
+        voice_row.addWidget(self.preview_button)
+        form.addRow("", voice_row)
 
-        self.rate = QSpinBox(objectName="rate", minimum=80, maximum=300, singleStep=10,
-                             suffix=" words a minute")  # fmt: skip
+        self.rate = QSpinBox(objectName="rate", minimum=MIN_RATE_WPM, maximum=MAX_RATE_WPM,
+                             singleStep=10, suffix=" words a minute")  # fmt: skip
         self.rate.setValue(settings.rate_wpm)
         form.addRow("Speaking rate", self.rate)
 
@@ -89,6 +110,20 @@ class SettingsDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         form.addRow(buttons)
         self._check_every()
+
+    def _add_voices(self, voices: list[Voice], language: str) -> None:
+        """The default first, then the user's language, a line, and every other voice."""
+        self.voice.addItem("The system's default voice", None)
+        ordered = order_voices(voices, language)
+        own = [v for v in ordered if speaks(v, language)]
+        for position, voice in enumerate(ordered):
+            if own and position == len(own):
+                self.voice.insertSeparator(self.voice.count())
+            self.voice.addItem(voice.name.strip(), voice.id)
+
+    def _speak_preview(self) -> None:
+        if self._preview is not None:
+            self._preview(PREVIEW_LINE, self.voice.currentData(), self.rate.value())
 
     def _add_reminder_rows(self, form: QFormLayout, settings: Settings,
                            routines: list[tuple[str, str]]) -> None:  # fmt: skip
