@@ -186,7 +186,8 @@ def test_back_in_the_first_two_seconds_goes_to_the_previous_phase(clock):
 def test_back_at_a_set_boundary_returns_to_the_rest_between_sets(clock):
     session = Session(routine(BRIDGE, get_ready_s=0), clock)
     session.start()
-    drive(session, clock, 12 + 10 + 1)  # set 1 (12 s), rest (10 s), 1 s into set 2
+    set_two = next(p for p in session.phases if p.kind is PhaseKind.WORK and p.set == 2)
+    drive(session, clock, set_two.start_s + 1)  # 1 s into set 2
     assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 2)
     session.back()
     assert (session.phase.kind, session.phase.set) == (PhaseKind.REST, 1)

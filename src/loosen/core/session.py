@@ -366,14 +366,16 @@ class Session:
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
-        if interval.total_s is not None and at + break_length_s(self.routine) > interval.total_s:
+        break_s = break_length_s(self.routine, self.words_per_minute)
+        if interval.total_s is not None and at + break_s > interval.total_s:
             raise IllegalTransition("there is no time left for a break before the session ends")
         self._end_current(EndReason.BREAK_TAKEN, events)
         self._timeline.phases[self._index] = replace(phase, duration_s=self.phase_elapsed_s())
         number = self._breaks_taken + 1
-        break_phases = step_phases(interval.break_routine, at, number)
+        wpm = self.words_per_minute
+        break_phases = step_phases(interval.break_routine, at, number, wpm)
         after = at + sum(p.duration_s or 0.0 for p in break_phases)
-        tail = run_phases(self.routine, after, interval.total_s, number)
+        tail = run_phases(self.routine, after, interval.total_s, number, wpm)
         self._install(self._index + 1, [*break_phases, *tail])
         self._enter(self._index + 1, at, events)
         events.extend(self._advance())
@@ -429,7 +431,7 @@ class Session:
         ):
             # The count restarts: re-plan the rest of the run from this moment.
             self._install(index, run_phases(self.routine, at, interval.total_s,
-                                            self._breaks_taken))  # fmt: skip
+                                            self._breaks_taken, self.words_per_minute))  # fmt: skip
         if index >= len(timeline):
             self._index = len(timeline)
             self._ended_at_active = at
