@@ -195,6 +195,27 @@ def test_back_at_a_set_boundary_returns_to_the_rest_between_sets(clock):
     assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 1)
 
 
+def test_back_during_a_switch_goes_back_to_the_left_side(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 30 + 3.5)  # the left side, then 3.5 s of the 5-s switch
+    assert session.phase.kind is PhaseKind.SWITCH
+    events = session.back()
+    assert (session.phase.kind, session.phase.side) == (PhaseKind.WORK, Side.LEFT)
+    assert session.phase_remaining_s() == 30
+    assert said(events)[0] == "Lunge, left side, thirty seconds"
+
+
+def test_back_in_the_first_seconds_of_the_right_side_goes_to_the_switch(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 30 + 5 + 1)
+    session.back()
+    assert session.phase.kind is PhaseKind.SWITCH
+    session.back()  # once more, quickly: the left side again
+    assert (session.phase.kind, session.phase.side) == (PhaseKind.WORK, Side.LEFT)
+
+
 def test_back_on_the_very_first_phase_restarts_it(clock):
     session = Session(routine(step("A"), get_ready_s=5), clock)
     session.start()

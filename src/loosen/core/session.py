@@ -328,14 +328,19 @@ class Session:
         return events
 
     def back(self) -> list[Event]:
-        """Restart the current phase, or go to the previous one in the first seconds."""
+        """Restart the current phase, or go to the previous one in the first seconds;
+        from a switch, always back to the side before it (restarting the switch, a
+        few seconds to change sides, would be no use to anyone)."""
         self._require(State.RUNNING, State.PAUSED, action="go back in")
         events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
         target = self._index
-        if self.phase_elapsed_s() < BACK_GRACE_S and self._index > 0:
+        phase = self.phase
+        assert phase is not None
+        in_grace = self.phase_elapsed_s() < BACK_GRACE_S
+        if self._index > 0 and (in_grace or phase.kind is PhaseKind.SWITCH):
             target = self._index - 1
         self._end_current(EndReason.BACK, events)
         self._enter(target, at, events)
