@@ -74,33 +74,40 @@ def test_the_cooldown_stretches_each_calf_muscle_apart_and_each_side(library):
 
 
 # Worked out by hand from the files, so a change in the expansion rules shows here.
+# Counted reps are announced, and their instruction said, before the first rep: the
+# lead-in before them (get-ready, rest, switch) grows to what that takes to say.
 
 
 def test_squat_and_fold_total(library):
-    # get ready 3 + squat 2 reps × 12 s + rest 3 + fold 2 reps × 12 s
-    assert build_plan(library.get("squat-and-fold")).total_s == 3 + 24 + 3 + 24
+    # get ready 3 + squat 2 reps × 12 s + rest 3 + fold 2 reps × 12 s, with the get-ready
+    # grown to 12 s and the rest to 11 s for each step's announcement and instruction
+    plan = build_plan(library.get("squat-and-fold"))
+    assert [p.duration_s for p in plan.phases] == [12, 24, 11, 24]
+    assert plan.total_s == 12 + 24 + 11 + 24
 
 
 def test_post_run_cooldown_total(library):
     per_side_holds = [40, 40, 45, 45, 45, 45]  # each: left + 5 s switch + right
-    total = 5 + sum(2 * h + 5 for h in per_side_holds) + 40 + 8 * 4 + 7 * 15
-    assert total == 732
+    # the last rest grows from 15 s to 21 s to say how to do the counted toe touches
+    total = 5 + sum(2 * h + 5 for h in per_side_holds) + 40 + 8 * 4 + 6 * 15 + 21
+    assert total == 738
     assert build_plan(library.get("post-run-cooldown")).total_s == total
 
 
 def test_sprint_session_plans_two_breaks_in_the_hour(library):
     plan = build_plan(library.get("sprint-session"))
     breaks = [p.start_s for p in plan.phases if p.kind is PhaseKind.GET_READY]
-    # 20 min, then 54 s of break and 20 min more; a third (at 3708 s) would pass the hour.
-    assert breaks == [1200, 1200 + 54 + 1200]
+    # 20 min, then 73 s of break (squat and fold, its get-ready 14 s: "Break time: …" is
+    # longer than "Get ready") and 20 min more; a third (at 3746 s) would pass the hour.
+    assert breaks == [1200, 1200 + 73 + 1200]
     assert plan.total_s == 3600
 
 
 def test_long_easy_run_plans_three_breaks_in_75_minutes(library):
     plan = build_plan(library.get("long-easy-run"))
     breaks = [p.start_s for p in plan.phases if p.kind is PhaseKind.GET_READY]
-    assert breaks == [1200, 2454, 3708]
-    assert plan.phases[-1].duration_s == 4500 - (3708 + 54)
+    assert breaks == [1200, 2473, 3746]
+    assert plan.phases[-1].duration_s == 4500 - (3746 + 73)
     assert plan.total_s == 4500
 
 

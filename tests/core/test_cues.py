@@ -63,9 +63,10 @@ def test_the_say_line_is_spoken_once_per_step_not_per_side_or_set():
 
 def test_sets_are_announced():
     plan = build_plan(routine(step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
-                              get_ready_s=0))  # fmt: skip
+                              get_ready_s=10))  # fmt: skip
     starts = [t for _, t in texts(plan, CueKind.START)]
     assert starts == [
+        "Get ready. First: glute bridge",
         "Glute bridge, set one of two, twelve reps",
         "Rest. Next: glute bridge, set two",
         "Glute bridge, set two of two, twelve reps",
@@ -101,14 +102,102 @@ def test_get_ready_names_the_first_step():
     assert texts(plan)[0] == (0, "Get ready. First: leg swings")
 
 
-def test_tempo_reps_are_counted_and_get_no_countdown():
-    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0), get_ready_s=0))
-    reps = texts(plan, CueKind.REP)
-    # A rep is counted as it completes; the last one ends the phase, where the next
-    # cue ("Session complete" here) takes its place.
-    assert reps[-1] == (20.0, "five")
-    assert [at for at, _ in reps] == [4.0 * n for n in range(6 - len(reps), 6)]
-    assert not texts(plan, CueKind.COUNTDOWN)
+DEAD_BUG_SAY = "Press your lower back into the mat. Reach one arm back and the other leg out."
+
+
+def counted(plan):
+    """The counted work phase of `plan` and its index."""
+    return next((i, p) for i, p in enumerate(plan.phases) if p.counted)
+
+
+def test_every_rep_is_counted_on_its_beat_from_the_first_to_the_last():
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY),
+                              get_ready_s=5))  # fmt: skip
+    index, _ = counted(plan)
+    reps = [(c.phase_index, c.offset_s, c.text) for c in plan.cues if c.kind is CueKind.REP]
+    assert reps == [(index, 4.0 * (n - 1), number_words(n)) for n in range(1, 7)]
+    assert not [c for c in plan.cues if c.phase_index == index and c.kind is not CueKind.REP]
+
+
+def test_the_step_and_its_instruction_are_said_before_the_first_rep_then_the_countdown():
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY),
+                              get_ready_s=5))  # fmt: skip
+    _, work = counted(plan)
+    before = [(c.at_s, c.text) for c in plan.cues if c.at_s < work.start_s]
+    assert [text for _, text in before] == [
+        "Get ready. First: dead bug", "Dead bug, six reps", DEAD_BUG_SAY,
+        "three", "two", "one"]  # fmt: skip
+    said_at = {text: at for at, text in before}
+    assert said_at[DEAD_BUG_SAY] + speaking_time(DEAD_BUG_SAY) < said_at["three"]
+    assert said_at["one"] == work.start_s - 1
+
+
+@pytest.mark.parametrize("wpm", [90, 160, 220])
+def test_the_lead_in_grows_to_fit_what_is_said_before_the_reps(wpm):
+    bridge = step("Glute bridge", reps=10, tempo_s=3.0, sets=2, rest_s=0.0, say=DEAD_BUG_SAY)
+    lunge = step("Lunge", reps=8, tempo_s=4.0, sides=True, switch_s=0.0, rest_s=0.0)
+    plan = build_plan(routine(bridge, lunge, get_ready_s=0), words_per_minute=wpm)
+    kinds = [p.kind.value for p in plan.phases]
+    # Each lead-in asked for as 0 s is there all the same, long enough to announce.
+    assert kinds == ["get-ready", "work", "rest", "work", "rest", "work", "switch", "work"]
+    for lead, work in itertools.pairwise(plan.phases):
+        if not work.counted:
+            continue
+        spoken = sorted(
+            (c.at_s, c.at_s + speaking_time(c.text, wpm))
+            for c in plan.cues if lead.start_s <= c.at_s < work.start_s
+        )  # fmt: skip
+        assert spoken[-1][1] <= work.start_s  # all said before the first rep
+        assert len(spoken) >= 2 + 3  # its own start, the step's, and "three, two, one"
+    reps = [c for c in plan.cues if c.kind is CueKind.REP]
+    assert len(reps) == 2 * 10 + 2 * 8  # none dropped, whatever the speaking rate
+
+
+def test_a_slower_voice_gets_a_longer_lead_in_not_fewer_counts():
+    made = routine(step("Glute bridge", reps=12, tempo_s=2.0, say=DEAD_BUG_SAY), get_ready_s=3)
+    fast, slow = build_plan(made, words_per_minute=220), build_plan(made, words_per_minute=90)
+    assert slow.phases[0].duration_s > fast.phases[0].duration_s > 3
+    assert len(texts(slow, CueKind.REP)) == len(texts(fast, CueKind.REP)) == 12
+
+
+def test_a_lead_in_long_enough_already_is_left_as_written():
+    plan = build_plan(routine(step("Glute bridge", reps=12, tempo_s=2.0), get_ready_s=30))
+    assert plan.phases[0].duration_s == 30
+
+
+def test_the_rep_on_screen_is_the_rep_the_voice_said_last():
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0), get_ready_s=5))
+    _, work = counted(plan)
+    reps = [c for c in plan.cues if c.kind is CueKind.REP]
+    for number, cue in enumerate(reps, start=1):
+        assert work.rep_at(cue.offset_s) == number
+        assert work.rep_at(cue.offset_s + 3.99) == number
+        if number > 1:
+            assert work.rep_at(cue.offset_s - 0.01) == number - 1
+    assert work.rep_at(work.duration_s) == 6
+
+
+def test_the_chosen_countdown_leads_into_counted_reps():
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, countdown=5),
+                              get_ready_s=5))  # fmt: skip
+    _, work = counted(plan)
+    countdown = [(c.at_s, c.text) for c in plan.cues if c.kind is CueKind.COUNTDOWN]
+    assert countdown == [(work.start_s - n, number_words(n)) for n in range(5, 0, -1)]
+
+
+@pytest.mark.parametrize(("phase_s", "countdown"), [(5.0, 5), (3.0, 3), (4.0, 10)])
+def test_a_phase_shorter_than_the_countdown_counts_down_what_it_has(phase_s, countdown):
+    plan = build_plan(routine(step("A", duration_s=20.0, sides=True, switch_s=phase_s,
+                                   countdown=countdown, rest_s=phase_s),
+                              step("B", duration_s=20.0, countdown=countdown),
+                              get_ready_s=0))  # fmt: skip
+    for index, phase in enumerate(plan.phases):
+        if phase.kind.value not in ("switch", "rest"):
+            continue
+        numbers = [c for c in plan.cues if c.phase_index == index and c.kind is CueKind.COUNTDOWN]
+        assert numbers, phase.kind
+        assert [c.offset_s for c in numbers] == [phase_s - n for n in range(len(numbers), 0, -1)]
+        assert numbers[-1].text == "one"
 
 
 def test_open_ended_steps_say_in_your_own_time():
@@ -153,14 +242,6 @@ def test_a_countdown_never_starts_while_a_higher_cue_still_speaks():
     first_number_at = next(at for at, _ in countdown if at < 5)
     assert first_number_at >= speaking_time(start[1])
     assert [t for at, t in countdown if at < 5][-1] == "one"
-
-
-def test_a_slower_voice_makes_room_by_dropping_more():
-    made = routine(step("Glute bridge", reps=12, tempo_s=2.0, say="Lie on your back and lift."),
-                   get_ready_s=0)  # fmt: skip
-    fast = len(texts(build_plan(made, words_per_minute=220), CueKind.REP))
-    slow = len(texts(build_plan(made, words_per_minute=90), CueKind.REP))
-    assert slow < fast
 
 
 def _assert_no_overlap(plan, words_per_minute):

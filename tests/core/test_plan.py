@@ -36,13 +36,14 @@ def test_sides_give_left_switch_right():
 
 def test_sets_are_separated_by_the_steps_rest_and_the_rest_follows_the_step():
     plan = build_plan(routine(step("Bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
-                              step("Plank", duration_s=30.0), get_ready_s=0))  # fmt: skip
+                              step("Plank", duration_s=30.0), get_ready_s=10))  # fmt: skip
     assert shape(plan) == [
-        ("work", 0, 36, None, 1),
-        ("rest", 36, 20, None, 1),
-        ("work", 56, 36, None, 2),
-        ("rest", 92, 20, None, 2),
-        ("work", 112, 30, None, 1),
+        ("get-ready", 0, 10, None, 1),
+        ("work", 10, 36, None, 1),
+        ("rest", 46, 20, None, 1),
+        ("work", 66, 36, None, 2),
+        ("rest", 102, 20, None, 2),
+        ("work", 122, 30, None, 1),
     ]
     assert plan.phases[2].reps == 12
 

@@ -186,12 +186,34 @@ def test_back_in_the_first_two_seconds_goes_to_the_previous_phase(clock):
 def test_back_at_a_set_boundary_returns_to_the_rest_between_sets(clock):
     session = Session(routine(BRIDGE, get_ready_s=0), clock)
     session.start()
-    drive(session, clock, 12 + 10 + 1)  # set 1 (12 s), rest (10 s), 1 s into set 2
+    set_two = next(p for p in session.phases if p.kind is PhaseKind.WORK and p.set == 2)
+    drive(session, clock, set_two.start_s + 1)  # 1 s into set 2
     assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 2)
     session.back()
     assert (session.phase.kind, session.phase.set) == (PhaseKind.REST, 1)
     session.back()  # first two seconds of the rest again: back to set 1
     assert (session.phase.kind, session.phase.set) == (PhaseKind.WORK, 1)
+
+
+def test_back_during_a_switch_goes_back_to_the_left_side(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 30 + 3.5)  # the left side, then 3.5 s of the 5-s switch
+    assert session.phase.kind is PhaseKind.SWITCH
+    events = session.back()
+    assert (session.phase.kind, session.phase.side) == (PhaseKind.WORK, Side.LEFT)
+    assert session.phase_remaining_s() == 30
+    assert said(events)[0] == "Lunge, left side, thirty seconds"
+
+
+def test_back_in_the_first_seconds_of_the_right_side_goes_to_the_switch(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 30 + 5 + 1)
+    session.back()
+    assert session.phase.kind is PhaseKind.SWITCH
+    session.back()  # once more, quickly: the left side again
+    assert (session.phase.kind, session.phase.side) == (PhaseKind.WORK, Side.LEFT)
 
 
 def test_back_on_the_very_first_phase_restarts_it(clock):
@@ -258,7 +280,7 @@ def test_illegal_transitions_are_refused_not_ignored(clock, action, state):
 
 def test_a_long_gap_between_polls_reports_every_phase_it_passed(clock):
     session = Session(routine(step("A", duration_s=5.0, rest_s=2.0), step("B", duration_s=5.0),
-                              get_ready_s=0), clock, suspend_gap_s=float("inf"))  # fmt: skip
+                              get_ready_s=0), clock)  # fmt: skip
     session.start()
     clock.advance(8)
     events = session.poll()
@@ -279,25 +301,81 @@ def test_a_sleep_that_stops_the_monotonic_clock_pauses_the_session(clock):
     assert session.active_s() == pytest.approx(10, abs=0.11)
 
 
-def test_a_sleep_that_the_monotonic_clock_counts_also_pauses_where_it_was(clock):
+@pytest.mark.parametrize("jump_s", [-3600, 3600])
+def test_the_wall_clock_set_back_or_forward_changes_nothing(clock, jump_s):
     session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
     session.start()
     drive(session, clock, 10)
-    clock.advance(1800)
-    assert session.poll()[-1] == Paused(PauseReason.SUSPEND)
-    assert session.active_s() == pytest.approx(10)
-    session.resume()
-    assert session.phase_remaining_s() == pytest.approx(50)
-
-
-def test_the_wall_clock_set_back_changes_nothing(clock):
-    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
-    session.start()
-    drive(session, clock, 10)
-    clock.jump_wall(-3600)
+    clock.jump_wall(jump_s)
     clock.advance(0.1)
     assert not any(isinstance(e, Paused) for e in session.poll())
     assert session.state is State.RUNNING
+
+
+def press_right_and_left(session: Session, clock: FakeClock, seconds: float) -> list:
+    """A person pressing Right, then Left, every 0.3 s: actions only, no poll between."""
+    events = []
+    for n in range(round(seconds / 0.3)):
+        clock.advance(0.3)
+        events.extend(session.skip() if n % 2 == 0 else session.back())
+    return events
+
+
+def test_quick_key_presses_are_never_taken_for_a_sleep(clock):
+    session = Session(routine(LUNGE, step("Fold", duration_s=30.0), get_ready_s=5.0), clock)
+    session.start()
+    events = press_right_and_left(session, clock, 15)
+    clock.advance(0.1)
+    events.extend(session.poll())
+    assert not any(isinstance(e, Paused) for e in events)
+    assert session.state is State.RUNNING
+    drive(session, clock, 2)
+    assert session.state is State.RUNNING
+
+
+def test_a_long_gap_between_polls_alone_never_pauses(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.advance(30)  # a stalled event loop, not a sleep: the clocks say so
+    events = session.poll()
+    assert not any(isinstance(e, Paused) for e in events)
+    assert session.phase_remaining_s() == pytest.approx(20)
+
+
+def test_a_sleep_noticed_at_a_key_press_pauses_before_the_action(clock):
+    session = Session(routine(LUNGE, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.suspend(600)
+    clock.advance(0.2)
+    events = session.skip()
+    assert events[0] == Paused(PauseReason.SUSPEND)
+    assert session.state is State.PAUSED
+    assert session.phase.kind is PhaseKind.SWITCH  # the skip itself still happened
+
+
+def test_a_sleep_noticed_at_pause_is_reported_once(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.suspend(600)
+    assert session.pause() == [Paused(PauseReason.SUSPEND)]
+    assert session.state is State.PAUSED
+    clock.suspend(600)  # asleep again while paused: nothing to say on resume
+    assert session.resume() == [Resumed()]
+
+
+def test_a_sleep_the_monotonic_clock_counts_pauses_where_the_sleep_began(clock):
+    session = Session(routine(step("A", duration_s=60.0), get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 10)
+    clock.suspend(1800, monotonic_counts_it=True)  # as Windows' monotonic clock may
+    clock.advance(0.1)
+    assert session.poll()[-1] == Paused(PauseReason.SUSPEND)
+    assert session.active_s() == pytest.approx(10, abs=0.11)
+    session.resume()
+    assert session.phase_remaining_s() == pytest.approx(50, abs=0.11)
 
 
 # -- runs -----------------------------------------------------------------------------

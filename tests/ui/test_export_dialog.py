@@ -19,8 +19,9 @@ from loosen.ui.main_window import MainWindow
 
 from helpers import routine, step
 
+# Get ready 2 s, a 10-s hold, a rest long enough to announce the counted squats, 2 × 2 s.
 SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
-         '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
+         '[defaults]\nget_ready = "2s"\nrest = "8s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
          '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n')  # fmt: skip
 
 
@@ -115,7 +116,7 @@ def test_the_guide_is_written_off_the_ui_thread_to_100_percent(qtbot, make_windo
     assert dialog.progress_bar.value() == 100
     assert dialog.status_label.text().startswith("Done: 0:")
     assert dialog.cancel_button.text() == "Close"
-    assert out.exists() and abs(guide_length_s(out) - (2 + 10 + 4)) <= 0.5
+    assert out.exists() and abs(guide_length_s(out) - (2 + 10 + 8 + 4)) <= 0.5
     assert info.path == out
     dialog.worker.wait(5000)
 
@@ -225,7 +226,7 @@ def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(qtbot, make_window,
     with qtbot.waitSignal(dialog.exported, timeout=60_000) as done:
         pass
     assert done.args[0].cues >= 4 and dialog.progress_bar.value() == 100
-    assert abs(guide_length_s(out) - (2 + 10 + 4)) <= 0.5
+    assert abs(guide_length_s(out) - (2 + 10 + 8 + 4)) <= 0.5
     with wave.open(str(out), "rb") as guide:
         samples = guide.readframes(guide.getnframes())
     assert any(samples[i] for i in range(0, len(samples), 2))  # a voice, not just silence

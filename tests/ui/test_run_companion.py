@@ -14,7 +14,11 @@ from loosen.ui.rating import Rating
 
 from helpers import RecordingSpeaker
 
-BREAK_LENGTH_S = 3 + 24 + 3 + 24  # squat-and-fold: get ready, two tempo steps, a rest
+# squat-and-fold: get ready, two counted steps, a rest; the get-ready (3 s) and the rest
+# (3 s) grow to 14 s and 11 s to say each step and its instruction before its first rep.
+BREAK_LENGTH_S = 14 + 24 + 11 + 24
+BREAK_TIME = "Break time: squat and fold. First: deep squat, slowly"
+EARLY_BREAK_AT = 15 * 60 + 1  # inside the window, early enough for a fourth to fit
 
 
 class TimedSpeaker(RecordingSpeaker):
@@ -68,14 +72,14 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window
     assert player.break_button.text() == "Take the break early"
 
     # 1. Inside the window, B: the break runs in place, then the run resumes.
-    play_until(player, clock, 16 * 60)
+    play_until(player, clock, EARLY_BREAK_AT)
     assert player.break_button.text() == "Take the break now"
     qtbot.keyClick(player, Qt.Key.Key_B)
     assert player.session.phase.kind is PhaseKind.GET_READY
     assert player.position_label.text() == "Break 1 · starting"
-    play_until(player, clock, 16 * 60 + 10)
+    play_until(player, clock, EARLY_BREAK_AT + 20)
     assert player.position_label.text() == "Break 1 · step 1 of 2"
-    first_back = 16 * 60 + BREAK_LENGTH_S
+    first_back = EARLY_BREAK_AT + BREAK_LENGTH_S
     play_until(player, clock, first_back + 1)
     assert player.session.phase.kind is PhaseKind.ACTIVITY
     assert (
@@ -111,16 +115,16 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window
     assert key == [
         (0.0, "Sprint repeats with walk-backs. Next break in fifteen to twenty minutes"),
         (900.0, "Break due: squat and fold at the next natural pause"),
-        (960.0, "Break time: squat and fold"),
+        (EARLY_BREAK_AT, BREAK_TIME),
         (first_back, "Back to sprint repeats with walk-backs"),
         (first_back + 900, "Break due: squat and fold at the next natural pause"),
-        (second, "Break time: squat and fold"),  # the firm cue
+        (second, BREAK_TIME),  # the firm cue
         (second_back, "Back to sprint repeats with walk-backs"),
         (second_back + 900, "Break due: squat and fold at the next natural pause"),
-        (third, "Break time: squat and fold"),
+        (third, BREAK_TIME),
         (
             third_back,
-            "Back to sprint repeats with walk-backs. No more breaks: one minute eighteen to go",
+            "Back to sprint repeats with walk-backs. No more breaks: one minute twenty to go",
         ),
         (3600.0, "Session complete"),
     ]
@@ -150,7 +154,8 @@ def test_a_run_stopped_mid_way_keeps_the_breaks_it_took(qtbot, window, clock, mo
     assert record.status is Status.STOPPED
     assert (record.breaks, record.steps_done) == (1, 2)
     assert record.active_s == pytest.approx(2 * 60 + BREAK_LENGTH_S + 30, abs=0.5)
-    assert window.summary_page.body.text().startswith("Stopped · 3:24 · 2 steps done")
+    stopped_at = _clock(2 * 60 + BREAK_LENGTH_S + 30)
+    assert window.summary_page.body.text().startswith(f"Stopped · {stopped_at} · 2 steps done")
 
 
 def _clock(seconds: float) -> str:

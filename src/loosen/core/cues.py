@@ -9,6 +9,7 @@ is shortened or dropped. A countdown never starts while another cue is speaking.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -22,6 +23,8 @@ DEFAULT_WORDS_PER_MINUTE = 160
 MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
 GAP_S = 0.15  # breathing room between two cues
 HALFWAY_FROM_S = 30.0
+# The phases that lead into a step; before counted reps, they announce it.
+LEAD_IN_KINDS = frozenset({PhaseKind.GET_READY, PhaseKind.REST, PhaseKind.SWITCH})
 
 
 class CueKind(StrEnum):
@@ -173,21 +176,32 @@ class _Candidate:
     shorter: str | None = None  # a shorter text that may fit where the full one does not
 
 
-def _start_text(phase: Phase, phases: tuple[Phase, ...], index: int, routine: Routine) -> str:
+def _lead_in_text(phase: Phase, following: Phase | None, break_name: str | None) -> str:
+    """What a get-ready, switch or rest says as it starts; `break_name` names the
+    break routine when the phase is part of a run's break."""
     kind = phase.kind
     if kind is PhaseKind.GET_READY:
         lead = "Get ready"
-        if phase.break_number is not None and routine.interval is not None:
-            lead = f"Break time: {routine.interval.break_routine.name.lower()}"
+        if phase.break_number is not None and break_name is not None:
+            lead = f"Break time: {break_name.lower()}"
         return f"{lead}. First: {phase.step.lower()}"
     if kind is PhaseKind.SWITCH:
         return "Switch sides"
-    if kind is PhaseKind.REST:
+    upcoming = phase.next_step or phase.step
+    if following is not None and following.step == phase.step and following.set > 1:
+        return f"Rest. Next: {upcoming.lower()}, set {number_words(following.set)}"
+    return f"Rest. Next: {upcoming.lower()}"
+
+
+def _break_name(routine: Routine) -> str | None:
+    return routine.interval.break_routine.name if routine.interval is not None else None
+
+
+def _start_text(phase: Phase, phases: tuple[Phase, ...], index: int, routine: Routine) -> str:
+    kind = phase.kind
+    if kind in LEAD_IN_KINDS:
         following = phases[index + 1] if index + 1 < len(phases) else None
-        upcoming = phase.next_step or phase.step
-        if following is not None and following.step == phase.step and following.set > 1:
-            return f"Rest. Next: {upcoming.lower()}, set {number_words(following.set)}"
-        return f"Rest. Next: {upcoming.lower()}"
+        return _lead_in_text(phase, following, _break_name(routine))
     if kind is PhaseKind.ACTIVITY:
         interval = routine.interval
         assert interval is not None
@@ -247,22 +261,37 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
         if phase.open_ended:
             segment += 1  # its cues cannot collide with what comes after it
         start = _start_text(phase, phases, index, routine)
-        candidates.append(
-            _Candidate((cue(index, 0.0, start, CueKind.START),), segment,
-                       shorter=_short_start(phase, routine))
-        )  # fmt: skip
         length = phase.duration_s
         step = phase.step_ref
+        say = step.say if step is not None and _says_instruction(phase) else ""
+        lead = phases[index - 1] if index > 0 else None
 
-        first_work_of_step = (
-            phase.kind is PhaseKind.WORK and phase.set == 1 and phase.side is not Side.RIGHT
-        )
-        if first_work_of_step and step is not None and step.say:
-            at = speaking_time(start, words_per_minute) + GAP_S
+        if phase.counted and lead is not None and lead.kind in LEAD_IN_KINDS:
+            # The count starts on the first beat: announce the step, and say how to
+            # do it, at the end of the lead-in, before its countdown.
+            assert lead.duration_s is not None
+            before = index - 1
+            ends_at = lead.duration_s - _countdown_numbers(lead, phase) - GAP_S
+            if say:
+                ends_at -= speaking_time(say, words_per_minute)
+                candidates.append(
+                    _Candidate((cue(before, ends_at, say, CueKind.SAY),), segment,
+                               shorter=_first_sentence(say))
+                )  # fmt: skip
+                ends_at -= GAP_S
+            at = ends_at - speaking_time(start, words_per_minute)
+            candidates.append(_Candidate((cue(before, at, start, CueKind.START),), segment))
+        else:
             candidates.append(
-                _Candidate((cue(index, at, step.say, CueKind.SAY),), segment,
-                           shorter=_first_sentence(step.say))
+                _Candidate((cue(index, 0.0, start, CueKind.START),), segment,
+                           shorter=_short_start(phase, routine))
             )  # fmt: skip
+            if say:
+                at = speaking_time(start, words_per_minute) + GAP_S
+                candidates.append(
+                    _Candidate((cue(index, at, say, CueKind.SAY),), segment,
+                               shorter=_first_sentence(say))
+                )  # fmt: skip
 
         if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval
@@ -278,25 +307,26 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
             segment += 1
             continue
 
-        if phase.kind is PhaseKind.WORK and step is not None and step.tempo_s is not None:
-            for rep in range(1, (step.reps or 0) + 1):
-                offset = rep * step.tempo_s
+        following = phases[index + 1] if index + 1 < len(phases) else None
+        if phase.counted:
+            # Each rep's number on its beat, from the first to the last: the beat is
+            # the countdown here, and the screen shows the rep just said.
+            for rep in range(1, (phase.reps or 0) + 1):
+                offset = phase.rep_start_s(rep)
                 candidates.append(
                     _Candidate((cue(index, offset, number_words(rep), CueKind.REP),), segment)
                 )
-        elif phase.kind is PhaseKind.WORK and length >= HALFWAY_FROM_S:
-            candidates.append(
-                _Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
-            )
-
-        countdown = _countdown_length(phase, phases, index)
-        timed_work = phase.kind is not PhaseKind.WORK or (step and step.duration_s is not None)
-        if countdown and timed_work and length > countdown + 1:
+        else:
+            if phase.kind is PhaseKind.WORK and length >= HALFWAY_FROM_S:
+                candidates.append(
+                    _Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
+                )
             numbers = tuple(
                 cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
-                for n in range(countdown, 0, -1)
+                for n in range(_countdown_numbers(phase, following), 0, -1)
             )
-            candidates.append(_Candidate(numbers, segment))
+            if numbers:
+                candidates.append(_Candidate(numbers, segment))
 
     if phases:
         end = Cue(plan.total_s, len(phases), 0.0, "Session complete", CueKind.COMPLETE)
@@ -304,15 +334,46 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
     return candidates
 
 
-def _countdown_length(phase: Phase, phases: tuple[Phase, ...], index: int) -> int:
-    if phase.kind is PhaseKind.ACTIVITY:
-        return 0  # the break's own start cue is the signal
+def _says_instruction(phase: Phase) -> bool:
+    """The step's `say` line comes once, with its first work phase."""
+    return phase.kind is PhaseKind.WORK and phase.set == 1 and phase.side is not Side.RIGHT
+
+
+def _countdown_length(phase: Phase, following: Phase | None) -> int:
+    """The countdown the routine (or the user's setting) asks for at this phase's end."""
+    if phase.kind is PhaseKind.ACTIVITY or phase.counted:
+        return 0  # the break's own start cue, or the beat of the reps, is the signal
     if phase.step_ref is not None:
         return phase.step_ref.countdown
-    following = phases[index + 1] if index + 1 < len(phases) else None
     if following is not None and following.step_ref is not None:
         return following.step_ref.countdown
     return 3
+
+
+def _countdown_numbers(phase: Phase, following: Phase | None) -> int:
+    """How many numbers count this phase down: the countdown asked for, or as many
+    whole seconds as a shorter phase has after its first."""
+    if phase.duration_s is None:
+        return 0
+    room = math.ceil(phase.duration_s - 1e-9) - 1
+    return max(0, min(_countdown_length(phase, following), room))
+
+
+def lead_in_s(
+    lead: Phase,
+    work: Phase,
+    break_name: str | None,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+) -> float:
+    """How long the get-ready, rest or switch before counted reps must last for its own
+    start, the step's announcement, its instruction and the countdown to be said in
+    turn before the first rep."""
+    assert work.step_ref is not None
+    spoken = [_lead_in_text(lead, work, break_name), _work_text(work)]
+    if _says_instruction(work) and work.step_ref.say:
+        spoken.append(work.step_ref.say)
+    speech_s = sum(speaking_time(text, words_per_minute) + GAP_S for text in spoken)
+    return speech_s + _countdown_length(lead, work)
 
 
 # -- fitting ----------------------------------------------------------------------

@@ -11,6 +11,8 @@ from loosen.core.routine import Step
 if TYPE_CHECKING:
     from loosen.core.cues import Cue
 
+_ROUNDING_S = 1e-9
+
 
 class PhaseKind(StrEnum):
     GET_READY = "get-ready"
@@ -47,6 +49,35 @@ class Phase:
     @property
     def open_ended(self) -> bool:
         return self.duration_s is None
+
+    @property
+    def counted(self) -> bool:
+        """A work phase of reps at a tempo: the voice counts each rep on its beat."""
+        step = self.step_ref
+        return (
+            self.kind is PhaseKind.WORK
+            and step is not None
+            and step.reps is not None
+            and step.tempo_s is not None
+        )
+
+    def rep_at(self, elapsed_s: float) -> int | None:
+        """The rep under way `elapsed_s` into a counted phase (1-based), or None when
+        the phase is not counted. Rep n runs from `rep_start_s(n)` to the next rep's
+        start; its number is said at its start, and the screen shows it until then."""
+        if not self.counted:
+            return None
+        assert self.step_ref is not None and self.step_ref.tempo_s is not None
+        assert self.step_ref.reps is not None
+        # Offsets are sums of floats: a rep whose moment has come (to within rounding)
+        # is under way, as the session fires its cue.
+        started = int((elapsed_s + _ROUNDING_S) // self.step_ref.tempo_s) + 1
+        return max(1, min(self.step_ref.reps, started))
+
+    def rep_start_s(self, rep: int) -> float:
+        """When rep `rep` (1-based) of a counted phase starts, from the phase's start."""
+        assert self.step_ref is not None and self.step_ref.tempo_s is not None
+        return (rep - 1) * self.step_ref.tempo_s
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ phases after it are timed as if it took none.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, build_cues
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, LEAD_IN_KINDS, build_cues, lead_in_s
 from loosen.core.phases import Phase, PhaseKind, Plan, Side
 from loosen.core.routine import Routine
 
@@ -29,30 +30,24 @@ __all__ = [
 OPEN_RUN_PLAN_S = 3600.0
 
 
-def step_phases(routine: Routine, start_s: float, break_number: int | None = None) -> list[Phase]:
-    """The phases of a routine with steps, starting at `start_s`."""
-    phases: list[Phase] = []
-    clock = start_s
+def step_phases(
+    routine: Routine,
+    start_s: float,
+    break_number: int | None = None,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+) -> list[Phase]:
+    """The phases of a routine with steps, starting at `start_s`.
 
-    def add(phase: Phase) -> None:
-        nonlocal clock
-        if phase.duration_s == 0:
-            return  # a phase of length 0 is left out
-        phases.append(phase)
-        clock += phase.duration_s or 0.0
-
+    Counted reps (reps at a tempo) are counted from their first beat, so the step's
+    announcement, its instruction and the countdown come in the phase before it (the
+    get-ready, a rest or the switch); that lead-in is lengthened where they need more
+    time than it has, and is there even where the routine asks for none.
+    """
     steps = routine.steps
+    draft: list[Phase] = []  # every phase, lengths of 0 included; placed at 0 for now
     if steps:
-        add(
-            Phase(
-                PhaseKind.GET_READY,
-                clock,
-                routine.get_ready_s,
-                steps[0].name,
-                next_step=steps[0].name,
-                break_number=break_number,
-            )
-        )
+        draft.append(Phase(PhaseKind.GET_READY, 0.0, routine.get_ready_s, steps[0].name,
+                           next_step=steps[0].name, break_number=break_number))  # fmt: skip
     for number, step in enumerate(steps, start=1):
         common = {
             "step": step.name,
@@ -64,66 +59,52 @@ def step_phases(routine: Routine, start_s: float, break_number: int | None = Non
         }
         for set_number in range(1, step.sets + 1):
             if step.sides:
-                add(
-                    Phase(
-                        PhaseKind.WORK, clock, step.work_s, side=Side.LEFT, set=set_number, **common
-                    )
-                )
-                add(
-                    Phase(
-                        PhaseKind.SWITCH,
-                        clock,
-                        step.switch_s,
-                        side=Side.RIGHT,
-                        set=set_number,
-                        **common,
-                    )
-                )
-                add(
-                    Phase(
-                        PhaseKind.WORK,
-                        clock,
-                        step.work_s,
-                        side=Side.RIGHT,
-                        set=set_number,
-                        **common,
-                    )
-                )
+                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, side=Side.LEFT,
+                                   set=set_number, **common))  # fmt: skip
+                draft.append(Phase(PhaseKind.SWITCH, 0.0, step.switch_s, side=Side.RIGHT,
+                                   set=set_number, **common))  # fmt: skip
+                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, side=Side.RIGHT,
+                                   set=set_number, **common))  # fmt: skip
             else:
-                add(Phase(PhaseKind.WORK, clock, step.work_s, set=set_number, **common))
+                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, set=set_number, **common))
             if set_number < step.sets:
-                add(
-                    Phase(
-                        PhaseKind.REST,
-                        clock,
-                        step.rest_s,
-                        set=set_number,
-                        next_step=step.name,
-                        **common,
-                    )
-                )
+                draft.append(Phase(PhaseKind.REST, 0.0, step.rest_s, set=set_number,
+                                   next_step=step.name, **common))  # fmt: skip
         if number < len(steps):
-            add(
-                Phase(
-                    PhaseKind.REST,
-                    clock,
-                    step.rest_s,
-                    set=step.sets,
-                    next_step=steps[number].name,
-                    **common,
-                )
-            )
+            draft.append(Phase(PhaseKind.REST, 0.0, step.rest_s, set=step.sets,
+                               next_step=steps[number].name, **common))  # fmt: skip
+
+    break_name = routine.name if break_number is not None else None
+    for index in range(1, len(draft)):
+        lead, work = draft[index - 1], draft[index]
+        if work.counted and lead.kind in LEAD_IN_KINDS:
+            needed = math.ceil(lead_in_s(lead, work, break_name, words_per_minute) - 1e-9)
+            if (lead.duration_s or 0.0) < needed:
+                draft[index - 1] = replace(lead, duration_s=float(needed))
+
+    phases: list[Phase] = []
+    clock = start_s
+    for phase in draft:
+        if phase.duration_s == 0:
+            continue  # a phase of length 0 is left out
+        phases.append(replace(phase, start_s=clock))
+        clock += phase.duration_s or 0.0
     return phases
 
 
-def break_length_s(routine: Routine) -> float:
+def break_length_s(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> float:
     """How long one break of a run takes, as planned."""
     assert routine.interval is not None
-    return sum(p.duration_s or 0.0 for p in step_phases(routine.interval.break_routine, 0.0))
+    phases = step_phases(routine.interval.break_routine, 0.0, 0, words_per_minute)
+    return sum(p.duration_s or 0.0 for p in phases)
 
 
 def run_phases(
-    routine: Routine, start_s: float, total_s: float | None, breaks_before: int = 0
+    routine: Routine,
+    start_s: float,
+    total_s: float | None,
+    breaks_before: int = 0,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
 ) -> list[Phase]:
     """A run's phases from `start_s`, where the activity (re)starts, to `total_s`.
 
@@ -133,7 +114,7 @@ def run_phases(
     """
     interval = routine.interval
     assert interval is not None
-    length = break_length_s(routine)
+    length = break_length_s(routine, words_per_minute)
     cycle = interval.every.end_s + length
     end = total_s if total_s is not None else start_s + 2 * cycle
     phases: list[Phase] = []
@@ -149,26 +130,27 @@ def run_phases(
                   next_step=interval.break_routine.name)
         )  # fmt: skip
         number += 1
-        phases.extend(step_phases(interval.break_routine, break_at, number))
+        phases.extend(step_phases(interval.break_routine, break_at, number, words_per_minute))
         clock = break_at + length
     return phases
 
 
-def build_timeline(routine: Routine) -> Plan:
+def build_timeline(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> Plan:
     """The routine's phases and total, without cues: enough to say how long it takes,
-    at a fraction of the cost of fitting the cues (the library shows every routine's)."""
+    at a fraction of the cost of fitting the cues (the library shows every routine's).
+    The speaking rate matters only where a lead-in must make room for an instruction."""
     if routine.interval is not None:
         total = routine.interval.total_s
         if total is None:
             total = OPEN_RUN_PLAN_S
-        phases = run_phases(routine, 0.0, total)
+        phases = run_phases(routine, 0.0, total, 0, words_per_minute)
     else:
-        phases = step_phases(routine, 0.0)
+        phases = step_phases(routine, 0.0, None, words_per_minute)
         total = phases[-1].end_s if phases else 0.0
     return Plan(routine.id, tuple(phases), total)
 
 
 def build_plan(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> Plan:
     """The routine's timeline with its cues. Pure: the same routine gives the same plan."""
-    plan = build_timeline(routine)
+    plan = build_timeline(routine, words_per_minute)
     return replace(plan, cues=build_cues(plan, routine, words_per_minute))

@@ -21,7 +21,9 @@ from loosen.core.routine import Routine
 
 BACK_GRACE_S = 2.0  # "back" in a phase's first seconds goes to the previous phase
 STALE_CUE_S = 0.75  # a cue later than this is dropped, not spoken late
-SUSPEND_GAP_S = 10.0  # a gap this long between polls means the computer slept
+# The clock's suspended total grew by more than this since the last look: the
+# computer slept. Never a gap between looks: that is a busy loop or a user at the keys.
+SUSPEND_MIN_S = 1.0
 
 
 class State(StrEnum):
@@ -140,13 +142,13 @@ class Session:
         *,
         words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
         stale_cue_s: float = STALE_CUE_S,
-        suspend_gap_s: float = SUSPEND_GAP_S,
+        suspend_min_s: float = SUSPEND_MIN_S,
     ) -> None:
         self.routine = routine
         self.clock = clock
         self.words_per_minute = words_per_minute
         self.stale_cue_s = stale_cue_s
-        self.suspend_gap_s = suspend_gap_s
+        self.suspend_min_s = suspend_min_s
         self.plan: Plan = build_plan(routine, words_per_minute)
         self.state = State.READY
         self.completed: bool | None = None
@@ -160,7 +162,8 @@ class Session:
         self._started_at = 0.0
         self._paused_total = 0.0
         self._paused_since: float | None = None
-        self._last_poll = (0.0, 0.0)  # (monotonic, wall) at the last look at the clock
+        # (monotonic, suspended total) at the last look at the clock: a poll or an action
+        self._last_look = (0.0, 0.0)
         self._index = 0
         self._phase_started = 0.0  # active seconds at which the current phase began
         self._next_cue = 0  # index into the current phase's cues
@@ -267,7 +270,7 @@ class Session:
             raise IllegalTransition("cannot start a routine with no phases")
         now = self.clock.now()
         self._started_at = now
-        self._last_poll = (now, self.clock.wall())
+        self._last_look = (now, self.clock.suspended())
         self.state = State.RUNNING
         events: list[Event] = []
         self._enter(0, 0.0, events)
@@ -276,7 +279,10 @@ class Session:
 
     def pause(self) -> list[Event]:
         self._require(State.RUNNING, action="pause")
-        events = self._advance()
+        events = self._notice_suspend()
+        if self.state is not State.RUNNING:
+            return events  # the computer slept: that pause is the one to report
+        events.extend(self._advance())
         if self.state is State.RUNNING:
             self._paused_since = self.clock.now()
             self.state = State.PAUSED
@@ -289,7 +295,7 @@ class Session:
         now = self.clock.now()
         self._paused_total += now - self._paused_since
         self._paused_since = None
-        self._last_poll = (now, self.clock.wall())
+        self._last_look = (now, self.clock.suspended())  # a sleep while paused is no news
         self.state = State.RUNNING
         return [Resumed(), *self._advance()]
 
@@ -300,10 +306,10 @@ class Session:
         """What is due now. Call it often (the UI does, from a timer); it never drifts."""
         if self.state is not State.RUNNING:
             return []
-        suspended = self._notice_suspend()
-        if suspended:
-            return suspended
-        return self._advance()
+        events = self._notice_suspend()
+        if self.state is State.RUNNING:
+            events.extend(self._advance())
+        return events
 
     def skip(self) -> list[Event]:
         """End the current phase now and go to the next one."""
@@ -312,7 +318,7 @@ class Session:
         assert phase is not None
         if phase.kind is PhaseKind.ACTIVITY and self._break_follows():
             return self.take_break()
-        events = self._advance()
+        events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
@@ -322,14 +328,19 @@ class Session:
         return events
 
     def back(self) -> list[Event]:
-        """Restart the current phase, or go to the previous one in the first seconds."""
+        """Restart the current phase, or go to the previous one in the first seconds;
+        from a switch, always back to the side before it (restarting the switch, a
+        few seconds to change sides, would be no use to anyone)."""
         self._require(State.RUNNING, State.PAUSED, action="go back in")
-        events = self._advance()
+        events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
         target = self._index
-        if self.phase_elapsed_s() < BACK_GRACE_S and self._index > 0:
+        phase = self.phase
+        assert phase is not None
+        in_grace = self.phase_elapsed_s() < BACK_GRACE_S
+        if self._index > 0 and (in_grace or phase.kind is PhaseKind.SWITCH):
             target = self._index - 1
         self._end_current(EndReason.BACK, events)
         self._enter(target, at, events)
@@ -342,7 +353,7 @@ class Session:
         phase = self.phase
         if phase is None or not phase.open_ended:
             raise IllegalTransition("only an open-ended step (reps without tempo) waits for done")
-        events: list[Event] = []
+        events = self._notice_suspend()
         at = self.active_s()
         self._end_current(EndReason.DONE, events)
         self._enter(self._index + 1, at, events)
@@ -356,18 +367,20 @@ class Session:
         interval = self.routine.interval
         if interval is None or phase is None or phase.kind is not PhaseKind.ACTIVITY:
             raise IllegalTransition("a break can be taken only during a run's activity")
-        events = self._advance()
+        events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
-        if interval.total_s is not None and at + break_length_s(self.routine) > interval.total_s:
+        break_s = break_length_s(self.routine, self.words_per_minute)
+        if interval.total_s is not None and at + break_s > interval.total_s:
             raise IllegalTransition("there is no time left for a break before the session ends")
         self._end_current(EndReason.BREAK_TAKEN, events)
         self._timeline.phases[self._index] = replace(phase, duration_s=self.phase_elapsed_s())
         number = self._breaks_taken + 1
-        break_phases = step_phases(interval.break_routine, at, number)
+        wpm = self.words_per_minute
+        break_phases = step_phases(interval.break_routine, at, number, wpm)
         after = at + sum(p.duration_s or 0.0 for p in break_phases)
-        tail = run_phases(self.routine, after, interval.total_s, number)
+        tail = run_phases(self.routine, after, interval.total_s, number, wpm)
         self._install(self._index + 1, [*break_phases, *tail])
         self._enter(self._index + 1, at, events)
         events.extend(self._advance())
@@ -375,7 +388,7 @@ class Session:
 
     def stop(self) -> list[Event]:
         self._require(State.RUNNING, State.PAUSED, action="stop")
-        events = self._advance() if self.state is State.RUNNING else []
+        events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
         self._ended_at_active = self.active_s()
@@ -389,18 +402,20 @@ class Session:
         return any(p.kind is not PhaseKind.ACTIVITY for p in self._timeline.phases[self._index :])
 
     def _notice_suspend(self) -> list[Event]:
-        now, wall = self.clock.now(), self.clock.wall()
-        last_now, last_wall = self._last_poll
-        self._last_poll = (now, wall)
-        monotonic_gap, wall_gap = now - last_now, wall - last_wall
-        slept_clock_stopped = wall_gap - monotonic_gap > self.suspend_gap_s
-        slept_clock_ran = monotonic_gap > self.suspend_gap_s
-        if not (slept_clock_stopped or slept_clock_ran):
+        """Look at the clock; if the computer slept since the last look, pause where
+        the session was when it went to sleep. Called at every poll and every action."""
+        now, suspended = self.clock.now(), self.clock.suspended()
+        last_now, last_suspended = self._last_look
+        self._last_look = (now, suspended)
+        slept_s = suspended - last_suspended
+        if self.state is not State.RUNNING or slept_s <= self.suspend_min_s:
             return []
-        # Freeze the session where it was at the last look before the gap.
-        events = self._advance(until=last_now)
+        # Where the monotonic clock counts the sleep, it began `slept_s` ago; where it
+        # stood still, the session was last seen running at the last look.
+        asleep_from = min(now, max(last_now, now - slept_s))
+        events = self._advance(until=asleep_from)
         if self.state is State.RUNNING:
-            self._paused_since = last_now
+            self._paused_since = asleep_from
             self.state = State.PAUSED
             events.append(Paused(PauseReason.SUSPEND))
         return events
@@ -421,7 +436,7 @@ class Session:
         ):
             # The count restarts: re-plan the rest of the run from this moment.
             self._install(index, run_phases(self.routine, at, interval.total_s,
-                                            self._breaks_taken))  # fmt: skip
+                                            self._breaks_taken, self.words_per_minute))  # fmt: skip
         if index >= len(timeline):
             self._index = len(timeline)
             self._ended_at_active = at

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from loosen.core.session import Event, Session, State
 
-MAX_WAIT_MS = 1000  # look at the clock at least this often (catches a sleep promptly)
+MAX_WAIT_MS = 1000  # look at the clock at least this often (notices a sleep soon after waking)
 
 
 class SessionDriver(QObject):

@@ -410,8 +410,8 @@ class PlayerView(QWidget):
             return ""
         if step.tempo_s is None:
             return f"{count_of(step.reps, 'rep')} in your own time · Enter when done"
-        current = min(step.reps, int(self.session.phase_elapsed_s() // step.tempo_s) + 1)
-        return f"Rep {current} of {step.reps}"
+        # The same rep the voice said last: one function decides it for both.
+        return f"Rep {phase.rep_at(self.session.phase_elapsed_s())} of {step.reps}"
 
     def _activity_note(self, phase: Phase) -> str:
         """While running: what the coming break is, so a glance says what to expect."""

@@ -87,7 +87,12 @@ class SettingsDialog(QDialog):
         self.countdown.setSpecialValueText("As each routine says")
         self.countdown.setSuffix(" seconds")
         self.countdown.setValue(-1 if settings.countdown is None else settings.countdown)
-        form.addRow("Countdown", self.countdown)
+        self.countdown.setToolTip(
+            "“Three, two, one” before every hold, rest, switch and get-ready ends, and "
+            "before the first of counted reps. A phase shorter than this counts down the "
+            "seconds it has."
+        )
+        form.addRow("Countdown to each change", self.countdown)
 
         self.full_screen = QCheckBox("Start sessions in full screen (F toggles)")
         self.full_screen.setChecked(settings.start_full_screen)
