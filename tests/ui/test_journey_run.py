@@ -99,7 +99,8 @@ def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker
     assert player.session.phase.kind is PhaseKind.GET_READY
     assert player.position_label.text() == "Break 1 · starting"
     break_s = break_length_s(player.session.routine)
-    play_until(player, clock, 5 * MIN + 10)
+    ready_s = player.session.phase.duration_s
+    play_until(player, clock, 5 * MIN + ready_s + 1)
     assert player.position_label.text() == "Break 1 · step 1 of 2"
 
     # The run resumes, its count to the next break started again.
