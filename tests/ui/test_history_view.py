@@ -177,7 +177,9 @@ def test_a_row_clicked_with_the_mouse_can_be_edited_and_deleted(qtbot, view, his
     view.after.selectAll()
     qtbot.keyClicks(view.after, "3")
     assert view.save_button.isEnabled()
-    click_row(qtbot, view, 2)  # another row: its own values, nothing to save yet
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        click_row(qtbot, view, 2)  # another row: s2's edit is saved on the way
+    assert done.args == ["edit"] and stored(history, "s2").tightness_after == 3
     assert view.selected().uid == "s3" and (view.before.value(), view.after.value()) == (6, 4)
     assert editing_enabled(view) and not view.save_button.isEnabled()
     view.after.selectAll()
