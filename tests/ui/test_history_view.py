@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
@@ -239,6 +240,83 @@ def test_a_rating_can_be_cleared(qtbot, view, history):
     assert texts(view, BACK)[0] == "7 → –"
 
 
+def test_enter_in_a_rating_box_saves(qtbot, view, history):
+    click_row(qtbot, view, 1)  # s2, warm-up 5 → 5
+    qtbot.mouseClick(view.after, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(view.after, Qt.Key.Key_Down)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        qtbot.keyClick(view.after, Qt.Key.Key_Return)
+    assert stored(history, "s2").tightness_after == 4
+    assert view.status.text().startswith("Saved: Dynamic warm-up")
+
+
+def test_a_note_over_the_limit_is_kept_whole_when_only_a_rating_changes(qtbot, view, history):
+    # The rating dialog's note has no limit of its own, so the store can hold a longer one
+    # than the editor takes; showing it must not cut it, nor must saving a rating.
+    long_note = "calves " * (csvio.MAX_NOTE_CHARS // 7 + 10)
+    history.submit(lambda store: store.rate("s2", 5, long_note)).result(timeout=10)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.reload()
+    click_row(qtbot, view, 1)
+    assert not view.save_button.isEnabled()  # shown (cut to the editor's limit), not edited
+    view.after.setValue(2)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        view.save_button.click()
+    saved = stored(history, "s2")
+    assert saved.tightness_after == 2 and saved.note == long_note.strip()
+
+
+def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
+    click_row(qtbot, view, 1)
+    qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
+    QApplication.clipboard().setText("x" * (csvio.MAX_NOTE_CHARS + 50))
+    qtbot.keyClick(view.note, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    saved = stored(history, "s2")
+    assert len(saved.note) == csvio.MAX_NOTE_CHARS
+    out = tmp_path / "history.csv"  # and the history's own export reads back in
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csvio.write_csv([saved], handle)
+    parsed = csvio.read_csv(out.read_text(encoding="utf-8").splitlines(keepends=True))
+    assert not parsed.errors and parsed.records[0].note == saved.note
+
+
+def test_an_edit_the_store_refuses_stays_in_the_editors_to_save_again(
+    qtbot, view, history, monkeypatch
+):
+    from loosen.core.history import HistoryError
+
+    def refuse(store, uid, tightness_before):
+        raise HistoryError("history.sqlite3 is read-only")
+
+    click_row(qtbot, view, 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(HistoryStore, "set_before", refuse)
+        view.note.setText("calves tight")
+        with qtbot.waitSignal(history.notice, timeout=10_000) as said:
+            view.save_edit()
+        assert said.args == ["History: history.sqlite3 is read-only"]
+        qtbot.waitUntil(view.save_button.isEnabled, timeout=10_000)
+    assert view.note.text() == "calves tight"
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        view.save_button.click()
+    assert stored(history, "s2").note == "calves tight"
+
+
+def test_an_edit_then_delete_then_undo_brings_back_the_edit(qtbot, view, history):
+    click_row(qtbot, view, 0)  # s1
+    view.note.setText("hips looser, calves tight")
+    deleted = qtbot.waitSignal(view.committed, timeout=10_000,
+                               check_params_cb=lambda what: what == "delete")  # fmt: skip
+    with deleted:
+        qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        view.undo_delete()
+    assert done.args == ["undo"]
+    assert stored(history, "s1").note == "hips looser, calves tight"
+
+
 def test_delete_then_undo_puts_the_session_back_with_its_ratings(qtbot, view, history):
     view.select_row(0)
     before = stored(history, "s1")
@@ -390,6 +468,23 @@ def test_the_history_button_opens_the_page_and_back_returns(qtbot, clock, speake
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         window.library_view.history_button.click()  # again: the same page, read afresh
     assert window.history_view is page
+    window.close()
+
+
+def test_an_edit_left_by_hiding_the_window_to_the_tray_is_saved(qtbot, clock, speaker,
+                                                                 known_db):  # fmt: skip
+    history = HistoryService(known_db)  # the window closes it
+    window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.library_view.history_button.click()
+    page = window.history_view
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(KNOWN), timeout=10_000)
+    click_row(qtbot, page, 0)
+    page.before.setValue(9)
+    with qtbot.waitSignal(page.committed, timeout=10_000):
+        window.hide()  # what closing does while reminders keep the app in the tray
+    assert stored(history, "s1").tightness_before == 9
     window.close()
 
 
