@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -280,6 +281,23 @@ def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, his
         csvio.write_csv([saved], handle)
     parsed = csvio.read_csv(out.read_text(encoding="utf-8").splitlines(keepends=True))
     assert not parsed.errors and parsed.records[0].note == saved.note
+
+
+def test_a_save_answered_late_leaves_the_newer_text_in_the_editor(qtbot, view, history):
+    click_row(qtbot, view, 1)
+    gate = threading.Event()  # the history thread waits until both saves are sent
+    history.submit(lambda store: gate.wait(10))
+    qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.note, "calves")
+    qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    qtbot.keyClicks(view.note, " tight")
+    qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    seen: list[str] = []  # what the editor shows as each save comes back
+    view.committed.connect(lambda _: seen.append(view.note.text()))
+    with qtbot.waitSignals([view.committed, view.committed], timeout=10_000):
+        gate.set()
+    assert seen == ["calves tight", "calves tight"]
+    assert stored(history, "s2").note == "calves tight"
 
 
 def test_an_edit_the_store_refuses_stays_in_the_editors_to_save_again(

@@ -120,6 +120,7 @@ class HistoryView(QWidget):
         self._shown: SessionRecord | None = None
         self._shown_values: EditorValues | None = None
         self._shown_note = ""  # the note's text as filled, to tell a note left untouched
+        self._saving: dict[str, int] = {}  # uid: its edits sent and not yet answered
         self._settled.connect(self._settle)
         self._edit_failed.connect(self._unsaved)
         self.chart_timer = QTimer(self, singleShot=True, interval=0)
@@ -442,17 +443,21 @@ class HistoryView(QWidget):
         future = self._submit(
             lambda store: edit_session(store, uid, before, after, sent_note), self._edited
         )
-        if future is not None:
+        if future is None:  # the service has closed: the edit stays pending, not dropped
+            self._shown_values = None
+        else:
+            self._saving[uid] = self._saving.get(uid, 0) + 1
             future.add_done_callback(
                 lambda done: None if done.cancelled() or done.exception() is None
                 else self._edit_failed.emit(uid)
             )  # fmt: skip
 
     def _edited(self, record: SessionRecord) -> None:
+        self._answered(record.uid)
         self.model.replace(record)
         if self._shown is not None and self._shown.uid == record.uid:
-            if self._has_edit():
-                self._shown = record  # typed on since: the editors keep it, still unsaved
+            if self._has_edit() or self._saving.get(record.uid):
+                self._shown = record  # typed on since: the editors keep the newer values
             else:
                 self._fill_editors(record)  # as stored (a note trimmed, say)
         self._set_status(f"Saved: {record.routine_name}, {_when(record)}.")
@@ -462,9 +467,15 @@ class HistoryView(QWidget):
     def _unsaved(self, uid: str) -> None:
         """The store refused an edit (the service says why): if its session is still in
         the editors, they keep it and Save stays on for another try."""
+        self._answered(uid)
         if self._shown is not None and self._shown.uid == uid:
             self._shown_values = None
             self._update_buttons()
+
+    def _answered(self, uid: str) -> None:
+        left = self._saving.pop(uid, 0) - 1
+        if left > 0:
+            self._saving[uid] = left
 
     def delete_selected(self) -> None:
         record = self.selected()
