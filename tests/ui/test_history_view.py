@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
@@ -191,7 +193,9 @@ def test_a_row_clicked_with_the_mouse_can_be_edited_and_deleted(qtbot, view, his
     view.after.selectAll()
     qtbot.keyClicks(view.after, "3")
     assert view.save_button.isEnabled()
-    click_row(qtbot, view, 2)  # another row: its own values, nothing to save yet
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        click_row(qtbot, view, 2)  # another row: s2's edit is saved on the way
+    assert done.args == ["edit"] and stored(history, "s2").tightness_after == 3
     assert view.selected().uid == "s3" and (view.before.value(), view.after.value()) == (6, 4)
     assert editing_enabled(view) and not view.save_button.isEnabled()
     view.after.selectAll()
@@ -249,6 +253,100 @@ def test_a_rating_can_be_cleared(qtbot, view, history):
         view.save_edit()
     assert stored(history, "s1").tightness_after is None
     assert texts(view, BACK)[0] == "7 → –"
+
+
+def test_enter_in_a_rating_box_saves(qtbot, view, history):
+    click_row(qtbot, view, 1)  # s2, warm-up 5 → 5
+    qtbot.mouseClick(view.after, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(view.after, Qt.Key.Key_Down)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        qtbot.keyClick(view.after, Qt.Key.Key_Return)
+    assert stored(history, "s2").tightness_after == 4
+    assert view.status.text().startswith("Saved: Dynamic warm-up")
+
+
+def test_a_note_over_the_limit_is_kept_whole_when_only_a_rating_changes(qtbot, view, history):
+    # The rating dialog's note has no limit of its own, so the store can hold a longer one
+    # than the editor takes; showing it must not cut it, nor must saving a rating.
+    long_note = "calves " * (csvio.MAX_NOTE_CHARS // 7 + 10)
+    history.submit(lambda store: store.rate("s2", 5, long_note)).result(timeout=10)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.reload()
+    click_row(qtbot, view, 1)
+    assert not view.save_button.isEnabled()  # shown (cut to the editor's limit), not edited
+    view.after.setValue(2)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        view.save_button.click()
+    saved = stored(history, "s2")
+    assert saved.tightness_after == 2 and saved.note == long_note.strip()
+
+
+def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
+    click_row(qtbot, view, 1)
+    qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
+    QApplication.clipboard().setText("x" * (csvio.MAX_NOTE_CHARS + 50))
+    qtbot.keyClick(view.note, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    saved = stored(history, "s2")
+    assert len(saved.note) == csvio.MAX_NOTE_CHARS
+    out = tmp_path / "history.csv"  # and the history's own export reads back in
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csvio.write_csv([saved], handle)
+    parsed = csvio.read_csv(out.read_text(encoding="utf-8").splitlines(keepends=True))
+    assert not parsed.errors and parsed.records[0].note == saved.note
+
+
+def test_a_save_answered_late_leaves_the_newer_text_in_the_editor(qtbot, view, history):
+    click_row(qtbot, view, 1)
+    gate = threading.Event()  # the history thread waits until both saves are sent
+    history.submit(lambda store: gate.wait(10))
+    qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.note, "calves")
+    qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    qtbot.keyClicks(view.note, " tight")
+    qtbot.keyClick(view.note, Qt.Key.Key_Return)
+    seen: list[str] = []  # what the editor shows as each save comes back
+    view.committed.connect(lambda _: seen.append(view.note.text()))
+    with qtbot.waitSignals([view.committed, view.committed], timeout=10_000):
+        gate.set()
+    assert seen == ["calves tight", "calves tight"]
+    assert stored(history, "s2").note == "calves tight"
+
+
+def test_an_edit_the_store_refuses_stays_in_the_editors_to_save_again(
+    qtbot, view, history, monkeypatch
+):
+    from loosen.core.history import HistoryError
+
+    def refuse(store, uid, tightness_before):
+        raise HistoryError("history.sqlite3 is read-only")
+
+    click_row(qtbot, view, 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(HistoryStore, "set_before", refuse)
+        view.note.setText("calves tight")
+        with qtbot.waitSignal(history.notice, timeout=10_000) as said:
+            view.save_edit()
+        assert said.args == ["History: history.sqlite3 is read-only"]
+        qtbot.waitUntil(view.save_button.isEnabled, timeout=10_000)
+    assert view.note.text() == "calves tight"
+    with qtbot.waitSignal(view.committed, timeout=10_000):
+        view.save_button.click()
+    assert stored(history, "s2").note == "calves tight"
+
+
+def test_an_edit_then_delete_then_undo_brings_back_the_edit(qtbot, view, history):
+    click_row(qtbot, view, 0)  # s1
+    view.note.setText("hips looser, calves tight")
+    deleted = qtbot.waitSignal(view.committed, timeout=10_000,
+                               check_params_cb=lambda what: what == "delete")  # fmt: skip
+    with deleted:
+        qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(view.committed, timeout=10_000) as done:
+        view.undo_delete()
+    assert done.args == ["undo"]
+    assert stored(history, "s1").note == "hips looser, calves tight"
 
 
 def test_delete_then_undo_puts_the_session_back_with_its_ratings(qtbot, view, history):
@@ -402,6 +500,23 @@ def test_the_history_button_opens_the_page_and_back_returns(qtbot, clock, speake
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         window.library_view.history_button.click()  # again: the same page, read afresh
     assert window.history_view is page
+    window.close()
+
+
+def test_an_edit_left_by_hiding_the_window_to_the_tray_is_saved(qtbot, clock, speaker,
+                                                                 known_db):  # fmt: skip
+    history = HistoryService(known_db)  # the window closes it
+    window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.library_view.history_button.click()
+    page = window.history_view
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(KNOWN), timeout=10_000)
+    click_row(qtbot, page, 0)
+    page.before.setValue(9)
+    with qtbot.waitSignal(page.committed, timeout=10_000):
+        window.hide()  # what closing does while reminders keep the app in the tray
+    assert stored(history, "s1").tightness_before == 9
     window.close()
 
 

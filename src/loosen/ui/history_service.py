@@ -38,6 +38,7 @@ def days_ago(moment: datetime, now: datetime) -> str:
 
 class HistoryService(QObject):
     notice = Signal(str)
+    closing = Signal()  # the last moment to submit work: the thread stops after it
     stats_ready = Signal(object)  # dict[str, RoutineStats]
     # Emitted on the history thread; the connected slots are methods of this object,
     # which lives on the UI thread, so Qt queues them over to it.
@@ -136,6 +137,8 @@ class HistoryService(QObject):
         self.submit(compute, self.stats_ready.emit)
 
     def close(self) -> None:
+        self.closing.emit()
+
         def shut(store: HistoryStore) -> None:
             store.flush()
             store.close()

@@ -1,9 +1,11 @@
 """The history page: every session in a table, filters, edits, delete with undo, export, charts.
 
 Every store call goes through the HistoryService (one worker thread); the page only
-shows what the store committed. The table comes first; the charts (pyqtgraph,
-imported on first use) are drawn right after, their series computed off the UI
-thread, so opening the page stays quick even with years of sessions.
+shows what the store committed. An edit is never dropped: leaving its row in any way
+(another row, a filter, another page, closing the window) saves it as Save does.
+The table comes first; the charts (pyqtgraph, imported on first use) are drawn right
+after, their series computed off the UI thread, so opening the page stays quick even
+with years of sessions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 NO_RATING = -1  # the spin boxes' "–": no rating given
+EditorValues = tuple[int | None, int | None, str]  # before, after, note (stripped)
 
 
 def kind_label(kind: str) -> str:
@@ -63,8 +66,9 @@ def export_csv(store: HistoryStore, path: Path) -> str:
 
 
 def edit_session(
-    store: HistoryStore, uid: str, before: int | None, after: int | None, note: str
+    store: HistoryStore, uid: str, before: int | None, after: int | None, note: str | None
 ) -> SessionRecord:
+    """Both ratings and the note (None: the stored note stays as it is)."""
     store.set_before(uid, before)
     return store.rate(uid, after, note)
 
@@ -92,6 +96,7 @@ class HistoryView(QWidget):
     charts_ready = Signal()  # the charts show the sessions the table shows
     committed = Signal(str)  # an edit, delete or undo reached the store: what was done
     _settled = Signal()  # from the history thread: a submitted call ended, well or not
+    _edit_failed = Signal(str)  # from the history thread: the uid whose edit was not saved
 
     def __init__(
         self,
@@ -111,7 +116,14 @@ class HistoryView(QWidget):
         self.charts: ChartsPanel | None = None
         self._restoring = False
         self._sized = False
+        # The session the editors were filled from, and what they showed then: any
+        # difference is an edit not yet sent to the store (None: one the store refused).
+        self._shown: SessionRecord | None = None
+        self._shown_values: EditorValues | None = None
+        self._shown_note = ""  # the note's text as filled, to tell a note left untouched
+        self._saving: dict[str, int] = {}  # uid: its edits sent and not yet answered
         self._settled.connect(self._settle)
+        self._edit_failed.connect(self._unsaved)
         self.chart_timer = QTimer(self, singleShot=True, interval=0)
         self.chart_timer.setObjectName("history-charts")
         self.chart_timer.timeout.connect(self._update_charts)
@@ -171,6 +183,8 @@ class HistoryView(QWidget):
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_edit)
         self.note.returnPressed.connect(self.save_edit)
+        for spin in (self.before, self.after):
+            spin.lineEdit().returnPressed.connect(self.save_edit)  # Enter saves there too
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
         for edit in (self.before, self.after):
@@ -222,6 +236,8 @@ class HistoryView(QWidget):
         self._fill_filters()
         self._show_selected()
         self._set_status("")
+        # Closing the window closes the service: an edit still in the editors goes first.
+        history.closing.connect(self.save_edit)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -229,6 +245,10 @@ class HistoryView(QWidget):
             self._sized = True  # once: after that the user's splitter position stands
             height = self.splitter.height()
             self.splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_edit()  # another page, or the window hidden to the tray
+        super().hideEvent(event)
 
     def _set_up_table(self) -> None:
         table = self.table
@@ -375,7 +395,11 @@ class HistoryView(QWidget):
         self.table.scrollTo(index)
 
     def _show_selected(self) -> None:
-        record = self.selected()
+        """The editors leave the session they showed (saving any edit) for the selected one."""
+        self.save_edit()
+        self._fill_editors(self.selected())
+
+    def _fill_editors(self, record: SessionRecord | None) -> None:
         for widget in (self.before, self.after, self.note):
             widget.blockSignals(True)
         self.before.setValue(NO_RATING if record is None or record.tightness_before is None
@@ -386,42 +410,81 @@ class HistoryView(QWidget):
         for widget in (self.before, self.after, self.note):
             widget.blockSignals(False)
             widget.setEnabled(record is not None)
+        self._shown = record
+        self._shown_values = self._edited_values()
+        self._shown_note = self.note.text()
         self._update_buttons()
 
-    def _edited_values(self) -> tuple[int | None, int | None, str]:
+    def _edited_values(self) -> EditorValues:
         return _rating(self.before), _rating(self.after), self.note.text().strip()
 
+    def _has_edit(self) -> bool:
+        return self._shown is not None and self._edited_values() != self._shown_values
+
     def _update_buttons(self) -> None:
-        record = self.selected()
-        self.delete_button.setEnabled(record is not None)
-        unchanged = record is None or self._edited_values() == (
-            record.tightness_before, record.tightness_after, record.note)  # fmt: skip
-        self.save_button.setEnabled(not unchanged)
+        self.delete_button.setEnabled(self.selected() is not None)
+        self.save_button.setEnabled(self._has_edit())
         self.undo_button.setVisible(bool(self.deleted))
 
     def save_edit(self) -> None:
-        """Commit the edited ratings and note of the selected session through the service."""
-        record = self.selected()
-        if record is None:
+        """Commit the editors' ratings and note for their session through the service.
+
+        The one way an edit is saved: by Save and Enter, and whenever the editors are
+        about to leave the session (another row, a filter, another page, the window
+        closing), so nothing typed is dropped.
+        """
+        record = self._shown
+        if record is None or not self._has_edit():
             return
-        before, after, note = self._edited_values()
-        if (before, after, note) == (record.tightness_before, record.tightness_after, record.note):
-            return
+        values = before, after, note = self._edited_values()
+        # A note left untouched stays as stored, whole: the editor may show it cut to
+        # its length limit.
+        sent_note = None if self.note.text() == self._shown_note else note
         uid = record.uid
+        self._shown_values = values  # on its way: not sent twice
         self.save_button.setEnabled(False)
-        self._submit(lambda store: edit_session(store, uid, before, after, note), self._edited)
+        future = self._submit(
+            lambda store: edit_session(store, uid, before, after, sent_note), self._edited
+        )
+        if future is None:  # the service has closed: the edit stays pending, not dropped
+            self._shown_values = None
+        else:
+            self._saving[uid] = self._saving.get(uid, 0) + 1
+            future.add_done_callback(
+                lambda done: None if done.cancelled() or done.exception() is None
+                else self._edit_failed.emit(uid)
+            )  # fmt: skip
 
     def _edited(self, record: SessionRecord) -> None:
+        self._answered(record.uid)
         self.model.replace(record)
-        self._show_selected()
+        if self._shown is not None and self._shown.uid == record.uid:
+            if self._has_edit() or self._saving.get(record.uid):
+                self._shown = record  # typed on since: the editors keep the newer values
+            else:
+                self._fill_editors(record)  # as stored (a note trimmed, say)
         self._set_status(f"Saved: {record.routine_name}, {_when(record)}.")
         self._data_changed()
         self.committed.emit("edit")
+
+    def _unsaved(self, uid: str) -> None:
+        """The store refused an edit (the service says why): if its session is still in
+        the editors, they keep it and Save stays on for another try."""
+        self._answered(uid)
+        if self._shown is not None and self._shown.uid == uid:
+            self._shown_values = None
+            self._update_buttons()
+
+    def _answered(self, uid: str) -> None:
+        left = self._saving.pop(uid, 0) - 1
+        if left > 0:
+            self._saving[uid] = left
 
     def delete_selected(self) -> None:
         record = self.selected()
         if record is None:
             return
+        self.save_edit()  # first: an undo brings the session back as the user left it
         uid = record.uid
         self.delete_button.setEnabled(False)
         self._submit(lambda store: store.delete(uid), self._deleted)
@@ -475,6 +538,7 @@ class HistoryView(QWidget):
         path = type(self).ask_export_path(self)
         if path is None:
             return
+        self.save_edit()  # the file holds what the table shows
         self._set_status(f"Exporting to {path}…")
         self._submit(lambda store: export_csv(store, path), self._set_status)
 
