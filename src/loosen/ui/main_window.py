@@ -408,7 +408,19 @@ class MainWindow(QMainWindow):
         finally:
             self._stopping_quietly = False
 
+    def end_session_asking(self) -> bool:
+        """Before the window goes out of sight: a session on screen stops only if the
+        user says so (Esc's question), and is then rated like any stopped session.
+        False when they chose to go on."""
+        active = self.active
+        if active is None:
+            return True
+        return active.view.ask_stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.end_session_asking():
+            event.ignore()  # the session goes on, as if the close was never asked
+            return
         self._closing = True
         self.stop_active_session()  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)

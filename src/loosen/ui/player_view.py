@@ -261,7 +261,7 @@ class PlayerView(QWidget):
 
     @staticmethod
     def confirm_stop(parent: QWidget) -> bool:
-        """Ask before stopping; tests replace this."""
+        """Ask before stopping (Esc, or the window closed); tests replace this."""
         answer = QMessageBox.question(
             parent,
             "Stop this session?",
@@ -271,16 +271,19 @@ class PlayerView(QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def ask_stop(self) -> None:
+    def ask_stop(self) -> bool:
+        """Stop if the user says so; True when the session is over (now or before)."""
         if self.session.state not in (State.RUNNING, State.PAUSED):
-            return
+            return True
         was_running = self.session.state is State.RUNNING
         if was_running:
             self.act("pause")  # the clock should not run while the question is open
         if type(self).confirm_stop(self):
             self.act("stop")
-        elif was_running:
+            return True
+        if was_running:
             self.act("resume")
+        return False
 
     def _digit(self, digit: int) -> None:
         if self.rating_row.isVisible():

@@ -343,11 +343,12 @@ class CloseToReminders(QObject):
 
     def close_all(self) -> None:
         """Close for real: the reminders stop and the main window closes, its history too
-        (a session on is recorded as stopped)."""
+        (a session still on, at a logout, is recorded as stopped without a question)."""
         if self.quitting:
             return
         self.quitting = True
         self.controller.stop()
+        self.window.stop_active_session()
         self.window.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -355,8 +356,14 @@ class CloseToReminders(QObject):
             QApplication.setQuitOnLastWindowClosed(True)
         elif (event.type() is QEvent.Type.Close and not self.quitting
                 and self.controller.keeps_running() and isinstance(watched, QWidget)):  # fmt: skip
-            # Out of sight is not a session going on unseen: stop and record it first.
-            self.window.stop_active_session()
+            # Out of sight is not a session going on unseen: ask, as Esc does, and
+            # record it (rated) first; the user may choose to go on instead.
+            had_session = self.window.active is not None
+            if not self.window.end_session_asking():
+                event.ignore()
+                return True
+            if had_session:
+                self.window.show_library()  # what the window shows when it comes back
             if self.controller.has_tray:
                 QApplication.setQuitOnLastWindowClosed(False)
             else:
@@ -388,6 +395,8 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         return _default_name(routine_id)
 
     def quit_app() -> None:
+        if not window.end_session_asking():
+            return  # the user went on with the session on screen
         guard.close_all()
         quit_event_loop()
 
