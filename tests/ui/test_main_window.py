@@ -6,6 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from loosen import paths
 from loosen.core.history import Status
@@ -232,3 +233,40 @@ def test_runs_show_their_planned_breaks_where_routines_show_steps(window):
     assert rows["sprint-session"].text(2) == "2 breaks"
     assert rows["long-easy-run"].text(2) == "3 breaks"
     assert rows["squat-and-fold"].text(2) == "2"
+
+
+def test_m_in_the_player_mutes_for_later_and_the_library_says_so_with_a_click_to_undo(
+    qtbot, window, speaker, monkeypatch
+):
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "", Qt.Key.Key_Escape))
+    muted = window.library_view.muted_button
+    assert not muted.isVisible()
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    qtbot.keyClick(player, Qt.Key.Key_M)
+    assert player.mute_button.isVisible() and speaker.muted
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    back = window.summary_page.findChild(QPushButton)
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.library_view
+    assert muted.isVisible() and "unmute" in muted.text()  # the reason for the silence
+    assert load_settings(paths.settings_file())[0].muted
+    qtbot.mouseClick(muted, Qt.MouseButton.LeftButton)
+    assert not muted.isVisible() and not speaker.muted
+    assert not load_settings(paths.settings_file())[0].muted
+    window.start_routine("short")
+    assert not window.stack.currentWidget().mute_button.isVisible()
+
+
+def test_a_window_opened_muted_says_so_in_the_library_and_the_player(qtbot, clock, speaker,
+                                                                     user_routines):  # fmt: skip
+    (user_routines / "short.toml").write_text(SHORT)
+    made = MainWindow(Settings(muted=True), speaker, HistoryService(paths.history_db()),
+                      clock=clock)  # fmt: skip
+    qtbot.addWidget(made, before_close_func=MainWindow.stop_active_session)
+    with qtbot.waitSignal(made.library_loaded):
+        made.show()
+    assert made.library_view.muted_button.isVisible()
+    made.start_routine("short")
+    assert made.active.view.mute_button.isVisible()

@@ -218,3 +218,60 @@ def test_the_time_font_grows_with_the_window(qtbot, clock, speaker):
     view.resize(1280, 800)
     assert view.time_label.font().pixelSize() > small
     assert view.time_label.font().pixelSize() > 3 * view.step_label.font().pixelSize()
+
+
+def laid_out(view: PlayerView) -> list:
+    """Where everything on the player is, once the layout has caught up with the texts."""
+    view.layout().activate()
+    shown = (
+        view.band,
+        view.step_label,
+        view.side_label,
+        view.time_label,
+        view.reps_label,
+        view.say_label,
+        view.phase_bar,
+        view.next_label,
+        view.cue_label,
+        view.session_bar,
+    )
+    return [w.geometry() for w in shown]  # fmt: skip
+
+
+def test_paused_is_plain_from_across_the_room_and_nothing_moves(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 7)
+    assert not view.paused_label.isVisible()
+    bright = view.time_label.palette().color(view.time_label.foregroundRole())
+    layout_before = laid_out(view)
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.paused_label.isVisible() and view.paused_label.text() == "PAUSED"
+    # Large type, over the clock: bigger than the step's name, inside the clock's room.
+    assert view.paused_label.font().pixelSize() > 1.5 * view.step_label.font().pixelSize()
+    assert view.time_label.rect().contains(view.paused_label.geometry())
+    dimmed = view.time_label.palette().color(view.time_label.foregroundRole())
+    assert dimmed.alpha() < bright.alpha() / 2  # the clock dims while it stands still
+    assert laid_out(view) == layout_before  # no jump: nothing else on screen moves
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert not view.paused_label.isVisible()
+    assert view.time_label.palette().color(view.time_label.foregroundRole()).alpha() == 255
+
+
+def test_muted_shows_in_the_player_and_m_or_a_click_undoes_it(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    assert not view.mute_button.isVisible()
+    press(qtbot, view, Qt.Key.Key_M)
+    assert view.mute_button.isVisible() and view.mute_button.text() == "Muted — M to unmute"
+    press(qtbot, view, Qt.Key.Key_M)
+    assert not view.mute_button.isVisible() and not speaker.muted
+    press(qtbot, view, Qt.Key.Key_M)
+    with qtbot.waitSignal(view.mute_toggled) as toggled:
+        qtbot.mouseClick(view.mute_button, Qt.MouseButton.LeftButton)
+    assert toggled.args == [False] and not view.mute_button.isVisible() and not speaker.muted
+
+
+def test_a_player_opened_muted_says_so(qtbot, clock, speaker):
+    view = PlayerView(Session(routine(LUNGE), clock), speaker, muted=True)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.mute_button.isVisible()

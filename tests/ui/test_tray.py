@@ -155,7 +155,8 @@ def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
     texts = [a.text() for a in controller.menu.actions() if not a.isSeparator()]
     assert texts == [f"Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold",
                      "&Take the break", "&Snooze 5 minutes", "S&kip this one",
-                     "&Pause reminders for an hour", "&Open Loosen", "&Quit Loosen"]  # fmt: skip
+                     "&Pause reminders for an hour", "&Mute Loosen", "&Open Loosen",
+                     "&Quit Loosen"]  # fmt: skip
     assert tray.toolTip() == f"Loosen — {texts[0]}"
 
     fire(controller, clock, 15 * MIN)
@@ -344,3 +345,23 @@ def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, 
 def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
     make_controller()
     assert GENTLE in speaker.prepared and FIRM in speaker.prepared
+
+
+def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):
+    controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: None,
+                                 tray_available=True)  # fmt: skip
+    qtbot.addWidget(controller.menu)
+    mute = controller.mute_action
+    assert mute.isCheckable() and not mute.isChecked() and mute in controller.menu.actions()
+    main_window.start_routine("squat-and-fold")
+    qtbot.keyClick(main_window.active.view, Qt.Key.Key_M)  # muted in the player...
+    assert mute.isChecked() and "muted" in controller.tray.toolTip()  # ...shows in the tray
+    mute.trigger()  # one click in the menu
+    assert not main_window.settings.muted and not speaker.muted
+    assert not main_window.active.view.mute_button.isVisible()
+    assert "muted" not in controller.tray.toolTip()
+    mute.trigger()
+    assert main_window.settings.muted and main_window.library_view.muted_button.isVisibleTo(
+        main_window.library_view
+    )
+    controller.stop()

@@ -47,6 +47,9 @@ from loosen.ui.rating import RatingRow
 from loosen.ui.style import PHASE_LABELS, phase_colour
 
 RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
+PAUSED_TEXT = "PAUSED"
+PAUSED_CLOCK_ALPHA = 70  # of 255: the clock stands still, dimmed, under PAUSED
+MUTED_TEXT = "Muted — M to unmute"
 
 
 class PlayerView(QWidget):
@@ -70,6 +73,7 @@ class PlayerView(QWidget):
         self.last_cue = ""
         self._build()
         self._bind_keys()
+        self.mute_button.setVisible(muted)
         speaker.prepare([c.text for c in session.plan.cues])
         self.refresh()
 
@@ -81,9 +85,17 @@ class PlayerView(QWidget):
         self.kind_label = QLabel(objectName="phaseKind")
         self.position_label = QLabel(objectName="position")
         self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Muted says so where the eye goes first, and one click (or M) undoes it.
+        self.mute_button = QPushButton(MUTED_TEXT, objectName="mutedIndicator")
+        self.mute_button.setToolTip("Cues, beeps and reminders are silent; M or a click unmutes")
+        self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.mute_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.mute_button.clicked.connect(self.toggle_mute)
         band_layout = QHBoxLayout(self.band)
         band_layout.setContentsMargins(18, 8, 18, 8)
         band_layout.addWidget(self.kind_label)
+        band_layout.addStretch()
+        band_layout.addWidget(self.mute_button)
         band_layout.addStretch()
         band_layout.addWidget(self.position_label)
 
@@ -95,6 +107,14 @@ class PlayerView(QWidget):
         self.time_label = QLabel(objectName="remaining")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # PAUSED lies over the dimmed clock: seen from the mat, and nothing else moves.
+        self.paused_label = QLabel(PAUSED_TEXT, objectName="pausedBanner")
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.paused_label.setVisible(False)
+        over_clock = QVBoxLayout(self.time_label)
+        over_clock.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        over_clock.addWidget(self.paused_label, 0, Qt.AlignmentFlag.AlignCenter)
         self.reps_label = QLabel(objectName="reps")
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reps_label.setWordWrap(True)  # a run's break line is long at 800 px
@@ -252,12 +272,16 @@ class PlayerView(QWidget):
             self.speaker.beep(Beep.START if phase.kind is PhaseKind.WORK else Beep.REST)
 
     def toggle_mute(self) -> None:
-        self.muted = not self.muted
-        self.speaker.set_muted(self.muted)
-        if self.muted:
-            self.speaker.stop()
+        self.set_muted(not self.muted)
         self.mute_toggled.emit(self.muted)
-        self.refresh()
+
+    def set_muted(self, muted: bool) -> None:
+        """Silence (or not) what comes next, cutting off what is being said; shown on screen."""
+        self.muted = muted
+        self.speaker.set_muted(muted)
+        if muted:
+            self.speaker.stop()
+        self.mute_button.setVisible(muted)
 
     @staticmethod
     def confirm_stop(parent: QWidget) -> bool:
@@ -326,7 +350,13 @@ class PlayerView(QWidget):
             self.side_label.setText("  ·  ".join(t for t in (side.capitalize(), sets) if t))
 
         self.time_label.setText(self._time_text(phase))
-        self.time_label.setStyleSheet(f"color: {colour.name()};")
+        clock_colour = QColor(colour)
+        if paused:
+            clock_colour.setAlpha(PAUSED_CLOCK_ALPHA)
+        self.time_label.setStyleSheet(
+            f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}"
+        )
+        self.paused_label.setVisible(paused)
         self.reps_label.setText(self._reps_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
         due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
@@ -370,7 +400,13 @@ class PlayerView(QWidget):
     def _paint_band(self, colour: QColor) -> None:
         self.band.setStyleSheet(
             f"#phaseBand {{ background: {colour.name()}; }} "
-            "#phaseBand QLabel { color: white; font-weight: 600; }"
+            "#phaseBand QLabel { color: white; font-weight: 600; } "
+            "#mutedIndicator { color: white; font-weight: 600; background: transparent;"
+            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }"
+        )
+        self.paused_label.setStyleSheet(
+            f"#pausedBanner {{ color: white; background: {colour.name()};"
+            " border-radius: 12px; padding: 0px 32px; font-weight: 700; }"
         )
         self.phase_bar.setStyleSheet(
             f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
@@ -534,6 +570,10 @@ class PlayerView(QWidget):
         font.setWeight(QFont.Weight.DemiBold)
         font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
         self.time_label.setFont(font)
+        paused_font = QFont(font)
+        paused_font.setPixelSize(max(32, size // 2))
+        paused_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
+        self.paused_label.setFont(paused_font)
         name_font = QFont(self.step_label.font())
         name_font.setPixelSize(max(20, size // 4))
         name_font.setWeight(QFont.Weight.DemiBold)
