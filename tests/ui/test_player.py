@@ -275,3 +275,29 @@ def test_a_player_opened_muted_says_so(qtbot, clock, speaker):
     qtbot.addWidget(view)
     view.show()
     assert view.mute_button.isVisible()
+
+
+def test_set_and_rep_are_said_once_together(qtbot, clock, speaker):
+    bridge = step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0)
+    view = make_player(qtbot, clock, speaker, routine(bridge, get_ready_s=5.0))
+    tick(view, clock, 5 + 7)  # the third rep of the first set
+    assert view.reps_label.text().startswith("Set 1 of 2 · Rep ")
+    assert view.side_label.text() == ""  # not "set 1 of 2" a second time
+    shown = view.reps_label.text() + view.side_label.text() + view.step_label.text()
+    assert shown.lower().count("set ") == 1
+
+
+def test_a_timed_step_in_sets_shows_which_set_beside_its_side(qtbot, clock, speaker):
+    plank = step("Side plank", duration_s=30.0, sides=True, sets=2, rest_s=10.0)
+    view = make_player(qtbot, clock, speaker, routine(plank, get_ready_s=5.0))
+    tick(view, clock, 6)
+    assert view.side_label.text() == "Left side"
+    assert view.reps_label.text() == "Set 1 of 2" and view.reps_label.isVisible()
+
+
+def test_the_switch_says_which_side_comes_next(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 5 + 45 + 1)
+    assert view.session.phase.kind is PhaseKind.SWITCH
+    assert view.kind_label.text() == "Switch sides"
+    assert view.next_label.text() == "Next: right side"

@@ -345,9 +345,7 @@ class PlayerView(QWidget):
             self.side_label.setText("")
         else:
             self.step_label.setText(phase.step)
-            side = f"{phase.side.value} side" if phase.side else ""
-            sets = f"set {phase.set} of {phase.sets}" if phase.sets > 1 else ""
-            self.side_label.setText("  ·  ".join(t for t in (side.capitalize(), sets) if t))
+            self.side_label.setText(f"{phase.side.value} side".capitalize() if phase.side else "")
 
         self.time_label.setText(self._time_text(phase))
         clock_colour = QColor(colour)
@@ -357,7 +355,7 @@ class PlayerView(QWidget):
             f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}"
         )
         self.paused_label.setVisible(paused)
-        self.reps_label.setText(self._reps_text(phase))
+        self.reps_label.setText(self._count_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
         due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
         # Inside the window the line takes the get-ready colour: "due" reads from 3 m.
@@ -440,6 +438,13 @@ class PlayerView(QWidget):
         # Show 0:45 for the whole first second, never 0:44 at the start.
         return format_clock(-int(-remaining // 1))
 
+    def _count_text(self, phase: Phase) -> str:
+        """Which set and which rep, said once and together: "Set 1 of 2 · Rep 3 of 12"."""
+        sets = ""
+        if phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH) and phase.sets > 1:
+            sets = f"Set {phase.set} of {phase.sets}"
+        return " · ".join(text for text in (sets, self._reps_text(phase)) if text)
+
     def _reps_text(self, phase: Phase) -> str:
         step = phase.step_ref
         if phase.kind is not PhaseKind.WORK or step is None or step.reps is None:
@@ -496,6 +501,8 @@ class PlayerView(QWidget):
     def _next_text(self, phase: Phase, following: Phase | None) -> str:
         if following is None:
             return "Next: finish"
+        if phase.kind is PhaseKind.SWITCH and following.side is not None:
+            return f"Next: {following.side.value} side"  # the same step, on the other side
         if (
             following.step == phase.step
             and following.kind is PhaseKind.WORK
