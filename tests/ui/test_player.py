@@ -260,8 +260,10 @@ def test_paused_is_plain_from_across_the_room_and_nothing_moves(qtbot, clock, sp
 def test_muted_shows_in_the_player_and_m_or_a_click_undoes_it(qtbot, clock, speaker):
     view = make_player(qtbot, clock, speaker)
     assert not view.mute_button.isVisible()
+    layout_before = laid_out(view)
     press(qtbot, view, Qt.Key.Key_M)
     assert view.mute_button.isVisible() and view.mute_button.text() == "Muted — M to unmute"
+    assert laid_out(view) == layout_before  # shown without a jump
     press(qtbot, view, Qt.Key.Key_M)
     assert not view.mute_button.isVisible() and not speaker.muted
     press(qtbot, view, Qt.Key.Key_M)

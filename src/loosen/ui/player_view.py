@@ -48,8 +48,11 @@ from loosen.ui.style import PHASE_LABELS, phase_colour
 
 RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
 PAUSED_TEXT = "PAUSED"
-PAUSED_CLOCK_ALPHA = 70  # of 255: the clock stands still, dimmed, under PAUSED
+PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, under PAUSED
 MUTED_TEXT = "Muted — M to unmute"
+# What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
+MIN_CLOCK_SIZE = QSize(200, 90)
+MIN_PICTURE_SIZE = QSize(64, 64)
 
 
 class PlayerView(QWidget):
@@ -91,6 +94,9 @@ class PlayerView(QWidget):
         self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.mute_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.mute_button.clicked.connect(self.toggle_mute)
+        keeps_its_room = self.mute_button.sizePolicy()
+        keeps_its_room.setRetainSizeWhenHidden(True)  # M makes nothing else on screen move
+        self.mute_button.setSizePolicy(keeps_its_room)
         band_layout = QHBoxLayout(self.band)
         band_layout.setContentsMargins(18, 8, 18, 8)
         band_layout.addWidget(self.kind_label)
@@ -107,21 +113,28 @@ class PlayerView(QWidget):
         self.time_label = QLabel(objectName="remaining")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        # PAUSED lies over the dimmed clock: seen from the mat, and nothing else moves.
+        # The clock's font follows the window (resizeEvent); its text must not in turn
+        # hold the window up, or a window opened large could never shrink to a small screen.
+        self.time_label.setMinimumSize(MIN_CLOCK_SIZE)
+        # PAUSED lies over the foot of the dimmed clock (its figures still readable):
+        # seen from the mat, and nothing else moves.
         self.paused_label = QLabel(PAUSED_TEXT, objectName="pausedBanner")
         self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.paused_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.paused_label.setVisible(False)
         over_clock = QVBoxLayout(self.time_label)
         over_clock.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
-        over_clock.addWidget(self.paused_label, 0, Qt.AlignmentFlag.AlignCenter)
+        over_clock.setContentsMargins(0, 0, 0, 0)
+        at_the_foot = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        over_clock.addWidget(self.paused_label, 0, at_the_foot)
         self.reps_label = QLabel(objectName="reps")
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reps_label.setWordWrap(True)  # a run's break line is long at 800 px
 
         self.picture = QSvgWidget(objectName="picture")
         self.picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-        self.picture.setFixedSize(QSize(150, 150))
+        self.picture.setMinimumSize(MIN_PICTURE_SIZE)
+        self.picture.setMaximumSize(QSize(150, 150))
         self.say_label = QLabel(objectName="say")
         self.say_label.setWordWrap(True)
         self.say_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -404,7 +417,7 @@ class PlayerView(QWidget):
         )
         self.paused_label.setStyleSheet(
             f"#pausedBanner {{ color: white; background: {colour.name()};"
-            " border-radius: 12px; padding: 0px 32px; font-weight: 700; }"
+            " border-radius: 10px; padding: 0px 28px; font-weight: 700; }"
         )
         self.phase_bar.setStyleSheet(
             f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
@@ -578,7 +591,7 @@ class PlayerView(QWidget):
         font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
         self.time_label.setFont(font)
         paused_font = QFont(font)
-        paused_font.setPixelSize(max(32, size // 2))
+        paused_font.setPixelSize(max(28, size * 2 // 5))
         paused_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
         self.paused_label.setFont(paused_font)
         name_font = QFont(self.step_label.font())
@@ -593,7 +606,7 @@ class PlayerView(QWidget):
         say_font.setPixelSize(max(15, min(22, size // 7)))
         self.say_label.setFont(say_font)
         picture = max(96, min(220, self.height() // 4))
-        self.picture.setFixedSize(QSize(picture, picture))
+        self.picture.setMaximumSize(QSize(picture, picture))  # less when the room is short
 
 
 def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:
