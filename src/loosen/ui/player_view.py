@@ -364,16 +364,18 @@ class PlayerView(QWidget):
         clock_colour = QColor(colour)
         if paused:
             clock_colour.setAlpha(PAUSED_CLOCK_ALPHA)
-        self.time_label.setStyleSheet(
-            f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}"
+        _restyle(
+            self.time_label,
+            f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}",
         )
         self.paused_label.setVisible(paused)
         self.reps_label.setText(self._count_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
         due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
         # Inside the window the line takes the get-ready colour: "due" reads from 3 m.
-        self.reps_label.setStyleSheet(
-            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else ""
+        _restyle(
+            self.reps_label,
+            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else "",
         )
 
         shown_step = step
@@ -409,26 +411,30 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(opening and session.index == 0 and self.rating_row.value is None)
 
     def _paint_band(self, colour: QColor) -> None:
-        self.band.setStyleSheet(
+        _restyle(
+            self.band,
             f"#phaseBand {{ background: {colour.name()}; }} "
             "#phaseBand QLabel { color: white; font-weight: 600; } "
             "#mutedIndicator { color: white; font-weight: 600; background: transparent;"
-            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }"
+            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }",
         )
-        self.paused_label.setStyleSheet(
+        _restyle(
+            self.paused_label,
             f"#pausedBanner {{ color: white; background: {colour.name()};"
-            " border-radius: 10px; padding: 0px 28px; font-weight: 700; }"
+            " border-radius: 10px; padding: 0px 28px; font-weight: 700; }",
         )
-        self.phase_bar.setStyleSheet(
-            f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
+        _restyle(
+            self.phase_bar,
+            f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}",
         )
         # The whole session's bar in the same colour, quieter: one colour on screen
         # says where you are, rather than the platform's selection blue beside it.
         quiet = QColor(colour)
         quiet.setAlpha(150)
-        self.session_bar.setStyleSheet(
+        _restyle(
+            self.session_bar,
             f"QProgressBar::chunk {{ background: {quiet.name(QColor.NameFormat.HexArgb)};"
-            " border-radius: 3px; }"
+            " border-radius: 3px; }",
         )
 
     def _position_text(self, phase: Phase) -> str:
@@ -607,6 +613,13 @@ class PlayerView(QWidget):
         self.say_label.setFont(say_font)
         picture = max(96, min(220, self.height() // 4))
         self.picture.setMaximumSize(QSize(picture, picture))  # less when the room is short
+
+
+def _restyle(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: each one set re-polishes the widget and
+    its children, which, every second, is most of what a redraw costs."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:
