@@ -87,7 +87,9 @@ class PlayerView(QWidget):
         self.band.setAutoFillBackground(True)
         self.kind_label = QLabel(objectName="phaseKind")
         self.position_label = QLabel(objectName="position")
-        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.position_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
         # Muted says so where the eye goes first, and one click (or M) undoes it.
         self.mute_button = QPushButton(MUTED_TEXT, objectName="mutedIndicator")
         self.mute_button.setToolTip("Cues, beeps and reminders are silent; M or a click unmutes")
