@@ -33,7 +33,8 @@ def open_window(qtbot, clock):
     def open_(speaker, **options) -> MainWindow:
         window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()),
                             clock=clock, **options)  # fmt: skip
-        qtbot.addWidget(window)
+        # The test is over when pytest-qt closes it: no one is there to answer.
+        qtbot.addWidget(window, before_close_func=MainWindow.stop_active_session)
         with qtbot.waitSignal(window.library_loaded):
             window.show()
         made.append(window)
@@ -43,3 +44,16 @@ def open_window(qtbot, clock):
     for window in made:
         if window.isVisible():
             window.close()
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_questions(monkeypatch):
+    """A modal question no test answers would wait for ever: fail at once instead."""
+    from loosen.ui.main_window import MainWindow
+    from loosen.ui.player_view import PlayerView
+
+    def unanswered(*_args):
+        pytest.fail("a question was asked that this test does not answer")
+
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(unanswered))
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(unanswered))

@@ -6,9 +6,11 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from loosen import paths
 from loosen.core.history import Status
+from loosen.core.session import State
 from loosen.core.settings import Settings, load_settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
@@ -125,16 +127,52 @@ def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock, monkey
     assert window.summary_page.body.text().startswith("Stopped")
 
 
-def test_closing_mid_session_keeps_it_as_stopped(qtbot, window, clock):
+def ask_to_stop(monkeypatch, answer: bool) -> list[str]:
+    """Answer the question Esc asks; returns the session state seen at each asking."""
+    asked: list[str] = []
+
+    def confirm(parent) -> bool:
+        asked.append(parent.session.state.value)  # what the user saw while asked
+        return answer
+
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(confirm))
+    return asked
+
+
+def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(qtbot, window, clock,
+                                                                       monkeypatch):  # fmt: skip
+    asked = ask_to_stop(monkeypatch, True)
+    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "4"))
     window.start_routine("short")
     clock.advance(3)
     window.stack.currentWidget().driver.timer.timeout.emit()
     uid = window.active.uid.result(timeout=10)
     window.close()
+    assert asked == ["paused"]  # the clock stands still while the question is open
+    assert not window.isVisible()
     from loosen.core.history import HistoryStore
 
     with HistoryStore.open(paths.history_db()) as store:
-        assert store.get(uid).status is Status.STOPPED
+        record = store.get(uid)
+    assert record.status is Status.STOPPED and record.tightness_after == 4
+    assert record.active_s == pytest.approx(3, abs=0.3)
+
+
+def test_closing_mid_session_and_cancelling_goes_on_as_before(qtbot, window, clock, monkeypatch):
+    asked = ask_to_stop(monkeypatch, False)
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    clock.advance(3)
+    player.driver.timer.timeout.emit()
+    window.close()
+    assert asked == ["paused"]
+    assert window.isVisible() and window.stack.currentWidget() is player
+    assert player.session.state is State.RUNNING
+    clock.advance(1)
+    player.driver.timer.timeout.emit()
+    assert player.session.active_s() == pytest.approx(4)  # no time lost, none gained
+    (record,) = records(window)
+    assert record.status is Status.RUNNING
 
 
 def test_a_speaker_notice_appears_without_blocking(qtbot, clock, user_routines):
@@ -195,3 +233,40 @@ def test_runs_show_their_planned_breaks_where_routines_show_steps(window):
     assert rows["sprint-session"].text(2) == "2 breaks"
     assert rows["long-easy-run"].text(2) == "3 breaks"
     assert rows["squat-and-fold"].text(2) == "2"
+
+
+def test_m_in_the_player_mutes_for_later_and_the_library_says_so_with_a_click_to_undo(
+    qtbot, window, speaker, monkeypatch
+):
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "", Qt.Key.Key_Escape))
+    muted = window.library_view.muted_button
+    assert not muted.isVisible()
+    window.start_routine("short")
+    player = window.stack.currentWidget()
+    qtbot.keyClick(player, Qt.Key.Key_M)
+    assert player.mute_button.isVisible() and speaker.muted
+    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    back = window.summary_page.findChild(QPushButton)
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.library_view
+    assert muted.isVisible() and "unmute" in muted.text()  # the reason for the silence
+    assert load_settings(paths.settings_file())[0].muted
+    qtbot.mouseClick(muted, Qt.MouseButton.LeftButton)
+    assert not muted.isVisible() and not speaker.muted
+    assert not load_settings(paths.settings_file())[0].muted
+    window.start_routine("short")
+    assert not window.stack.currentWidget().mute_button.isVisible()
+
+
+def test_a_window_opened_muted_says_so_in_the_library_and_the_player(qtbot, clock, speaker,
+                                                                     user_routines):  # fmt: skip
+    (user_routines / "short.toml").write_text(SHORT)
+    made = MainWindow(Settings(muted=True), speaker, HistoryService(paths.history_db()),
+                      clock=clock)  # fmt: skip
+    qtbot.addWidget(made, before_close_func=MainWindow.stop_active_session)
+    with qtbot.waitSignal(made.library_loaded):
+        made.show()
+    assert made.library_view.muted_button.isVisible()
+    made.start_routine("short")
+    assert made.active.view.mute_button.isVisible()

@@ -218,3 +218,88 @@ def test_the_time_font_grows_with_the_window(qtbot, clock, speaker):
     view.resize(1280, 800)
     assert view.time_label.font().pixelSize() > small
     assert view.time_label.font().pixelSize() > 3 * view.step_label.font().pixelSize()
+
+
+def laid_out(view: PlayerView) -> list:
+    """Where everything on the player is, once the layout has caught up with the texts."""
+    view.layout().activate()
+    shown = (
+        view.band,
+        view.step_label,
+        view.side_label,
+        view.time_label,
+        view.reps_label,
+        view.say_label,
+        view.phase_bar,
+        view.next_label,
+        view.cue_label,
+        view.session_bar,
+    )
+    return [w.geometry() for w in shown]  # fmt: skip
+
+
+def test_paused_is_plain_from_across_the_room_and_nothing_moves(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 7)
+    assert not view.paused_label.isVisible()
+    bright = view.time_label.palette().color(view.time_label.foregroundRole())
+    layout_before = laid_out(view)
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.paused_label.isVisible() and view.paused_label.text() == "PAUSED"
+    # Large type, over the clock: bigger than the step's name, inside the clock's room.
+    assert view.paused_label.font().pixelSize() > 1.5 * view.step_label.font().pixelSize()
+    assert view.time_label.rect().contains(view.paused_label.geometry())
+    dimmed = view.time_label.palette().color(view.time_label.foregroundRole())
+    assert dimmed.alpha() < bright.alpha() / 2  # the clock dims while it stands still
+    assert laid_out(view) == layout_before  # no jump: nothing else on screen moves
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert not view.paused_label.isVisible()
+    assert view.time_label.palette().color(view.time_label.foregroundRole()).alpha() == 255
+
+
+def test_muted_shows_in_the_player_and_m_or_a_click_undoes_it(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    assert not view.mute_button.isVisible()
+    layout_before = laid_out(view)
+    press(qtbot, view, Qt.Key.Key_M)
+    assert view.mute_button.isVisible() and view.mute_button.text() == "Muted — M to unmute"
+    assert laid_out(view) == layout_before  # shown without a jump
+    press(qtbot, view, Qt.Key.Key_M)
+    assert not view.mute_button.isVisible() and not speaker.muted
+    press(qtbot, view, Qt.Key.Key_M)
+    with qtbot.waitSignal(view.mute_toggled) as toggled:
+        qtbot.mouseClick(view.mute_button, Qt.MouseButton.LeftButton)
+    assert toggled.args == [False] and not view.mute_button.isVisible() and not speaker.muted
+
+
+def test_a_player_opened_muted_says_so(qtbot, clock, speaker):
+    view = PlayerView(Session(routine(LUNGE), clock), speaker, muted=True)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.mute_button.isVisible()
+
+
+def test_set_and_rep_are_said_once_together(qtbot, clock, speaker):
+    bridge = step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0)
+    view = make_player(qtbot, clock, speaker, routine(bridge, get_ready_s=5.0))
+    tick(view, clock, 5 + 7)  # the third rep of the first set
+    assert view.reps_label.text().startswith("Set 1 of 2 · Rep ")
+    assert view.side_label.text() == ""  # not "set 1 of 2" a second time
+    shown = view.reps_label.text() + view.side_label.text() + view.step_label.text()
+    assert shown.lower().count("set ") == 1
+
+
+def test_a_timed_step_in_sets_shows_which_set_beside_its_side(qtbot, clock, speaker):
+    plank = step("Side plank", duration_s=30.0, sides=True, sets=2, rest_s=10.0)
+    view = make_player(qtbot, clock, speaker, routine(plank, get_ready_s=5.0))
+    tick(view, clock, 6)
+    assert view.side_label.text() == "Left side"
+    assert view.reps_label.text() == "Set 1 of 2" and view.reps_label.isVisible()
+
+
+def test_the_switch_says_which_side_comes_next(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 5 + 45 + 1)
+    assert view.session.phase.kind is PhaseKind.SWITCH
+    assert view.kind_label.text() == "Switch sides"
+    assert view.next_label.text() == "Next: right side"

@@ -16,6 +16,8 @@ from loosen.core.reminders import PAUSE_S, SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
+from loosen.ui.player_view import PlayerView
+from loosen.ui.rating import Rating
 from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
 
 MIN = 60.0
@@ -39,7 +41,8 @@ def at(wall: float) -> str:
 def main_window(qtbot, clock, speaker):
     history = HistoryService(paths.history_db())
     window = MainWindow(Settings(), speaker, history, clock=clock)
-    qtbot.addWidget(window)
+    # The test is over when pytest-qt closes it: no one is there to answer.
+    qtbot.addWidget(window, before_close_func=MainWindow.stop_active_session)
     window.show()
     # Not waitSignal: a library read before __init__ returns is announced before any wait.
     qtbot.waitUntil(lambda: window.library is not None, timeout=10_000)
@@ -47,6 +50,7 @@ def main_window(qtbot, clock, speaker):
     for guard in window.findChildren(CloseToReminders):
         guard.quitting = True
     if not window._closing:  # hidden by a test is not closed: the history is still open
+        window.stop_active_session()  # the test is over: no one is there to answer
         window.close()
 
 
@@ -151,7 +155,8 @@ def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
     texts = [a.text() for a in controller.menu.actions() if not a.isSeparator()]
     assert texts == [f"Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold",
                      "&Take the break", "&Snooze 5 minutes", "S&kip this one",
-                     "&Pause reminders for an hour", "&Open Loosen", "&Quit Loosen"]  # fmt: skip
+                     "&Pause reminders for an hour", "&Mute Loosen", "&Open Loosen",
+                     "&Quit Loosen"]  # fmt: skip
     assert tray.toolTip() == f"Loosen — {texts[0]}"
 
     fire(controller, clock, 15 * MIN)
@@ -254,7 +259,23 @@ def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
         True, "post-run-cooldown", "20-25m")  # fmt: skip
 
 
-def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker):
+def answer(monkeypatch, stop: bool, rating: int | None = None) -> list[int]:
+    """Answer Esc's question with `stop`, and rate with `rating`; returns the questions."""
+    asked: list[int] = []
+
+    def rate(commit, summary):
+        commit(Rating(rating, ""))
+        return Rating(rating, "")
+
+    monkeypatch.setattr(PlayerView, "confirm_stop",
+                        staticmethod(lambda parent: asked.append(1) or stop))  # fmt: skip
+    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(rate))
+    return asked
+
+
+def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker,
+                                                                     monkeypatch):  # fmt: skip
+    asked = answer(monkeypatch, stop=True, rating=2)
     quits: list[bool] = []
     controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: quits.append(1))
     qtbot.addWidget(controller.menu)
@@ -264,15 +285,22 @@ def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main
     assert not main_window.isVisible() and controller.window.isVisible()
     controller.take_action.trigger()
     assert main_window.isVisible() and main_window.active.routine.id == "squat-and-fold"
+    uid = main_window.active.uid.result(timeout=10)
     controller.quit_action.trigger()
+    assert asked == [1]  # quitting mid-break asks as Esc does
     assert quits == [1] and main_window._closing and not main_window.isVisible()
     assert main_window.active is None  # the break was stopped and recorded, not lost
+    from loosen.core.history import HistoryStore
+
+    with HistoryStore.open(paths.history_db()) as store:
+        assert (store.get(uid).status.value, store.get(uid).tightness_after) == ("stopped", 2)
     assert not controller.resync_timer.isActive() and not controller.window.isVisible()
 
 
-def test_closing_the_window_mid_session_stops_and_records_it_before_hiding(
-    qtbot, make_controller, main_window
+def test_closing_the_window_mid_session_asks_then_records_it_rated_before_hiding(
+    qtbot, make_controller, main_window, monkeypatch
 ):
+    asked = answer(monkeypatch, stop=True, rating=3)
     controller = make_controller()
     CloseToReminders(main_window, controller)
     main_window.start_routine("squat-and-fold")
@@ -280,10 +308,26 @@ def test_closing_the_window_mid_session_stops_and_records_it_before_hiding(
     assert active is not None
     uid = active.uid.result(timeout=10)
     main_window.close()
+    assert asked == [1]
     assert not main_window.isVisible() and main_window.active is None
     assert main_window.stack.currentWidget() is main_window.library_view  # when it is back
     record = main_window.history.submit(lambda store: store.get(uid)).result(timeout=10)
-    assert record.status.value == "stopped"  # not left running, unseen, in a hidden window
+    # Not left running, unseen, in a hidden window; and the user's answer is kept.
+    assert (record.status.value, record.tightness_after) == ("stopped", 3)
+
+
+def test_closing_the_window_mid_session_and_going_on_keeps_it_on_screen(
+    qtbot, make_controller, main_window, monkeypatch
+):
+    asked = answer(monkeypatch, stop=False)
+    controller = make_controller()
+    CloseToReminders(main_window, controller)
+    main_window.start_routine("squat-and-fold")
+    player = main_window.active.view
+    main_window.close()
+    assert asked == [1]
+    assert main_window.isVisible() and main_window.stack.currentWidget() is player
+    assert player.session.state.value == "running"
 
 
 def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, main_window, clock):
@@ -301,3 +345,23 @@ def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, 
 def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
     make_controller()
     assert GENTLE in speaker.prepared and FIRM in speaker.prepared
+
+
+def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):
+    controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: None,
+                                 tray_available=True)  # fmt: skip
+    qtbot.addWidget(controller.menu)
+    mute = controller.mute_action
+    assert mute.isCheckable() and not mute.isChecked() and mute in controller.menu.actions()
+    main_window.start_routine("squat-and-fold")
+    qtbot.keyClick(main_window.active.view, Qt.Key.Key_M)  # muted in the player...
+    assert mute.isChecked() and "muted" in controller.tray.toolTip()  # ...shows in the tray
+    mute.trigger()  # one click in the menu
+    assert not main_window.settings.muted and not speaker.muted
+    assert not main_window.active.view.mute_button.isVisible()
+    assert "muted" not in controller.tray.toolTip()
+    mute.trigger()
+    assert main_window.settings.muted and main_window.library_view.muted_button.isVisibleTo(
+        main_window.library_view
+    )
+    controller.stop()

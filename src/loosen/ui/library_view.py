@@ -110,6 +110,7 @@ class LibraryView(QWidget):
     settings_requested = Signal()
     history_requested = Signal()
     welcome_dismissed = Signal()
+    unmute_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,9 +199,19 @@ class LibraryView(QWidget):
         self.history_button = QPushButton("History")
         self.history_button.setToolTip("Your sessions, and what loosens your back")
         self.history_button.clicked.connect(self.history_requested.emit)
+        # Muted is a setting that outlives the session it was pressed in: say so here.
+        self.muted_button = QPushButton("Muted — click to unmute", objectName="mutedIndicator")
+        self.muted_button.setToolTip("Cues, beeps and reminders are silent")
+        self.muted_button.setStyleSheet(
+            "#mutedIndicator { font-weight: 600; border: 2px solid palette(highlight);"
+            " border-radius: 6px; padding: 4px 12px; }"
+        )
+        self.muted_button.clicked.connect(self.unmute_requested.emit)
+        self.muted_button.setVisible(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.folder_button)
         bottom.addStretch()
+        bottom.addWidget(self.muted_button)
         bottom.addWidget(self.history_button)
         bottom.addWidget(self.settings_button)
 
@@ -226,6 +237,9 @@ class LibraryView(QWidget):
             self.select(selected or "")
 
     # -- filling ---------------------------------------------------------------------
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted_button.setVisible(muted)
 
     def set_welcome_visible(self, visible: bool) -> None:
         self.welcome.setVisible(visible)

@@ -89,6 +89,7 @@ class MessageBar(QFrame):
 
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
+    muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
     _library_ready = Signal(object)
 
     def __init__(
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         self.library_view.export_requested.connect(self.export_audio)
         self.library_view.open_folder_requested.connect(self.open_routines_folder)
         self.library_view.welcome_dismissed.connect(self._welcome_seen)
+        self.library_view.set_muted(settings.muted)
+        self.library_view.unmute_requested.connect(lambda: self.set_muted(False))
         self.summary_page = _SummaryPage()
         self.summary_page.done.connect(self.show_library)
         self.settings_button = self.library_view.settings_button
@@ -238,7 +241,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         apply_theme(chosen.theme)
         self.speaker.set_volume(chosen.volume)
-        self.speaker.set_muted(chosen.muted)
+        self._show_muted()
         self.speaker.set_beeps(chosen.beeps)
         self.speaker.set_voice_enabled(chosen.speak)
         if self._on_settings_changed is not None:
@@ -310,7 +313,7 @@ class MainWindow(QMainWindow):
         self.active = ActiveSession(routine, session, view, uid)
         view.finished.connect(self._session_finished)
         view.before_rated.connect(self._rated_before)
-        view.mute_toggled.connect(self._mute_changed)
+        view.mute_toggled.connect(self.set_muted)
         view.full_screen_toggled.connect(self.toggle_full_screen)
         view.driver.events.connect(self._progress)
         self.stack.addWidget(view)
@@ -341,9 +344,21 @@ class MainWindow(QMainWindow):
             uid, active_s=summary.active_s, steps_done=summary.steps_done,
             steps_skipped=summary.steps_skipped, breaks=summary.breaks_taken))  # fmt: skip
 
-    def _mute_changed(self, muted: bool) -> None:
-        self.settings = replace(self.settings, muted=muted)
-        self._save_settings()
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute cues, beeps and reminders, kept in the settings, and shown
+        wherever Loosen is seen: the player, the library and the tray."""
+        if muted != self.settings.muted:
+            self.settings = replace(self.settings, muted=muted)
+            self._save_settings()
+        self._show_muted()
+
+    def _show_muted(self) -> None:
+        muted = self.settings.muted
+        self.speaker.set_muted(muted)
+        self.library_view.set_muted(muted)
+        if self.active is not None:
+            self.active.view.set_muted(muted)
+        self.muted_changed.emit(muted)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -413,7 +428,19 @@ class MainWindow(QMainWindow):
         finally:
             self._stopping_quietly = False
 
+    def end_session_asking(self) -> bool:
+        """Before the window goes out of sight: a session on screen stops only if the
+        user says so (Esc's question), and is then rated like any stopped session.
+        False when they chose to go on."""
+        active = self.active
+        if active is None:
+            return True
+        return active.view.ask_stop()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.end_session_asking():
+            event.ignore()  # the session goes on, as if the close was never asked
+            return
         self._closing = True
         self.stop_active_session()  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)

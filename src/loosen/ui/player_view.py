@@ -48,6 +48,12 @@ from loosen.ui.rating import RatingRow
 from loosen.ui.style import PHASE_LABELS, phase_colour
 
 RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
+PAUSED_TEXT = "PAUSED"
+PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, under PAUSED
+MUTED_TEXT = "Muted — M to unmute"
+# What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
+MIN_CLOCK_SIZE = QSize(200, 90)
+MIN_PICTURE_SIZE = QSize(64, 64)
 
 
 class PlayerView(QWidget):
@@ -71,6 +77,7 @@ class PlayerView(QWidget):
         self.last_cue = ""
         self._build()
         self._bind_keys()
+        self.mute_button.setVisible(muted)
         speaker.prepare([c.text for c in session.plan.cues])
         self.refresh()
 
@@ -81,10 +88,23 @@ class PlayerView(QWidget):
         self.band.setAutoFillBackground(True)
         self.kind_label = QLabel(objectName="phaseKind")
         self.position_label = QLabel(objectName="position")
-        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.position_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        # Muted says so where the eye goes first, and one click (or M) undoes it.
+        self.mute_button = QPushButton(MUTED_TEXT, objectName="mutedIndicator")
+        self.mute_button.setToolTip("Cues, beeps and reminders are silent; M or a click unmutes")
+        self.mute_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.mute_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.mute_button.clicked.connect(self.toggle_mute)
+        keeps_its_room = self.mute_button.sizePolicy()
+        keeps_its_room.setRetainSizeWhenHidden(True)  # M makes nothing else on screen move
+        self.mute_button.setSizePolicy(keeps_its_room)
         band_layout = QHBoxLayout(self.band)
         band_layout.setContentsMargins(18, 8, 18, 8)
         band_layout.addWidget(self.kind_label)
+        band_layout.addStretch()
+        band_layout.addWidget(self.mute_button)
         band_layout.addStretch()
         band_layout.addWidget(self.position_label)
 
@@ -96,13 +116,28 @@ class PlayerView(QWidget):
         self.time_label = QLabel(objectName="remaining")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # The clock's font follows the window (resizeEvent); its text must not in turn
+        # hold the window up, or a window opened large could never shrink to a small screen.
+        self.time_label.setMinimumSize(MIN_CLOCK_SIZE)
+        # PAUSED lies over the foot of the dimmed clock (its figures still readable):
+        # seen from the mat, and nothing else moves.
+        self.paused_label = QLabel(PAUSED_TEXT, objectName="pausedBanner")
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.paused_label.setVisible(False)
+        over_clock = QVBoxLayout(self.time_label)
+        over_clock.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        over_clock.setContentsMargins(0, 0, 0, 0)
+        at_the_foot = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        over_clock.addWidget(self.paused_label, 0, at_the_foot)
         self.reps_label = QLabel(objectName="reps")
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reps_label.setWordWrap(True)  # a run's break line is long at 800 px
 
         self.picture = QSvgWidget(objectName="picture")
         self.picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-        self.picture.setFixedSize(QSize(150, 150))
+        self.picture.setMinimumSize(MIN_PICTURE_SIZE)
+        self.picture.setMaximumSize(QSize(150, 150))
         self.say_label = QLabel(objectName="say")
         self.say_label.setWordWrap(True)
         self.say_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -253,16 +288,20 @@ class PlayerView(QWidget):
             self.speaker.beep(Beep.START if phase.kind is PhaseKind.WORK else Beep.REST)
 
     def toggle_mute(self) -> None:
-        self.muted = not self.muted
-        self.speaker.set_muted(self.muted)
-        if self.muted:
-            self.speaker.stop()
+        self.set_muted(not self.muted)
         self.mute_toggled.emit(self.muted)
-        self.refresh()
+
+    def set_muted(self, muted: bool) -> None:
+        """Silence (or not) what comes next, cutting off what is being said; shown on screen."""
+        self.muted = muted
+        self.speaker.set_muted(muted)
+        if muted:
+            self.speaker.stop()
+        self.mute_button.setVisible(muted)
 
     @staticmethod
     def confirm_stop(parent: QWidget) -> bool:
-        """Ask before stopping; tests replace this."""
+        """Ask before stopping (Esc, or the window closed); tests replace this."""
         answer = QMessageBox.question(
             parent,
             "Stop this session?",
@@ -272,16 +311,19 @@ class PlayerView(QWidget):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def ask_stop(self) -> None:
+    def ask_stop(self) -> bool:
+        """Stop if the user says so; True when the session is over (now or before)."""
         if self.session.state not in (State.RUNNING, State.PAUSED):
-            return
+            return True
         was_running = self.session.state is State.RUNNING
         if was_running:
             self.act("pause")  # the clock should not run while the question is open
         if type(self).confirm_stop(self):
             self.act("stop")
-        elif was_running:
+            return True
+        if was_running:
             self.act("resume")
+        return False
 
     def _digit(self, digit: int) -> None:
         if self.rating_row.isVisible():
@@ -319,18 +361,24 @@ class PlayerView(QWidget):
             self.side_label.setText("")
         else:
             self.step_label.setText(phase.step)
-            side = f"{phase.side.value} side" if phase.side else ""
-            sets = f"set {phase.set} of {phase.sets}" if phase.sets > 1 else ""
-            self.side_label.setText("  ·  ".join(t for t in (side.capitalize(), sets) if t))
+            self.side_label.setText(f"{phase.side.value} side".capitalize() if phase.side else "")
 
         self.time_label.setText(self._time_text(phase))
-        self.time_label.setStyleSheet(f"color: {colour.name()};")
-        self.reps_label.setText(self._reps_text(phase))
+        clock_colour = QColor(colour)
+        if paused:
+            clock_colour.setAlpha(PAUSED_CLOCK_ALPHA)
+        _restyle(
+            self.time_label,
+            f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}",
+        )
+        self.paused_label.setVisible(paused)
+        self.reps_label.setText(self._count_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
         due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
         # Inside the window the line takes the get-ready colour: "due" reads from 3 m.
-        self.reps_label.setStyleSheet(
-            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else ""
+        _restyle(
+            self.reps_label,
+            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else "",
         )
 
         shown_step = step
@@ -366,20 +414,30 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(opening and session.index == 0 and self.rating_row.value is None)
 
     def _paint_band(self, colour: QColor) -> None:
-        self.band.setStyleSheet(
+        _restyle(
+            self.band,
             f"#phaseBand {{ background: {colour.name()}; }} "
-            "#phaseBand QLabel { color: white; font-weight: 600; }"
+            "#phaseBand QLabel { color: white; font-weight: 600; } "
+            "#mutedIndicator { color: white; font-weight: 600; background: transparent;"
+            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }",
         )
-        self.phase_bar.setStyleSheet(
-            f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}"
+        _restyle(
+            self.paused_label,
+            f"#pausedBanner {{ color: white; background: {colour.name()};"
+            " border-radius: 10px; padding: 0px 28px; font-weight: 700; }",
+        )
+        _restyle(
+            self.phase_bar,
+            f"QProgressBar::chunk {{ background: {colour.name()}; border-radius: 6px; }}",
         )
         # The whole session's bar in the same colour, quieter: one colour on screen
         # says where you are, rather than the platform's selection blue beside it.
         quiet = QColor(colour)
         quiet.setAlpha(150)
-        self.session_bar.setStyleSheet(
+        _restyle(
+            self.session_bar,
             f"QProgressBar::chunk {{ background: {quiet.name(QColor.NameFormat.HexArgb)};"
-            " border-radius: 3px; }"
+            " border-radius: 3px; }",
         )
 
     def _position_text(self, phase: Phase) -> str:
@@ -401,6 +459,13 @@ class PlayerView(QWidget):
             return format_clock(session.phase_elapsed_s())  # open-ended: counts up
         # Show 0:45 for the whole first second, never 0:44 at the start.
         return format_clock(-int(-remaining // 1))
+
+    def _count_text(self, phase: Phase) -> str:
+        """Which set and which rep, said once and together: "Set 1 of 2 · Rep 3 of 12"."""
+        sets = ""
+        if phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH) and phase.sets > 1:
+            sets = f"Set {phase.set} of {phase.sets}"
+        return " · ".join(text for text in (sets, self._reps_text(phase)) if text)
 
     def _reps_text(self, phase: Phase) -> str:
         step = phase.step_ref
@@ -458,6 +523,8 @@ class PlayerView(QWidget):
     def _next_text(self, phase: Phase, following: Phase | None) -> str:
         if following is None:
             return "Next: finish"
+        if phase.kind is PhaseKind.SWITCH and following.side is not None:
+            return f"Next: {following.side.value} side"  # the same step, on the other side
         if (
             following.step == phase.step
             and following.kind is PhaseKind.WORK
@@ -532,6 +599,10 @@ class PlayerView(QWidget):
         font.setWeight(QFont.Weight.DemiBold)
         font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
         self.time_label.setFont(font)
+        paused_font = QFont(font)
+        paused_font.setPixelSize(max(28, size * 2 // 5))
+        paused_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
+        self.paused_label.setFont(paused_font)
         name_font = QFont(self.step_label.font())
         name_font.setPixelSize(max(20, size // 4))
         name_font.setWeight(QFont.Weight.DemiBold)
@@ -544,7 +615,14 @@ class PlayerView(QWidget):
         say_font.setPixelSize(max(15, min(22, size // 7)))
         self.say_label.setFont(say_font)
         picture = max(96, min(220, self.height() // 4))
-        self.picture.setFixedSize(QSize(picture, picture))
+        self.picture.setMaximumSize(QSize(picture, picture))  # less when the room is short
+
+
+def _restyle(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: each one set re-polishes the widget and
+    its children, which, every second, is most of what a redraw costs."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:

@@ -101,6 +101,7 @@ class ReminderController(QObject):
         routine_name: Callable[[str], str] = _default_name,
         busy: Callable[[], bool] = lambda: False,
         main_visible: Callable[[], bool] = lambda: True,
+        set_muted: Callable[[bool], None] = lambda muted: None,
         tray_available: bool | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -141,6 +142,10 @@ class ReminderController(QObject):
         self.skip_action = QAction("S&kip this one", self, triggered=self.skip)
         self.pause_action = QAction("&Pause reminders for an hour", self,
                                     triggered=self.toggle_pause)  # fmt: skip
+        # Checked while Loosen is muted (a setting the main window owns): seen, and undone,
+        # from the tray too, since muted reminders would otherwise go silent with no sign.
+        self.mute_action = QAction("&Mute Loosen", self, checkable=True,
+                                   checked=settings.muted, triggered=set_muted)  # fmt: skip
         self.open_action = QAction("&Open Loosen", self, triggered=self._show_main)
         self.quit_action = QAction("&Quit Loosen", self, triggered=self._quit_app)
         self.menu = QMenu()
@@ -150,6 +155,7 @@ class ReminderController(QObject):
                        self.pause_action):  # fmt: skip
             self.menu.addAction(action)
         self.menu.addSeparator()
+        self.menu.addAction(self.mute_action)
         self.menu.addAction(self.open_action)
         self.menu.addAction(self.quit_action)
 
@@ -210,7 +216,8 @@ class ReminderController(QObject):
         self.pause_action.setText("&Resume reminders" if state is State.PAUSED
                                   else "&Pause reminders for an hour")  # fmt: skip
         if self.tray is not None:
-            self.tray.setToolTip(f"Loosen — {text}")
+            muted = " (muted)" if self.mute_action.isChecked() else ""
+            self.tray.setToolTip(f"Loosen{muted} — {text}")
         if state is not State.DUE:
             self.last_text = ""
         self._arm()
@@ -248,6 +255,10 @@ class ReminderController(QObject):
         """The fallback window, when there is no tray (run_app shows it at start)."""
         if self.window is not None and self.scheduler.enabled:
             self.window.show()
+
+    def show_muted(self, muted: bool) -> None:
+        self.mute_action.setChecked(muted)
+        self.refresh()
 
     # -- answers -------------------------------------------------------------------
 
@@ -343,11 +354,12 @@ class CloseToReminders(QObject):
 
     def close_all(self) -> None:
         """Close for real: the reminders stop and the main window closes, its history too
-        (a session on is recorded as stopped)."""
+        (a session still on, at a logout, is recorded as stopped without a question)."""
         if self.quitting:
             return
         self.quitting = True
         self.controller.stop()
+        self.window.stop_active_session()
         self.window.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -355,8 +367,14 @@ class CloseToReminders(QObject):
             QApplication.setQuitOnLastWindowClosed(True)
         elif (event.type() is QEvent.Type.Close and not self.quitting
                 and self.controller.keeps_running() and isinstance(watched, QWidget)):  # fmt: skip
-            # Out of sight is not a session going on unseen: stop and record it first.
-            self.window.stop_active_session()
+            # Out of sight is not a session going on unseen: ask, as Esc does, and
+            # record it (rated) first; the user may choose to go on instead.
+            had_session = self.window.active is not None
+            if not self.window.end_session_asking():
+                event.ignore()
+                return True
+            if had_session:
+                self.window.show_library()  # what the window shows when it comes back
             if self.controller.has_tray:
                 QApplication.setQuitOnLastWindowClosed(False)
             else:
@@ -388,6 +406,8 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         return _default_name(routine_id)
 
     def quit_app() -> None:
+        if not window.end_session_asking():
+            return  # the user went on with the session on screen
         guard.close_all()
         quit_event_loop()
 
@@ -395,8 +415,9 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         settings, speaker, window.history, clock=window.clock, start_break=start_break,
         show_main=show_main, quit_app=quit_app, routine_name=routine_name,
         busy=lambda: window.active is not None, main_visible=window.isVisible,
-        tray_available=tray_available, parent=window,
+        set_muted=window.set_muted, tray_available=tray_available, parent=window,
     )  # fmt: skip
+    window.muted_changed.connect(controller.show_muted)
     guard = CloseToReminders(window, controller)
     app = QApplication.instance()
     if app is not None:  # logging out with the window in the tray: still close it properly
