@@ -77,6 +77,7 @@ def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> Non
     assert QApplication.focusWidget() is player  # the keys go to the player again
 
 
+@pytest.mark.real_dialogs
 def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker, clock,
                                                      monkeypatch):  # fmt: skip
     rated: list[str] = []
