@@ -13,14 +13,17 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtNetwork import QLocalSocket
 
 from loosen import paths
+from loosen.ui import instance
 from loosen.ui.app import BROUGHT_FORWARD, BUSY, OPENED, handle_request
 from loosen.ui.instance import (
     MAX_REQUEST_BYTES,
     PROTOCOL_VERSION,
     Claim,
+    HandOverFailed,
     InstanceLock,
     InstanceServer,
     Request,
+    hand_over,
 )
 
 # Bringing the window forward raises it; the offscreen platform says it cannot.
@@ -166,3 +169,14 @@ def test_a_session_on_is_never_stopped_for_a_second_launch(qtbot, open_window, s
     assert answer == BUSY.format(name="Squat and fold")
     assert window.active is active and active.session.state.value == "running"
     assert answer in window.messages.label.text()  # said in the window too
+
+
+def test_a_running_app_that_never_answers_is_one_clear_error(monkeypatch, server):
+    # The server's loop never runs while this thread waits: an app that hangs.
+    monkeypatch.setattr(instance, "ANSWER_TIMEOUT_MS", 200)
+    with pytest.raises(HandOverFailed, match="already running but did not answer"):
+        hand_over(paths.instance_server_name(), Request(None), starting_wait_s=0)
+
+
+def test_nobody_listening_is_no_answer_at_all():
+    assert hand_over(paths.instance_server_name(), Request(None), starting_wait_s=0) is None
