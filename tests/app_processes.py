@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from PySide6.QtNetwork import QLocalSocket
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from loosen import paths
 
@@ -81,3 +81,6 @@ class AppProcesses:
         for child in self.started:
             child.kill()
             child.communicate(timeout=30)
+        # A killed app leaves its socket behind (the next start would clear it); these
+        # folders see no next start, so the test clears it, not to litter the temp folder.
+        QLocalServer.removeServer(paths.instance_server_name())
