@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 from pathlib import Path
 
 import appdirs
@@ -33,6 +36,28 @@ def state_dir() -> Path:
 
 def log_dir() -> Path:
     return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def qt_log_file() -> Path:
+    """Qt's chatter that is no use on the user's terminal (sound back-ends it looked for)."""
+    return log_dir() / "qt-messages.log"
+
+
+def instance_lock_file() -> Path:
+    """Held by the running app for its whole life: one Loosen per user (ui/instance.py)."""
+    return state_dir() / "instance.lock"
+
+
+def instance_server_name() -> str:
+    """Where the running app listens for a second `loosen`: a local socket (a named pipe
+    on Windows). Named after the state folder, so each user, and each test's folders,
+    has its own; in the user's private runtime folder when there is one."""
+    digest = hashlib.sha256(str(state_dir()).encode()).hexdigest()[:16]
+    name = f"{APP_NAME}-{digest}"
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if sys.platform.startswith("linux") and runtime and Path(runtime).is_dir():
+        return str(Path(runtime) / f"{name}.sock")
+    return name  # Qt puts it in the temporary folder (a pipe name on Windows)
 
 
 def user_routines_dir() -> Path:

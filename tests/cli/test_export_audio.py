@@ -147,3 +147,56 @@ def test_a_clip_that_fails_is_one_line_and_leaves_no_file(tmp_path):
         export_audio.run(args, synthesizer=_FailingSynth())
     assert str(raised.value) == "the speech engine keeps failing"
     assert list(tmp_path.iterdir()) == []
+
+
+class _WorkingSynth(_FailingSynth):
+    """A started engine whose every clip is a short tone, rendered at once."""
+
+    def __init__(self, clip: Path) -> None:
+        self.clip = clip
+
+    def prerender(self, texts):
+        from concurrent.futures import Future
+
+        futures = [Future() for _ in texts]
+        for future in futures:
+            future.set_result(self.clip)
+        return futures
+
+
+@pytest.mark.parametrize("name", ["guide.mp3", "guide.ogg", "guide.opus", "guide.flac", "guide"])
+def test_only_wav_is_written_and_any_other_extension_is_refused(tmp_path, name):
+    import argparse
+
+    from loosen.commands import export_audio
+    from loosen.commands.common import UserError
+
+    clip = tmp_path / "clips" / "tone.wav"
+    clip.parent.mkdir()
+    with wave.open(str(clip), "wb") as tone:
+        tone.setnchannels(1), tone.setsampwidth(2), tone.setframerate(22050)
+        tone.writeframes(b"\x00\x10" * 2205)
+    out = tmp_path / "out" / name
+    out.parent.mkdir()
+    args = argparse.Namespace(routine="squat-and-fold", out=out, rate=160, voice=None)
+    with pytest.raises(UserError) as raised:
+        export_audio.run(args, synthesizer=_WorkingSynth(clip))
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith(f"{out}: ")
+    assert (out.suffix or "without an extension") in message and ".wav" in message
+    assert list(out.parent.iterdir()) == []  # nothing written, under any name
+
+    wav = out.with_suffix(".wav")
+    args.out = wav
+    assert export_audio.run(args, synthesizer=_WorkingSynth(clip)) == 0
+    with wave.open(str(wav), "rb") as guide:
+        assert guide.getnframes() > 0
+
+
+def test_the_cli_refuses_mp3_before_starting_a_voice(capsys, tmp_path):
+    out = tmp_path / "x.mp3"
+    assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1
+    line = error_line(capsys)
+    assert line == (f"loosen: {out}: .mp3 files are not supported; "
+                    "the audio guide is written as .wav (WAV audio)")  # fmt: skip
+    assert not out.exists()

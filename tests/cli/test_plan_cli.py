@@ -63,3 +63,18 @@ def test_an_unknown_routine_is_one_line_with_a_suggestion(capsys):
         err == 'loosen: no routine "squat-and-fld" (did you mean "squat-and-fold"?); '
         "`loosen list` shows them all\n"
     )
+
+
+@pytest.mark.parametrize("command", ["plan", "run", "export-audio"])
+def test_a_routine_that_failed_to_load_says_so_and_why(capsys, user_routines, command):
+    (user_routines / "my-typo.toml").write_text(
+        'format = 1\nname = "My typo"\n[[steps]]\nname = "Lunge"\nduraton = "30s"\n'
+    )
+    argv = [command, "my-typo"] + (["out.wav"] if command == "export-audio" else [])
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    where = user_routines / "my-typo.toml"
+    assert err.startswith(f"loosen: {where} failed to load: steps[1].duraton")
+    assert "duraton" in err and 'did you mean "duration"' in err
+    assert "no routine" not in err

@@ -3,6 +3,7 @@ one-line errors, and for real with espeak-ng once."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import wave
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from loosen.core.audio import GUIDE_RATE_HZ
+from loosen.core.audio import GUIDE_RATE_HZ, check_format
 from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
-from loosen.ui.export_dialog import ExportDialog
+from loosen.ui.export_dialog import ExportDialog, file_filter
 from loosen.ui.main_window import MainWindow
 
 from helpers import routine, step
@@ -231,3 +232,24 @@ def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(qtbot, make_window,
         samples = guide.readframes(guide.getnframes())
     assert any(samples[i] for i in range(0, len(samples), 2))  # a voice, not just silence
     dialog.worker.wait(10_000)
+
+
+def test_a_guide_named_mp3_is_refused_in_the_dialog_and_nothing_written(
+    qtbot, make_window, monkeypatch, tmp_path
+):
+    synth = FakeSynth(tmp_path)
+    window = make_window(synth)
+    out = tmp_path / "short.mp3"
+    dialog = start_export(qtbot, window, monkeypatch, out)
+    qtbot.waitUntil(lambda: ".mp3" in dialog.status_label.text())
+    assert ".wav" in dialog.status_label.text()
+    assert not synth.futures  # refused before any voice was rendered
+    dialog.worker.wait(5000)
+    assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]
+
+
+def test_the_save_dialog_offers_only_formats_the_guide_is_written_in():
+    offered = re.findall(r"\*(\.\w+)", file_filter())
+    assert offered
+    for extension in offered:
+        check_format(Path(f"guide{extension}"))  # raises for a format never written

@@ -1,11 +1,16 @@
-"""Opening the window: the only path from the command line into Qt widgets."""
+"""Opening the window: the only path from the command line into Qt widgets.
+
+Where Loosen runs already, the request goes to it instead and this process exits
+(one Loosen per user, ui/instance.py).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from loosen.commands.common import UserError
+from loosen import paths
+from loosen.commands.common import EXIT_OK, UserError
 
 # Where Qt finds a screen on Linux; without one it aborts with a page about plugins.
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
@@ -25,7 +30,33 @@ def check_display() -> None:
 
 def open_app(routine_id: str | None = None) -> int:
     check_display()
-    # Imported here so that the sub-commands never load Qt widgets.
+    # Imported here so that the sub-commands never load Qt; the election first, so that a
+    # second start hands its request over without loading the app's heavier modules.
+    from loosen.ui.qt_log import install_message_filter
+
+    install_message_filter()
+    from loosen.ui.instance import (
+        STARTING_WAIT_S,
+        Claim,
+        HandOverFailed,
+        InstanceLock,
+        Request,
+        hand_over,
+    )
+
+    lock = InstanceLock(paths.instance_lock_file())
+    claim = lock.claim()
+    if claim is not Claim.HELD:
+        wait_s = STARTING_WAIT_S if claim is Claim.TAKEN else 0.0  # TAKEN: it may be starting
+        try:
+            answer = hand_over(paths.instance_server_name(), Request(routine_id),
+                               starting_wait_s=wait_s)  # fmt: skip
+        except HandOverFailed as exc:
+            raise UserError(str(exc)) from None
+        if answer is not None:
+            print(answer)
+            return EXIT_OK
+        # Nobody answers: start anyway (never refuse to start), as a plain second app.
     from loosen.ui.app import run_app
 
-    return run_app(routine_id=routine_id)
+    return run_app(routine_id=routine_id, lock=lock)

@@ -10,6 +10,7 @@ from typing import Any
 
 from loosen import paths
 from loosen.core.library import Library, load_library
+from loosen.core.routine import Routine
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # the input (a file, a routine name, a database) is not right
@@ -31,6 +32,20 @@ def library(extra_files: Iterable[Path] = ()) -> Library:
         paths.pictures_dir(),
         extra_files=extra_files,
     )
+
+
+def find_routine(lib: Library, name: str) -> Routine:
+    """The routine named on the command line; a UserError that says why when there is none,
+    and the loader's reason when a file of that name failed to load."""
+    try:
+        return lib.find(name)
+    except KeyError as exc:
+        failed = [e for e in lib.errors if name in (e.path.stem, str(e.path))]
+        if not failed:
+            raise UserError(exc.args[0]) from None
+    first = failed[0]
+    more = f" (and {len(failed) - 1} more: `loosen validate {first.path}`)" if failed[1:] else ""
+    raise UserError(f"{first.path} failed to load: {first.detail}{more}")
 
 
 def print_json(data: Any) -> None:

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loosen.commands.common import EXIT_OK, UserError, library
+from loosen.commands.common import EXIT_OK, UserError, find_routine, library
 from loosen.core.audio import GuideError, check_writable, export_guide
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.duration import format_clock
@@ -51,10 +51,7 @@ def _size(size_bytes: int) -> str:
 
 def run(args: argparse.Namespace, synthesizer: ClipSynthesizer | None = None) -> int:
     """Export the guide; `synthesizer` lets tests and benchmarks bring their own."""
-    try:
-        routine = library().find(args.routine)
-    except KeyError as exc:
-        raise UserError(exc.args[0]) from None
+    routine = find_routine(library(), args.routine)
     if not MIN_RATE_WPM <= args.rate <= MAX_RATE_WPM:
         raise UserError(
             f"--rate {args.rate}: use {MIN_RATE_WPM} to {MAX_RATE_WPM} words per minute"

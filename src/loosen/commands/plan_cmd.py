@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from loosen.commands.common import EXIT_OK, UserError, library, number, print_json
+from loosen.commands.common import EXIT_OK, find_routine, library, number, print_json
 from loosen.core.duration import format_clock, format_duration
 from loosen.core.plan import Plan, build_plan
 
@@ -66,11 +66,7 @@ def as_table(plan: Plan, name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    lib = library()
-    try:
-        routine = lib.find(args.routine)
-    except KeyError as exc:
-        raise UserError(exc.args[0]) from None
+    routine = find_routine(library(), args.routine)
     plan = build_plan(routine)
     if args.json:
         print_json(as_json(plan))

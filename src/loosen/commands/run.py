@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from loosen.commands.app import open_app
-from loosen.commands.common import UserError, library
+from loosen.commands.common import find_routine, library
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,8 +19,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        routine = library().find(args.routine)  # fail here, before any window opens
-    except KeyError as exc:
-        raise UserError(exc.args[0]) from None
+    routine = find_routine(library(), args.routine)  # fail here, before any window opens
     return open_app(routine_id=routine.id)

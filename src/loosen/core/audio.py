@@ -53,6 +53,10 @@ CLIP_WAIT_S = 120.0  # default longest wait for one clip (the synthesizer's own 
 _POLL_S = 0.1  # how often a wait for a clip looks whether it was cancelled
 _ZEROS = bytes(1 << 20)  # one block of silence, reused for every gap
 _MAX_DATA_BYTES = 0xFFFF_FFFF - 64  # a WAV file's sizes are 32-bit
+# The formats a guide is written in, by file extension (the first is the default). Only
+# WAV until a compressed format is really encoded: one format is never written under
+# another's name.
+GUIDE_FORMATS: dict[str, str] = {".wav": "WAV audio"}
 
 
 class GuideError(Exception):
@@ -218,10 +222,21 @@ def _cannot_write(out: Path, exc: OSError) -> GuideError:
     return GuideError(f"{out}: cannot write: {reason}")
 
 
+def check_format(out: Path) -> None:
+    """A one-line GuideError unless `out`'s extension is a format the guide is written in."""
+    if out.suffix.lower() in GUIDE_FORMATS:
+        return
+    what = f"{out.suffix} files are" if out.suffix else "a name without an extension is"
+    supported = ", ".join(f"{ext} ({name})" for ext, name in GUIDE_FORMATS.items())
+    raise GuideError(f"{out}: {what} not supported; the audio guide is written as {supported}")
+
+
 def check_writable(out: Path) -> None:
-    """Fail now, with a one-line GuideError, if `out` cannot be written (before slow work)."""
+    """Fail now, with a one-line GuideError, if `out` cannot be written (before slow work):
+    a folder, a format not supported, no permission."""
     if out.is_dir():
         raise GuideError(f"{out}: cannot write: it is a folder")
+    check_format(out)
     probe = _temporary_beside(out)
     try:
         with probe.open("wb"):

@@ -1,4 +1,8 @@
-"""Start the Qt application: settings, voice, history, the main window, and the crash net."""
+"""Start the Qt application: settings, voice, history, the main window, and the crash net.
+
+One Loosen per user (ui/instance.py): a second start hands its request to the app
+already running and exits.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,10 +21,12 @@ from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
 from loosen.speech.player import ClipSpeaker
 from loosen.ui.history_service import HistoryService
+from loosen.ui.instance import InstanceLock, InstanceServer, Request
 from loosen.ui.style import apply_theme, install_style
 
 if TYPE_CHECKING:
     from loosen.speech.synth import ClipSynthesizer
+    from loosen.ui.main_window import MainWindow
 
 NO_VOICE = (
     "No voice: cues are shown on screen, with beeps. To hear them, reinstall Loosen "
@@ -65,6 +71,47 @@ def apply_voice_settings(synth: ClipSynthesizer, settings: Settings,
         speaker.reset_clips()
 
 
+# What a second `loosen` is told, once the running app has done what it asked.
+BROUGHT_FORWARD = "Loosen is already open: its window is brought forward"
+OPENED = "Opened {name} in the Loosen already open"
+OPENING = "Opening {name} in the Loosen already open"
+BUSY = "A session of {name} is on: brought it forward; finish or stop it to start another"
+IN_DIALOG = "Loosen is waiting for an answer in a dialog: brought it forward"
+
+
+def bring_forward(window: MainWindow) -> None:
+    """Shown (out of the tray too), not minimised, raised, and given the keyboard."""
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def handle_request(window: MainWindow, request: Request) -> str:
+    """Do what a second `loosen` asked, in this app's window; what to tell its user.
+    A session on is never stopped for it, nor a question left unanswered."""
+    bring_forward(window)
+    dialog = QApplication.activeModalWidget()
+    if dialog is not None:
+        dialog.raise_()
+        dialog.activateWindow()
+        return IN_DIALOG
+    if request.routine_id is None:
+        return BROUGHT_FORWARD
+    if window.active is not None:
+        message = BUSY.format(name=window.active.routine.name)
+        window.messages.show_message(message)
+        return message
+    if window.library is None:  # still being read: it starts when it is
+        window.start_routine(request.routine_id)
+        return OPENING.format(name=request.routine_id)
+    routine = window.library.get(request.routine_id)
+    window.start_routine(request.routine_id)
+    if routine is None or window.active is None:
+        return f'Loosen could not open "{request.routine_id}": see its window'
+    return OPENED.format(name=routine.name)
+
+
 def install_crash_handler(on_crash: list) -> None:
     """A bug (not a user's mistake) ends in a dialog that says where the log is."""
 
@@ -91,7 +138,9 @@ def install_crash_handler(on_crash: list) -> None:
     sys.excepthook = handle
 
 
-def run_app(routine_id: str | None = None) -> int:
+def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> int:
+    """The app; `lock`, when held, makes it the one Loosen that a second start hands its
+    request to (commands/app.py holds the election before Qt's heavier modules load)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
@@ -145,8 +194,13 @@ def run_app(routine_id: str | None = None) -> int:
     QTimer.singleShot(0, start_the_rest)
     if routine_id is not None:
         window.start_routine(routine_id)
+    server = InstanceServer(lambda request: handle_request(window, request))
+    server.listen(paths.instance_server_name(), owner=lock is not None and lock.held)
     try:
         return app.exec()
     finally:
+        server.close()
+        if lock is not None:
+            lock.release()
         if synth is not None:
             synth.close()

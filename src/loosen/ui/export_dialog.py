@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from loosen import paths
 from loosen.core.audio import (
     CLIPS_SHARE,
+    GUIDE_FORMATS,
     GuideCancelled,
     GuideError,
     GuideInfo,
@@ -112,6 +113,11 @@ class ExportWorker(QThread):
         self.progressed.emit(fraction)
 
 
+def file_filter() -> str:
+    """The save dialog's filter: the formats the guide can be written in, and no other."""
+    return ";;".join(f"{name} (*{ext})" for ext, name in GUIDE_FORMATS.items())
+
+
 class ExportDialog(QDialog):
     """Shows one export: its progress, a Cancel that works, and how it ended."""
 
@@ -172,12 +178,12 @@ class ExportDialog(QDialog):
     def ask_path(parent: QWidget | None, suggested: Path) -> Path | None:
         """Where to write the guide, or None; tests replace this (a modal dialog)."""
         chosen, _ = QFileDialog.getSaveFileName(
-            parent, "Export audio guide", str(suggested), "WAV audio (*.wav)"
+            parent, "Export audio guide", str(suggested), file_filter()
         )
         if not chosen:
             return None
         path = Path(chosen)
-        return path if path.suffix else path.with_suffix(".wav")
+        return path if path.suffix else path.with_suffix(next(iter(GUIDE_FORMATS)))
 
     def start(self) -> None:
         self.worker.start()
