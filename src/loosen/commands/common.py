@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from loosen import paths
+from loosen.commands.terminal import json_ascii_only
 from loosen.core.library import Library, load_library
 
 EXIT_OK = 0
@@ -34,7 +35,7 @@ def library(extra_files: Iterable[Path] = ()) -> Library:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=json_ascii_only())
     sys.stdout.write("\n")
 
 
