@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from loosen import __version__
 from loosen.commands import COMMANDS
 from loosen.commands.common import EXIT_OK, UserError
+from loosen.commands.terminal import never_fail_on_encoding
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # In the frozen bundle the speech worker ("spawn") is this executable started again:
     # this runs the worker there and exits. Unfrozen, it does nothing.
     multiprocessing.freeze_support()
+    never_fail_on_encoding()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

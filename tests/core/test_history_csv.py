@@ -147,10 +147,17 @@ def test_a_csv_without_uids_is_also_idempotent(store):
     assert store.import_records(parse(without.getvalue()).records).skipped == 5
 
 
-def test_a_session_already_present_under_another_uid_is_not_duplicated(store):
+def test_a_row_without_a_uid_finds_its_session_by_routine_and_second(store):
+    store.import_records([record(0)])
+    started = "2026-03-01T07:30:00Z"
+    counts = store.import_records([record(0, uid=derived_uid("post-run-cooldown", started))])
+    assert (counts.imported, counts.skipped) == (0, 1)
+
+
+def test_two_sessions_in_the_same_second_with_their_own_uids_are_two(store):
     store.import_records([record(0)])
     counts = store.import_records([record(0, uid="f" * 32)])  # same routine, same second
-    assert (counts.imported, counts.skipped) == (0, 1)
+    assert (counts.imported, counts.skipped) == (1, 0)
 
 
 def test_ids_are_kept_where_free_and_renumbered_where_taken(store):
@@ -184,7 +191,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept():
             "3,a,A,cooldown,2026-03-03T07:30:00Z,,completed,600,598,8,0,6,3,fine,,,",
             "",
             "x,,A,cooldown,yesterday,,done,-5,a,1.5,0,,,,,,",
-            "5,a,A,cooldown,2026-03-05T07:30:00Z,2026-03-04T07:30:00Z,completed,,,,,,,,,,",
+            "5,a,A,cooldown,0001-01-01T00:30:00+01:00,,completed,,,,,,,,,,",
             "6,a,A,cooldown",
             "",
         ]
@@ -201,7 +208,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept():
         'planned_s: "-5" is not a number of seconds 0 or more; '
         'active_s: "a" is not a number of seconds; '
         'steps_done: "1.5" is not a whole number 0 or more',
-        "line 8: ended_at: is before started_at",
+        'line 8: started_at: "0001-01-01T00:30:00+01:00" is outside years 1–9999 once in UTC',
         "line 9: has 4 fields; the header has 17",
     ]
 

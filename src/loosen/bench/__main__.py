@@ -49,9 +49,10 @@ def machine() -> str:
 
 
 def _history() -> str:
+    from loosen.bench.history_import import report as import_report
     from loosen.bench.history_view import report as view_report
 
-    return history_report() + "\n" + view_report()
+    return history_report() + "\n" + import_report() + "\n" + view_report()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from loosen import paths
+from loosen.commands.terminal import json_ascii_only
 from loosen.core.library import Library, load_library
 from loosen.core.routine import Routine
 
@@ -49,7 +50,7 @@ def find_routine(lib: Library, name: str) -> Routine:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=json_ascii_only())
     sys.stdout.write("\n")
 
 

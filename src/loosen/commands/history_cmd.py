@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from loosen import paths
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, UserError
+from loosen.commands.terminal import escape_controls, json_ascii_only, utf8_stdout
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, stats
+from loosen.core.history.records import local_time
 from loosen.core.history.store import REMINDER_OUTCOMES
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
 TOO_FEW = 3  # below this many sessions, a mean is not worth a sentence
+PROGRESS_EVERY_ROWS = 5000  # how often an import on a terminal says how far it got
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,32 +66,50 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     path = paths.history_db()
-    parsed = _read_import(args.import_file) if args.import_file is not None else None
-    if parsed is None and not path.exists():
+    if args.import_file is not None:
+        return _import(path, args.import_file)
+    if not os.path.lexists(path):
         return _show([], args, path)  # do not create a file just to say it is empty
-    with HistoryStore.open(path, busy_timeout_ms=BUSY_TIMEOUT_MS,
-                           spare_dir=paths.state_dir()) as store:  # fmt: skip
-        for notice in store.notices:
-            print(f"loosen: {notice}", file=sys.stderr)
-        if parsed is not None:
-            return _import(store, args.import_file, parsed)
+    _check_openable(path)
+    with _open_store(path) as store:
         try:
             records = store.sessions(newest_first=not (args.json or args.csv))
             since = datetime.now(UTC) - timedelta(days=REMINDER_DAYS)
             answers = [r.outcome for r in store.reminders(since=since)]
         except HistoryError as exc:
             raise UserError(str(exc)) from None
+        _print_notices(store)  # after reading: a row that could not be read is one
         code = _show(records, args, path)
         if not (args.json or args.csv) and (line := reminder_line(answers)):
             print(line)
         return code
 
 
+def _open_store(path: Path) -> HistoryStore:
+    return HistoryStore.open(path, busy_timeout_ms=BUSY_TIMEOUT_MS, spare_dir=paths.state_dir())
+
+
+def _print_notices(store: HistoryStore) -> None:
+    for notice in store.notices:
+        print(f"loosen: {escape_controls(notice)}", file=sys.stderr)
+    store.notices.clear()
+
+
+def _check_openable(path: Path) -> None:
+    """A history that is there but cannot be opened (a symlink loop, a dangling link, a
+    FIFO) is an error that says why, never "No sessions yet"."""
+    try:
+        path.stat()
+    except OSError as exc:
+        raise UserError(f"history cannot be opened ({path}): {exc.strerror or exc}") from None
+
+
 def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path) -> int:
     if args.json:
         print_json_list([csvio.as_dict(r) for r in records])
     elif args.csv:
-        csvio.write_csv(records, sys.stdout)
+        with utf8_stdout() as out:
+            csvio.write_csv(records, out)
     elif not records:
         print(f"No sessions yet. Each routine you run is recorded in {path}")
     else:
@@ -114,34 +137,80 @@ def print_json_list(items: Sequence[dict[str, Any]]) -> None:
     if not items:
         sys.stdout.write("[]\n")
         return
-    lines = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in items)
+    ascii_only = json_ascii_only()
+    lines = ",\n".join("  " + json.dumps(item, ensure_ascii=ascii_only) for item in items)
     sys.stdout.write(f"[\n{lines}\n]\n")
 
 
-def _read_import(file: Path) -> csvio.ParsedCsv:
+def _import(path: Path, file: Path) -> int:
+    """Stream `file` into the history: flat memory whatever its size, bad rows reported
+    as they are met, and every good row added in one transaction (all or nothing)."""
     try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            return csvio.read_csv(handle)
+        with file.open("rb") as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+            try:
+                rows = csvio.stream_csv(text)
+            except csvio.CsvFileError as exc:
+                raise UserError(f"{file}: {exc}") from None
+            progress = _Progress(file, raw)
+            with _open_store(path) as store:
+                try:
+                    counts = store.import_records(progress.good_rows(rows))
+                except HistoryError as exc:
+                    raise UserError(f"{exc}; nothing was imported") from None
+                finally:
+                    progress.end()
+                _print_notices(store)
     except OSError as exc:
         raise UserError(f"{file}: cannot read it ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise UserError(f"{file}: is not UTF-8 text; export it again as UTF-8 CSV") from None
-    except csvio.CsvFileError as exc:
-        raise UserError(f"{file}: {exc}") from None
-
-
-def _import(store: HistoryStore, file: Path, parsed: csvio.ParsedCsv) -> int:
-    try:
-        counts = store.import_records(parsed.records)
-    except HistoryError as exc:
-        raise UserError(f"{exc}; nothing was imported") from None
+        raise UserError(
+            f"{file}: is not UTF-8 text; export it again as UTF-8 CSV (nothing was imported)"
+        ) from None
     print(
         f"imported {counts.imported}, skipped {counts.skipped} already present, "
-        f"{len(parsed.errors)} bad rows"
+        f"{progress.bad} bad rows"
     )
-    for error in parsed.errors:
-        print(f"{file}: {error}", file=sys.stderr)
-    return EXIT_INVALID if parsed.errors else EXIT_OK
+    return EXIT_INVALID if progress.bad else EXIT_OK
+
+
+class _Progress:
+    """Follows an import: prints each bad row as it is met, and on a terminal says every
+    `PROGRESS_EVERY_ROWS` rows how far into the file it is (one line, rewritten)."""
+
+    def __init__(self, file: Path, raw: BinaryIO) -> None:
+        self.file = file
+        self.raw = raw
+        self.bad = 0
+        self.on_terminal = sys.stderr.isatty()
+        self._shown = False
+        try:
+            self.size = os.fstat(raw.fileno()).st_size  # 0 for a pipe: rows only
+        except OSError:
+            self.size = 0
+
+    def good_rows(self, rows: Iterable[SessionRecord | csvio.RowError]) -> Iterator[SessionRecord]:
+        for n, row in enumerate(rows, 1):
+            if isinstance(row, csvio.RowError):
+                self.bad += 1
+                self.end()
+                print(f"{self.file}: {escape_controls(str(row))}", file=sys.stderr)
+            else:
+                yield row
+            if self.on_terminal and n % PROGRESS_EVERY_ROWS == 0:
+                self._show(n)
+
+    def _show(self, rows: int) -> None:
+        share = f" ({min(self.raw.tell() * 100 // self.size, 100)} %)" if self.size else ""
+        sys.stderr.write(f"\rreading {escape_controls(self.file.name)}: {rows:,} rows{share}")
+        sys.stderr.flush()
+        self._shown = True
+
+    def end(self) -> None:
+        """Clear the progress line, so that what comes next starts on a line of its own."""
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._shown = False
 
 
 def _tightness(record: SessionRecord) -> str:
@@ -152,7 +221,7 @@ def _tightness(record: SessionRecord) -> str:
 
 
 def _note(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = escape_controls(" ".join(text.split()))
     return flat if len(flat) <= NOTE_WIDTH else flat[: NOTE_WIDTH - 1] + "…"
 
 
@@ -161,8 +230,8 @@ def print_table(records: Sequence[SessionRecord]) -> None:
     header = ("WHEN", "ROUTINE", "STATUS", "TIME", "TIGHTNESS", "NOTE")
     rows = [
         (
-            r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            r.routine_name,
+            local_time(r.started_at).isoformat(" ", "minutes")[:16],
+            escape_controls(r.routine_name),
             str(r.status),
             format_duration(round(r.active_s)),
             _tightness(r),
@@ -193,7 +262,8 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
     ]
     if s.best is not None:
         lines.append(
-            f"Loosens you most: {s.best.routine_name}, {_points(s.best.mean_change)} on average "
+            f"Loosens you most: {escape_controls(s.best.routine_name)}, "
+            f"{_points(s.best.mean_change)} on average "
             f"({count_of(s.best.n, 'session')} rated before and after)."
         )
     else:

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
-from loosen.core.history.records import TIGHTNESS_MAX
+from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
+from loosen.core.history.safety import write_atomically
 from loosen.core.history.trends import HistoryTrends, trends
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
@@ -58,7 +59,7 @@ def export_csv(store: HistoryStore, path: Path) -> str:
     """Write every session, oldest first, as `loosen history --csv` does; a one-line result."""
     try:
         records = store.sessions(newest_first=False)
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with write_atomically(path, newline="") as handle:  # an earlier export survives a failure
             csvio.write_csv(records, handle)
     except OSError as exc:
         return f"Could not export to {path}: {exc.strerror or exc}"
@@ -179,7 +180,7 @@ class HistoryView(QWidget):
         self.before = _spin()
         self.after = _spin()
         self.note = QLineEdit(placeholderText="Note")
-        self.note.setMaxLength(csvio.MAX_NOTE_CHARS)
+        self.note.setMaxLength(MAX_NOTE_CHARS)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_edit)
         self.note.returnPressed.connect(self.save_edit)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loosen.core.history.records import MAX_NOTE_CHARS
+
 TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
 TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
 
@@ -105,6 +107,7 @@ class RatingDialog(QDialog):
         layout.addWidget(self.row)
         self.note = QLineEdit(placeholderText="A note, if you like (optional)")
         self.note.setObjectName("ratingNote")
+        self.note.setMaxLength(MAX_NOTE_CHARS)  # the limit every note editor and the import share
         # Digits must reach the rating, not the note: the note takes focus only on a click.
         self.note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout.addWidget(self.note)

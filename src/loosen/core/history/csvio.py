@@ -8,6 +8,12 @@ whole, else with up to three decimals, so export → import → export is byte-i
 
 On import, a session's identity is its `uid`; a CSV without that column gets one
 derived from (routine, started_at), so importing the same file twice adds nothing.
+
+A text cell that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+`@`, a tab or a CR: OWASP's "CSV injection") is written with a `'` in front, which
+spreadsheets show as text. The import takes one `'` off a cell that starts with `'`s
+and then one of those characters, and a cell that already started so gets one more
+on export: every text reads back exactly.
 """
 
 from __future__ import annotations
@@ -15,16 +21,18 @@ from __future__ import annotations
 import csv
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
 from loosen.core.history.records import (
+    MAX_NOTE_CHARS,
     TIGHTNESS_MAX,
     TIGHTNESS_MIN,
     SessionRecord,
     Status,
+    TimeOutOfRange,
     format_time,
     one_newline,
     parse_time,
@@ -55,7 +63,9 @@ _UID_NAMESPACE = uuid.UUID("6f1b8a52-3c1e-4d0b-9a57-4c6f6f73656e")
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TEXT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 _KIND = re.compile(r"^[a-z0-9-]{0,40}$")
-MAX_NOTE_CHARS = 10_000
+TEXT_COLUMNS = ("uid", "routine", "routine_name", "kind", "note", "digest")
+# A cell a spreadsheet would run as a formula, possibly already behind escaping quotes.
+_FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
 
 
 def seconds_value(seconds: float | None) -> int | float | None:
@@ -89,10 +99,20 @@ def as_dict(record: SessionRecord) -> dict[str, Any]:
     }
 
 
+def defused(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs as a formula; `restored` undoes it."""
+    return "'" + text if _FORMULA_LIKE.match(text) else text
+
+
+def restored(text: str) -> str:
+    """The text `defused` was given."""
+    return text[1:] if text.startswith("'") and _FORMULA_LIKE.match(text[1:]) else text
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    return one_newline(value) if isinstance(value, str) else value
+    return defused(one_newline(value)) if isinstance(value, str) else value
 
 
 def write_csv(records: Iterable[SessionRecord], stream: TextIO) -> None:
@@ -134,16 +154,20 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_optional
 
 
+# ASCII digits only ("²".isdigit() is true), and few enough to fit SQLite's integers.
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
 def _id(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or int(value) < 1:
+    if not _WHOLE.fullmatch(value) or int(value) < 1:
         raise ValueError(f"{_quoted(text)} is not a positive whole number")
     return int(value)
 
 
 def _count(text: str) -> int:
     value = text.strip()
-    if not value.isdigit():
+    if not _WHOLE.fullmatch(value):
         raise ValueError(f"{_quoted(text)} is not a whole number 0 or more")
     return int(value)
 
@@ -160,7 +184,7 @@ def _seconds(text: str) -> float:
 
 def _tightness(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not TIGHTNESS_MIN <= int(value) <= TIGHTNESS_MAX:
+    if not _WHOLE.fullmatch(value) or not TIGHTNESS_MIN <= int(value) <= TIGHTNESS_MAX:
         raise ValueError(f"{_quoted(text)} is not 0–10")
     return int(value)
 
@@ -168,6 +192,8 @@ def _tightness(text: str) -> int:
 def _time(text: str) -> datetime:
     try:
         return parse_time(text)
+    except TimeOutOfRange as exc:
+        raise ValueError(f"{_quoted(text)} {exc}") from None
     except ValueError:
         raise ValueError(
             f"{_quoted(text)} is not an ISO 8601 time with a zone; use e.g. 2026-11-21T14:03:00Z"
@@ -201,10 +227,14 @@ def _plain(text: str) -> str:
     return one_newline(text.strip())
 
 
+def _exact(text: str) -> str:
+    return one_newline(text)
+
+
 _PARSERS: dict[str, tuple[Callable[[str], Any], Any]] = {  # column: (parser, default)
     "id": (_optional(_id), None),
     "routine": (_matching(_TEXT_ID, "a routine id (lower-case letters, digits, -)"), None),
-    "routine_name": (_plain, ""),
+    "routine_name": (_exact, ""),
     "kind": (_matching(_KIND, "a kind such as cooldown or run"), ""),
     "started_at": (_time, None),
     "ended_at": (_optional(_time), None),
@@ -228,10 +258,10 @@ def derived_uid(routine: str, started_at_text: str) -> str:
 
 
 def _record(values: dict[str, Any]) -> SessionRecord:
+    # An end before the start is kept as written: it is what a wall clock set back
+    # mid-session records, and the store keeps such sessions.
     started = values["started_at"]
     ended = values["ended_at"]
-    if ended is not None and ended < started:
-        raise ValueError("ended_at: is before started_at")
     return SessionRecord(
         id=values["id"],
         uid=values["uid"] or derived_uid(values["routine"], format_time(started)),
@@ -270,12 +300,25 @@ def _header(row: Sequence[str]) -> list[str]:
 
 
 def read_csv(lines: Iterable[str]) -> ParsedCsv:
-    """Sessions from a history CSV (open the file with `newline=""`).
+    """Sessions from a history CSV (open the file with `newline=""`), all in memory.
 
-    Bad rows are reported with their line number and every problem in them, and the
-    good rows are kept. Columns other than `COLUMNS` are ignored. Raises CsvFileError
-    when there is no usable header. A CSV that cannot be parsed past some point (a
-    broken quote, a NUL byte) keeps the rows before it and reports that line.
+    What `stream_csv` yields, gathered: for tests and small files.
+    """
+    records: list[SessionRecord] = []
+    errors: list[RowError] = []
+    for item in stream_csv(lines):
+        (errors if isinstance(item, RowError) else records).append(item)
+    return ParsedCsv(records, errors)
+
+
+def stream_csv(lines: Iterable[str]) -> Iterator[SessionRecord | RowError]:
+    """Sessions from a history CSV, one row at a time, so any size reads in flat memory.
+
+    Reads the header at once: raises CsvFileError now when there is no usable one.
+    Then yields each good row as a SessionRecord and each bad one as a RowError with
+    its line number and every problem in it. Columns other than `COLUMNS` are
+    ignored. A CSV that cannot be parsed past some point (a broken quote, a NUL
+    byte) yields the rows before it and a RowError for that line, and stops.
     """
     reader = csv.reader(lines, strict=True)
     try:
@@ -284,36 +327,37 @@ def read_csv(lines: Iterable[str]) -> ParsedCsv:
         raise CsvFileError(f"line 1: {exc}") from None
     if first is None:
         raise CsvFileError("is empty; expected a header line and one line per session")
-    header = _header(first)
+    return _rows(reader, _header(first))
+
+
+def _rows(reader: Any, header: list[str]) -> Iterator[SessionRecord | RowError]:
     known = [(i, name) for i, name in enumerate(header) if name in _PARSERS]
-    records: list[SessionRecord] = []
-    errors: list[RowError] = []
     while True:
         line = reader.line_num + 1
         try:
             row = next(reader, None)
         except csv.Error as exc:
-            errors.append(RowError(line, f"{exc}; the rest of the file was not read"))
-            break
+            yield RowError(line, f"{exc}; the rest of the file was not read")
+            return
         if row is None:
-            break
+            return
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         if len(row) != len(header):
-            errors.append(RowError(line, f"has {len(row)} fields; the header has {len(header)}"))
+            yield RowError(line, f"has {len(row)} fields; the header has {len(header)}")
             continue
         values = {name: default for name, (_, default) in _PARSERS.items()}
         problems = []
         for i, name in known:
+            cell = restored(row[i]) if name in TEXT_COLUMNS else row[i]
             try:
-                values[name] = _PARSERS[name][0](row[i])
+                values[name] = _PARSERS[name][0](cell)
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
         if not problems:
             try:
-                records.append(_record(values))
+                yield _record(values)
+                continue
             except ValueError as exc:
                 problems.append(str(exc))
-        if problems:
-            errors.append(RowError(line, "; ".join(problems)))
-    return ParsedCsv(records, errors)
+        yield RowError(line, "; ".join(problems))

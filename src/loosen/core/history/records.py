@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 TIGHTNESS_MIN = 0  # loose
 TIGHTNESS_MAX = 10  # as tight as it gets
+# The longest note, typed or imported. It is what the rating dialog always allowed (Qt's
+# line-edit default), so every note Loosen ever stored still fits, edits and restores.
+MAX_NOTE_CHARS = 32_767
 
 
 class Status(StrEnum):
@@ -26,26 +29,59 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class TimeOutOfRange(ValueError):
+    """A time that falls outside years 1–9999 once in UTC (no calendar date holds it)."""
+
+
 def to_utc(moment: datetime) -> datetime:
-    """`moment` in UTC to the second; a naive datetime is refused (its zone is unknown)."""
+    """`moment` in UTC to the second; a naive datetime is refused (its zone is unknown).
+
+    TimeOutOfRange (a ValueError) when the moment falls outside years 1–9999 in UTC.
+    """
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment!r} has no time zone; pass an aware datetime")
-    return moment.astimezone(UTC).replace(microsecond=0)
+    try:
+        return moment.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise TimeOutOfRange("is outside years 1–9999 once in UTC") from None
 
 
 def format_time(moment: datetime) -> str:
-    """ISO 8601 in UTC to the second: "2026-11-21T14:03:00Z" (sorts as text)."""
-    return to_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC to the second: "2026-11-21T14:03:00Z" (sorts as text).
+
+    The year is always four digits (strftime writes year 26 as "26", which no ISO
+    parser reads back).
+    """
+    return to_utc(moment).isoformat().removesuffix("+00:00") + "Z"
+
+
+# The stored form; a year of fewer than four digits is what an older Loosen wrote for
+# years before 1000, still read so that such a session is not lost.
+_STORED_TIME = re.compile(r"(\d{1,4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z")
 
 
 def parse_time(text: str) -> datetime:
-    """The reverse of `format_time`; accepts any ISO 8601 time with a zone ("Z" or "+01:00")."""
-    if len(text) == 20 and text[19] == "Z" and text[10] == "T":
-        # The stored form: skip the general parser (listing 10,000 sessions reads 30,000).
-        with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
+    """The reverse of `format_time`; accepts any ISO 8601 time with a zone ("Z" or "+01:00").
+
+    ValueError for anything else, and for a time outside years 1–9999 once in UTC.
+    """
+    if stored := _STORED_TIME.fullmatch(text):
+        # Skips the general parser (listing 10,000 sessions reads 30,000 times).
+        return datetime(*map(int, stored.groups()), tzinfo=UTC)
     moment = datetime.fromisoformat(text.strip())
     return to_utc(moment)
+
+
+def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:
+    """`moment` in `tz` (None = the computer's zone) for showing; UTC where that fails.
+
+    A zone whose offset is a day or more (TZ=XYZ+25) cannot be a Python tzinfo, and a
+    moment near year 1 or 9999 may fall outside the calendar once shifted.
+    """
+    try:
+        return moment.astimezone(tz)
+    except (ValueError, OverflowError):
+        return moment.astimezone(UTC)
 
 
 def one_newline(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from statistics import fmean
 
-from loosen.core.history.records import SessionRecord, Status
+from loosen.core.history.records import SessionRecord, Status, local_time
 
 RUN_KIND = "run"
 COOLDOWN_KIND = "cooldown"
@@ -27,7 +27,7 @@ HAPPENED = (Status.COMPLETED, Status.STOPPED, Status.INTERRUPTED)
 
 
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
-    return moment.astimezone(tz).date()
+    return local_time(moment, tz).date()
 
 
 @dataclass(frozen=True)

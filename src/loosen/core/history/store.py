@@ -25,8 +25,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from loosen.core.history import owners, safety
+from loosen.core.history.csvio import derived_uid
 from loosen.core.history.problems import (
     HistoryError,
     Problem,
@@ -44,6 +45,7 @@ from loosen.core.history.problems import (
 )
 from loosen.core.history.records import (
     FINISHED,
+    MAX_NOTE_CHARS,
     SessionRecord,
     Status,
     check_tightness,
@@ -109,7 +111,7 @@ class ReminderRecord:
 @dataclass(frozen=True)
 class ImportCounts:
     imported: int
-    skipped: int  # already present: same uid, or same routine started in the same second
+    skipped: int  # already present: same uid (or, for rows without one, same routine and second)
 
 
 def _default_opener(path: Path) -> sqlite3.Connection:
@@ -260,15 +262,26 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
 _REOPEN_AFTER = (Problem.READ_ONLY, Problem.UNAVAILABLE)
 
 
+def _why_unopenable(path: Path) -> str | None:
+    """Why `path` can never hold the history (a symlink loop, a FIFO, a folder), or None.
+
+    Checked before SQLite or the damage check touch it: reading a FIFO would hang.
+    A missing file is fine (it is created); a dangling link is not (it would be).
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "it is a link to nothing" if path.is_symlink() else None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None if stat.S_ISREG(mode) else "it is not a regular file"
+
+
 def _write_durably(path: Path, data: object) -> None:
     """Write JSON to `path` whole or not at all, and on the disk before returning."""
-    partial = path.with_suffix(".partial")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with partial.open("w", encoding="utf-8") as handle:
+    with safety.write_atomically(path) as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(path)
 
 
 class HistoryStore:
@@ -307,6 +320,7 @@ class HistoryStore:
         self._pending: dict[str, SessionRecord] = {}  # newest state not yet in the file
         self._side_file_failed = False
         self._closed = False
+        self._unopenable: str | None = None  # why the file cannot be opened at all
         # Reminder answers not yet written (locked or read-only file): kept in memory
         # and retried with the next one and at close; a log line needs no crash file.
         self._pending_reminders: list[ReminderRecord] = []
@@ -385,6 +399,11 @@ class HistoryStore:
             self._lock = owners.OwnerLock.acquire(self.owners_dir, self._token)
         except OSError:
             self._lock = None  # sessions still record; another store may call them dead
+        self._unopenable = _why_unopenable(self.path)
+        if self._unopenable is not None:
+            self._frozen = True  # never write there; sessions wait in the pending file
+            self._trouble(Problem.UNAVAILABLE, self._unopenable)
+            return
         if self._damaged():
             self._recover_from_damage()
         self._connect()
@@ -464,6 +483,8 @@ class HistoryStore:
         return " and ".join(parts)
 
     def _connect(self) -> None:
+        if self._unopenable is not None:
+            return
         try:
             conn = self._opener(self.path)
         except sqlite3.Error as exc:
@@ -640,6 +661,8 @@ class HistoryStore:
         record = self._current(uid)
         changes: dict[str, Any] = {"tightness_after": check_tightness(tightness_after)}
         if note is not None:
+            if len(note) > MAX_NOTE_CHARS:  # the editors stop at it: never cut a note here
+                raise ValueError(f"a note is at most {MAX_NOTE_CHARS} characters, not {len(note)}")
             changes["note"] = one_newline(note.strip())
         return self._save(replace(record, **changes))
 
@@ -877,7 +900,7 @@ class HistoryStore:
     def _writable_conn(self) -> sqlite3.Connection:
         if not self._ensure_ready():
             problem = self._problem or Problem.UNAVAILABLE
-            raise HistoryError(describe(problem, self.path), problem)
+            raise HistoryError(describe(problem, self.path, self._unopenable or ""), problem)
         if not self._housekept:
             self._housekeeping()
         assert self._conn is not None
@@ -919,8 +942,8 @@ class HistoryStore:
         """One session by uid, including one still waiting to be written."""
         if uid in self._pending:
             return self._pending[uid]
-        rows = self._read(_SELECT + " WHERE uid = ?", (uid,))
-        return _from_row(rows[0]) if rows else None
+        found = self._records(self._read(_SELECT + " WHERE uid = ?", (uid,)))
+        return found[0] if found else None
 
     def sessions(
         self,
@@ -949,7 +972,7 @@ class HistoryStore:
         if limit is not None and not self._pending:
             sql += " LIMIT ?"
             params.append(int(limit))
-        found = [_from_row(row) for row in self._read(sql, tuple(params))]
+        found = self._records(self._read(sql, tuple(params)))
         if self._pending:
             by_uid = {r.uid: r for r in found}
             for record in self._pending.values():
@@ -973,12 +996,26 @@ class HistoryStore:
         found = self.sessions(routine=routine_id, limit=1)
         return found[0] if found else None
 
+    def _records(self, rows: Iterable[Sequence[Any]]) -> list[SessionRecord]:
+        """The sessions in `rows`; a row that cannot be read (a value no Loosen writes)
+        is left out, left in the file as it is, and reported once in `notices`."""
+        found = []
+        for row in rows:
+            try:
+                found.append(_from_row(row))
+            except (ValueError, TypeError) as exc:
+                self._notice(
+                    f"session {row[0]} in {self.path} cannot be read ({exc}); "
+                    "it is left out here and kept in the file as it is"
+                )
+        return found
+
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         if self._conn is None:
             self._connect()
         if self._conn is None:
             problem = self._problem or Problem.UNAVAILABLE
-            raise HistoryError(describe(problem, self.path), problem)
+            raise HistoryError(describe(problem, self.path, self._unopenable or ""), problem)
         try:
             return self._rows(self._conn, sql, params)
         except sqlite3.Error as exc:
@@ -1014,9 +1051,12 @@ class HistoryStore:
     def import_records(self, records: Iterable[SessionRecord]) -> ImportCounts:
         """Add sessions from elsewhere (a CSV), skipping those already present.
 
-        Present means: the same uid, or the same routine started in the same second.
-        Each record keeps its `id` when that id is free here. All in one transaction;
-        raises HistoryError (and adds nothing) when the file cannot be written.
+        Present means the same uid: two sessions of a routine in the same second are
+        two sessions. A record whose uid was derived from its routine and start (a CSV
+        without uids, `derived_uid`) is also present when that routine started in that
+        second. Each record keeps its `id` when that id is free here. All in one
+        transaction, read as `records` yields them (a generator streams a file of any
+        size); raises HistoryError (and adds nothing) when the file cannot be written.
         A `running` record becomes `interrupted`: no process here is running it.
         """
         conn = self._writable_conn()
@@ -1025,11 +1065,15 @@ class HistoryStore:
         try:
             with self._transaction():
                 for record in records:
+                    started = format_time(record.started_at)
                     present = conn.execute(
-                        "SELECT 1 FROM sessions WHERE uid = ?"
-                        " OR (routine = ? AND started_at = ?) LIMIT 1",
-                        (record.uid, record.routine, format_time(record.started_at)),
+                        "SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)
                     ).fetchone()
+                    if present is None and record.uid == derived_uid(record.routine, started):
+                        present = conn.execute(
+                            "SELECT 1 FROM sessions WHERE routine = ? AND started_at = ? LIMIT 1",
+                            (record.routine, started),
+                        ).fetchone()
                     if present is not None:
                         skipped += 1
                         continue
