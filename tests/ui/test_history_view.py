@@ -265,22 +265,6 @@ def test_enter_in_a_rating_box_saves(qtbot, view, history):
     assert view.status.text().startswith("Saved: Dynamic warm-up")
 
 
-def test_a_note_over_the_limit_is_kept_whole_when_only_a_rating_changes(qtbot, view, history):
-    # The rating dialog's note has no limit of its own, so the store can hold a longer one
-    # than the editor takes; showing it must not cut it, nor must saving a rating.
-    long_note = "calves " * (csvio.MAX_NOTE_CHARS // 7 + 10)
-    history.submit(lambda store: store.rate("s2", 5, long_note)).result(timeout=10)
-    with qtbot.waitSignal(view.loaded, timeout=10_000):
-        view.reload()
-    click_row(qtbot, view, 1)
-    assert not view.save_button.isEnabled()  # shown (cut to the editor's limit), not edited
-    view.after.setValue(2)
-    with qtbot.waitSignal(view.committed, timeout=10_000):
-        view.save_button.click()
-    saved = stored(history, "s2")
-    assert saved.tightness_after == 2 and saved.note == long_note.strip()
-
-
 def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
     click_row(qtbot, view, 1)
     qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
