@@ -66,3 +66,24 @@ def test_paused_and_muted_during_get_ready_fit_too(qtbot, open_window, speaker, 
     qtbot.keyClick(player, Qt.Key.Key_M)
     assert player.paused_label.isVisible() and player.mute_button.isVisible()
     assert_fits(window)
+
+
+@pytest.mark.parametrize("screen", [(800, 600), (1024, 768), (1920, 1080)])
+def test_the_window_opens_wholly_on_the_screen(screen):
+    from PySide6.QtCore import QSize
+
+    from loosen.ui.main_window import PREFERRED_SIZE, WINDOW_FRAME, first_size
+
+    available = QSize(*screen)
+    size = first_size(available)
+    assert size.width() + WINDOW_FRAME.width() <= available.width()
+    assert size.height() + WINDOW_FRAME.height() <= available.height()
+    assert size.width() <= PREFERRED_SIZE.width() and size.height() <= PREFERRED_SIZE.height()
+    if screen == (1920, 1080):
+        assert size == PREFERRED_SIZE  # a large screen gets the full preferred size
+
+
+def test_a_window_opened_on_the_screen_fits_it(qtbot, open_window, speaker):
+    window = open_window(speaker)
+    available = window.screen().availableGeometry().size()
+    assert window.width() <= available.width() and window.height() <= available.height()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 # painting meanwhile, so waiting long for a busy history file costs nothing but time.
 RATING_WAIT_MS = 120_000
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
+PREFERRED_SIZE = QSize(1100, 720)
+WINDOW_FRAME = QSize(16, 48)  # room left for the window manager's title bar and borders
 
 
 @dataclass
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
         `preview_voice(text, voice, rate)`: what the settings' Preview button calls."""
         super().__init__()
         self.setWindowTitle("Loosen")
-        self.resize(1100, 720)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.settings = settings
         self.speaker = speaker
         self.history = history
@@ -505,3 +507,9 @@ class _SummaryPage(QWidget):
         else:
             lines.append("No rating this time; the session is in your history.")
         self.body.setText("\n".join(lines))
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's size when it opens: the preferred one, made smaller where the screen
+    is (an 800×600 screen), frame included, so no part of the window starts off screen."""
+    return PREFERRED_SIZE.boundedTo(available - WINDOW_FRAME)
