@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from loosen.core.phases import PhaseKind
 from loosen.core.session import Session, State
@@ -238,6 +239,14 @@ def laid_out(view: PlayerView) -> list:
     return [w.geometry() for w in shown]  # fmt: skip
 
 
+def assert_paused_under_the_figures(view: PlayerView) -> None:
+    clock, badge = view.time_label.geometry(), view.paused_label.geometry()
+    figures_bottom = clock.center().y() + QFontMetrics(view.time_label.font()).capHeight() // 2
+    assert figures_bottom < badge.top() < figures_bottom + badge.height()
+    assert abs(badge.center().x() - clock.center().x()) <= 1
+    assert view.rect().contains(badge)
+
+
 def test_paused_is_plain_from_across_the_room_and_nothing_moves(qtbot, clock, speaker):
     view = make_player(qtbot, clock, speaker)
     tick(view, clock, 7)
@@ -246,9 +255,9 @@ def test_paused_is_plain_from_across_the_room_and_nothing_moves(qtbot, clock, sp
     layout_before = laid_out(view)
     press(qtbot, view, Qt.Key.Key_Space)
     assert view.paused_label.isVisible() and view.paused_label.text() == "PAUSED"
-    # Large type, over the clock: bigger than the step's name, inside the clock's room.
+    # Large type, right under the clock's figures, which it leaves whole.
     assert view.paused_label.font().pixelSize() > 1.5 * view.step_label.font().pixelSize()
-    assert view.time_label.rect().contains(view.paused_label.geometry())
+    assert_paused_under_the_figures(view)
     dimmed = view.time_label.palette().color(view.time_label.foregroundRole())
     assert dimmed.alpha() < bright.alpha() / 2  # the clock dims while it stands still
     assert laid_out(view) == layout_before  # no jump: nothing else on screen moves
@@ -303,3 +312,23 @@ def test_the_switch_says_which_side_comes_next(qtbot, clock, speaker):
     assert view.session.phase.kind is PhaseKind.SWITCH
     assert view.kind_label.text() == "Switch sides"
     assert view.next_label.text() == "Next: right side"
+
+
+def test_paused_stays_under_the_figures_on_a_small_screen(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    view.resize(784, 470)  # the player's share of an 800x600 screen
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert_paused_under_the_figures(view)
+    view.resize(1264, 660)
+    assert_paused_under_the_figures(view)
+
+
+def test_the_muted_sign_stays_put_when_the_session_pauses(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    view.resize(784, 470)
+    press(qtbot, view, Qt.Key.Key_M)
+    centre = view.mute_button.geometry().center()
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.kind_label.text().endswith("paused")
+    assert view.mute_button.geometry().center() == centre
+    assert abs(centre.x() - view.band.width() // 2) <= 1  # in the middle of the band

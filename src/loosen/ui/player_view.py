@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QFrame,
@@ -49,7 +49,8 @@ from loosen.ui.style import PHASE_LABELS, phase_colour
 
 RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
 PAUSED_TEXT = "PAUSED"
-PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, under PAUSED
+PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
+PAUSED_GAP_PX = 6  # between the clock's figures and PAUSED
 MUTED_TEXT = "Muted — M to unmute"
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
@@ -102,11 +103,16 @@ class PlayerView(QWidget):
         self.mute_button.setSizePolicy(keeps_its_room)
         band_layout = QHBoxLayout(self.band)
         band_layout.setContentsMargins(18, 8, 18, 8)
-        band_layout.addWidget(self.kind_label)
-        band_layout.addStretch()
+        # The two side labels share the room equally, so the muted sign stays centred
+        # however long "Work · paused" or "Step 3 of 8" grows.
+        self.kind_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.position_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        band_layout.addWidget(self.kind_label, 1)
         band_layout.addWidget(self.mute_button)
-        band_layout.addStretch()
-        band_layout.addWidget(self.position_label)
+        band_layout.addWidget(self.position_label, 1)
 
         self.step_label = QLabel(objectName="stepName")
         self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,17 +125,13 @@ class PlayerView(QWidget):
         # The clock's font follows the window (resizeEvent); its text must not in turn
         # hold the window up, or a window opened large could never shrink to a small screen.
         self.time_label.setMinimumSize(MIN_CLOCK_SIZE)
-        # PAUSED lies over the foot of the dimmed clock (its figures still readable):
-        # seen from the mat, and nothing else moves.
-        self.paused_label = QLabel(PAUSED_TEXT, objectName="pausedBanner")
+        # PAUSED floats just under the dimmed clock's figures, over what is least needed
+        # while nothing runs (the rep line): seen from the mat, the figures still whole,
+        # and nothing moves. It is placed by hand (_place_paused), outside any layout.
+        self.paused_label = QLabel(PAUSED_TEXT, self, objectName="pausedBanner")
         self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.paused_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.paused_label.setVisible(False)
-        over_clock = QVBoxLayout(self.time_label)
-        over_clock.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
-        over_clock.setContentsMargins(0, 0, 0, 0)
-        at_the_foot = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
-        over_clock.addWidget(self.paused_label, 0, at_the_foot)
+        self.time_label.installEventFilter(self)
         self.reps_label = QLabel(objectName="reps")
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reps_label.setWordWrap(True)  # a run's break line is long at 800 px
@@ -372,6 +374,8 @@ class PlayerView(QWidget):
             f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}",
         )
         self.paused_label.setVisible(paused)
+        if paused:
+            self._place_paused()
         self.reps_label.setText(self._count_text(phase))
         self.reps_label.setVisible(bool(self.reps_label.text()))
         due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
@@ -590,6 +594,21 @@ class PlayerView(QWidget):
             button.setEnabled(False)
         self.rating_row.setVisible(False)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.time_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place_paused()
+        return super().eventFilter(watched, event)
+
+    def _place_paused(self) -> None:
+        """Centre PAUSED under the clock's figures (their cap height, centred in the label)."""
+        badge = self.paused_label
+        badge.adjustSize()
+        clock = self.time_label.geometry()
+        figures_bottom = clock.center().y() + QFontMetrics(self.time_label.font()).capHeight() // 2
+        top = min(figures_bottom + PAUSED_GAP_PX, self.height() - badge.height())
+        badge.move(clock.center().x() - badge.width() // 2, top)
+        badge.raise_()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # The remaining time fills the space it has: readable from across the room.
@@ -603,6 +622,7 @@ class PlayerView(QWidget):
         paused_font.setPixelSize(max(28, size * 2 // 5))
         paused_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
         self.paused_label.setFont(paused_font)
+        self._place_paused()
         name_font = QFont(self.step_label.font())
         name_font.setPixelSize(max(20, size // 4))
         name_font.setWeight(QFont.Weight.DemiBold)
