@@ -332,3 +332,18 @@ def test_the_muted_sign_stays_put_when_the_session_pauses(qtbot, clock, speaker)
     assert view.kind_label.text().endswith("paused")
     assert view.mute_button.geometry().center() == centre
     assert abs(centre.x() - view.band.width() // 2) <= 1  # in the middle of the band
+
+
+def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(qtbot, monkeypatch, clock,
+                                                                     speaker):  # fmt: skip
+    view = make_player(qtbot, clock, speaker)
+    tick(view, clock, 7)
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert view.paused_label.isVisible()
+    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    with qtbot.waitSignal(view.finished):
+        press(qtbot, view, Qt.Key.Key_Escape)
+    # What shows behind the rating: stopped, nothing to press, no PAUSED left over.
+    assert view.kind_label.text() == "Stopped"
+    assert not view.paused_label.isVisible()
+    assert not view.pause_button.isEnabled() and not view.skip_button.isEnabled()

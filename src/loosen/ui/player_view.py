@@ -342,7 +342,7 @@ class PlayerView(QWidget):
         session = self.session
         phase = session.phase
         routine = session.routine
-        if phase is None:
+        if phase is None or session.state is State.FINISHED:
             self._show_finished()
             return
         colour = phase_colour(phase.kind)
@@ -593,6 +593,7 @@ class PlayerView(QWidget):
                        self.break_button, self.stop_button):  # fmt: skip
             button.setEnabled(False)
         self.rating_row.setVisible(False)
+        self.paused_label.setVisible(False)  # stopped from a pause: it no longer stands still
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.time_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
