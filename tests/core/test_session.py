@@ -450,3 +450,32 @@ def test_a_run_without_total_goes_on_until_stopped(clock):
     assert session.state is State.RUNNING
     assert session.summary().breaks_taken == 5  # one every 20 min + 43 s
     assert session.stop()[-1].completed is False
+
+
+def test_a_step_skipped_then_gone_back_to_and_done_counts_as_done(clock):
+    hold = step("Hold", duration_s=20.0, rest_s=0.0)
+    session = Session(routine(hold, step("Fold", duration_s=20.0), get_ready_s=0.0), clock)
+    session.start()
+    session.skip()  # Hold skipped...
+    assert session.phase.step == "Fold"
+    session.back()  # ...then taken back at once, and held in full
+    assert session.phase.step == "Hold"
+    drive(session, clock, 41)
+    summary = session.summary()
+    assert session.state is State.FINISHED
+    assert (summary.steps_done, summary.steps_skipped) == (2, 0)
+
+
+def test_one_side_held_twice_does_not_make_up_for_the_other_skipped(clock):
+    lunge = step("Lunge", duration_s=10.0, sides=True, switch_s=0.0, rest_s=0.0)
+    session = Session(routine(lunge, get_ready_s=0.0), clock)
+    session.start()
+    drive(session, clock, 10.5)  # the left side, in full
+    assert session.phase.side is Side.RIGHT
+    clock.advance(0.5)
+    session.back()  # within the first seconds: back to the left side, held again
+    assert session.phase.side is Side.LEFT
+    drive(session, clock, 10.5)
+    session.skip()  # and the right side skipped
+    summary = session.summary()
+    assert (summary.steps_done, summary.steps_skipped) == (0, 1)

@@ -108,11 +108,20 @@ Event = PhaseStarted | PhaseEnded | CueDue | CueMissed | Paused | Resumed | Sess
 
 @dataclass
 class _StepRecord:
-    """How a step fared: its work phases, counted as they end."""
+    """How a step fared: which of its work phases (by index) ended in time or were
+    skipped. A phase skipped, then gone back to and done, counts as done."""
 
     work_phases: int
-    ended_normally: int = 0
-    skipped: bool = False
+    ended_normally: set[int] = field(default_factory=set)
+    skipped_phases: set[int] = field(default_factory=set)
+
+    @property
+    def done(self) -> bool:
+        return len(self.ended_normally) >= self.work_phases
+
+    @property
+    def skipped(self) -> bool:
+        return not self.done and bool(self.skipped_phases)
 
 
 @dataclass
@@ -244,9 +253,7 @@ class Session:
         return None
 
     def summary(self) -> Summary:
-        done = sum(
-            1 for r in self._steps.values() if not r.skipped and r.ended_normally >= r.work_phases
-        )
+        done = sum(1 for r in self._steps.values() if r.done)
         skipped = sum(1 for r in self._steps.values() if r.skipped)
         return Summary(
             planned_s=self.plan.total_s,
@@ -467,9 +474,9 @@ class Session:
             record = self._steps.get((phase.break_number, phase.step_number))
             if record is not None:
                 if reason in (EndReason.ELAPSED, EndReason.DONE):
-                    record.ended_normally += 1
+                    record.ended_normally.add(self._index)
                 elif reason is EndReason.SKIPPED:
-                    record.skipped = True
+                    record.skipped_phases.add(self._index)
         events.append(PhaseEnded(self._index, phase, reason))
 
     def _advance(self, until: float | None = None) -> list[Event]:
