@@ -2,7 +2,8 @@
 
 Run under a virtual screen:
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python packaging/screenshots.py docs/screenshots
+    xvfb-run -a -s "-screen 0 1600x1000x24" \
+        .venv/bin/python packaging/screenshots.py docs/screenshots
 
 It starts the real main window (on a temporary home, so no user data is touched),
 moves a fake clock to each moment worth seeing, and grabs the window from the screen
@@ -41,9 +42,12 @@ from loosen.core.settings import Settings  # noqa: E402
 from loosen.speech.player import ClipSpeaker  # noqa: E402
 from loosen.ui.export_dialog import ExportDialog  # noqa: E402
 from loosen.ui.history_service import HistoryService  # noqa: E402
+from loosen.ui.library_view import FolderPathDialog  # noqa: E402
 from loosen.ui.main_window import MainWindow  # noqa: E402
 from loosen.ui.player_view import PlayerView  # noqa: E402
 from loosen.ui.rating import RatingDialog  # noqa: E402
+from loosen.ui.settings_dialog import SettingsDialog  # noqa: E402
+from loosen.ui.style import install_style  # noqa: E402
 
 SIZES = ((1280, 800), (800, 600))
 
@@ -138,6 +142,20 @@ def three_months(now: datetime, seed: int = 7) -> list[SessionRecord]:
                 )
             )  # fmt: skip
     return records
+
+
+def shoot_settings(window: MainWindow, out: Path) -> None:
+    """The settings dialog with espeak-ng's voices (the user's language first)."""
+    from loosen.speech.synth import ClipSynthesizer
+
+    synth = ClipSynthesizer(paths.cache_dir() / "clips")
+    synth.wait_ready(30)
+    voices = synth.voices()
+    synth.close()
+    dialog = SettingsDialog(window.settings, voices, window)
+    dialog.show()
+    grab(dialog, out)
+    dialog.close()
 
 
 def shoot_history(out: Path, width: int, height: int) -> None:
@@ -282,7 +300,7 @@ def main(out_dir: str, only: str | None = None) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setStyle("Fusion")
+    install_style(app)
     for width, height in SIZES if only is None else ():
         suffix = f"{width}x{height}"
         clock = FakeClock()
@@ -303,11 +321,17 @@ def main(out_dir: str, only: str | None = None) -> int:
         grab(window, out / f"player-get-ready-{suffix}.png")
         advance_to(player, clock, PhaseKind.WORK, 13.2)
         grab(window, out / f"player-work-{suffix}.png")
+        player.act("pause")
+        grab(window, out / f"player-paused-{suffix}.png")
+        player.act("resume")
         advance_to(player, clock, PhaseKind.REST, 4.6)
         grab(window, out / f"player-rest-{suffix}.png")
+        window.set_muted(True)
+        grab(window, out / f"player-rest-muted-{suffix}.png")
 
-        dialog = RatingDialog(lambda rating: None,
-                              "Completed · 12:12 · 8 steps done, 0 skipped", window)
+        dialog = RatingDialog(
+            lambda rating: None, "Completed · 12:12 · 8 steps done, 0 skipped", window
+        )
         dialog.show()
         dialog.row.pick(3)
         dialog.note.setText("hips looser than last week")
@@ -315,6 +339,16 @@ def main(out_dir: str, only: str | None = None) -> int:
         dialog.close()
         player.session.stop()
         window.active = None
+        window.show_library()
+        grab(window, out / f"library-muted-{suffix}.png")
+        window.set_muted(False)
+        shoot_settings(window, out / f"settings-{suffix}.png")
+        window.library_view.show_folder_path(paths.user_routines_dir())
+        settle()
+        folder_dialog = next(w for w in QApplication.topLevelWidgets()
+                             if isinstance(w, FolderPathDialog) and w.isVisible())  # fmt: skip
+        grab(folder_dialog, out / f"routines-folder-{suffix}.png")
+        folder_dialog.close()
         window.close()
         settle()
     for width, height in SIZES if only in (None, "history") else ():
