@@ -8,6 +8,7 @@ as an oracle and run on routines hypothesis makes dense with cues.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,24 +17,125 @@ from hypothesis import strategies as st
 
 from loosen import paths
 from loosen.commands.plan_cmd import as_json
-from loosen.core import cues as cues_module
 from loosen.core.cues import (
     GAP_S,
+    HALFWAY_FROM_S,
+    LEAD_IN_KINDS,
     MAX_RATE_WPM,
     MIN_RATE_WPM,
     Cue,
     CueKind,
+    _countdown_numbers,
+    _first_sentence,
+    _priority,
+    _says_instruction,
+    _short_start,
+    _start_text,
     build_cues,
+    number_words,
     speaking_time,
 )
 from loosen.core.duration import Window
 from loosen.core.library import load_library
-from loosen.core.phases import Plan
+from loosen.core.phases import PhaseKind, Plan
 from loosen.core.plan import build_plan, build_timeline, run_phases
 from loosen.core.routine import Interval, Kind, Routine, Step
 
 GOLDEN = Path(__file__).with_name("golden_plans")
 SHIPPED = sorted(paths.builtin_routines_dir().glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    cues: tuple[Cue, ...]
+    segment: int
+    shorter: str | None = None
+
+
+def quadratic_candidates(plan, routine, words_per_minute):
+    """Every cue that could be said, as the first fitting listed them: one per rep."""
+    candidates: list[Candidate] = []
+    segment = 0
+    phases = plan.phases
+
+    def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
+        return Cue(phases[index].start_s + offset, index, offset, text, kind)
+
+    for index, phase in enumerate(phases):
+        if phase.open_ended:
+            segment += 1  # its cues cannot collide with what comes after it
+        start = _start_text(phase, phases, index, routine)
+        length = phase.duration_s
+        step = phase.step_ref
+        say = step.say if step is not None and _says_instruction(phase) else ""
+        lead = phases[index - 1] if index > 0 else None
+
+        if phase.counted and lead is not None and lead.kind in LEAD_IN_KINDS:
+            # The count starts on the first beat: announce the step, and say how to
+            # do it, at the end of the lead-in, before its countdown.
+            assert lead.duration_s is not None
+            before = index - 1
+            ends_at = lead.duration_s - _countdown_numbers(lead, phase) - GAP_S
+            if say:
+                ends_at -= speaking_time(say, words_per_minute)
+                candidates.append(
+                    Candidate((cue(before, ends_at, say, CueKind.SAY),), segment,
+                               shorter=_first_sentence(say))
+                )  # fmt: skip
+                ends_at -= GAP_S
+            at = ends_at - speaking_time(start, words_per_minute)
+            candidates.append(Candidate((cue(before, at, start, CueKind.START),), segment))
+        else:
+            candidates.append(
+                Candidate((cue(index, 0.0, start, CueKind.START),), segment,
+                           shorter=_short_start(phase, routine))
+            )  # fmt: skip
+            if say:
+                at = speaking_time(start, words_per_minute) + GAP_S
+                candidates.append(
+                    Candidate((cue(index, at, say, CueKind.SAY),), segment,
+                               shorter=_first_sentence(say))
+                )  # fmt: skip
+
+        if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
+            interval = routine.interval
+            assert interval is not None and length is not None
+            if not interval.every.fixed and interval.every.start_s < length:
+                text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+                offset = interval.every.start_s
+                candidates.append(
+                    Candidate((cue(index, offset, text, CueKind.BREAK_DUE),), segment)
+                )
+
+        if length is None:
+            segment += 1
+            continue
+
+        following = phases[index + 1] if index + 1 < len(phases) else None
+        if phase.counted:
+            # Each rep's number on its beat, from the first to the last: the beat is
+            # the countdown here, and the screen shows the rep just said.
+            for rep in range(1, (phase.reps or 0) + 1):
+                offset = phase.rep_start_s(rep)
+                candidates.append(
+                    Candidate((cue(index, offset, number_words(rep), CueKind.REP),), segment)
+                )
+        else:
+            if phase.kind is PhaseKind.WORK and length >= HALFWAY_FROM_S:
+                candidates.append(
+                    Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
+                )
+            numbers = tuple(
+                cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
+                for n in range(_countdown_numbers(phase, following), 0, -1)
+            )
+            if numbers:
+                candidates.append(Candidate(numbers, segment))
+
+    if phases:
+        end = Cue(plan.total_s, len(phases), 0.0, "Session complete", CueKind.COMPLETE)
+        candidates.append(Candidate((end,), segment))
+    return candidates
 
 
 def quadratic_fitting(plan, routine, words_per_minute):
@@ -54,8 +156,8 @@ def quadratic_fitting(plan, routine, words_per_minute):
 
     kept = []
     order = sorted(
-        cues_module._candidates(plan, routine, words_per_minute),
-        key=lambda c: (-cues_module._priority(c.cues[0], plan.phases), c.cues[0].at_s),
+        quadratic_candidates(plan, routine, words_per_minute),
+        key=lambda c: (-_priority(c.cues[0], plan.phases), c.cues[0].at_s),
     )
     for candidate in order:
         cues = candidate.cues
