@@ -152,10 +152,14 @@ def _window_words(start_s: float, end_s: float) -> str:
     return f"{duration_words(start_s)} to {duration_words(end_s)}"
 
 
+_WORD = re.compile(r"[\w'’-]+")
+_PAUSE = re.compile(r"[.,;:!?]")
+
+
 def speaking_time(text: str, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> float:
     """Roughly how long `text` takes to say, pauses at punctuation included."""
-    words = len(re.findall(r"[\w'’-]+", text))
-    pauses = len(re.findall(r"[.,;:!?]", text.rstrip(".!? ")))
+    words = len(_WORD.findall(text))
+    pauses = len(_PAUSE.findall(text.rstrip(".!? ")))
     return max(0.4, words * 60.0 / words_per_minute + 0.2 * pauses)
 
 
