@@ -287,8 +287,9 @@ def _candidates(
         step = phase.step_ref
         say = step.say if step is not None and _says_instruction(phase) else ""
         lead = phases[index - 1] if index > 0 else None
+        is_counted = phase.counted
 
-        if phase.counted and lead is not None and lead.kind in LEAD_IN_KINDS:
+        if is_counted and lead is not None and lead.kind in LEAD_IN_KINDS:
             # The count starts on the first beat: announce the step, and say how to
             # do it, at the end of the lead-in, before its countdown.
             assert lead.duration_s is not None
@@ -330,7 +331,7 @@ def _candidates(
             continue
 
         following = phases[index + 1] if index + 1 < len(phases) else None
-        if phase.counted:
+        if is_counted:
             # Each rep's number on its beat, from the first to the last: the beat is
             # the countdown here, and the screen shows the rep just said.
             counted.append(_CountedReps(index, segment))
@@ -339,11 +340,12 @@ def _candidates(
                 candidates.append(
                     _Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
                 )
-            numbers = tuple(
-                cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
-                for n in range(_countdown_numbers(phase, following), 0, -1)
-            )
-            if numbers:
+            count = _countdown_numbers(phase, following)
+            if count:
+                numbers = tuple(
+                    cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
+                    for n in range(count, 0, -1)
+                )
                 candidates.append(_Candidate(numbers, segment))
 
     if phases:
