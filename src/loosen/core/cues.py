@@ -61,7 +61,7 @@ _PRIORITY = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     at_s: float  # offset from the session's start, as planned
     phase_index: int  # the phase it belongs to; len(phases) for the completion cue
@@ -176,14 +176,14 @@ def _first_sentence(text: str) -> str | None:
 # -- which cues a phase gets ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     cues: tuple[Cue, ...]  # a countdown is one candidate of several numbers
     segment: int
     shorter: str | None = None  # a shorter text that may fit where the full one does not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _CountedReps:
     """A counted phase's rep numbers, one on each beat. Listed as one, not as a
     candidate each: at a fast tempo most are dropped (a number takes longer to say

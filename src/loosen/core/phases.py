@@ -32,7 +32,7 @@ def counts_reps(step: Step | None) -> bool:
     return step is not None and step.reps is not None and step.tempo_s is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     kind: PhaseKind
     start_s: float  # planned offset from the session's start
