@@ -25,7 +25,8 @@ TARGET_S = 1.0
 # core/loader.py refuses more [[steps]] than this; a lower limit there makes these
 # routines fail to load, and the benchmark says so rather than measure something else.
 MOST_STEPS = 200
-REPEATS = 3  # the best of a few runs, for plans that take well under the target
+REPEATS = 3  # the best of a few runs, for plans that take a few seconds at most
+SLOW_S = 5 * TARGET_S
 
 INSTRUCTION = "Knees soft, back long, breathe out as you go. "
 
@@ -122,30 +123,35 @@ def load_worst_cases(folder: Path) -> Library:
     return library
 
 
-def _best_time(plan: Callable[[], Plan]) -> tuple[Plan, float]:
-    best, result = float("inf"), None
+def _best_times(plan: Callable[[], Plan]) -> tuple[Plan, float, float]:
+    """The plan, and the least wall and CPU seconds it took over a few runs."""
+    wall_s = cpu_s = float("inf")
+    result = None
     for _ in range(REPEATS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = plan()
-        best = min(best, time.perf_counter() - started)
-        if best > TARGET_S:
+        wall_s = min(wall_s, time.perf_counter() - started)
+        cpu_s = min(cpu_s, time.process_time() - started_cpu)
+        if wall_s > SLOW_S:
             break  # slow enough that one run says it
     assert result is not None
-    return result, best
+    return result, wall_s, cpu_s
 
 
-def measure() -> dict[str, tuple[int, int, float, float]]:
-    """Per worst case: (phases, cues, planned seconds of session, seconds to plan)."""
+def measure() -> dict[str, tuple[int, int, float, float, float]]:
+    """Per worst case: (phases, cues, planned seconds of session, wall seconds to plan,
+    CPU seconds to plan)."""
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
         library = load_worst_cases(Path(folder))
         for routine_id in PLANNED:
             routine = library.get(routine_id)
-            plan, took_s = _best_time(lambda routine=routine: build_plan(routine))
-            figures[routine_id] = (len(plan.phases), len(plan.cues), plan.total_s, took_s)
+            plan, wall_s, cpu_s = _best_times(lambda routine=routine: build_plan(routine))
+            figures[routine_id] = (len(plan.phases), len(plan.cues), plan.total_s, wall_s, cpu_s)
         biggest = library.get(SIZED_ONLY)
         timeline = build_timeline(biggest)
-        figures[SIZED_ONLY] = (len(timeline.phases), _rep_beats(biggest), timeline.total_s, 0.0)
+        beats = _rep_beats(biggest)
+        figures[SIZED_ONLY] = (len(timeline.phases), beats, timeline.total_s, 0.0, 0.0)
     return figures
 
 
@@ -155,19 +161,24 @@ def _rep_beats(routine: Routine) -> int:
 
 def report() -> str:
     figures = measure()
-    lines = [f"Planning the largest routines the loader accepts (target: under {TARGET_S:g} s):"]
+    lines = [
+        f"Planning the largest routines the loader accepts (target: under {TARGET_S:g} s;",
+        "  CPU time is what an idle machine takes, where this one is shared):",
+    ]
     for routine_id in PLANNED:
-        phases, cues, total_s, took_s = figures[routine_id]
-        verdict = "meets" if took_s <= TARGET_S else "MISSES"
+        phases, cues, total_s, wall_s, cpu_s = figures[routine_id]
+        verdict = "meets" if cpu_s <= TARGET_S else "MISSES"
         lines.append(
-            f"  {routine_id:<14} {phases:7,} phases {cues:9,} cues  "
-            f"{total_s / 3600:8,.1f} h of session   {took_s:6.2f} s  ({verdict} it)"
+            f"  {routine_id:<14} {phases:7,} phases {cues:8,} cues {total_s / 3600:9,.1f} h"
+            f"   {wall_s:5.2f} s, {cpu_s:5.2f} s CPU ({verdict} it)"
         )
     largest = max(PLANNED, key=lambda routine_id: figures[routine_id][1])
-    phases, cues, _, took_s = figures[largest]
-    lines.append(f"  largest plan tried: {largest}, {phases:,} phases and {cues:,} cues, "
-                 f"in {took_s:.2f} s")  # fmt: skip
-    phases, beats, total_s, _ = figures[SIZED_ONLY]
+    phases, cues, _, wall_s, cpu_s = figures[largest]
+    lines.append(
+        f"  largest plan tried: {largest}, {phases:,} phases and {cues:,} cues, "
+        f"in {wall_s:.2f} s ({cpu_s:.2f} s CPU)"
+    )
+    phases, beats, total_s, _, _ = figures[SIZED_ONLY]
     lines.append(
         f"  not planned: {SIZED_ONLY} ({MOST_STEPS} steps like most-reps), {phases:,} phases, "
         f"{beats:,} rep beats, {total_s / 3600:,.0f} h of session"
