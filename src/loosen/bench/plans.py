@@ -19,7 +19,6 @@ from loosen import paths
 from loosen.core.library import Library, load_library
 from loosen.core.loader import COUNT_LIMITS, DURATION_LIMITS, TEXT_LIMITS
 from loosen.core.plan import Plan, build_plan, build_timeline
-from loosen.core.routine import Routine
 
 TARGET_S = 1.0
 # core/loader.py refuses more [[steps]] than this; a lower limit there makes these
@@ -150,13 +149,9 @@ def measure() -> dict[str, tuple[int, int, float, float, float]]:
             figures[routine_id] = (len(plan.phases), len(plan.cues), plan.total_s, wall_s, cpu_s)
         biggest = library.get(SIZED_ONLY)
         timeline = build_timeline(biggest)
-        beats = _rep_beats(biggest)
+        beats = sum(phase.reps or 0 for phase in timeline.phases if phase.counted)
         figures[SIZED_ONLY] = (len(timeline.phases), beats, timeline.total_s, 0.0, 0.0)
     return figures
-
-
-def _rep_beats(routine: Routine) -> int:
-    return sum(s.reps * s.sets * (2 if s.sides else 1) for s in routine.steps if s.reps)
 
 
 def report() -> str:
