@@ -25,3 +25,10 @@ def test_no_argument_means_every_figure():
     assert parse_args(["history", "idle"]).what == ["history", "idle"]
     with pytest.raises(SystemExit):
         parse_args(["speed"])
+
+
+def test_every_routine_the_plan_benchmark_tries_is_one_the_loader_accepts(tmp_path):
+    from loosen.bench.plans import PLANNED, SIZED_ONLY, load_worst_cases, worst_cases
+
+    library = load_worst_cases(tmp_path)  # raises on the first that does not load
+    assert set(worst_cases()) == {*PLANNED, SIZED_ONLY} <= set(library.routines)

@@ -9,10 +9,13 @@ is shortened or dropped. A countdown never starts while another cue is speaking.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from operator import itemgetter
 
 from loosen.core.phases import Phase, PhaseKind, Plan, Side
 from loosen.core.routine import Routine
@@ -58,7 +61,7 @@ _PRIORITY = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     at_s: float  # offset from the session's start, as planned
     phase_index: int  # the phase it belongs to; len(phases) for the completion cue
@@ -149,10 +152,14 @@ def _window_words(start_s: float, end_s: float) -> str:
     return f"{duration_words(start_s)} to {duration_words(end_s)}"
 
 
+_WORD = re.compile(r"[\w'’-]+")
+_PAUSE = re.compile(r"[.,;:!?]")
+
+
 def speaking_time(text: str, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> float:
     """Roughly how long `text` takes to say, pauses at punctuation included."""
-    words = len(re.findall(r"[\w'’-]+", text))
-    pauses = len(re.findall(r"[.,;:!?]", text.rstrip(".!? ")))
+    words = len(_WORD.findall(text))
+    pauses = len(_PAUSE.findall(text.rstrip(".!? ")))
     return max(0.4, words * 60.0 / words_per_minute + 0.2 * pauses)
 
 
@@ -169,11 +176,21 @@ def _first_sentence(text: str) -> str | None:
 # -- which cues a phase gets ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     cues: tuple[Cue, ...]  # a countdown is one candidate of several numbers
     segment: int
     shorter: str | None = None  # a shorter text that may fit where the full one does not
+
+
+@dataclass(frozen=True, slots=True)
+class _CountedReps:
+    """A counted phase's rep numbers, one on each beat. Listed as one, not as a
+    candidate each: at a fast tempo most are dropped (a number takes longer to say
+    than a beat lasts), and a routine may count tens of thousands of reps."""
+
+    phase_index: int
+    segment: int
 
 
 def _lead_in_text(phase: Phase, following: Phase | None, break_name: str | None) -> str:
@@ -249,8 +266,13 @@ def _work_text(phase: Phase) -> str:
     return _sentence_case(", ".join(parts))
 
 
-def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_Candidate]:
+def _candidates(
+    plan: Plan, routine: Routine, spoken_s: Callable[[str], float]
+) -> tuple[list[_Candidate], list[_CountedReps]]:
+    """Every cue that could be said, with its segment; rep counts apart. `spoken_s`
+    says how long a text takes to say."""
     candidates: list[_Candidate] = []
+    counted: list[_CountedReps] = []
     segment = 0
     phases = plan.phases
 
@@ -265,21 +287,22 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
         step = phase.step_ref
         say = step.say if step is not None and _says_instruction(phase) else ""
         lead = phases[index - 1] if index > 0 else None
+        is_counted = phase.counted
 
-        if phase.counted and lead is not None and lead.kind in LEAD_IN_KINDS:
+        if is_counted and lead is not None and lead.kind in LEAD_IN_KINDS:
             # The count starts on the first beat: announce the step, and say how to
             # do it, at the end of the lead-in, before its countdown.
             assert lead.duration_s is not None
             before = index - 1
             ends_at = lead.duration_s - _countdown_numbers(lead, phase) - GAP_S
             if say:
-                ends_at -= speaking_time(say, words_per_minute)
+                ends_at -= spoken_s(say)
                 candidates.append(
                     _Candidate((cue(before, ends_at, say, CueKind.SAY),), segment,
                                shorter=_first_sentence(say))
                 )  # fmt: skip
                 ends_at -= GAP_S
-            at = ends_at - speaking_time(start, words_per_minute)
+            at = ends_at - spoken_s(start)
             candidates.append(_Candidate((cue(before, at, start, CueKind.START),), segment))
         else:
             candidates.append(
@@ -287,7 +310,7 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
                            shorter=_short_start(phase, routine))
             )  # fmt: skip
             if say:
-                at = speaking_time(start, words_per_minute) + GAP_S
+                at = spoken_s(start) + GAP_S
                 candidates.append(
                     _Candidate((cue(index, at, say, CueKind.SAY),), segment,
                                shorter=_first_sentence(say))
@@ -308,30 +331,27 @@ def _candidates(plan: Plan, routine: Routine, words_per_minute: float) -> list[_
             continue
 
         following = phases[index + 1] if index + 1 < len(phases) else None
-        if phase.counted:
+        if is_counted:
             # Each rep's number on its beat, from the first to the last: the beat is
             # the countdown here, and the screen shows the rep just said.
-            for rep in range(1, (phase.reps or 0) + 1):
-                offset = phase.rep_start_s(rep)
-                candidates.append(
-                    _Candidate((cue(index, offset, number_words(rep), CueKind.REP),), segment)
-                )
+            counted.append(_CountedReps(index, segment))
         else:
             if phase.kind is PhaseKind.WORK and length >= HALFWAY_FROM_S:
                 candidates.append(
                     _Candidate((cue(index, length / 2, "Halfway", CueKind.HALFWAY),), segment)
                 )
-            numbers = tuple(
-                cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
-                for n in range(_countdown_numbers(phase, following), 0, -1)
-            )
-            if numbers:
+            count = _countdown_numbers(phase, following)
+            if count:
+                numbers = tuple(
+                    cue(index, length - n, number_words(n), CueKind.COUNTDOWN)
+                    for n in range(count, 0, -1)
+                )
                 candidates.append(_Candidate(numbers, segment))
 
     if phases:
         end = Cue(plan.total_s, len(phases), 0.0, "Session complete", CueKind.COMPLETE)
         candidates.append(_Candidate((end,), segment))
-    return candidates
+    return candidates, counted
 
 
 def _says_instruction(phase: Phase) -> bool:
@@ -379,30 +399,59 @@ def lead_in_s(
 # -- fitting ----------------------------------------------------------------------
 
 
+class _SpokenSpans:
+    """The (start, end) of every cue kept so far in one segment, filed by when it
+    starts, so that a new cue is checked only against those near it, not against all:
+    a routine of thousands of counted reps fits in a fraction of a second."""
+
+    BUCKET_S = 8.0
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, list[tuple[float, float]]] = {}
+        self._longest_s = 0.0  # a span that clashes starts at most this long before
+
+    def clashes(self, start: float, end: float, slack: float) -> bool:
+        # A span clashes when it starts before `end + slack` and ends after
+        # `start - slack`; one bucket more on each side covers float rounding.
+        first = math.floor((start - slack - self._longest_s) / self.BUCKET_S) - 1
+        last = math.floor((end + slack) / self.BUCKET_S) + 1
+        for bucket in range(first, last + 1):
+            for other_start, other_end in self._buckets.get(bucket, ()):
+                if not (end + slack <= other_start or start >= other_end + slack):
+                    return True
+        return False
+
+    def add(self, start: float, end: float) -> None:
+        self._buckets.setdefault(math.floor(start / self.BUCKET_S), []).append((start, end))
+        self._longest_s = max(self._longest_s, end - start)
+
+
 def build_cues(
     plan: Plan, routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE
 ) -> tuple[Cue, ...]:
-    """Every cue of the plan, timed, with none overlapping another."""
-    placed: dict[int, list[tuple[float, float]]] = {}
+    """Every cue of the plan, timed, with none overlapping another.
+
+    The most important cues are placed first, each in time order; a cue that would
+    overlap one already placed is shortened, trimmed (a countdown) or dropped. Rep
+    counts matter least of all, so they come last."""
+    placed: dict[int, _SpokenSpans] = {}
+    slack = GAP_S - 1e-6  # offsets are sums of floats: allow for rounding
+
+    @functools.cache
+    def spoken_s(text: str) -> float:
+        return speaking_time(text, words_per_minute)
 
     def fits(segment: int, start: float, text: str) -> bool:
-        end = start + speaking_time(text, words_per_minute)
-        slack = GAP_S - 1e-6  # offsets are sums of floats: allow for rounding
-        return all(
-            end + slack <= other_start or start >= other_end + slack
-            for other_start, other_end in placed.get(segment, [])
-        )
+        spans = placed.get(segment)
+        return spans is None or not spans.clashes(start, start + spoken_s(text), slack)
 
     def place(segment: int, cue: Cue) -> None:
-        span = (cue.at_s, cue.at_s + speaking_time(cue.text, words_per_minute))
-        placed.setdefault(segment, []).append(span)
+        placed.setdefault(segment, _SpokenSpans()).add(cue.at_s, cue.at_s + spoken_s(cue.text))
 
     kept: list[Cue] = []
-    order = sorted(
-        _candidates(plan, routine, words_per_minute),
-        key=lambda c: (-_priority(c.cues[0], plan.phases), c.cues[0].at_s),
-    )
-    for candidate in order:
+    candidates, counted = _candidates(plan, routine, spoken_s)
+    candidates.sort(key=lambda c: (-_priority(c.cues[0], plan.phases), c.cues[0].at_s))
+    for candidate in candidates:
         cues = candidate.cues
         if cues[0].kind is CueKind.COUNTDOWN:
             # Trim leading numbers until the rest is clear; never start over another cue.
@@ -418,5 +467,27 @@ def build_cues(
         for cue in cues:
             place(candidate.segment, cue)
             kept.append(cue)
+    rep_words = functools.cache(number_words)
+    for at, index, offset, rep, segment in _rep_beats(plan.phases, counted):
+        text = rep_words(rep)
+        if fits(segment, at, text):
+            cue = Cue(at, index, offset, text, CueKind.REP)
+            place(segment, cue)
+            kept.append(cue)
     kept.sort(key=lambda c: (c.phase_index, c.offset_s))
     return tuple(kept)
+
+
+def _rep_beats(
+    phases: tuple[Phase, ...], counted: list[_CountedReps]
+) -> list[tuple[float, int, float, int, int]]:
+    """(moment, phase index, offset, rep, segment) of every rep of the counted phases,
+    in the order of the session: the order their numbers are fitted in."""
+    beats = []
+    for reps in counted:
+        phase = phases[reps.phase_index]
+        for rep in range(1, (phase.reps or 0) + 1):
+            offset = phase.rep_start_s(rep)
+            beats.append((phase.start_s + offset, reps.phase_index, offset, rep, reps.segment))
+    beats.sort(key=itemgetter(0))  # already in order but for float rounding: cheap
+    return beats

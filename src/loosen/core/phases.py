@@ -27,7 +27,12 @@ class Side(StrEnum):
     RIGHT = "right"
 
 
-@dataclass(frozen=True)
+def counts_reps(step: Step | None) -> bool:
+    """A step of reps at a tempo: its work phases are counted, rep by rep."""
+    return step is not None and step.reps is not None and step.tempo_s is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Phase:
     kind: PhaseKind
     start_s: float  # planned offset from the session's start
@@ -53,13 +58,7 @@ class Phase:
     @property
     def counted(self) -> bool:
         """A work phase of reps at a tempo: the voice counts each rep on its beat."""
-        step = self.step_ref
-        return (
-            self.kind is PhaseKind.WORK
-            and step is not None
-            and step.reps is not None
-            and step.tempo_s is not None
-        )
+        return self.kind is PhaseKind.WORK and counts_reps(self.step_ref)
 
     def rep_at(self, elapsed_s: float) -> int | None:
         """The rep under way `elapsed_s` into a counted phase (1-based), or None when

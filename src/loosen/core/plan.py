@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Any
 
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, LEAD_IN_KINDS, build_cues, lead_in_s
-from loosen.core.phases import Phase, PhaseKind, Plan, Side
+from loosen.core.phases import Phase, PhaseKind, Plan, Side, counts_reps
 from loosen.core.routine import Routine
 
 __all__ = [
@@ -44,10 +45,13 @@ def step_phases(
     time than it has, and is there even where the routine asks for none.
     """
     steps = routine.steps
-    draft: list[Phase] = []  # every phase, lengths of 0 included; placed at 0 for now
+    # Every phase's fields but its start, lengths of 0 included: the starts are known
+    # only once the lead-ins are lengthened, and a phase is made once, where it starts.
+    draft: list[dict[str, Any]] = []
     if steps:
-        draft.append(Phase(PhaseKind.GET_READY, 0.0, routine.get_ready_s, steps[0].name,
-                           next_step=steps[0].name, break_number=break_number))  # fmt: skip
+        draft.append({"kind": PhaseKind.GET_READY, "duration_s": routine.get_ready_s,
+                      "step": steps[0].name, "next_step": steps[0].name,
+                      "break_number": break_number})  # fmt: skip
     for number, step in enumerate(steps, start=1):
         common = {
             "step": step.name,
@@ -57,38 +61,43 @@ def step_phases(
             "step_ref": step,
             "break_number": break_number,
         }
+        work = {**common, "kind": PhaseKind.WORK, "duration_s": step.work_s}
         for set_number in range(1, step.sets + 1):
             if step.sides:
-                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, side=Side.LEFT,
-                                   set=set_number, **common))  # fmt: skip
-                draft.append(Phase(PhaseKind.SWITCH, 0.0, step.switch_s, side=Side.RIGHT,
-                                   set=set_number, **common))  # fmt: skip
-                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, side=Side.RIGHT,
-                                   set=set_number, **common))  # fmt: skip
+                draft.append({**work, "side": Side.LEFT, "set": set_number})
+                draft.append({**common, "kind": PhaseKind.SWITCH, "duration_s": step.switch_s,
+                              "side": Side.RIGHT, "set": set_number})  # fmt: skip
+                draft.append({**work, "side": Side.RIGHT, "set": set_number})
             else:
-                draft.append(Phase(PhaseKind.WORK, 0.0, step.work_s, set=set_number, **common))
+                draft.append({**work, "set": set_number})
             if set_number < step.sets:
-                draft.append(Phase(PhaseKind.REST, 0.0, step.rest_s, set=set_number,
-                                   next_step=step.name, **common))  # fmt: skip
+                draft.append({**common, "kind": PhaseKind.REST, "duration_s": step.rest_s,
+                              "set": set_number, "next_step": step.name})  # fmt: skip
         if number < len(steps):
-            draft.append(Phase(PhaseKind.REST, 0.0, step.rest_s, set=step.sets,
-                               next_step=steps[number].name, **common))  # fmt: skip
+            draft.append({**common, "kind": PhaseKind.REST, "duration_s": step.rest_s,
+                          "set": step.sets, "next_step": steps[number].name})  # fmt: skip
 
     break_name = routine.name if break_number is not None else None
     for index in range(1, len(draft)):
-        lead, work = draft[index - 1], draft[index]
-        if work.counted and lead.kind in LEAD_IN_KINDS:
+        lead_fields, work_fields = draft[index - 1], draft[index]
+        if (
+            lead_fields["kind"] in LEAD_IN_KINDS
+            and work_fields["kind"] is PhaseKind.WORK
+            and counts_reps(work_fields["step_ref"])
+        ):
+            lead, work = Phase(start_s=0.0, **lead_fields), Phase(start_s=0.0, **work_fields)
             needed = math.ceil(lead_in_s(lead, work, break_name, words_per_minute) - 1e-9)
             if (lead.duration_s or 0.0) < needed:
-                draft[index - 1] = replace(lead, duration_s=float(needed))
+                lead_fields["duration_s"] = float(needed)
 
     phases: list[Phase] = []
     clock = start_s
-    for phase in draft:
-        if phase.duration_s == 0:
+    for fields in draft:
+        duration = fields["duration_s"]
+        if duration == 0:
             continue  # a phase of length 0 is left out
-        phases.append(replace(phase, start_s=clock))
-        clock += phase.duration_s or 0.0
+        phases.append(Phase(start_s=clock, **fields))
+        clock += duration or 0.0
     return phases
 
 
