@@ -73,6 +73,7 @@ def test_a_real_bug_still_shows_the_dialog_and_saves_the_session_first(crash_net
 def test_a_signal_arrives_as_a_qt_signal_then_acts_by_default(qtbot, signum):
     before = signal.getsignal(signum)
     quit_signals = QuitSignals()
+    quit_signals.watch()
     try:
         with qtbot.waitSignal(quit_signals.received, timeout=5000) as received:
             os.kill(os.getpid(), signum)
@@ -83,3 +84,15 @@ def test_a_signal_arrives_as_a_qt_signal_then_acts_by_default(qtbot, signum):
     finally:
         quit_signals.close()
     assert signal.getsignal(signum) is before
+
+
+def test_a_signal_while_the_app_starts_waits_for_its_event_loop(qtbot):
+    """Set up before the window is made (commands/app.py), watched once the app exists."""
+    quit_signals = QuitSignals()
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)  # still starting: nothing watches yet
+        with qtbot.waitSignal(quit_signals.received, timeout=5000) as received:
+            quit_signals.watch()
+        assert received.args == [signal.SIGTERM]
+    finally:
+        quit_signals.close()

@@ -173,9 +173,11 @@ def quit_without_asking(app: QApplication, window: MainWindow,
     app.exit(exit_code)  # whatever the path above asked for, this is the code
 
 
-def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> int:
+def run_app(routine_id: str | None = None, lock: InstanceLock | None = None,
+            quit_signals: QuitSignals | None = None) -> int:  # fmt: skip
     """The app; `lock`, when held, makes it the one Loosen that a second start hands its
-    request to (commands/app.py holds the election before Qt's heavier modules load)."""
+    request to (commands/app.py holds the election before Qt's heavier modules load).
+    `quit_signals`, set up before the app started, keeps a Ctrl-C that came meanwhile."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
@@ -220,8 +222,10 @@ def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> 
 
     install_crash_handler([save_session], quit_app)
     # Ctrl-C in the terminal and `kill` quit as the tray's Quit does, without its question.
-    quit_signals = QuitSignals()
+    if quit_signals is None:
+        quit_signals = QuitSignals()
     quit_signals.received.connect(lambda signum: quit_app(exit_code_for(signum)))
+    quit_signals.watch()
 
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""

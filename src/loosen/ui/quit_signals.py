@@ -8,6 +8,10 @@ socket (`signal.set_wakeup_fd`), a QSocketNotifier on the other end wakes the ev
 loop, and `received` is emitted on the UI thread like any other Qt signal. No
 polling timer.
 
+The handlers are set as soon as the app is going to start, before Qt can watch the
+socket (`watch`, once the QApplication exists): a signal that comes while the app
+starts waits in the socket and quits the app as soon as its event loop runs.
+
 The first signal asks the app to quit cleanly; from then on SIGINT and SIGTERM have
 their default effect again, so a second one ends a quit that hangs at once.
 """
@@ -35,7 +39,7 @@ def _wake_only(signum: int, frame: FrameType | None) -> None:
 
 
 class QuitSignals(QObject):
-    """Emits `received(signum)` for SIGINT and SIGTERM, from the event loop.
+    """Emits `received(signum)` for SIGINT and SIGTERM, from the event loop, once watched.
 
     Made and closed on the main thread (Python lets only it set signal handlers);
     `close` puts back the handlers and the wakeup descriptor it found.
@@ -48,12 +52,19 @@ class QuitSignals(QObject):
         self._reader, self._writer = socket.socketpair()
         self._reader.setblocking(False)
         self._writer.setblocking(False)  # the C handler must never block on a full socket
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._read)
+        self._notifier: QSocketNotifier | None = None
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
         self._previous_handlers = {signum: signal.signal(signum, _wake_only)
                                    for signum in QUIT_SIGNALS}  # fmt: skip
         self._closed = False
+
+    def watch(self) -> None:
+        """Emit `received` from now on (a QApplication exists); a signal that came
+        before is emitted once the event loop runs."""
+        if self._notifier is None and not self._closed:
+            self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read,
+                                             self)  # fmt: skip
+            self._notifier.activated.connect(self._read)
 
     def _read(self) -> None:
         try:
@@ -75,7 +86,8 @@ class QuitSignals(QObject):
         if self._closed:
             return
         self._closed = True
-        self._notifier.setEnabled(False)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
         with contextlib.suppress(ValueError):  # not the main thread: nothing was changed
             signal.set_wakeup_fd(self._previous_fd)
             for signum, handler in self._previous_handlers.items():
