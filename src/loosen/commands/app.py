@@ -57,6 +57,11 @@ def open_app(routine_id: str | None = None) -> int:
             print(answer)
             return EXIT_OK
         # Nobody answers: start anyway (never refuse to start), as a plain second app.
+    from loosen.ui.quit_signals import QuitSignals
+
+    # From here on Ctrl-C and SIGTERM quit the app cleanly, however early in its start
+    # they come (the hand-over above stays interruptible: it holds nothing).
+    quit_signals = QuitSignals()
     from loosen.ui.app import run_app
 
-    return run_app(routine_id=routine_id, lock=lock)
+    return run_app(routine_id=routine_id, lock=lock, quit_signals=quit_signals)

@@ -24,15 +24,25 @@ Choices, and why:
   samples are scaled to 16-bit, and another sample rate is resampled by linear
   interpolation (plenty for speech, and no dependency).
 - Silence is written in large zero blocks, so a 60-minute guide costs little more
-  than writing its bytes. The guide is written to a temporary file beside `out` and
-  renamed at the end: a failure never leaves half a file behind.
+  than writing its bytes. The guide is written to a new file beside `out`, on the disk
+  (fsync), then renamed over it: a failure or a full disk never leaves half a file
+  behind, and an earlier guide stays whole until the new one is complete.
+- Only a regular file is replaced (keeping its permissions), or a new name made.
+  Anything else at `out` is refused before any work, and checked again just before
+  the rename, without following it or opening it: a symbolic link (replacing it
+  would lose the link, following it writes where the name does not say), a device
+  (`/dev/null` must never become a file), a named pipe (opening it would block), a
+  folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 import time
+import uuid
 import wave
 from array import array
 from collections.abc import Callable, Sequence
@@ -214,12 +224,39 @@ class _GuideWriter:
 
 
 def _temporary_beside(out: Path) -> Path:
-    return out.with_name(f".{out.name}.{os.getpid()}.part")
+    """A name of our own beside `out` (opened with "x": never a file someone put there)."""
+    return out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
 
 
 def _cannot_write(out: Path, exc: OSError) -> GuideError:
     reason = exc.strerror or str(exc)
     return GuideError(f"{out}: cannot write: {reason}")
+
+
+# What may be at `out` instead of a file (its lstat type), and what the user is told.
+_NOT_A_FILE = {
+    stat.S_IFLNK: "it is a symbolic link; name the file it points to, or a new file",
+    stat.S_IFCHR: "it is a device, not a file",
+    stat.S_IFBLK: "it is a device, not a file",
+    stat.S_IFIFO: "it is a named pipe (FIFO), not a file",
+    stat.S_IFSOCK: "it is a socket, not a file",
+}
+
+
+def check_target(out: Path) -> None:
+    """A one-line GuideError unless `out` is a regular file (to be replaced whole) or a
+    name not taken yet. `out` itself is never followed nor opened."""
+    try:
+        mode = out.lstat().st_mode
+    except FileNotFoundError:
+        return  # a new file: whether its folder takes one is found by writing beside it
+    except OSError as exc:  # e.g. a file where a folder of the path should be
+        raise _cannot_write(out, exc) from None
+    if stat.S_ISDIR(mode):
+        raise GuideError(f"{out}: cannot write: it is a folder")
+    if not stat.S_ISREG(mode):
+        what = _NOT_A_FILE.get(stat.S_IFMT(mode), "it is not a regular file")
+        raise GuideError(f"{out}: not replaced: {what}")
 
 
 def check_format(out: Path) -> None:
@@ -233,13 +270,13 @@ def check_format(out: Path) -> None:
 
 def check_writable(out: Path) -> None:
     """Fail now, with a one-line GuideError, if `out` cannot be written (before slow work):
-    a folder, a format not supported, no permission."""
-    if out.is_dir():
-        raise GuideError(f"{out}: cannot write: it is a folder")
+    not a file (check_target), a format not supported, a folder that is missing or
+    takes no new file."""
+    check_target(out)
     check_format(out)
     probe = _temporary_beside(out)
     try:
-        with probe.open("wb"):
+        with probe.open("xb"):
             pass
     except OSError as exc:
         raise _cannot_write(out, exc) from None
@@ -287,11 +324,16 @@ def write_guide(
 
     temporary = _temporary_beside(out)
     try:
-        with temporary.open("wb") as raw, wave.open(raw, "wb") as target:
-            target.setnchannels(1)
-            target.setsampwidth(SAMPLE_BYTES)
-            target.setframerate(rate)
-            overlaps = _lay_out(placements, length, _GuideWriter(target, length, progress))
+        with temporary.open("xb") as raw:
+            with wave.open(raw, "wb") as target:
+                target.setnchannels(1)
+                target.setsampwidth(SAMPLE_BYTES)
+                target.setframerate(rate)
+                overlaps = _lay_out(placements, length, _GuideWriter(target, length, progress))
+            os.fsync(raw.fileno())  # on the disk before it takes the earlier guide's place
+        check_target(out)  # again: the export took a while, and what is at `out` may have changed
+        with contextlib.suppress(FileNotFoundError):
+            temporary.chmod(stat.S_IMODE(out.lstat().st_mode))  # a replaced guide keeps its mode
         temporary.replace(out)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

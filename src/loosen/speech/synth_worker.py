@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -217,6 +218,9 @@ def _quiet_stdout() -> None:
 
 def serve(conn: Connection, engine_factory: EngineFactory) -> None:
     """The worker's main loop (the target of the child process)."""
+    # Ctrl-C in a terminal reaches the whole process group, this worker too: its end is
+    # the app's to decide (a "quit" message, or a kill), never a KeyboardInterrupt here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _serve(conn, engine_factory)
     except (BrokenPipeError, ConnectionResetError):

@@ -7,8 +7,10 @@ already running and exits.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,11 +24,13 @@ from loosen.core.settings import Settings, load_settings
 from loosen.speech.player import ClipSpeaker
 from loosen.ui.history_service import HistoryService
 from loosen.ui.instance import InstanceLock, InstanceServer, Request
+from loosen.ui.quit_signals import QuitSignals, exit_code_for
 from loosen.ui.style import apply_theme, install_style
 
 if TYPE_CHECKING:
     from loosen.speech.synth import ClipSynthesizer
     from loosen.ui.main_window import MainWindow
+    from loosen.ui.tray import ReminderController
 
 NO_VOICE = (
     "No voice: cues are shown on screen, with beeps. To hear them, reinstall Loosen "
@@ -112,11 +116,29 @@ def handle_request(window: MainWindow, request: Request) -> str:
     return OPENED.format(name=routine.name)
 
 
-def install_crash_handler(on_crash: list) -> None:
-    """A bug (not a user's mistake) ends in a dialog that says where the log is."""
+def _exit_code(exit: SystemExit) -> int:
+    """What the process would exit with, by Python's rule: None is 0, a message is 1."""
+    if exit.code is None:
+        return 0
+    return exit.code if isinstance(exit.code, int) else 1
+
+
+def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> None:
+    """A bug (not a user's mistake) ends in a dialog that says where the log is.
+
+    KeyboardInterrupt and SystemExit are no bugs: the person asked to stop (a Ctrl-C
+    that came before QuitSignals took SIGINT over, or an exit called in a slot), so
+    the app quits as on a signal, with no dialog.
+    """
 
     def handle(kind: type[BaseException], value: BaseException,
                tb: TracebackType | None) -> None:  # fmt: skip
+        if issubclass(kind, KeyboardInterrupt):
+            quit_app(exit_code_for(signal.SIGINT))
+            return
+        if isinstance(value, SystemExit):
+            quit_app(_exit_code(value))
+            return
         for save in on_crash:
             with contextlib.suppress(Exception):  # already on the crash path
                 save()  # the session's record first: nothing the user did is lost
@@ -138,9 +160,24 @@ def install_crash_handler(on_crash: list) -> None:
     sys.excepthook = handle
 
 
-def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> int:
+def quit_without_asking(app: QApplication, window: MainWindow,
+                        reminders: ReminderController | None, exit_code: int) -> None:  # fmt: skip
+    """The tray's Quit minus its question: a session on is recorded as stopped (no
+    rating asked), the reminders stop, the window and its history close, the event
+    loop ends with `exit_code`."""
+    window.stop_active_session()
+    if reminders is not None:
+        reminders.quit_action.trigger()  # the tray's own path; it asks nothing now
+    else:
+        window.close()
+    app.exit(exit_code)  # whatever the path above asked for, this is the code
+
+
+def run_app(routine_id: str | None = None, lock: InstanceLock | None = None,
+            quit_signals: QuitSignals | None = None) -> int:  # fmt: skip
     """The app; `lock`, when held, makes it the one Loosen that a second start hands its
-    request to (commands/app.py holds the election before Qt's heavier modules load)."""
+    request to (commands/app.py holds the election before Qt's heavier modules load).
+    `quit_signals`, set up before the app started, keeps a Ctrl-C that came meanwhile."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
@@ -156,7 +193,7 @@ def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> 
     history = HistoryService(paths.history_db())
     speaker = make_speaker(settings)
     synth: ClipSynthesizer | None = None  # both started once the window is up
-    reminders = None
+    reminders: ReminderController | None = None
 
     def settings_changed(chosen: Settings) -> None:
         if synth is not None:
@@ -180,7 +217,15 @@ def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> 
         if window.active is not None:
             window.active.view.act("stop")
 
-    install_crash_handler([save_session])
+    def quit_app(exit_code: int) -> None:
+        quit_without_asking(app, window, reminders, exit_code)
+
+    install_crash_handler([save_session], quit_app)
+    # Ctrl-C in the terminal and `kill` quit as the tray's Quit does, without its question.
+    if quit_signals is None:
+        quit_signals = QuitSignals()
+    quit_signals.received.connect(lambda signum: quit_app(exit_code_for(signum)))
+    quit_signals.watch()
 
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""
@@ -199,6 +244,7 @@ def run_app(routine_id: str | None = None, lock: InstanceLock | None = None) -> 
     try:
         return app.exec()
     finally:
+        quit_signals.close()
         server.close()
         if lock is not None:
             lock.release()
