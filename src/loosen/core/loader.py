@@ -29,7 +29,8 @@ from loosen.core.routine import Kind, Source, Step
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Always used with fullmatch: a `$` would also match before a final newline.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 TOP_KEYS = ("format", "id", "name", "kind", "summary", "caution", "defaults", "steps", "interval")
@@ -377,7 +378,7 @@ class _FileReader:
     def _read_id(self, doc: dict[str, Any]) -> str | None:
         if "id" in doc:
             value = doc["id"]
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
+            if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 self.error(
                     "id",
                     f"{_shown(value)} is not a routine id; use lower-case letters, "
@@ -386,7 +387,7 @@ class _FileReader:
                 return None
             return value
         stem = self.path.stem
-        if ID_PATTERN.match(stem):
+        if ID_PATTERN.fullmatch(stem):
             return stem
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-routine"
         self.error(
@@ -487,7 +488,7 @@ class _FileReader:
                 )
                 return None
             value = table["include"]
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
+            if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 self.error(
                     f"{place}.include",
                     f'{_shown(value)} is not a routine id; write e.g. include = "squat-and-fold"',
@@ -577,7 +578,7 @@ class _FileReader:
             every = self.window(table["every"], "interval.every")
         if "break" in table:
             value = table["break"]
-            if isinstance(value, str) and ID_PATTERN.match(value):
+            if isinstance(value, str) and ID_PATTERN.fullmatch(value):
                 break_id = value
             else:
                 self.error(
