@@ -26,6 +26,7 @@ from loosen.core.duration import (
     parse_window,
 )
 from loosen.core.routine import Kind, Source, Step
+from loosen.core.userfiles import UnreadableFile, read_regular_file, real_path
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
@@ -78,6 +79,9 @@ COUNT_LIMITS = {
     "countdown": Limits(0, 10, "the countdown"),
     "format": Limits(1, 1_000_000, "format"),
 }
+# Routines including routines that include routines...: deeper than this is a mistake
+# (or a generated file), and resolving it must not run out of stack.
+MAX_INCLUDE_DEPTH = 20
 TEXT_LIMITS = {"name": 80, "activity": 80, "say": 600, "summary": 600, "caution": 600}
 
 
@@ -293,10 +297,7 @@ class _FileReader:
             folders.append(self.pictures_dir)
         for folder in folders:
             candidate = folder / name
-            try:
-                inside = candidate.resolve().is_relative_to(folder.resolve())
-            except OSError:
-                inside = False
+            inside = real_path(candidate).is_relative_to(real_path(folder))
             if not inside:
                 # A link that leads out of the folder: refuse rather than follow it.
                 self.error(place, f'"{name}" leads outside {folder}; pictures must stay in it')
@@ -627,16 +628,10 @@ def read_routine_file(
         return parsed
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(
-                f"is {size // 1024} KiB; a routine file can be at most {MAX_FILE_BYTES // 1024} KiB"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        return fail("is a folder, not a routine file")
-    except OSError as exc:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except UnreadableFile as trouble:
+        return fail(trouble.reason)
+    except OSError as exc:  # nothing there, as a link to a removed file leaves it
         return fail(f"cannot be read: {exc.strerror or exc}")
     if len(data) > MAX_FILE_BYTES:
         return fail(
