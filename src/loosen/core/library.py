@@ -66,9 +66,10 @@ def _toml_files(folder: Path | None) -> list[Path]:
     if folder is None or not folder.is_dir():
         return []
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml")
+        found = [p for p in folder.iterdir() if p.suffix.lower() == ".toml"]
     except OSError:
         return []
+    return sorted(found, key=lambda p: p.name)  # names sort faster than Path objects
 
 
 def load_library(
@@ -108,12 +109,12 @@ def load_library(
             drafts[draft.id] = draft
 
     builtin_files, user_files = _toml_files(builtin_dir), _toml_files(user_dir)
-    seen = {real_path(p) for p in (*builtin_files, *user_files)}
     take(builtin_files, Source.BUILT_IN, override=False)
     take(user_files, Source.USER, override=True)
-    take(
-        [Path(p) for p in extra_files if real_path(Path(p)) not in seen], Source.USER, override=True
-    )
+    extra = [Path(p) for p in extra_files]
+    if extra:  # files given to `loosen validate` that are not in either folder already
+        seen = {real_path(p) for p in (*builtin_files, *user_files)}
+        take([p for p in extra if real_path(p) not in seen], Source.USER, override=True)
 
     resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts})
     routines: dict[str, Routine] = {}
@@ -141,6 +142,7 @@ class _Resolver:
         self.drafts = drafts
         self.failed = failed
         self.errors: list[LoadError] = []
+        self._reported: set[LoadError] = set()  # so 10,000 errors are not checked 10,000²
         self._done: dict[str, Routine | None] = {}
         # Each routine's steps with all includes inlined, and how deep its includes nest
         # (0 for none); None if it cannot be expanded.
@@ -294,7 +296,8 @@ class _Resolver:
 
     def _error(self, draft: RoutineDraft, place: str, message: str) -> None:
         error = LoadError(draft.path, place, message)
-        if error not in self.errors:
+        if error not in self._reported:
+            self._reported.add(error)
             self.errors.append(error)
 
 

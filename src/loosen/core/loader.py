@@ -32,6 +32,7 @@ FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
 # Always used with fullmatch: a `$` would also match before a final newline.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and line breaks
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 TOP_KEYS = ("format", "id", "name", "kind", "summary", "caution", "defaults", "steps", "interval")
@@ -202,7 +203,7 @@ class _FileReader:
         if one_line and ("\n" in text or "\r" in text):
             self.error(place, "has a line break; keep it on one line")
             return None
-        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
+        if _CONTROL_CHARACTER.search(text):
             self.error(place, "contains control characters; use plain text")
             return None
         return text
