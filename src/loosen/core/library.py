@@ -143,6 +143,7 @@ class _Resolver:
         self.failed = failed
         self.errors: list[LoadError] = []
         self._reported: set[LoadError] = set()  # so 10,000 errors are not checked 10,000²
+        self._hints: dict[str, str] = {}  # "did you mean" per missing id: each is a search
         self._done: dict[str, Routine | None] = {}
         # Each routine's steps with all includes inlined, and how deep its includes nest
         # (0 for none); None if it cannot be expanded.
@@ -288,7 +289,9 @@ class _Resolver:
                 f'"{target}" did not load ({self.failed[target].name} has errors), so it '
                 "cannot be used here"
             )
-        hint = did_you_mean(target, list(self.drafts))
+        if target not in self._hints:  # many files may name one missing routine
+            self._hints[target] = did_you_mean(target, list(self.drafts))
+        hint = self._hints[target]
         return (
             f'no routine "{target}" in the library{hint}; {key} names a routine id from '
             "`loosen list`"
