@@ -25,3 +25,14 @@ def test_no_argument_means_every_figure():
     assert parse_args(["history", "idle"]).what == ["history", "idle"]
     with pytest.raises(SystemExit):
         parse_args(["speed"])
+
+
+def test_library_benchmark_lists_every_file_it_made():
+    import re
+
+    from loosen.bench.library import report
+
+    text = report(files=30, runs=1)
+    counts = [tuple(map(int, m)) for m in re.findall(r"\((\d+) routines, (\d+) errors", text)]
+    (builtin, _), valid, broken = counts
+    assert counts[0] == (builtin, 0) and valid == (builtin + 30, 0) and broken == (builtin, 30)

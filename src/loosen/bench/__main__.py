@@ -1,4 +1,5 @@
-"""Entry point: `python -m loosen.bench [startup timing cues history idle export] [--seconds N]`."""
+"""Entry point: `python -m loosen.bench [startup timing cues history idle export library]
+[--seconds N]`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 from importlib import import_module
 from pathlib import Path
 
-CHOICES = ("startup", "timing", "cues", "history", "idle", "export")
+CHOICES = ("startup", "timing", "cues", "history", "idle", "export", "library")
 
 
 def history_report() -> str:
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "history": _history,
         "idle": lambda: import_module("loosen.bench.idle").report(args.seconds),
         "export": lambda: import_module("loosen.speech.bench").report(),
+        "library": lambda: import_module("loosen.bench.library").report(),
     }
     if not args.no_machine:
         print(machine(), flush=True)
