@@ -32,3 +32,14 @@ def test_every_routine_the_plan_benchmark_tries_is_one_the_loader_accepts(tmp_pa
 
     library = load_worst_cases(tmp_path)  # raises on the first that does not load
     assert set(worst_cases()) == {*PLANNED, SIZED_ONLY} <= set(library.routines)
+
+
+def test_library_benchmark_lists_every_file_it_made():
+    import re
+
+    from loosen.bench.library import report
+
+    text = report(files=30, runs=1)
+    counts = [tuple(map(int, m)) for m in re.findall(r"\((\d+) routines, (\d+) errors", text)]
+    (builtin, _), valid, broken = counts
+    assert counts[0] == (builtin, 0) and valid == (builtin + 30, 0) and broken == (builtin, 30)

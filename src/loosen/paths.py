@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import appdirs
@@ -12,29 +13,51 @@ import appdirs
 APP_NAME = "loosen"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
+# Where appdirs follows the XDG base directory spec (Linux, the BSDs): each variable and
+# the folder under $HOME it stands for. appdirs takes a variable set to "" or to a
+# relative path as it is, which puts the user's data under the current folder; the
+# spec says to ignore such a value, so these folders are worked out here.
+_USES_XDG = appdirs.system not in ("win32", "darwin")
+_XDG_DEFAULTS = {
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_STATE_HOME": ".local/state",
+}
+
+
+def _user_dir(variable: str, from_appdirs: Callable[..., str]) -> Path:
+    if not _USES_XDG:
+        return Path(from_appdirs(APP_NAME, appauthor=False))
+    value = os.environ.get(variable, "")
+    base = Path(value) if Path(value).is_absolute() else Path.home() / _XDG_DEFAULTS[variable]
+    return base / APP_NAME
+
 
 def data_dir() -> Path:
     """User data: history and the user's own routines. `XDG_DATA_HOME` moves it on Linux."""
-    return Path(appdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _user_dir("XDG_DATA_HOME", appdirs.user_data_dir)
 
 
 def config_dir() -> Path:
     """Settings. `XDG_CONFIG_HOME` moves it on Linux."""
-    return Path(appdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _user_dir("XDG_CONFIG_HOME", appdirs.user_config_dir)
 
 
 def cache_dir() -> Path:
     """Rebuildable files such as rendered speech clips."""
-    return Path(appdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _user_dir("XDG_CACHE_HOME", appdirs.user_cache_dir)
 
 
 def state_dir() -> Path:
     """Files worth keeping that are not the user's data: sessions waiting to be written
     when the data folder cannot be. `XDG_STATE_HOME` moves it on Linux."""
-    return Path(appdirs.user_state_dir(APP_NAME, appauthor=False))
+    return _user_dir("XDG_STATE_HOME", appdirs.user_state_dir)
 
 
 def log_dir() -> Path:
+    if _USES_XDG:
+        return cache_dir() / "log"  # where appdirs puts logs on these systems
     return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
 
 

@@ -10,7 +10,7 @@ import tempfile
 from importlib import import_module
 from pathlib import Path
 
-CHOICES = ("startup", "timing", "cues", "history", "idle", "export", "plans")
+CHOICES = ("startup", "timing", "cues", "history", "idle", "export", "plans", "library")
 
 
 def history_report() -> str:
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         "idle": lambda: import_module("loosen.bench.idle").report(args.seconds),
         "export": lambda: import_module("loosen.speech.bench").report(),
         "plans": lambda: import_module("loosen.bench.plans").report(),
+        "library": lambda: import_module("loosen.bench.library").report(),
     }
     if not args.no_machine:
         print(machine(), flush=True)

@@ -10,6 +10,7 @@ from loosen.commands.common import EXIT_INVALID, EXIT_OK, library
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.plan import build_timeline
+from loosen.core.userfiles import real_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,15 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     given: dict[Path, Path] = {}  # resolved -> as the user typed it
     for path in args.files:
-        given.setdefault(path.resolve(), path)
+        given.setdefault(real_path(path), path)
     lib = library(extra_files=list(given.values()))
     failed = False
     for resolved, shown in given.items():
-        errors = [e for e in lib.errors if e.path.resolve() == resolved]
+        errors = [e for e in lib.errors if real_path(e.path) == resolved]
         for error in errors:
             print(f"{shown}: {error.detail}", file=sys.stderr)
         routine = next(
-            (r for r in lib if r.path is not None and r.path.resolve() == resolved), None
+            (r for r in lib if r.path is not None and real_path(r.path) == resolved), None
         )
         if errors or routine is None:
             failed = True

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loosen.core.loader import (
+    MAX_INCLUDE_DEPTH,
     Include,
     LoadError,
     RoutineDraft,
@@ -21,6 +22,7 @@ from loosen.core.loader import (
     read_routine_file,
 )
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
+from loosen.core.userfiles import real_path
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,10 @@ def _toml_files(folder: Path | None) -> list[Path]:
     if folder is None or not folder.is_dir():
         return []
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml")
+        found = [p for p in folder.iterdir() if p.suffix.lower() == ".toml"]
     except OSError:
         return []
+    return sorted(found, key=lambda p: p.name)  # names sort faster than Path objects
 
 
 def load_library(
@@ -106,12 +109,12 @@ def load_library(
             drafts[draft.id] = draft
 
     builtin_files, user_files = _toml_files(builtin_dir), _toml_files(user_dir)
-    seen = {p.resolve() for p in (*builtin_files, *user_files)}
     take(builtin_files, Source.BUILT_IN, override=False)
     take(user_files, Source.USER, override=True)
-    take(
-        [Path(p) for p in extra_files if Path(p).resolve() not in seen], Source.USER, override=True
-    )
+    extra = [Path(p) for p in extra_files]
+    if extra:  # files given to `loosen validate` that are not in either folder already
+        seen = {real_path(p) for p in (*builtin_files, *user_files)}
+        take([p for p in extra if real_path(p) not in seen], Source.USER, override=True)
 
     resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts})
     routines: dict[str, Routine] = {}
@@ -123,15 +126,28 @@ def load_library(
     return Library(routines, tuple(errors), user_dir, tuple(overridden))
 
 
+class _NestedTooDeep(Exception):
+    """Includes went deeper than MAX_INCLUDE_DEPTH; carries the chain that did."""
+
+    def __init__(self, chain: tuple[str, ...]) -> None:
+        super().__init__(chain)
+        self.chain = chain
+
+
 class _Resolver:
-    """Inlines includes (refusing cycles) and looks up each run's break routine."""
+    """Inlines includes (refusing cycles and too deep a nesting) and looks up each run's
+    break routine."""
 
     def __init__(self, drafts: dict[str, RoutineDraft], failed: dict[str, Path]) -> None:
         self.drafts = drafts
         self.failed = failed
         self.errors: list[LoadError] = []
+        self._reported: set[LoadError] = set()  # so 10,000 errors are not checked 10,000²
+        self._hints: dict[str, str] = {}  # "did you mean" per missing id: each is a search
         self._done: dict[str, Routine | None] = {}
-        self._steps: dict[str, tuple[Step, ...] | None] = {}
+        # Each routine's steps with all includes inlined, and how deep its includes nest
+        # (0 for none); None if it cannot be expanded.
+        self._steps: dict[str, tuple[tuple[Step, ...], int] | None] = {}
 
     def resolve(self, routine_id: str) -> Routine | None:
         if routine_id not in self._done:
@@ -155,7 +171,7 @@ class _Resolver:
             resolved = self._expand(draft.id, ())
             if resolved is None:
                 return None
-            steps = resolved
+            steps = resolved[0]
         routine = Routine(
             id=draft.id,
             name=draft.name,
@@ -170,28 +186,50 @@ class _Resolver:
         )
         return _with_digest(routine)
 
-    def _expand(self, routine_id: str, chain: tuple[str, ...]) -> tuple[Step, ...] | None:
+    def _expand(
+        self, routine_id: str, chain: tuple[str, ...]
+    ) -> tuple[tuple[Step, ...], int] | None:
+        """The routine's steps and include depth, reached through `chain` (its includers).
+
+        Raises _NestedTooDeep when the chain and the depth below it pass the limit; then
+        nothing is remembered on the way up, because the routines in between may well be
+        fine on their own: only the outermost one is refused.
+        """
         if routine_id in self._steps:
-            return self._steps[routine_id]
+            known = self._steps[routine_id]
+            if known is not None and len(chain) + known[1] > MAX_INCLUDE_DEPTH:
+                raise _NestedTooDeep((*chain, routine_id))
+            return known
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            raise _NestedTooDeep((*chain, routine_id))
         draft = self.drafts[routine_id]
         steps: list[Step] = []
+        depth = 0
         ok = True
         for entry in draft.entries:
             if isinstance(entry, Step):
                 steps.append(entry)
                 continue
-            included = self._included(draft, entry, (*chain, routine_id))
+            try:
+                included = self._included(draft, entry, (*chain, routine_id))
+            except _NestedTooDeep as too_deep:
+                if chain:
+                    raise
+                self._error(draft, entry.place, _too_deep_message(too_deep.chain))
+                ok = False
+                continue
             if included is None:
                 ok = False
             else:
-                steps.extend(included)
-        result = tuple(steps) if ok else None
+                steps.extend(included[0])
+                depth = max(depth, included[1] + 1)
+        result = (tuple(steps), depth) if ok else None
         self._steps[routine_id] = result
         return result
 
     def _included(
         self, draft: RoutineDraft, entry: Include, chain: tuple[str, ...]
-    ) -> tuple[Step, ...] | None:
+    ) -> tuple[tuple[Step, ...], int] | None:
         target = entry.routine_id
         if target in chain:
             loop = " → ".join((*chain[chain.index(target) :], target))
@@ -212,14 +250,14 @@ class _Resolver:
                 "include; include a warm-up, cooldown, break or strength routine",
             )
             return None
-        steps = self._expand(target, chain)
-        if steps is None:
+        expanded = self._expand(target, chain)
+        if expanded is None:
             self._error(
                 draft,
                 entry.place,
                 f'"{target}" cannot be loaded, so it cannot be included (see its own error)',
             )
-        return steps
+        return expanded
 
     def _break_routine(self, draft: RoutineDraft) -> Routine | None:
         assert draft.interval is not None
@@ -251,7 +289,9 @@ class _Resolver:
                 f'"{target}" did not load ({self.failed[target].name} has errors), so it '
                 "cannot be used here"
             )
-        hint = did_you_mean(target, list(self.drafts))
+        if target not in self._hints:  # many files may name one missing routine
+            self._hints[target] = did_you_mean(target, list(self.drafts))
+        hint = self._hints[target]
         return (
             f'no routine "{target}" in the library{hint}; {key} names a routine id from '
             "`loosen list`"
@@ -259,8 +299,18 @@ class _Resolver:
 
     def _error(self, draft: RoutineDraft, place: str, message: str) -> None:
         error = LoadError(draft.path, place, message)
-        if error not in self.errors:
+        if error not in self._reported:
+            self._reported.add(error)
             self.errors.append(error)
+
+
+def _too_deep_message(chain: tuple[str, ...]) -> str:
+    ids = [f'"{routine_id}"' for routine_id in chain]
+    shown = " → ".join(ids if len(ids) <= 5 else [*ids[:3], "…", ids[-1]])
+    return (
+        f"includes nest too deep here ({shown}); at most {MAX_INCLUDE_DEPTH} levels of "
+        "include are allowed"
+    )
 
 
 def _canonical(routine: Routine) -> object:

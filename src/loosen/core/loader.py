@@ -26,10 +26,13 @@ from loosen.core.duration import (
     parse_window,
 )
 from loosen.core.routine import Kind, Source, Step
+from loosen.core.userfiles import UnreadableFile, read_regular_file, real_path
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Always used with fullmatch: a `$` would also match before a final newline.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and line breaks
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 
 TOP_KEYS = ("format", "id", "name", "kind", "summary", "caution", "defaults", "steps", "interval")
@@ -77,6 +80,9 @@ COUNT_LIMITS = {
     "countdown": Limits(0, 10, "the countdown"),
     "format": Limits(1, 1_000_000, "format"),
 }
+# Routines including routines that include routines...: deeper than this is a mistake
+# (or a generated file), and resolving it must not run out of stack.
+MAX_INCLUDE_DEPTH = 20
 TEXT_LIMITS = {"name": 80, "activity": 80, "say": 600, "summary": 600, "caution": 600}
 
 
@@ -197,7 +203,7 @@ class _FileReader:
         if one_line and ("\n" in text or "\r" in text):
             self.error(place, "has a line break; keep it on one line")
             return None
-        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
+        if _CONTROL_CHARACTER.search(text):
             self.error(place, "contains control characters; use plain text")
             return None
         return text
@@ -292,10 +298,7 @@ class _FileReader:
             folders.append(self.pictures_dir)
         for folder in folders:
             candidate = folder / name
-            try:
-                inside = candidate.resolve().is_relative_to(folder.resolve())
-            except OSError:
-                inside = False
+            inside = real_path(candidate).is_relative_to(real_path(folder))
             if not inside:
                 # A link that leads out of the folder: refuse rather than follow it.
                 self.error(place, f'"{name}" leads outside {folder}; pictures must stay in it')
@@ -377,7 +380,7 @@ class _FileReader:
     def _read_id(self, doc: dict[str, Any]) -> str | None:
         if "id" in doc:
             value = doc["id"]
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
+            if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 self.error(
                     "id",
                     f"{_shown(value)} is not a routine id; use lower-case letters, "
@@ -386,7 +389,7 @@ class _FileReader:
                 return None
             return value
         stem = self.path.stem
-        if ID_PATTERN.match(stem):
+        if ID_PATTERN.fullmatch(stem):
             return stem
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-routine"
         self.error(
@@ -487,7 +490,7 @@ class _FileReader:
                 )
                 return None
             value = table["include"]
-            if not isinstance(value, str) or not ID_PATTERN.match(value):
+            if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 self.error(
                     f"{place}.include",
                     f'{_shown(value)} is not a routine id; write e.g. include = "squat-and-fold"',
@@ -577,7 +580,7 @@ class _FileReader:
             every = self.window(table["every"], "interval.every")
         if "break" in table:
             value = table["break"]
-            if isinstance(value, str) and ID_PATTERN.match(value):
+            if isinstance(value, str) and ID_PATTERN.fullmatch(value):
                 break_id = value
             else:
                 self.error(
@@ -626,16 +629,10 @@ def read_routine_file(
         return parsed
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(
-                f"is {size // 1024} KiB; a routine file can be at most {MAX_FILE_BYTES // 1024} KiB"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        return fail("is a folder, not a routine file")
-    except OSError as exc:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+    except UnreadableFile as trouble:
+        return fail(trouble.reason)
+    except OSError as exc:  # nothing there, as a link to a removed file leaves it
         return fail(f"cannot be read: {exc.strerror or exc}")
     if len(data) > MAX_FILE_BYTES:
         return fail(

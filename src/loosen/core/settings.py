@@ -20,8 +20,10 @@ from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WP
 from loosen.core.duration import DurationError, parse_window
 from loosen.core.loader import ID_PATTERN
 from loosen.core.reminders import MIN_INTERVAL_S
+from loosen.core.userfiles import UnreadableFile, read_regular_file
 
 THEMES = ("system", "light", "dark")
+MAX_SETTINGS_BYTES = 1024 * 1024  # a hundred times what every setting takes
 
 
 @dataclass(frozen=True)
@@ -91,24 +93,42 @@ def _valid(key: str, value: Any) -> bool:
     return isinstance(value, types) and check(value)
 
 
+def _set_aside(path: Path, why: str) -> str:
+    """Move what is at `path` out of the way, whole, and say so in one line."""
+    aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d-%H%M%S}")
+    with contextlib.suppress(OSError):
+        path.replace(aside)
+    return f"{path}: {why}; kept it as {aside.name} and started from the defaults"
+
+
+def _read_settings_text(path: Path) -> str:
+    """The file's text; UnreadableFile, ValueError (not settings) or FileNotFoundError."""
+    data = read_regular_file(path, MAX_SETTINGS_BYTES)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ValueError(f"over {MAX_SETTINGS_BYTES // 1024} KiB")
+    return data.decode("utf-8")
+
+
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
     """The settings in `path` (defaults where missing), and one line per problem found."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_settings_text(path)
     except FileNotFoundError:
         return Settings(), []
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnreadableFile as trouble:
+        if trouble.not_a_file:  # a pipe, a folder, a loop: nothing of the user's in it
+            return Settings(), [_set_aside(path, trouble.reason)]
+        return Settings(), [f"{path}: {trouble.reason}; using the default settings"]
+    except UnicodeDecodeError as exc:
         return Settings(), [f"{path}: cannot be read ({exc}); using the default settings"]
+    except ValueError:
+        return Settings(), [_set_aside(path, "is not valid settings")]
     try:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise ValueError("not an object")
-    except ValueError:
-        aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d-%H%M%S}")
-        with contextlib.suppress(OSError):
-            path.replace(aside)
-        return Settings(), [f"{path}: is not valid settings; kept it as {aside.name} and "
-                            "started from the defaults"]  # fmt: skip
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can go
+        return Settings(), [_set_aside(path, "is not valid settings")]
     problems: list[str] = []
     values: dict[str, Any] = {}
     known = {f.name for f in fields(Settings)}
@@ -126,8 +146,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically, keeping keys this version does not know (from a newer one)."""
     existing: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+    with contextlib.suppress(OSError, UnreadableFile, ValueError, RecursionError):
+        loaded = json.loads(_read_settings_text(path))
         if isinstance(loaded, dict):
             existing = loaded
     data = {**existing, **asdict(settings)}
