@@ -28,10 +28,11 @@ def test_no_argument_means_every_figure():
 
 
 def test_every_routine_the_plan_benchmark_tries_is_one_the_loader_accepts(tmp_path):
-    from loosen.bench.plans import PLANNED, SIZED_ONLY, load_worst_cases, worst_cases
+    from loosen.bench.plans import PLANNED, REFUSED, load_worst_cases, worst_cases
 
-    library = load_worst_cases(tmp_path)  # raises on the first that does not load
-    assert set(worst_cases()) == {*PLANNED, SIZED_ONLY} <= set(library.routines)
+    library = load_worst_cases(tmp_path)  # raises unless just the ones past a day are refused
+    assert set(worst_cases()) == {*PLANNED, *REFUSED}
+    assert set(PLANNED) <= set(library.routines) and not set(REFUSED) & set(library.routines)
 
 
 def test_library_benchmark_lists_every_file_it_made():

@@ -121,3 +121,42 @@ def test_the_routine_with_the_most_phases_the_loader_accepts_plans_whole(user_ro
     for phase in plan["phases"]:
         nearest = bisect.bisect_left(moments, phase["start"] - longest_s)
         assert moments[nearest] <= phase["start"] + longest_s, phase
+
+
+def listed(user_routines) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "loosen", "list", "--json"],
+        capture_output=True, text=True, timeout=HANG_S, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("copies", [4, 200])
+def test_steps_adding_up_to_more_than_a_day_are_refused_in_one_line(user_routines, copies):
+    (user_routines / "days.toml").write_text(HEADER + BRIDGES * copies, encoding="utf-8")
+    result = listed(user_routines)
+    errors = json.loads(result.stdout)["errors"]
+    assert result.returncode == 0 and not result.stderr
+    assert len(errors) == 1 and errors[0]["path"].endswith("days.toml")
+    message = errors[0]["message"]
+    assert message.startswith("steps: add up to ") and "at most 24 h" in message
+    assert "\n" not in message
+
+
+def test_includes_that_multiply_steps_past_the_limit_are_refused_at_once(user_routines):
+    # Ten files, each including the one before it 20 times: 20^10 steps if inlined.
+    (user_routines / "level-0.toml").write_text(
+        'format = 1\nname = "Level 0"\n[[steps]]\nname = "Hold"\nduration = "1s"\n',
+        encoding="utf-8",
+    )
+    for level in range(1, 11):
+        includes = f'[[steps]]\ninclude = "level-{level - 1}"\n' * 20
+        (user_routines / f"level-{level}.toml").write_text(
+            f'format = 1\nname = "Level {level}"\n{includes}', encoding="utf-8"
+        )
+    result = listed(user_routines)
+    assert result.returncode == 0 and not result.stderr
+    listing = json.loads(result.stdout)
+    ids = {routine["id"] for routine in listing["routines"]}
+    assert {"level-0", "level-1"} <= ids and "level-2" not in ids  # 20, then 400 steps
+    too_many = [e for e in listing["errors"] if e["path"].endswith("level-2.toml")]
+    assert too_many and "at most 200" in too_many[0]["message"]

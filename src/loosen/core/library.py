@@ -13,14 +13,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from loosen.core.duration import format_length
 from loosen.core.loader import (
+    DURATION_LIMITS,
     MAX_INCLUDE_DEPTH,
+    MAX_STEPS,
     Include,
     LoadError,
     RoutineDraft,
     did_you_mean,
     read_routine_file,
 )
+from loosen.core.plan import build_timeline
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
 from loosen.core.userfiles import real_path
 
@@ -184,6 +188,9 @@ class _Resolver:
             source=draft.source,
             path=draft.path,
         )
+        if interval is None and (overlong := _overlong(routine)) is not None:
+            self._error(draft, "steps", overlong)
+            return None
         return _with_digest(routine)
 
     def _expand(
@@ -220,6 +227,12 @@ class _Resolver:
                 continue
             if included is None:
                 ok = False
+            elif len(steps) + len(included[0]) > MAX_STEPS:
+                # Checked as it grows: includes of includes could multiply without end.
+                too_many = f"has more than {MAX_STEPS} steps with its includes"
+                self._error(draft, "steps", f"{too_many}; at most {MAX_STEPS} are allowed")
+                ok = False
+                break
             else:
                 steps.extend(included[0])
                 depth = max(depth, included[1] + 1)
@@ -353,6 +366,19 @@ def routine_digest(routine: Routine) -> str:
     """A short fingerprint of what the routine does (changes when any step changes)."""
     text = json.dumps(_canonical(routine), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _overlong(routine: Routine) -> str | None:
+    """Why a routine's steps make too long a session, if they do (a run's `total` has
+    its own limit, the same one)."""
+    longest = DURATION_LIMITS["total"]
+    total_s = build_timeline(routine).total_s
+    if total_s <= longest.high:
+        return None
+    return (
+        f"add up to {format_length(total_s)}; {longest.what} can last at most "
+        f"{format_length(longest.high)}: use fewer sets, reps or steps"
+    )
 
 
 def _with_digest(routine: Routine) -> Routine:

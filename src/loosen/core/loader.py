@@ -80,6 +80,9 @@ COUNT_LIMITS = {
     "countdown": Limits(0, 10, "the countdown"),
     "format": Limits(1, 1_000_000, "format"),
 }
+# A routine's steps, its includes' steps counted: more is a generated file, not a
+# routine, and its plan would take long to build.
+MAX_STEPS = 200
 # Routines including routines that include routines...: deeper than this is a mistake
 # (or a generated file), and resolving it must not run out of stack.
 MAX_INCLUDE_DEPTH = 20
@@ -467,8 +470,8 @@ class _FileReader:
         if not steps:
             self.error("steps", "is empty; add at least one step")
             return ()
-        if len(steps) > 200:
-            self.error("steps", f"has {len(steps)} steps; at most 200 are allowed")
+        if len(steps) > MAX_STEPS:
+            self.error("steps", f"has {len(steps)} steps; at most {MAX_STEPS} are allowed")
             return ()
         entries: list[Step | Include] = []
         for number, table in enumerate(steps, start=1):
