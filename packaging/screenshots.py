@@ -152,9 +152,14 @@ def shoot_settings(window: MainWindow, out: Path) -> None:
     synth.wait_ready(30)
     voices = synth.voices()
     synth.close()
-    dialog = SettingsDialog(window.settings, voices, window)
+    dialog = SettingsDialog(window.settings, voices, window, preview=lambda *_: None)
     dialog.show()
     grab(dialog, out)
+    dialog.voice.showPopup()  # the voices, the user's language (English here) first
+    settle()
+    popup = dialog.voice.view().window()
+    popup.grab().save(str(out.with_name("settings-voices.png")))
+    dialog.voice.hidePopup()
     dialog.close()
 
 
