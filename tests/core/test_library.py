@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from loosen import paths
-from loosen.core.library import load_library, routine_digest
+from loosen.core.library import RoutineNotFound, load_library, routine_digest
 from loosen.core.loader import MAX_FILE_BYTES, read_routine_file
 from loosen.core.routine import Kind, Source
 
@@ -280,8 +280,28 @@ def test_the_digest_follows_content_not_location(builtin, user, tmp_path):
 
 def test_find_suggests_the_near_miss(builtin):
     library = load_library(builtin, None)
-    with pytest.raises(KeyError, match='did you mean "cooldown"'):
+    with pytest.raises(RoutineNotFound, match='did you mean "cooldown"'):
         library.find("cooldwn")
+
+
+def test_find_says_why_a_file_of_that_name_failed_to_load(builtin, tmp_path):
+    user = tmp_path / "user"
+    user.mkdir()
+    write(
+        user, "my-typo.toml", 'format = 1\nname = "Typo"\n[[steps]]\nname = "A"\nduraton = "5s"\n'
+    )
+    library = load_library(builtin, user)
+    with pytest.raises(
+        RoutineNotFound, match=r'my-typo.toml failed to load: .*did you mean "duration"'
+    ):
+        library.find("my-typo")
+
+
+def test_a_missing_routine_is_not_a_key_error(builtin):
+    # Callers catch RoutineNotFound; a real KeyError from a bug must not read as "no routine".
+    with pytest.raises(RoutineNotFound) as missing:
+        load_library(builtin, None).find("nothing-like-it")
+    assert not isinstance(missing.value, KeyError)
 
 
 def test_xdg_data_home_moves_the_user_folder(tmp_path, monkeypatch):

@@ -270,3 +270,14 @@ def test_a_window_opened_muted_says_so_in_the_library_and_the_player(qtbot, cloc
     assert made.library_view.muted_button.isVisible()
     made.start_routine("short")
     assert made.active.view.mute_button.isVisible()
+
+
+def test_loosen_run_of_a_file_that_failed_to_load_says_why(open_window, speaker, user_routines):
+    (user_routines / "my-typo.toml").write_text(
+        'format = 1\nname = "Typo"\n[[steps]]\nname = "A"\nduraton = "5s"\n', encoding="utf-8"
+    )
+    window = open_window(speaker)
+    window.start_routine("my-typo")
+    assert window.active is None
+    text = window.messages.label.text()
+    assert "my-typo.toml failed to load" in text and 'did you mean "duration"' in text

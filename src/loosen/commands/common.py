@@ -10,7 +10,7 @@ from typing import Any
 
 from loosen import paths
 from loosen.commands.terminal import json_ascii_only
-from loosen.core.library import Library, load_library
+from loosen.core.library import Library, RoutineNotFound, load_library
 from loosen.core.routine import Routine
 
 EXIT_OK = 0
@@ -36,17 +36,11 @@ def library(extra_files: Iterable[Path] = ()) -> Library:
 
 
 def find_routine(lib: Library, name: str) -> Routine:
-    """The routine named on the command line; a UserError that says why when there is none,
-    and the loader's reason when a file of that name failed to load."""
+    """The routine named on the command line, or a UserError that says why there is none."""
     try:
         return lib.find(name)
-    except KeyError as exc:
-        failed = [e for e in lib.errors if name in (e.path.stem, str(e.path))]
-        if not failed:
-            raise UserError(exc.args[0]) from None
-    first = failed[0]
-    more = f" (and {len(failed) - 1} more: `loosen validate {first.path}`)" if failed[1:] else ""
-    raise UserError(f"{first.path} failed to load: {first.detail}{more}")
+    except RoutineNotFound as missing:
+        raise UserError(str(missing)) from None
 
 
 def print_json(data: Any) -> None:

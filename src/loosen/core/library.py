@@ -29,6 +29,10 @@ from loosen.core.routine import Interval, Kind, Routine, Source, Step
 from loosen.core.userfiles import real_path
 
 
+class RoutineNotFound(LookupError):
+    """No routine by that name in the library; the message says what exists or why."""
+
+
 @dataclass(frozen=True)
 class Library:
     routines: dict[str, Routine]
@@ -46,14 +50,24 @@ class Library:
         return self.routines.get(routine_id)
 
     def find(self, name: str) -> Routine:
-        """A routine by id (or by file path of a loaded routine); KeyError says what exists."""
+        """A routine by id (or by file path of a loaded routine); RoutineNotFound says
+        what exists, or why a file of that name failed to load."""
         if name in self.routines:
             return self.routines[name]
         for routine in self.routines.values():
             if routine.path is not None and str(routine.path) == name:
                 return routine
+        failed = [e for e in self.errors if name in (e.path.stem, str(e.path))]
+        if failed:
+            first = failed[0]
+            more = (
+                f" (and {len(failed) - 1} more: `loosen validate {first.path}`)"
+                if failed[1:]
+                else ""
+            )
+            raise RoutineNotFound(f"{first.path} failed to load: {first.detail}{more}")
         hint = did_you_mean(name, list(self.routines))
-        raise KeyError(f'no routine "{name}"{hint}; `loosen list` shows them all')
+        raise RoutineNotFound(f'no routine "{name}"{hint}; `loosen list` shows them all')
 
     def by_kind(self) -> dict[Kind, list[Routine]]:
         groups: dict[Kind, list[Routine]] = {kind: [] for kind in Kind}

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
-from loosen.core.library import Library, load_library
+from loosen.core.library import Library, RoutineNotFound, load_library
 from loosen.core.routine import Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
 from loosen.speech.speaker import Speaker
@@ -269,8 +269,8 @@ class MainWindow(QMainWindow):
             return  # one export at a time
         try:
             routine = self.library.find(routine_id)
-        except KeyError as exc:
-            self.messages.show_message(exc.args[0])
+        except RoutineNotFound as missing:
+            self.messages.show_message(str(missing))
             return
         out = ExportDialog.ask_path(self, Path.home() / f"{routine.id}.wav")
         if out is None:
@@ -296,8 +296,8 @@ class MainWindow(QMainWindow):
             return
         try:
             routine = self.library.find(routine_id)
-        except KeyError as exc:
-            self.messages.show_message(exc.args[0])
+        except RoutineNotFound as missing:
+            self.messages.show_message(str(missing))
             return
         routine = with_countdown(routine, self.settings.countdown)
         from loosen.core.session import Session

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.duration import parse_window
+from loosen.core.library import RoutineNotFound
 from loosen.core.reminders import (
     Answer,
     Reminder,
@@ -401,7 +402,7 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
 
     def routine_name(routine_id: str) -> str:
         if window.library is not None:
-            with contextlib.suppress(KeyError):
+            with contextlib.suppress(RoutineNotFound):
                 return window.library.find(routine_id).name
         return _default_name(routine_id)
 
