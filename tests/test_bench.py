@@ -25,3 +25,17 @@ def test_no_argument_means_every_figure():
     assert parse_args(["history", "idle"]).what == ["history", "idle"]
     with pytest.raises(SystemExit):
         parse_args(["speed"])
+
+
+def test_the_import_figure_is_the_import_s_own_peak_not_the_benchmark_s(tmp_path):
+    """A child's ru_maxrss on Linux starts from its parent's peak (it is carried over
+    the exec), so a benchmark that had generated a big CSV reported that as the import's."""
+    from loosen.bench.history_import import _csv, _import
+
+    file = tmp_path / "small.csv"
+    _csv(file, 10)
+    ballast_mb = 300
+    ballast = b"x" * (ballast_mb << 20)  # written, so resident: the parent's peak now
+    del ballast
+    _took, peak_mb = _import(tmp_path / "child", file)
+    assert peak_mb < ballast_mb / 2
