@@ -257,6 +257,17 @@ def derived_uid(routine: str, started_at_text: str) -> str:
     return uuid.uuid5(_UID_NAMESPACE, f"{routine}|{started_at_text}").hex
 
 
+_VERSION_AT = 12  # where a UUID's hex form says its version
+
+
+def is_derived_uid(uid: str, routine: str, started_at_text: str) -> bool:
+    """Whether `uid` is `derived_uid(routine, started_at_text)`; cheap for most uids."""
+    # Only a version-5 UUID can be one: Loosen's own (version 4) are told apart at once.
+    if len(uid) != 32 or uid[_VERSION_AT] != "5":
+        return False
+    return uid == derived_uid(routine, started_at_text)
+
+
 def _record(values: dict[str, Any]) -> SessionRecord:
     # An end before the start is kept as written: it is what a wall clock set back
     # mid-session records, and the store keeps such sessions.

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from loosen.core.history import owners, safety
-from loosen.core.history.csvio import derived_uid
+from loosen.core.history.csvio import is_derived_uid
 from loosen.core.history.problems import (
     HistoryError,
     Problem,
@@ -82,6 +82,7 @@ _COLUMNS = (
     "updated_at",
     "breaks",
 )
+_STARTED_AT = _COLUMNS.index("started_at")
 _SELECT = "SELECT id, " + ", ".join(_COLUMNS) + " FROM sessions"
 # A file read without migrating it (read-only, newer, or set aside as damaged) may
 # predate the `breaks` column: it is read as 0 breaks.
@@ -102,8 +103,7 @@ _IMPORT_ROW = (
     " SELECT CASE WHEN EXISTS (SELECT 1 FROM sessions WHERE id = ?1) THEN NULL ELSE ?1 END, "
     + ", ".join(f"?{n}" for n in range(2, len(_COLUMNS) + 2))
     + f" WHERE NOT (?{len(_COLUMNS) + 2} AND EXISTS (SELECT 1 FROM sessions"
-    f" WHERE routine = ?{_COLUMNS.index('routine') + 2}"
-    f" AND started_at = ?{_COLUMNS.index('started_at') + 2}))"
+    f" WHERE routine = ?{_COLUMNS.index('routine') + 2} AND started_at = ?{_STARTED_AT + 2}))"
     " ON CONFLICT (uid) DO NOTHING"
 )
 # Imported rows go to SQLite this many at a time (one executemany), or fewer when their
@@ -313,8 +313,9 @@ def _import_batches(
     for record in records:
         if record.status is Status.RUNNING:
             record = replace(record, status=Status.INTERRUPTED, ended_at=record.end)
-        derived = record.uid == derived_uid(record.routine, format_time(record.started_at))
-        batch.append((record.id, *_row_values(record, None, updated_at), derived))
+        values = _row_values(record, None, updated_at)
+        derived = is_derived_uid(record.uid, record.routine, values[_STARTED_AT])
+        batch.append((record.id, *values, derived))
         text_chars += len(record.note) + len(record.routine_name) + len(record.digest)
         if len(batch) >= IMPORT_BATCH_ROWS or text_chars >= IMPORT_BATCH_TEXT_CHARS:
             yield batch
@@ -1092,7 +1093,7 @@ class HistoryStore:
 
         Present means the same uid: two sessions of a routine in the same second are
         two sessions. A record whose uid was derived from its routine and start (a CSV
-        without uids, `derived_uid`) is also present when that routine started in that
+        without uids, `csvio.derived_uid`) is also present when that routine started in that
         second. Each record keeps its `id` when that id is free here. All in one
         transaction, read as `records` yields them and written in small batches (a
         generator streams a file of any size in flat memory: SQLite moves what does
