@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,23 +64,31 @@ def peak_resident_kb() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak  # bytes there, KiB elsewhere
 
 
-# The child says its own peak, so one import's memory is never another's (or ours).
+# The child says its own peak, so one import's memory is never another's (or ours),
+# and its CPU time, steadier than the time taken on a machine shared with other work.
 _CHILD = (
-    "import sys; from loosen.cli import main; code = main(sys.argv[1:]); "
+    "import sys, time; from loosen.cli import main; code = main(sys.argv[1:]); "
     "from loosen.bench.history_import import peak_resident_kb; "
-    "print(peak_resident_kb(), file=sys.stderr); sys.exit(code)"
+    "print(peak_resident_kb(), time.process_time(), file=sys.stderr); sys.exit(code)"
 )
 
 
-def _import(folder: Path, file: Path) -> tuple[float, float]:
-    """Seconds taken and the child's peak resident memory in MB."""
+@dataclass(frozen=True)
+class ImportFigures:
+    took_s: float
+    cpu_s: float  # the child's own, user and system
+    peak_mb: float  # the child's own peak resident memory
+
+
+def _import(folder: Path, file: Path) -> ImportFigures:
+    """Import `file` into a new history under `folder` in a fresh process."""
     env = dict(os.environ, XDG_DATA_HOME=str(folder / "data"), XDG_STATE_HOME=str(folder / "st"))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CHILD, "history", "--import", str(file)],
                           env=env, check=True, capture_output=True, text=True)  # fmt: skip
     took = time.perf_counter() - started
-    peak_kb = int(done.stderr.splitlines()[-1])
-    return took, peak_kb / 1024
+    peak_kb, cpu_s = done.stderr.splitlines()[-1].split()
+    return ImportFigures(took, float(cpu_s), int(peak_kb) / 1024)
 
 
 def report(sizes: tuple[int, ...] = SIZES) -> str:
@@ -90,10 +98,11 @@ def report(sizes: tuple[int, ...] = SIZES) -> str:
         for rows in sizes:
             file = folder / f"{rows}.csv"
             _csv(file, rows)
-            took, peak_mb = _import(folder / str(rows), file)
+            figures = _import(folder / str(rows), file)
             size_mb = file.stat().st_size / 1e6
-            rate = rows / took
-            lines.append(f"  {rows:>9,} rows ({size_mb:6.1f} MB)  {took:6.1f} s  "
-                         f"{rate:9,.0f} rows/s  peak {peak_mb:6.1f} MB resident")  # fmt: skip
+            rate = rows / figures.cpu_s
+            lines.append(f"  {rows:>9,} rows ({size_mb:6.1f} MB)  {figures.took_s:6.1f} s "
+                         f"({figures.cpu_s:6.1f} s CPU, {rate:7,.0f} rows/CPU-s)  "
+                         f"peak {figures.peak_mb:5.1f} MB resident")  # fmt: skip
             file.unlink()
     return "\n".join(lines)
