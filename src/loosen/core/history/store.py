@@ -1093,8 +1093,8 @@ class HistoryStore:
 
         Present means the same uid: two sessions of a routine in the same second are
         two sessions. A record whose uid was derived from its routine and start (a CSV
-        without uids, `csvio.derived_uid`) is also present when that routine started in that
-        second. Each record keeps its `id` when that id is free here. All in one
+        without uids, `csvio.derived_uid`) is also present when that routine started
+        in that second. Each record keeps its `id` when that id is free here. All in one
         transaction, read as `records` yields them and written in small batches (a
         generator streams a file of any size in flat memory: SQLite moves what does
         not fit its cache to the WAL file); raises HistoryError (and adds nothing)
