@@ -44,3 +44,16 @@ def test_library_benchmark_lists_every_file_it_made():
     counts = [tuple(map(int, m)) for m in re.findall(r"\((\d+) routines, (\d+) errors", text)]
     (builtin, _), valid, broken = counts
     assert counts[0] == (builtin, 0) and valid == (builtin + 30, 0) and broken == (builtin, 30)
+
+
+def test_the_import_figure_is_the_import_s_own_peak_not_the_benchmark_s(tmp_path):
+    """A child's ru_maxrss on Linux starts from its parent's peak (it is carried over
+    the exec), so a benchmark that had generated a big CSV reported that as the import's."""
+    from loosen.bench.history_import import _csv, _import
+
+    file = tmp_path / "small.csv"
+    _csv(file, 10)
+    ballast_mb = 300
+    ballast = b"x" * (ballast_mb << 20)  # written, so resident: the parent's peak now
+    del ballast
+    assert _import(tmp_path / "child", file).peak_mb < ballast_mb / 2

@@ -257,6 +257,17 @@ def derived_uid(routine: str, started_at_text: str) -> str:
     return uuid.uuid5(_UID_NAMESPACE, f"{routine}|{started_at_text}").hex
 
 
+_VERSION_AT = 12  # where a UUID's hex form says its version
+
+
+def is_derived_uid(uid: str, routine: str, started_at_text: str) -> bool:
+    """Whether `uid` is `derived_uid(routine, started_at_text)`; cheap for most uids."""
+    # Only a version-5 UUID can be one: Loosen's own (version 4) are told apart at once.
+    if len(uid) != 32 or uid[_VERSION_AT] != "5":
+        return False
+    return uid == derived_uid(routine, started_at_text)
+
+
 def _record(values: dict[str, Any]) -> SessionRecord:
     # An end before the start is kept as written: it is what a wall clock set back
     # mid-session records, and the store keeps such sessions.
@@ -330,8 +341,16 @@ def stream_csv(lines: Iterable[str]) -> Iterator[SessionRecord | RowError]:
     return _rows(reader, _header(first))
 
 
+_DEFAULTS = {name: default for name, (_, default) in _PARSERS.items()}
+
+
 def _rows(reader: Any, header: list[str]) -> Iterator[SessionRecord | RowError]:
-    known = [(i, name) for i, name in enumerate(header) if name in _PARSERS]
+    # Looked up once, not once per cell: the import's time is mostly spent here.
+    known = [
+        (i, name, _PARSERS[name][0], name in TEXT_COLUMNS)
+        for i, name in enumerate(header)
+        if name in _PARSERS
+    ]
     while True:
         line = reader.line_num + 1
         try:
@@ -346,12 +365,11 @@ def _rows(reader: Any, header: list[str]) -> Iterator[SessionRecord | RowError]:
         if len(row) != len(header):
             yield RowError(line, f"has {len(row)} fields; the header has {len(header)}")
             continue
-        values = {name: default for name, (_, default) in _PARSERS.items()}
+        values = dict(_DEFAULTS)
         problems = []
-        for i, name in known:
-            cell = restored(row[i]) if name in TEXT_COLUMNS else row[i]
+        for i, name, parse, is_text in known:
             try:
-                values[name] = _PARSERS[name][0](cell)
+                values[name] = parse(restored(row[i]) if is_text else row[i])
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
         if not problems:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from loosen.core.history import owners, safety
-from loosen.core.history.csvio import derived_uid
+from loosen.core.history.csvio import is_derived_uid
 from loosen.core.history.problems import (
     HistoryError,
     Problem,
@@ -82,6 +82,7 @@ _COLUMNS = (
     "updated_at",
     "breaks",
 )
+_STARTED_AT = _COLUMNS.index("started_at")
 _SELECT = "SELECT id, " + ", ".join(_COLUMNS) + " FROM sessions"
 # A file read without migrating it (read-only, newer, or set aside as damaged) may
 # predate the `breaks` column: it is read as 0 breaks.
@@ -92,6 +93,23 @@ _UPSERT_TAIL = " ON CONFLICT(uid) DO UPDATE SET " + ", ".join(
 )
 # Merging another store's leftovers: only over an older state of the row.
 _IF_NEWER = " WHERE excluded.updated_at >= sessions.updated_at"
+
+# One imported row: SQLite decides all of it, so the import holds nothing per row in
+# Python. Present = the same uid (its unique index: DO NOTHING), or, for a uid derived
+# from routine and start (the last parameter is 1), a session of that routine in that
+# second. The id (first parameter) is kept when free, else SQLite gives the next one.
+_IMPORT_ROW = (
+    f"INSERT INTO sessions (id, {', '.join(_COLUMNS)})"
+    " SELECT CASE WHEN EXISTS (SELECT 1 FROM sessions WHERE id = ?1) THEN NULL ELSE ?1 END, "
+    + ", ".join(f"?{n}" for n in range(2, len(_COLUMNS) + 2))
+    + f" WHERE NOT (?{len(_COLUMNS) + 2} AND EXISTS (SELECT 1 FROM sessions"
+    f" WHERE routine = ?{_COLUMNS.index('routine') + 2} AND started_at = ?{_STARTED_AT + 2}))"
+    " ON CONFLICT (uid) DO NOTHING"
+)
+# Imported rows go to SQLite this many at a time (one executemany), or fewer when their
+# texts are long (a CSV cell may hold 131,072 characters): a batch stays small.
+IMPORT_BATCH_ROWS = 500
+IMPORT_BATCH_TEXT_CHARS = 1 << 20
 
 
 REMINDER_OUTCOMES = ("taken", "snoozed", "skipped")
@@ -118,7 +136,9 @@ def _default_opener(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
-def _row_values(record: SessionRecord, owner: str | None) -> tuple[Any, ...]:
+def _row_values(
+    record: SessionRecord, owner: str | None, updated_at: str | None = None
+) -> tuple[Any, ...]:
     return (
         record.uid,
         record.routine,
@@ -136,7 +156,7 @@ def _row_values(record: SessionRecord, owner: str | None) -> tuple[Any, ...]:
         record.tightness_after,
         record.note,
         owner,
-        format_time(record.updated_at or record.started_at),
+        updated_at or format_time(record.updated_at or record.started_at),
         record.breaks,
     )
 
@@ -282,6 +302,26 @@ def _write_durably(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with safety.write_atomically(path) as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1)
+
+
+def _import_batches(
+    records: Iterable[SessionRecord], updated_at: str
+) -> Iterator[list[tuple[Any, ...]]]:
+    """`_IMPORT_ROW`'s parameters for `records`, a batch at a time."""
+    batch: list[tuple[Any, ...]] = []
+    text_chars = 0
+    for record in records:
+        if record.status is Status.RUNNING:
+            record = replace(record, status=Status.INTERRUPTED, ended_at=record.end)
+        values = _row_values(record, None, updated_at)
+        derived = is_derived_uid(record.uid, record.routine, values[_STARTED_AT])
+        batch.append((record.id, *values, derived))
+        text_chars += len(record.note) + len(record.routine_name) + len(record.digest)
+        if len(batch) >= IMPORT_BATCH_ROWS or text_chars >= IMPORT_BATCH_TEXT_CHARS:
+            yield batch
+            batch, text_chars = [], 0
+    if batch:
+        yield batch
 
 
 class HistoryStore:
@@ -1053,37 +1093,25 @@ class HistoryStore:
 
         Present means the same uid: two sessions of a routine in the same second are
         two sessions. A record whose uid was derived from its routine and start (a CSV
-        without uids, `derived_uid`) is also present when that routine started in that
-        second. Each record keeps its `id` when that id is free here. All in one
-        transaction, read as `records` yields them (a generator streams a file of any
-        size); raises HistoryError (and adds nothing) when the file cannot be written.
+        without uids, `csvio.derived_uid`) is also present when that routine started
+        in that second. Each record keeps its `id` when that id is free here. All in one
+        transaction, read as `records` yields them and written in small batches (a
+        generator streams a file of any size in flat memory: SQLite moves what does
+        not fit its cache to the WAL file); raises HistoryError (and adds nothing)
+        when the file cannot be written.
         A `running` record becomes `interrupted`: no process here is running it.
         """
         conn = self._writable_conn()
-        imported = skipped = 0
-        stamp = to_utc(self._now())
+        stamp = format_time(self._now())
+        imported = read = 0
         try:
             with self._transaction():
-                for record in records:
-                    started = format_time(record.started_at)
-                    present = conn.execute(
-                        "SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)
-                    ).fetchone()
-                    if present is None and record.uid == derived_uid(record.routine, started):
-                        present = conn.execute(
-                            "SELECT 1 FROM sessions WHERE routine = ? AND started_at = ? LIMIT 1",
-                            (record.routine, started),
-                        ).fetchone()
-                    if present is not None:
-                        skipped += 1
-                        continue
-                    if record.status is Status.RUNNING:
-                        record = replace(record, status=Status.INTERRUPTED, ended_at=record.end)
-                    self._upsert(conn, replace(record, updated_at=stamp), owner=None)
-                    imported += 1
+                for batch in _import_batches(records, stamp):
+                    imported += conn.executemany(_IMPORT_ROW, batch).rowcount
+                    read += len(batch)
         except sqlite3.Error as exc:
             raise self._error(exc) from None
-        return ImportCounts(imported, skipped)
+        return ImportCounts(imported, read - imported)
 
     # ------------------------------------------------------------------ closing
 
