@@ -171,6 +171,9 @@ def test_a_file_written_a_moment_ago_is_read_again_until_it_settles(folders, rea
     """Its timestamps cannot yet tell a second write in the same tick from the first."""
     mine = folders["user"] / "mine.toml"
     mine.write_text(routine("Mine"), encoding="utf-8")
+    # Dated a little ahead of now, so that however slow the machine, it cannot settle
+    # while the test runs.
+    settle(mine, seconds_ago=-10 * SETTLED_S)
     load(folders)
     reads.clear()
     load(folders)
