@@ -32,6 +32,7 @@ def library(extra_files: Iterable[Path] = ()) -> Library:
         paths.user_routines_dir(),
         paths.pictures_dir(),
         extra_files=extra_files,
+        cache_dir=paths.cache_dir(),
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from loosen.commands.common import EXIT_OK, library, number, print_json
 from loosen.core.duration import format_duration
 from loosen.core.library import Library
-from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine
 
 
@@ -24,11 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def total_s(routine: Routine) -> float | None:
+def total_s(lib: Library, routine: Routine) -> float | None:
     """The planned length; None for a run that goes on until the user stops."""
     if routine.interval is not None and routine.interval.total_s is None:
         return None
-    return build_timeline(routine).total_s
+    return lib.planned_s(routine)
 
 
 def as_json(lib: Library) -> dict[str, Any]:
@@ -41,7 +40,7 @@ def as_json(lib: Library) -> dict[str, Any]:
                 "kind": r.kind.value,
                 "source": r.source.value,
                 "path": str(r.path) if r.path else None,
-                "total_s": number(total_s(r)),
+                "total_s": number(total_s(lib, r)),
             }
             for r in lib
         ],
@@ -49,8 +48,8 @@ def as_json(lib: Library) -> dict[str, Any]:
     }
 
 
-def _length(routine: Routine) -> str:
-    seconds = total_s(routine)
+def _length(lib: Library, routine: Routine) -> str:
+    seconds = total_s(lib, routine)
     return "open" if seconds is None else format_duration(seconds)
 
 
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(as_json(lib))
         return EXIT_OK
-    rows = [(r.id, r.name, r.kind.value, _length(r), r.source.value) for r in lib]
+    rows = [(r.id, r.name, r.kind.value, _length(lib, r), r.source.value) for r in lib]
     header = ("ID", "NAME", "KIND", "LENGTH", "SOURCE")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:

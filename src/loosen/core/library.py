@@ -7,13 +7,16 @@ leaves the built-in routine in place).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loosen.core.duration import format_length
+from loosen.core.library_cache import RoutineFileCache
 from loosen.core.loader import (
     DURATION_LIMITS,
     MAX_INCLUDE_DEPTH,
@@ -22,7 +25,6 @@ from loosen.core.loader import (
     LoadError,
     RoutineDraft,
     did_you_mean,
-    read_routine_file,
 )
 from loosen.core.plan import build_timeline
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
@@ -39,6 +41,8 @@ class Library:
     errors: tuple[LoadError, ...] = ()
     user_dir: Path | None = None
     overridden: tuple[str, ...] = field(default=())  # built-in ids replaced by user files
+    # Each routine's planned length (build_timeline's total) where loading worked it out.
+    lengths: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[Routine]:
         return iter(self.routines.values())
@@ -79,6 +83,14 @@ class Library:
         wanted = {Path(p) for p in paths}
         return [e for e in self.errors if e.path in wanted]
 
+    def planned_s(self, routine: Routine) -> float:
+        """How long the routine's timeline lasts: known from loading for the library's own
+        routines with steps, worked out for any other."""
+        known = self.lengths.get(routine.id)
+        if known is not None and self.routines.get(routine.id) is routine:
+            return known
+        return build_timeline(routine).total_s
+
 
 def _toml_files(folder: Path | None) -> list[Path]:
     if folder is None or not folder.is_dir():
@@ -95,17 +107,50 @@ def load_library(
     user_dir: Path | None,
     pictures_dir: Path | None = None,
     extra_files: Iterable[Path] = (),
+    cache_dir: Path | None = None,
 ) -> Library:
-    """Load every routine; `extra_files` (from `loosen validate`) act as user files."""
+    """Load every routine; `extra_files` (from `loosen validate`) act as user files, and
+    are always read. With `cache_dir`, files unchanged since the last load are not read
+    again (library_cache.py)."""
+    with _cycle_collection_paused():
+        return _load(builtin_dir, user_dir, pictures_dir, extra_files, cache_dir)
+
+
+@contextlib.contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small objects and no cycles: the cycle
+    collector would pass over them again and again (a fifth of a warm load) for nothing.
+    Reference counting frees them as ever."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(
+    builtin_dir: Path | None,
+    user_dir: Path | None,
+    pictures_dir: Path | None,
+    extra_files: Iterable[Path],
+    cache_dir: Path | None,
+) -> Library:
     errors: list[LoadError] = []
     drafts: dict[str, RoutineDraft] = {}
     overridden: list[str] = []
     failed: dict[str, Path] = {}  # ids of files that did not load, for clearer references
+    contents: dict[str, str] = {}  # each draft's file's content digest, by routine id
+    cache = RoutineFileCache.open(cache_dir) if cache_dir is not None else RoutineFileCache(None)
+    extra = [Path(p) for p in extra_files]
+    fresh = {real_path(p) for p in extra}
 
     def take(files: Iterable[Path], source: Source, *, override: bool) -> None:
         claimed: dict[str, Path] = {}
         for path in files:
-            parsed = read_routine_file(path, source=source, pictures_dir=pictures_dir)
+            parsed = cache.read(path, source=source, pictures_dir=pictures_dir,
+                                fresh=bool(fresh) and real_path(path) in fresh)  # fmt: skip
             errors.extend(parsed.errors)
             draft = parsed.draft
             if draft is None:
@@ -125,23 +170,25 @@ def load_library(
             if draft.id in drafts and override and drafts[draft.id].source is Source.BUILT_IN:
                 overridden.append(draft.id)
             drafts[draft.id] = draft
+            contents[draft.id] = parsed.content_sha256
 
     builtin_files, user_files = _toml_files(builtin_dir), _toml_files(user_dir)
     take(builtin_files, Source.BUILT_IN, override=False)
     take(user_files, Source.USER, override=True)
-    extra = [Path(p) for p in extra_files]
     if extra:  # files given to `loosen validate` that are not in either folder already
         seen = {real_path(p) for p in (*builtin_files, *user_files)}
         take([p for p in extra if real_path(p) not in seen], Source.USER, override=True)
 
-    resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts})
+    resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts},
+                         cache, contents)  # fmt: skip
     routines: dict[str, Routine] = {}
     for routine_id in drafts:
         routine = resolver.resolve(routine_id)
         if routine is not None:
             routines[routine_id] = routine
     errors.extend(resolver.errors)
-    return Library(routines, tuple(errors), user_dir, tuple(overridden))
+    cache.save()
+    return Library(routines, tuple(errors), user_dir, tuple(overridden), resolver.lengths)
 
 
 class _NestedTooDeep(Exception):
@@ -156,9 +203,19 @@ class _Resolver:
     """Inlines includes (refusing cycles and too deep a nesting) and looks up each run's
     break routine."""
 
-    def __init__(self, drafts: dict[str, RoutineDraft], failed: dict[str, Path]) -> None:
+    def __init__(
+        self,
+        drafts: dict[str, RoutineDraft],
+        failed: dict[str, Path],
+        cache: RoutineFileCache,
+        contents: Mapping[str, str],
+    ) -> None:
         self.drafts = drafts
         self.failed = failed
+        self.cache = cache
+        self.contents = contents
+        self.lengths: dict[str, float] = {}
+        self._keys: dict[str, str] = {}  # derivation key per routine id
         self.errors: list[LoadError] = []
         self._reported: set[LoadError] = set()  # so 10,000 errors are not checked 10,000²
         self._hints: dict[str, str] = {}  # "did you mean" per missing id: each is a search
@@ -190,22 +247,48 @@ class _Resolver:
             if resolved is None:
                 return None
             steps = resolved[0]
-        routine = Routine(
-            id=draft.id,
-            name=draft.name,
-            kind=draft.kind,
-            steps=steps,
-            get_ready_s=draft.get_ready_s,
-            summary=draft.summary,
-            caution=draft.caution,
-            interval=interval,
-            source=draft.source,
-            path=draft.path,
-        )
-        if interval is None and (overlong := _overlong(routine)) is not None:
-            self._error(draft, "steps", overlong)
-            return None
-        return _with_digest(routine)
+        fields = {
+            "id": draft.id,
+            "name": draft.name,
+            "kind": draft.kind,
+            "steps": steps,
+            "get_ready_s": draft.get_ready_s,
+            "summary": draft.summary,
+            "caution": draft.caution,
+            "interval": interval,
+            "source": draft.source,
+            "path": draft.path,
+        }
+        # The digest and the length are pure functions of the resolved routine: worked
+        # out once, and again only when a file they come from changes.
+        key = self._derivation_key(draft.id)
+        known = self.cache.derived(draft.path, key)
+        if known is None:
+            routine = Routine(**fields)
+            digest = routine_digest(routine)
+            length_s = build_timeline(routine).total_s if interval is None else None
+            self.cache.remember_derived(draft.path, key, digest, length_s)
+        else:
+            digest, length_s = known
+        if length_s is not None:
+            if (overlong := _overlong(length_s)) is not None:
+                self._error(draft, "steps", overlong)
+                return None
+            self.lengths[draft.id] = length_s
+        return Routine(**fields, digest=digest)
+
+    def _derivation_key(self, routine_id: str) -> str:
+        """Stands for everything the resolved routine is made of: its file's content and id,
+        and the same of each routine it includes or takes its breaks from."""
+        if routine_id not in self._keys:
+            draft = self.drafts[routine_id]
+            parts = [draft.id, self.contents[routine_id]]
+            parts.extend(self._derivation_key(entry.routine_id)
+                         for entry in draft.entries if isinstance(entry, Include))  # fmt: skip
+            if draft.interval is not None:
+                parts.append(self._derivation_key(draft.interval.break_id))
+            self._keys[routine_id] = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        return self._keys[routine_id]
 
     def _expand(
         self, routine_id: str, chain: tuple[str, ...]
@@ -382,18 +465,13 @@ def routine_digest(routine: Routine) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _overlong(routine: Routine) -> str | None:
-    """Why a routine's steps make too long a session, if they do (a run's `total` has
-    its own limit, the same one)."""
+def _overlong(total_s: float) -> str | None:
+    """Why a routine's steps, planned to last `total_s`, make too long a session, if they
+    do (a run's `total` has its own limit, the same one)."""
     longest = DURATION_LIMITS["total"]
-    total_s = build_timeline(routine).total_s
     if total_s <= longest.high:
         return None
     return (
         f"add up to {format_length(total_s)}; {longest.what} can last at most "
         f"{format_length(longest.high)}: use fewer sets, reps or steps"
     )
-
-
-def _with_digest(routine: Routine) -> Routine:
-    return replace(routine, digest=routine_digest(routine))

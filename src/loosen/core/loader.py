@@ -87,6 +87,10 @@ MAX_STEPS = 200
 # (or a generated file), and resolving it must not run out of stack.
 MAX_INCLUDE_DEPTH = 20
 TEXT_LIMITS = {"name": 80, "activity": 80, "say": 600, "summary": 600, "caution": 600}
+# What read_routine_file makes of a file is cached between runs (library_cache.py); a
+# change to what it derives (fields, checks, messages) must bump this, so no cache made
+# by the older code is trusted.
+LOADER_SCHEMA = 1
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,9 @@ class ParsedFile:
     errors: list[LoadError] = field(default_factory=list)
     content_sha256: str = ""
     routine_id: str = ""  # the id the file claims (or its name), even when it fails
+    # Where pictures were looked for: whether each is there decided the result as much
+    # as the file's own text did.
+    pictures_looked_at: list[Path] = field(default_factory=list)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -173,6 +180,7 @@ class _FileReader:
         self.source = source
         self.pictures_dir = pictures_dir
         self.errors: list[LoadError] = []
+        self.pictures_looked_at: list[Path] = []
 
     def error(self, place: str, message: str) -> None:
         self.errors.append(LoadError(self.path, place, message))
@@ -301,6 +309,7 @@ class _FileReader:
             folders.append(self.pictures_dir)
         for folder in folders:
             candidate = folder / name
+            self.pictures_looked_at.append(candidate)
             inside = real_path(candidate).is_relative_to(real_path(folder))
             if not inside:
                 # A link that leads out of the folder: refuse rather than follow it.
@@ -657,9 +666,9 @@ def read_routine_file(
         return fail("is not valid TOML: nested too deeply")
     if isinstance(doc.get("id"), str):
         parsed.routine_id = doc["id"]
-    parsed.draft, parsed.errors = read_routine_document(
-        doc, path, source=source, pictures_dir=pictures_dir
-    )
+    reader = _FileReader(path, source, pictures_dir)
+    parsed.draft, parsed.errors = reader.read(doc), reader.errors
+    parsed.pictures_looked_at = reader.pictures_looked_at
     return parsed
 
 

@@ -461,7 +461,7 @@ def _previous_after(store, routine_id: str, uid: str) -> int | None:
 
 def _load_library_from_disk() -> Library:
     return load_library(paths.builtin_routines_dir(), paths.user_routines_dir(),
-                        paths.pictures_dir())  # fmt: skip
+                        paths.pictures_dir(), cache_dir=paths.cache_dir())  # fmt: skip
 
 
 class _SummaryPage(QWidget):
