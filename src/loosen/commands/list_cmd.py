@@ -9,7 +9,7 @@ from typing import Any
 from loosen.commands.common import EXIT_OK, library, number, print_json
 from loosen.core.duration import format_duration
 from loosen.core.library import Library
-from loosen.core.plan import build_timeline
+from loosen.core.plan import planned_length_s
 from loosen.core.routine import Routine
 
 
@@ -24,13 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def total_s(routine: Routine) -> float | None:
-    """The planned length; None for a run that goes on until the user stops."""
-    if routine.interval is not None and routine.interval.total_s is None:
-        return None
-    return build_timeline(routine).total_s
-
-
 def as_json(lib: Library) -> dict[str, Any]:
     return {
         "user_dir": str(lib.user_dir) if lib.user_dir else None,
@@ -41,7 +34,7 @@ def as_json(lib: Library) -> dict[str, Any]:
                 "kind": r.kind.value,
                 "source": r.source.value,
                 "path": str(r.path) if r.path else None,
-                "total_s": number(total_s(r)),
+                "total_s": number(planned_length_s(r)),
             }
             for r in lib
         ],
@@ -50,7 +43,7 @@ def as_json(lib: Library) -> dict[str, Any]:
 
 
 def _length(routine: Routine) -> str:
-    seconds = total_s(routine)
+    seconds = planned_length_s(routine)
     return "open" if seconds is None else format_duration(seconds)
 
 
