@@ -8,10 +8,10 @@ from loosen.core.history import SessionRecord, Status
 from loosen.core.history.stats import (
     Mean,
     best_routine,
-    change_by_routine,
     compare_periods,
     cooldown_after_runs,
     count_since,
+    routine_effects,
     streaks,
     summarize,
     tightness_points,
@@ -72,7 +72,7 @@ def test_change_per_routine_says_how_many_sessions_it_rests_on():
         s(day(0), "hips", before=8, after=3),
         s(day(0), "warm", before=4, after=5),
     ]
-    result = change_by_routine(records)
+    result = routine_effects(records)
     assert [(c.routine, c.n, c.mean_change) for c in result] == [
         ("hips", 1, 5.0),
         ("cool", 2, 3.0),
@@ -85,7 +85,7 @@ def test_change_per_routine_says_how_many_sessions_it_rests_on():
 def test_the_routine_name_is_the_most_recent_one():
     records = [s(day(1), "cool", before=5, after=3), s(day(0), "cool", before=5, after=3)]
     records[0] = SessionRecord(**{**records[0].__dict__, "routine_name": "Renamed"})
-    assert change_by_routine(records)[0].routine_name == "Renamed"
+    assert routine_effects(records)[0].routine_name == "Renamed"
 
 
 def test_weeks_run_monday_to_sunday_and_empty_weeks_are_kept():

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loosen.core.history import SessionRecord, Status
-from loosen.core.history.stats import change_by_routine
+from loosen.core.history.stats import routine_effects, summarize
 from loosen.core.history.trends import (
     CalendarDay,
     TimePoint,
@@ -15,7 +15,6 @@ from loosen.core.history.trends import (
     calendar_days,
     insight,
     rolling_mean,
-    routine_effects,
     trends,
 )
 
@@ -65,7 +64,7 @@ def test_the_rolling_mean_covers_the_seven_days_ending_at_each_point():
     assert rolling_mean([]) == []
 
 
-def test_routine_effects_agree_with_the_stats_and_add_the_standard_error():
+def test_routine_effects_say_how_sure_each_mean_is():
     records = [
         s(day(0), "cool", 7, 3),
         s(day(1), "cool", 6, 4),
@@ -75,9 +74,10 @@ def test_routine_effects_agree_with_the_stats_and_add_the_standard_error():
         s(day(2), "warm", 4),  # not rated after: not counted
     ]
     effects = routine_effects(records)
-    stats = change_by_routine(records)
     assert [(e.routine, e.n, e.mean_change) for e in effects] == [
-        (c.routine, c.n, c.mean_change) for c in stats
+        ("hips", 1, 5.0),
+        ("cool", 3, 4.0),
+        ("warm", 1, -1.0),
     ]
     cool = next(e for e in effects if e.routine == "cool")
     # changes 4, 2, 6: sample sd 2, standard error 2 / sqrt(3)
@@ -134,6 +134,16 @@ def test_the_insight_says_so_when_nothing_loosens():
         "No routine has loosened your back on average yet: the best, Warm-up, "
         "leaves it tighter over 3 sessions."
     )
+
+
+def test_the_cli_summary_and_the_history_view_name_the_same_routine_the_same_way():
+    records = [s(day(i), "cool", 6, 3 + i % 2, name="Cooldown") for i in range(4)]
+    records += [s(day(i), "hips", 8, 2, name="Hips") for i in range(2)]  # too few to tell
+    records += [s(day(i), "warm", 5, 4, name="Warm-up") for i in range(6)]
+    best = summarize(records, now=day(7), tz=UTC).best
+    view = trends(records, today=day(7).date(), tz=UTC)
+    assert best == next(e for e in view.effects if e.enough)
+    assert best.routine_name in view.insight
 
 
 def test_trends_gathers_every_chart_and_the_streak():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from loosen.core.plan import OPEN_RUN_PLAN_S, PhaseKind, Side, build_plan
+from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
+from loosen.core.plan import OPEN_RUN_PLAN_S, PhaseKind, Side, build_plan, planned_length_s
 
 from helpers import routine, run_routine, squat_and_fold, step
 
@@ -128,3 +129,26 @@ def test_break_phases_carry_their_break_number_and_the_break_routines_get_ready(
 def test_sides_are_left_then_right():
     plan = build_plan(routine(step("A", sides=True), get_ready_s=0))
     assert [p.side for p in plan.phases] == [Side.LEFT, Side.RIGHT, Side.RIGHT]
+
+
+def counted_reps_routine():
+    """A counted step whose instruction needs a longer lead-in when spoken slowly."""
+    say = "Lie on your back, feet flat, press through the heels and lift the hips slowly."
+    return routine(step("Glute bridge", reps=10, tempo_s=3.0, say=say), get_ready_s=0.0)
+
+
+def test_the_planned_length_is_the_timelines_total_at_the_speaking_rate():
+    counted = counted_reps_routine()
+    slow, fast = MIN_RATE_WPM, MAX_RATE_WPM
+    assert planned_length_s(counted, words_per_minute=slow) == build_plan(counted, slow).total_s
+    assert planned_length_s(counted, words_per_minute=slow) > planned_length_s(
+        counted, words_per_minute=fast
+    )
+    # A plan the caller has is used as it is, not built again at the default rate.
+    assert planned_length_s(counted, build_plan(counted, slow)) == build_plan(counted, slow).total_s
+
+
+def test_a_runs_planned_length_is_its_total_and_an_open_run_has_none():
+    assert planned_length_s(run_routine(total_s=2400.0)) == 2400
+    assert build_plan(run_routine(total_s=None)).total_s == OPEN_RUN_PLAN_S  # what it covers
+    assert planned_length_s(run_routine(total_s=None)) is None  # but it has no planned end

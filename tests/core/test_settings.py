@@ -101,3 +101,28 @@ def test_the_settings_allow_every_rate_the_engine_and_the_command_line_do(tmp_pa
         path.write_text(json.dumps({"rate_wpm": rate}))
         settings, (problem,) = load_settings(path)
         assert settings.rate_wpm == Settings().rate_wpm and "rate_wpm" in problem
+
+
+def test_settings_kept_in_a_dotfiles_folder_by_a_link_are_saved_through_the_link(tmp_path):
+    """Like an export, the settings are written through a symbolic link, not over it."""
+    dotfiles = tmp_path / "dotfiles" / "loosen.json"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text(json.dumps({"theme": "light"}))
+    path = tmp_path / "config" / "settings.json"
+    path.parent.mkdir()
+    path.symlink_to(dotfiles)
+
+    save_settings(replace(Settings(), theme="dark"), path)
+
+    assert path.is_symlink() and path.resolve() == dotfiles.resolve()
+    assert json.loads(dotfiles.read_text())["theme"] == "dark"
+    assert load_settings(path) == (replace(Settings(), theme="dark"), [])
+    assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"]  # no leftovers
+
+
+def test_a_link_to_nothing_is_set_aside_and_the_settings_saved_as_a_file(tmp_path):
+    path = tmp_path / "settings.json"
+    path.symlink_to(tmp_path / "gone" / "settings.json")
+    save_settings(replace(Settings(), volume=0.5), path)
+    assert path.is_file() and not path.is_symlink()
+    assert load_settings(path) == (replace(Settings(), volume=0.5), [])

@@ -28,7 +28,7 @@ from loosen.cli import main
 from loosen.core.history import COLUMNS, HistoryStore, SessionRecord, Status, csvio
 from loosen.core.history.csvio import read_csv, stream_csv, write_csv
 from loosen.core.history.records import MAX_NOTE_CHARS
-from loosen.core.history.safety import write_atomically
+from loosen.core.userfiles import write_atomically
 
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 

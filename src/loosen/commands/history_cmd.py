@@ -23,7 +23,7 @@ from loosen.core.history.store import REMINDER_OUTCOMES
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
-TOO_FEW = 3  # below this many sessions, a mean is not worth a sentence
+TOO_FEW_RUNS = 3  # below this many runs in each group, a cooldown comparison says nothing
 PROGRESS_EVERY_ROWS = 5000  # how often an import on a terminal says how far it got
 
 
@@ -268,7 +268,7 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
         )
     else:
         lines.append(
-            f"Rate sessions before and after ({TOO_FEW} or more of a routine) "
+            f"Rate sessions before and after ({stats.MIN_SESSIONS_TO_TELL} or more of a routine) "
             "to see which routine loosens you most."
         )
     recent, previous = s.trend.recent, s.trend.previous
@@ -285,7 +285,7 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
     hours = round(c.window.total_seconds() / 3600)
     if c.runs_with + c.runs_without:
         w, wo = c.with_cooldown, c.without_cooldown
-        if w.mean is not None and wo.mean is not None and min(w.n, wo.n) >= TOO_FEW:
+        if w.mean is not None and wo.mean is not None and min(w.n, wo.n) >= TOO_FEW_RUNS:
             lines.append(
                 f"After runs, the next tightness was {w.mean:.1f} with a cooldown within "
                 f"{hours} h ({count_of(w.n, 'run')}), "
@@ -294,6 +294,6 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
         else:
             lines.append(
                 f"After runs: too few rated yet to compare a cooldown with none "
-                f"({w.n} with, {wo.n} without; {TOO_FEW} of each needed)."
+                f"({w.n} with, {wo.n} without; {TOO_FEW_RUNS} of each needed)."
             )
     return lines

@@ -23,13 +23,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def total_s(lib: Library, routine: Routine) -> float | None:
-    """The planned length; None for a run that goes on until the user stops."""
-    if routine.interval is not None and routine.interval.total_s is None:
-        return None
-    return lib.planned_s(routine)
-
-
 def as_json(lib: Library) -> dict[str, Any]:
     return {
         "user_dir": str(lib.user_dir) if lib.user_dir else None,
@@ -40,7 +33,7 @@ def as_json(lib: Library) -> dict[str, Any]:
                 "kind": r.kind.value,
                 "source": r.source.value,
                 "path": str(r.path) if r.path else None,
-                "total_s": number(total_s(lib, r)),
+                "total_s": number(lib.planned_s(r)),
             }
             for r in lib
         ],
@@ -49,7 +42,7 @@ def as_json(lib: Library) -> dict[str, Any]:
 
 
 def _length(lib: Library, routine: Routine) -> str:
-    seconds = total_s(lib, routine)
+    seconds = lib.planned_s(routine)
     return "open" if seconds is None else format_duration(seconds)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from loosen.commands.common import EXIT_INVALID, EXIT_OK, library
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
-from loosen.core.plan import build_timeline
+from loosen.core.plan import planned_length_s
 from loosen.core.userfiles import real_path
 
 
@@ -46,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
             what = f"run with {routine.interval.break_routine.id} breaks"
         else:
             what = (f"{count_of(len(routine.steps), 'step')}, "
-                    f"{format_duration(build_timeline(routine).total_s)}")  # fmt: skip
+                    f"{format_duration(planned_length_s(routine))}")  # fmt: skip
         print(f"{shown}: ok ({routine.id}: {what})")
     return EXIT_INVALID if failed else EXIT_OK

@@ -26,7 +26,7 @@ from loosen.core.loader import (
     RoutineDraft,
     did_you_mean,
 )
-from loosen.core.plan import build_timeline
+from loosen.core.plan import planned_length_s
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
 from loosen.core.userfiles import real_path
 
@@ -41,7 +41,7 @@ class Library:
     errors: tuple[LoadError, ...] = ()
     user_dir: Path | None = None
     overridden: tuple[str, ...] = field(default=())  # built-in ids replaced by user files
-    # Each routine's planned length (build_timeline's total) where loading worked it out.
+    # Each routine's planned length (planned_length_s) where loading worked it out.
     lengths: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[Routine]:
@@ -83,13 +83,13 @@ class Library:
         wanted = {Path(p) for p in paths}
         return [e for e in self.errors if e.path in wanted]
 
-    def planned_s(self, routine: Routine) -> float:
-        """How long the routine's timeline lasts: known from loading for the library's own
-        routines with steps, worked out for any other."""
+    def planned_s(self, routine: Routine) -> float | None:
+        """`planned_length_s` of the routine, known from loading for the library's own
+        routines with steps (so a long list costs no timelines)."""
         known = self.lengths.get(routine.id)
         if known is not None and self.routines.get(routine.id) is routine:
             return known
-        return build_timeline(routine).total_s
+        return planned_length_s(routine)
 
 
 def _toml_files(folder: Path | None) -> list[Path]:
@@ -266,7 +266,7 @@ class _Resolver:
         if known is None:
             routine = Routine(**fields)
             digest = routine_digest(routine)
-            length_s = build_timeline(routine).total_s if interval is None else None
+            length_s = planned_length_s(routine) if interval is None else None
             self.cache.remember_derived(draft.path, key, digest, length_s)
         else:
             digest, length_s = known

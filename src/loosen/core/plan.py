@@ -23,6 +23,7 @@ __all__ = [
     "Side",
     "break_length_s",
     "build_plan",
+    "planned_length_s",
     "run_phases",
     "step_phases",
 ]
@@ -157,6 +158,22 @@ def build_timeline(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER
         phases = step_phases(routine, 0.0, None, words_per_minute)
         total = phases[-1].end_s if phases else 0.0
     return Plan(routine.id, tuple(phases), total)
+
+
+def planned_length_s(
+    routine: Routine,
+    timeline: Plan | None = None,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+) -> float | None:
+    """How long a session of `routine` is planned to take; None for a run that goes on
+    until the user stops. The one answer the library, `loosen list` and the history
+    give. `timeline` is the routine's plan when the caller has it already (built at
+    `words_per_minute`), so it is not built twice."""
+    if routine.interval is not None:
+        return routine.interval.total_s  # a run's total is its plan's, breaks included
+    if timeline is None:
+        timeline = build_timeline(routine, words_per_minute)
+    return timeline.total_s
 
 
 def build_plan(routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE) -> Plan:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import stat
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WP
 from loosen.core.duration import DurationError, parse_window
 from loosen.core.loader import ID_PATTERN
 from loosen.core.reminders import MIN_INTERVAL_S
-from loosen.core.userfiles import UnreadableFile, read_regular_file
+from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
 
 THEMES = ("system", "light", "dark")
 MAX_SETTINGS_BYTES = 1024 * 1024  # a hundred times what every setting takes
@@ -152,15 +152,18 @@ def save_settings(settings: Settings, path: Path) -> None:
             existing = loaded
     data = {**existing, **asdict(settings)}
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    if not _is_regular_file(path):
+        _set_aside(path, "is not a file")  # a pipe or a loop holds nothing of the user's
+    with write_atomically(path) as out:
+        json.dump(data, out, indent=2, sort_keys=True)
+        out.write("\n")
+
+
+def _is_regular_file(path: Path) -> bool:
+    """True when `path` is a file, or a link to one, or nothing at all (a new file)."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2, sort_keys=True)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
-        raise
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return not os.path.lexists(path)  # a link to nothing is set aside, not followed
+    except OSError:
+        return False

@@ -1,16 +1,24 @@
-"""Reading a file the user controls without trusting what it is.
+"""Reading a file the user controls without trusting what it is, and writing one whole.
 
 A name like `x.toml` or `settings.json` may be a named pipe (opening it for reading
 waits for a writer forever), a device, a folder or a symbolic link that loops. Only a
 regular file is ever opened, and never more than a given number of bytes is read.
+
+Every text file Loosen writes whole (the settings, an export, the queue of unsaved
+sessions) is written beside its target and renamed over it (`write_atomically`), so
+a full disk or a crash leaves the earlier file as it was, never a partial one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 # O_NONBLOCK guards the moment between the check and the open: should the name be
 # swapped for a pipe in between, the open still returns at once (and fstat refuses it).
@@ -101,3 +109,32 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise _unreadable(exc) from exc
     finally:
         os.close(handle)
+
+
+@contextlib.contextmanager
+def write_atomically(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
+    """A UTF-8 text handle whose content replaces `path` whole, or not at all.
+
+    The text goes to a new file beside the target, on the disk (fsync) before it is
+    renamed over it; if anything fails the new file is removed and the target is as
+    it was. A symlink is followed (the link stays, the file it names is replaced); a
+    target that exists and is not a regular file (a device, a FIFO) raises OSError
+    and is never replaced. A new file gets the usual permissions (the umask's).
+    """
+    target = real_path(path)
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(target.stat().st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+    beside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        with beside.open("x", encoding="utf-8", newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            beside.chmod(stat.S_IMODE(target.stat().st_mode))  # an export keeps its mode
+        beside.replace(target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            beside.unlink()
+        raise

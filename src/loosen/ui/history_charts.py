@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from loosen.core.history.records import TIGHTNESS_MAX, TIGHTNESS_MIN
-from loosen.core.history.trends import CalendarDay, HistoryTrends, RoutineEffect, TimePoint
+from loosen.core.history.stats import RoutineEffect
+from loosen.core.history.trends import CalendarDay, HistoryTrends, TimePoint
 from loosen.core.phases import PhaseKind
 from loosen.ui.style import phase_colour
 

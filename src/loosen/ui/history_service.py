@@ -19,7 +19,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status
-from loosen.core.history.stats import change_by_routine
+from loosen.core.history.stats import routine_effects
 from loosen.ui.library_view import RoutineStats
 
 T = TypeVar("T")
@@ -124,7 +124,7 @@ class HistoryService(QObject):
             last: dict[str, SessionRecord] = {}
             for record in records:
                 last.setdefault(record.routine, record)
-            changes = {c.routine: c for c in change_by_routine(records)}
+            changes = {c.routine: c for c in routine_effects(records)}
             return {
                 routine: RoutineStats(
                     last_done=days_ago(record.started_at, now),

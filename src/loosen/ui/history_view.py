@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
-from loosen.core.history.safety import write_atomically
 from loosen.core.history.trends import HistoryTrends, trends
+from loosen.core.userfiles import write_atomically
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
 

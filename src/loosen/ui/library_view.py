@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration, format_length
 from loosen.core.library import Library
-from loosen.core.plan import build_timeline
+from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Step
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
@@ -60,11 +60,8 @@ class RoutineStats:
 
 
 def length_text(routine: Routine) -> str:
-    if routine.interval is not None:
-        if routine.interval.total_s is None:
-            return "until you stop"
-        return format_length(routine.interval.total_s)
-    return format_length(build_timeline(routine).total_s)
+    seconds = planned_length_s(routine)
+    return "until you stop" if seconds is None else format_length(seconds)
 
 
 def breaks_text(routine: Routine) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, RoutineNotFound, load_library
+from loosen.core.plan import planned_length_s
 from loosen.core.routine import Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
 from loosen.speech.speaker import Speaker
@@ -308,8 +309,7 @@ class MainWindow(QMainWindow):
         uid = self.history.submit(
             lambda store: store.start_session(
                 routine.id, routine.name, routine.kind.value, digest=routine.digest,
-                planned_s=None if routine.interval and routine.interval.total_s is None
-                else session.plan.total_s,
+                planned_s=planned_length_s(routine, session.plan),
             ).uid
         )  # fmt: skip
         self.active = ActiveSession(routine, session, view, uid)

@@ -103,7 +103,7 @@ def history_scale_figures(tmpdir: Path, n: int = 10_000) -> dict[str, float]:
         t0 = time.perf_counter()
         stats.summarize(listed, now, tz=UTC)
         stats.weekly(listed, tz=UTC)
-        stats.change_by_routine(listed)
+        stats.routine_effects(listed)
         figures["stats_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

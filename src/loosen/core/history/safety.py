@@ -5,26 +5,20 @@ and `-shm` companions, to `history.sqlite3.corrupt-YYYYMMDD-HHMMSS` (+ `-wal`,
 `-shm`), byte for byte, so nothing the user recorded is destroyed by the recovery.
 Sessions are then salvaged from a scratch copy of it, and from the newest backup.
 
-Files Loosen writes whole (an export, the queue of unsaved sessions) are written
-beside their target and renamed over it (`write_atomically`), so a full disk or a
-crash leaves the earlier file as it was, never a partial one.
+Files Loosen writes whole (an export, the queue of unsaved sessions) go through
+`userfiles.write_atomically`, like the settings.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import re
 import shutil
 import sqlite3
-import stat
 import tempfile
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
 
 from loosen.core.history.records import to_utc
 
@@ -114,32 +108,3 @@ def scratch_copy(db_path: Path) -> Iterator[sqlite3.Connection]:
                 shutil.copyfile(source, Path(f"{copy}{suffix}"))
         with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as conn:
             yield conn
-
-
-@contextlib.contextmanager
-def write_atomically(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
-    """A UTF-8 text handle whose content replaces `path` whole, or not at all.
-
-    The text goes to a new file beside the target, on the disk (fsync) before it is
-    renamed over it; if anything fails the new file is removed and the target is as
-    it was. A symlink is followed (the link stays, the file it names is replaced); a
-    target that exists and is not a regular file (a device, a FIFO) raises OSError
-    and is never replaced. A new file gets the usual permissions (the umask's).
-    """
-    target = Path(os.path.realpath(path))
-    with contextlib.suppress(FileNotFoundError):
-        if not stat.S_ISREG(target.stat().st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-    beside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        with beside.open("x", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            beside.chmod(stat.S_IMODE(target.stat().st_mode))  # an export keeps its mode
-        beside.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            beside.unlink()
-        raise

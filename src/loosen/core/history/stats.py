@@ -11,12 +11,13 @@ Days and weeks are the user's local ones: functions that group by day take `tz`
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from statistics import fmean
+from statistics import fmean, stdev
 
 from loosen.core.history.records import SessionRecord, Status, local_time
 
@@ -59,39 +60,58 @@ def tightness_points(records: Iterable[SessionRecord]) -> list[TightnessPoint]:
     return sorted(points, key=lambda p: p.started_at)
 
 
+MIN_SESSIONS_TO_TELL = 3  # below this a routine's mean change says too little to put in words
+
+
 @dataclass(frozen=True)
-class RoutineChange:
-    """How much one routine loosens this user, on average, over `n` sessions."""
+class RoutineEffect:
+    """How much one routine loosens this user: mean change over `n` sessions rated twice."""
 
     routine: str
     routine_name: str  # the name it had most recently
     n: int  # sessions rated both before and after
     mean_change: float  # mean of before − after; positive = looser
+    standard_error: float | None  # of the mean; None below two sessions (no spread known)
+
+    @property
+    def enough(self) -> bool:
+        """Rated often enough to say something in words."""
+        return self.n >= MIN_SESSIONS_TO_TELL
 
 
-def change_by_routine(records: Iterable[SessionRecord]) -> list[RoutineChange]:
-    """Per routine, the mean change over sessions rated before and after.
+def routine_effects(records: Iterable[SessionRecord]) -> list[RoutineEffect]:
+    """Per routine, the mean change over sessions rated before and after, and how sure it is.
 
-    Most loosening first; ties go to the routine with more sessions behind it.
+    Most loosening first; ties go to the routine with more sessions behind it. The
+    standard error lets a chart show how far each bar could move with more sessions.
     """
     changes: dict[str, list[int]] = defaultdict(list)
     names: dict[str, tuple[datetime, str]] = {}
     for r in records:
-        if r.change is None:
+        change = r.change
+        if change is None:
             continue
-        changes[r.routine].append(r.change)
+        changes[r.routine].append(change)
         if r.routine not in names or r.started_at >= names[r.routine][0]:
             names[r.routine] = (r.started_at, r.routine_name)
-    result = [
-        RoutineChange(routine, names[routine][1], len(values), fmean(values))
+    effects = [
+        RoutineEffect(
+            routine=routine,
+            routine_name=names[routine][1],
+            n=len(values),
+            mean_change=fmean(values),
+            standard_error=stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None,
+        )
         for routine, values in changes.items()
     ]
-    return sorted(result, key=lambda c: (-c.mean_change, -c.n, c.routine))
+    return sorted(effects, key=lambda e: (-e.mean_change, -e.n, e.routine))
 
 
-def best_routine(records: Iterable[SessionRecord], min_n: int = 3) -> RoutineChange | None:
+def best_routine(
+    records: Iterable[SessionRecord], min_n: int = MIN_SESSIONS_TO_TELL
+) -> RoutineEffect | None:
     """The routine that loosens most among those rated at least `min_n` times."""
-    candidates = [c for c in change_by_routine(records) if c.n >= min_n]
+    candidates = [e for e in routine_effects(records) if e.n >= min_n]
     return candidates[0] if candidates else None
 
 
@@ -275,7 +295,7 @@ class Summary:
     last_7_days: int
     last_28_days: int
     streaks: Streaks
-    best: RoutineChange | None
+    best: RoutineEffect | None
     trend: PeriodComparison
     cooldown: CooldownEffect
 

@@ -56,6 +56,7 @@ from loosen.core.history.records import (
     utc_now,
 )
 from loosen.core.history.schema import BREAKS_VERSION, NewerSchemaError, migrate, user_version
+from loosen.core.userfiles import write_atomically
 
 Opener = Callable[[Path], sqlite3.Connection]
 DEFAULT_BUSY_TIMEOUT_MS = 3000
@@ -300,7 +301,7 @@ def _why_unopenable(path: Path) -> str | None:
 def _write_durably(path: Path, data: object) -> None:
     """Write JSON to `path` whole or not at all, and on the disk before returning."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with safety.write_atomically(path) as handle:
+    with write_atomically(path) as handle:
         json.dump(data, handle, ensure_ascii=False, indent=1)
 
 

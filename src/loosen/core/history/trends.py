@@ -7,18 +7,23 @@ the computer's zone), like stats.py.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from statistics import fmean, stdev
 
 from loosen.core.history.records import SessionRecord
-from loosen.core.history.stats import HAPPENED, Streaks, local_day, streaks
+from loosen.core.history.stats import (
+    HAPPENED,
+    MIN_SESSIONS_TO_TELL,
+    RoutineEffect,
+    Streaks,
+    local_day,
+    routine_effects,
+    streaks,
+)
 
 WEEK = timedelta(days=7)
-MIN_SESSIONS_TO_TELL = 3  # below this a mean says too little to put in words
 FEW_SESSIONS = 8  # below this a finding is called a hint
 CALENDAR_WEEKS = 18  # about four months: the last three and the current one
 
@@ -55,50 +60,6 @@ def rolling_mean(points: Sequence[TimePoint], window: timedelta = WEEK) -> list[
             start += 1
         result.append(TimePoint(point.at, total / (end - start + 1)))
     return result
-
-
-@dataclass(frozen=True)
-class RoutineEffect:
-    """One bar of the change-per-routine chart: mean change over `n` sessions rated twice."""
-
-    routine: str
-    routine_name: str  # the name it had most recently
-    n: int
-    mean_change: float  # before − after; positive = looser
-    standard_error: float | None  # of the mean; None below two sessions (no spread known)
-
-    @property
-    def enough(self) -> bool:
-        """Rated often enough to say something in words."""
-        return self.n >= MIN_SESSIONS_TO_TELL
-
-
-def routine_effects(records: Iterable[SessionRecord]) -> list[RoutineEffect]:
-    """Per routine, the mean change and how sure it is; most loosening first.
-
-    Same order and means as stats.change_by_routine, plus the standard error, so a
-    chart can show how far each bar could move with more sessions.
-    """
-    changes: dict[str, list[int]] = defaultdict(list)
-    names: dict[str, tuple[datetime, str]] = {}
-    for r in records:
-        change = r.change
-        if change is None:
-            continue
-        changes[r.routine].append(change)
-        if r.routine not in names or r.started_at >= names[r.routine][0]:
-            names[r.routine] = (r.started_at, r.routine_name)
-    effects = [
-        RoutineEffect(
-            routine=routine,
-            routine_name=names[routine][1],
-            n=len(values),
-            mean_change=fmean(values),
-            standard_error=stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None,
-        )
-        for routine, values in changes.items()
-    ]
-    return sorted(effects, key=lambda e: (-e.mean_change, -e.n, e.routine))
 
 
 @dataclass(frozen=True)
