@@ -34,3 +34,19 @@ def user_routines(isolated_user_dirs: Path) -> Path:
     folder = isolated_user_dirs / "data" / "loosen" / "routines"
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every routine file the loader opens, in order (to tell a cached load from a read)."""
+    from loosen.core import loader
+
+    opened: list[Path] = []
+    real = loader.read_regular_file
+
+    def counting(path: Path, max_bytes: int) -> bytes:
+        opened.append(path)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(loader, "read_regular_file", counting)
+    return opened

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from loosen import paths
-from loosen.core import loader
 from loosen.core.library import Library, load_library
 from loosen.core.library_cache import CACHE_FILE_NAME, SETTLED_S
 
@@ -36,20 +35,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     settle(path)
     return path
-
-
-@pytest.fixture
-def reads(monkeypatch) -> list[Path]:
-    """Every routine file the loader opens, in order."""
-    opened: list[Path] = []
-    real = loader.read_regular_file
-
-    def counting(path: Path, max_bytes: int) -> bytes:
-        opened.append(path)
-        return real(path, max_bytes)
-
-    monkeypatch.setattr(loader, "read_regular_file", counting)
-    return opened
 
 
 @pytest.fixture

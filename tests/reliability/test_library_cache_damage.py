@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from disks import fill, set_read_only, tmpfs
 
-from loosen.core import loader
 from loosen.core.library import Library, load_library
 from loosen.core.library_cache import CACHE_FILE_NAME, SETTLED_S, cache_version
 
@@ -37,19 +36,6 @@ def user(tmp_path: Path) -> Path:
         (folder / name).write_text(text, encoding="utf-8")
         os.utime(folder / name, (long_ago, long_ago))
     return folder
-
-
-@pytest.fixture
-def reads(monkeypatch) -> list[Path]:
-    opened: list[Path] = []
-    real = loader.read_regular_file
-
-    def counting(path: Path, max_bytes: int) -> bytes:
-        opened.append(path)
-        return real(path, max_bytes)
-
-    monkeypatch.setattr(loader, "read_regular_file", counting)
-    return opened
 
 
 def load(user: Path, cache_dir: Path | None) -> Library:
