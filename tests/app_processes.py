@@ -7,6 +7,7 @@ so its lock and socket (paths.py) are the test's own and never a real app's.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import time
 import pytest
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from history_testing import raw_rows
 from loosen import paths
 
 STARTUP_TIMEOUT_S = 60.0  # a loaded machine; a normal start takes about a second
@@ -84,3 +86,22 @@ class AppProcesses:
         # A killed app leaves its socket behind (the next start would clear it); these
         # folders see no next start, so the test clears it, not to litter the temp folder.
         QLocalServer.removeServer(paths.instance_server_name())
+
+
+def sessions() -> list[tuple[str, str]]:
+    """(routine, status) of every session the running app has written, oldest first."""
+    db = paths.history_db()
+    if not db.exists():
+        return []
+    try:
+        return raw_rows(db, "SELECT routine, status FROM sessions ORDER BY id")
+    except sqlite3.OperationalError:  # the app is creating the file this moment
+        return []
+
+
+def lock_holder() -> int | None:
+    """The pid written in the one-Loosen lock file, if there is one."""
+    try:
+        return int(paths.instance_lock_file().read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None

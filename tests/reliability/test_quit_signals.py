@@ -19,8 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from app_processes import child_env, is_listening, loosen_command, wait_for, wait_until_listening
-from history_testing import raw_rows
+from app_processes import (
+    child_env,
+    is_listening,
+    lock_holder,
+    loosen_command,
+    sessions,
+    wait_for,
+    wait_until_listening,
+)
 from loosen import paths
 
 pytestmark = [
@@ -89,23 +96,6 @@ def _speech_worker(pid: int) -> int | None:
         if b"spawn_main" in with_args:
             return child
     return None
-
-
-def sessions() -> list[tuple[str, str]]:
-    db = paths.history_db()
-    if not db.exists():
-        return []
-    try:
-        return raw_rows(db, "SELECT routine, status FROM sessions ORDER BY id")
-    except Exception:  # the app is creating the file this moment
-        return []
-
-
-def lock_holder() -> int | None:
-    try:
-        return int(paths.instance_lock_file().read_text().split("\n", 1)[0])
-    except (OSError, ValueError):
-        return None
 
 
 def crash_logs() -> list[Path]:

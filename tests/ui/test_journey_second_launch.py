@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from app_processes import AppProcesses, run_loosen, wait_for, wait_until_listening
-from history_testing import raw_rows
+from app_processes import (
+    AppProcesses,
+    lock_holder,
+    run_loosen,
+    sessions,
+    wait_for,
+    wait_until_listening,
+)
 from loosen import paths
 from loosen.ui.app import BROUGHT_FORWARD, BUSY, OPENED
 
@@ -30,24 +35,6 @@ def start_app():
     processes = AppProcesses()
     yield processes
     processes.kill_all()
-
-
-def sessions() -> list[tuple[str, str]]:
-    """(routine, status) of every session the running app has written, oldest first."""
-    db = paths.history_db()
-    if not db.exists():
-        return []
-    try:
-        return raw_rows(db, "SELECT routine, status FROM sessions ORDER BY id")
-    except sqlite3.OperationalError:  # the app is creating the file this moment
-        return []
-
-
-def lock_holder() -> int | None:
-    try:
-        return int(paths.instance_lock_file().read_text().split("\n", 1)[0])
-    except (OSError, ValueError):
-        return None
 
 
 def test_a_second_loosen_opens_its_routine_in_the_running_app_and_exits(start_app):
