@@ -46,7 +46,8 @@ def rate_with_keys(qtbot, keys: str, final=Qt.Key.Key_Return):
         dialog.show()
         with qtbot.waitActive(dialog):  # as exec() would make it
             dialog.activateWindow()
-        qtbot.keyClicks(dialog, keys)
+        if keys:
+            qtbot.keyClicks(dialog, keys)
         qtbot.keyClick(dialog, final)
         return dialog.result_rating
 

@@ -15,7 +15,8 @@ from loosen.core.settings import Settings, load_settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import Rating, RatingDialog
+from loosen.ui.rating import Rating
+from player_journey import rate_with_keys
 
 SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
          '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
@@ -30,23 +31,6 @@ def window(open_window, speaker, user_routines):
 
 def records(window: MainWindow):
     return window.history.submit(lambda store: store.sessions()).result(timeout=10)
-
-
-def rate_with_keys(qtbot, keys: str, final=Qt.Key.Key_Return):
-    """Replace the modal ask() with the real dialog driven by keys."""
-
-    def ask(commit, summary):
-        dialog = RatingDialog(commit, summary)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        with qtbot.waitActive(dialog):  # as exec() would make it
-            dialog.activateWindow()
-        if keys:
-            qtbot.keyClicks(dialog, keys)
-        qtbot.keyClick(dialog, final)
-        return dialog.result_rating
-
-    return staticmethod(ask)
 
 
 def test_the_library_is_grouped_by_kind_with_the_users_routine(window):
