@@ -79,4 +79,5 @@ if [ "$what" = app ]; then
 fi
 "$venv/bin/ruff" check src tests
 "$venv/bin/ruff" format --check --quiet src tests
+"$venv/bin/mypy"  # strict on the core and paths, as [tool.mypy] in pyproject.toml says
 exec "$venv/bin/python" -m pytest "$@"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import appdirs
+import appdirs  # type: ignore[import-untyped]  # appdirs ships no type hints or stubs
 
 APP_NAME = "loosen"
 _PACKAGE_DIR = Path(__file__).resolve().parent

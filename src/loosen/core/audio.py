@@ -95,7 +95,7 @@ class GuideInfo:
     sample_rate_hz: int = GUIDE_RATE_HZ
 
 
-def read_clip(path: Path, rate_hz: int = GUIDE_RATE_HZ) -> array:
+def read_clip(path: Path, rate_hz: int = GUIDE_RATE_HZ) -> array[int]:
     """A clip as mono 16-bit samples at `rate_hz`, trailing silence trimmed."""
     try:
         with wave.open(str(path), "rb") as clip:
@@ -114,7 +114,7 @@ def read_clip(path: Path, rate_hz: int = GUIDE_RATE_HZ) -> array:
     return trim_trailing_silence(samples)
 
 
-def _to_int16(data: bytes, width: int, path: Path) -> array:
+def _to_int16(data: bytes, width: int, path: Path) -> array[int]:
     if width == 2:
         samples = array("h")
         samples.frombytes(data[: len(data) - len(data) % 2])
@@ -129,7 +129,7 @@ def _to_int16(data: bytes, width: int, path: Path) -> array:
     raise GuideError(f"{path}: {width * 8}-bit samples are not supported")
 
 
-def resample(samples: array, from_hz: int, to_hz: int) -> array:
+def resample(samples: array[int], from_hz: int, to_hz: int) -> array[int]:
     """Linear interpolation between neighbouring samples: simple, and fine for speech."""
     if from_hz == to_hz or not samples:
         return array("h", samples)
@@ -146,14 +146,14 @@ def resample(samples: array, from_hz: int, to_hz: int) -> array:
     return out
 
 
-def trim_trailing_silence(samples: array) -> array:
+def trim_trailing_silence(samples: array[int]) -> array[int]:
     end = len(samples)
     while end > 0 and abs(samples[end - 1]) <= SILENT_LEVEL:
         end -= 1
     return samples[:end]
 
 
-def _mix_into(target: array, offset: int, clip: array) -> None:
+def _mix_into(target: array[int], offset: int, clip: array[int]) -> None:
     """Add `clip` into `target` from `offset`, saturating at the 16-bit limits."""
     if offset + len(clip) > len(target):
         target.extend(bytes(2 * (offset + len(clip) - len(target))))  # zero-extend
@@ -165,7 +165,7 @@ def _mix_into(target: array, offset: int, clip: array) -> None:
 @dataclass
 class _Placement:
     start: int  # in samples from the start of the guide
-    clip: array
+    clip: array[int]
 
     @property
     def end(self) -> int:
@@ -206,7 +206,7 @@ class _GuideWriter:
             remaining -= size
         self._advance(count)
 
-    def samples(self, samples: array) -> None:
+    def samples(self, samples: array[int]) -> None:
         if not samples:
             return
         if sys.byteorder == "big":
@@ -309,7 +309,7 @@ def write_guide(
     # Clips first, then the file: a failing clip is never mistaken for a write error,
     # and `clip_for` may wait on rendering without holding a half-written file open.
     texts = {cue.text for cue in plan.cues}
-    clips: dict[str, array] = {}
+    clips: dict[str, array[int]] = {}
     placements: list[_Placement] = []
     for cue in sorted(plan.cues, key=lambda c: c.at_s):
         if cue.text not in clips:

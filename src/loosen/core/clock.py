@@ -54,11 +54,12 @@ def _macos_suspended_reader() -> Callable[[], float] | None:
         return None
     libc.mach_absolute_time.restype = ctypes.c_uint64
     libc.mach_continuous_time.restype = ctypes.c_uint64
-    seconds_per_tick = info.numer / info.denom / 1e9
+    seconds_per_tick: float = info.numer / info.denom / 1e9
 
     def read() -> float:
-        absolute = libc.mach_absolute_time()
-        return max(0, libc.mach_continuous_time() - absolute) * seconds_per_tick
+        absolute: int = libc.mach_absolute_time()
+        continuous: int = libc.mach_continuous_time()
+        return max(0, continuous - absolute) * seconds_per_tick
 
     return read
 
@@ -66,6 +67,8 @@ def _macos_suspended_reader() -> Callable[[], float] | None:
 def _windows_suspended_reader() -> Callable[[], float] | None:
     # Interrupt time counts through sleep, unbiased interrupt time does not; both
     # are in units of 100 ns.
+    if sys.platform != "win32":
+        return None  # the caller asks only on Windows; this tells mypy where WinDLL exists
     kernel32 = ctypes.WinDLL("kernel32")
     if not hasattr(kernel32, "QueryInterruptTime"):
         return None  # before Windows 10

@@ -12,7 +12,7 @@ import gc
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loosen.core.duration import format_length
@@ -247,24 +247,23 @@ class _Resolver:
             if resolved is None:
                 return None
             steps = resolved[0]
-        fields = {
-            "id": draft.id,
-            "name": draft.name,
-            "kind": draft.kind,
-            "steps": steps,
-            "get_ready_s": draft.get_ready_s,
-            "summary": draft.summary,
-            "caution": draft.caution,
-            "interval": interval,
-            "source": draft.source,
-            "path": draft.path,
-        }
+        routine = Routine(
+            id=draft.id,
+            name=draft.name,
+            kind=draft.kind,
+            steps=steps,
+            get_ready_s=draft.get_ready_s,
+            summary=draft.summary,
+            caution=draft.caution,
+            interval=interval,
+            source=draft.source,
+            path=draft.path,
+        )
         # The digest and the length are pure functions of the resolved routine: worked
         # out once, and again only when a file they come from changes.
         key = self._derivation_key(draft.id)
         known = self.cache.derived(draft.path, key)
         if known is None:
-            routine = Routine(**fields)
             digest = routine_digest(routine)
             length_s = planned_length_s(routine) if interval is None else None
             self.cache.remember_derived(draft.path, key, digest, length_s)
@@ -275,7 +274,7 @@ class _Resolver:
                 self._error(draft, "steps", overlong)
                 return None
             self.lengths[draft.id] = length_s
-        return Routine(**fields, digest=digest)
+        return replace(routine, digest=digest)
 
     def _derivation_key(self, routine_id: str) -> str:
         """Stands for everything the resolved routine is made of: its file's content and id,

@@ -86,8 +86,9 @@ def step_phases(
             and work_fields["kind"] is PhaseKind.WORK
             and counts_reps(work_fields["step_ref"])
         ):
-            lead, work = Phase(start_s=0.0, **lead_fields), Phase(start_s=0.0, **work_fields)
-            needed = math.ceil(lead_in_s(lead, work, break_name, words_per_minute) - 1e-9)
+            lead = Phase(start_s=0.0, **lead_fields)
+            work_phase = Phase(start_s=0.0, **work_fields)
+            needed = math.ceil(lead_in_s(lead, work_phase, break_name, words_per_minute) - 1e-9)
             if (lead.duration_s or 0.0) < needed:
                 lead_fields["duration_s"] = float(needed)
 

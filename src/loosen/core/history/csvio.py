@@ -318,7 +318,10 @@ def read_csv(lines: Iterable[str]) -> ParsedCsv:
     records: list[SessionRecord] = []
     errors: list[RowError] = []
     for item in stream_csv(lines):
-        (errors if isinstance(item, RowError) else records).append(item)
+        if isinstance(item, RowError):
+            errors.append(item)
+        else:
+            records.append(item)
     return ParsedCsv(records, errors)
 
 

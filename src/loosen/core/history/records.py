@@ -67,7 +67,8 @@ def parse_time(text: str) -> datetime:
     """
     if stored := _STORED_TIME.fullmatch(text):
         # Skips the general parser (listing 10,000 sessions reads 30,000 times).
-        return datetime(*map(int, stored.groups()), tzinfo=UTC)
+        year, month, day, hour, minute, second = map(int, stored.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     moment = datetime.fromisoformat(text.strip())
     return to_utc(moment)
 
