@@ -2,7 +2,7 @@
 # Set up everything Loosen needs on this machine, then start the app or run the tests.
 #
 #   sh packaging/bootstrap.sh app [ARGS...]    start Loosen (ARGS go to `loosen`)
-#   sh packaging/bootstrap.sh test [ARGS...]   run ruff and the test suite (ARGS go to pytest)
+#   sh packaging/bootstrap.sh test [ARGS...]   run ruff, mypy and the test suite (ARGS go to pytest)
 #
 # On Debian/Ubuntu it installs the missing system packages (as root, or through sudo),
 # then makes a virtual environment in .venv and installs the project into it. It only
