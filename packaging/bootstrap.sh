@@ -77,6 +77,6 @@ fi
 if [ "$what" = app ]; then
     exec "$venv/bin/loosen" "$@"
 fi
-"$venv/bin/ruff" check src tests
-"$venv/bin/ruff" format --check --quiet src tests
+"$venv/bin/ruff" check src tests benchmarks
+"$venv/bin/ruff" format --check --quiet src tests benchmarks
 exec "$venv/bin/python" -m pytest "$@"
