@@ -77,7 +77,7 @@ fi
 if [ "$what" = app ]; then
     exec "$venv/bin/loosen" "$@"
 fi
-"$venv/bin/ruff" check src tests
-"$venv/bin/ruff" format --check --quiet src tests
+"$venv/bin/ruff" check src tests benchmarks
+"$venv/bin/ruff" format --check --quiet src tests benchmarks
 "$venv/bin/mypy"  # strict on the core and paths, as [tool.mypy] in pyproject.toml says
 exec "$venv/bin/python" -m pytest "$@"

@@ -10,7 +10,7 @@ import pytest
 
 def test_timing_benchmark_runs_briefly_and_reports_both_timers():
     result = subprocess.run(
-        [sys.executable, "-m", "loosen.bench", "timing", "--seconds", "3"],
+        [sys.executable, "-m", "benchmarks", "timing", "--seconds", "3"],
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert "Loosen session (clock-computed)" in result.stdout
@@ -19,7 +19,7 @@ def test_timing_benchmark_runs_briefly_and_reports_both_timers():
 
 
 def test_no_argument_means_every_figure():
-    from loosen.bench.__main__ import CHOICES, parse_args
+    from benchmarks.__main__ import CHOICES, parse_args
 
     assert parse_args([]).what == list(CHOICES)
     assert parse_args(["history", "idle"]).what == ["history", "idle"]
@@ -28,7 +28,7 @@ def test_no_argument_means_every_figure():
 
 
 def test_every_routine_the_plan_benchmark_tries_is_one_the_loader_accepts(tmp_path):
-    from loosen.bench.plans import PLANNED, REFUSED, load_worst_cases, worst_cases
+    from benchmarks.plans import PLANNED, REFUSED, load_worst_cases, worst_cases
 
     library = load_worst_cases(tmp_path)  # raises unless just the ones past a day are refused
     assert set(worst_cases()) == {*PLANNED, *REFUSED}
@@ -38,7 +38,7 @@ def test_every_routine_the_plan_benchmark_tries_is_one_the_loader_accepts(tmp_pa
 def test_library_benchmark_lists_every_file_it_made():
     import re
 
-    from loosen.bench.library import report
+    from benchmarks.library import report
 
     text = report(files=30, runs=1)
     counts = [tuple(map(int, m)) for m in re.findall(r"\((\d+) routines, (\d+) errors", text)]
@@ -51,7 +51,7 @@ def test_library_benchmark_lists_every_file_it_made():
 def test_the_import_figure_is_the_import_s_own_peak_not_the_benchmark_s(tmp_path):
     """A child's ru_maxrss on Linux starts from its parent's peak (it is carried over
     the exec), so a benchmark that had generated a big CSV reported that as the import's."""
-    from loosen.bench.history_import import _csv, _import
+    from benchmarks.history_import import _csv, _import
 
     file = tmp_path / "small.csv"
     _csv(file, 10)
@@ -59,3 +59,33 @@ def test_the_import_figure_is_the_import_s_own_peak_not_the_benchmark_s(tmp_path
     ballast = b"x" * (ballast_mb << 20)  # written, so resident: the parent's peak now
     del ballast
     assert _import(tmp_path / "child", file).peak_mb < ballast_mb / 2
+
+
+def _children() -> set[int]:
+    """Our child processes' ids (every thread's, since a child belongs to the thread
+    that started it)."""
+    from pathlib import Path
+
+    return {
+        int(pid)
+        for task in Path("/proc/self/task").iterdir()
+        for pid in (task / "children").read_text().split()
+    }
+
+
+def test_the_sound_output_stops_the_daemon_it_started():
+    import shutil
+    from pathlib import Path
+
+    from benchmarks.sound import private_sound_output
+
+    if not shutil.which("pulseaudio"):
+        pytest.skip("no pulseaudio here")
+    before = _children()
+    with private_sound_output() as server:
+        assert server is not None
+        info = subprocess.run(["pactl", f"--server={server}", "info"], capture_output=True)
+        assert info.returncode == 0, "the daemon answers while inside"
+        (daemon,) = _children() - before
+    assert not Path(f"/proc/{daemon}").exists(), "the daemon is stopped and reaped on leaving"
+    assert _children() == before

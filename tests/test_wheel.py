@@ -41,3 +41,15 @@ def test_loosen_list_from_an_installed_wheel_shows_the_builtins(installed_wheel,
         assert routine["path"].startswith(str(installed_wheel / "loosen" / "routines"))
     pictures = {p.name for p in (installed_wheel / "loosen" / "assets" / "exercises").iterdir()}
     assert pictures >= {p.name for p in (REPO / "assets" / "exercises").glob("*.svg")}
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_no_benchmark(installed_wheel):
+    """The benchmarks live at the top of the repository, outside the package."""
+    shipped = [
+        path.relative_to(installed_wheel).as_posix()
+        for path in installed_wheel.rglob("*.py")
+        if "bench" in path.relative_to(installed_wheel).as_posix()
+    ]
+    assert shipped == []
+    assert (installed_wheel / "loosen" / "cli.py").exists(), "the package itself is there"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.history_scale import synthetic_sessions
 from history_testing import FixedNow, raw_connection, raw_rows, read_only_opener
 from loosen.core.history import HistoryError, HistoryStore, Problem, Status
-from loosen.core.history.bench import synthetic_sessions
 
 PAGE = 4096
 

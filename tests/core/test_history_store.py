@@ -307,7 +307,7 @@ def test_a_daily_backup_is_made_at_open_and_the_newest_seven_kept(db, now):
 
 
 def test_the_scale_figures_function_runs_on_a_small_history(tmp_path):
-    from loosen.core.history.bench import history_scale_figures
+    from benchmarks.history_scale import history_scale_figures
 
     figures = history_scale_figures(tmp_path, n=50)
     assert figures["sessions"] == 50

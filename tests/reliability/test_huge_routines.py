@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from loosen.bench.plans import worst_cases
+from benchmarks.plans import worst_cases
 from loosen.core.cues import GAP_S, number_words, speaking_time
 from loosen.core.loader import COUNT_LIMITS
 

@@ -1,41 +1,35 @@
 """Clip playback through QtMultimedia: on time, cut at once, never late; beeps without voice.
 
-Playback needs a sound output. CI has no sound card, so these tests start a PulseAudio
-daemon with a null sink (a real output that discards the sound) when none is running.
+Playback needs a sound output. CI has no sound card, so these tests start a private PulseAudio
+daemon with a null sink (a real output that discards the sound) and stop it after.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fake_engines import ReadyClips
 
-from loosen.bench.sound import ensure_pulse_server
+from benchmarks.sound import private_sound_output
 from loosen.speech.beeps import Beep, beep_file
 
 
 @pytest.fixture(scope="module")
 def sound_output() -> Iterator[None]:
-    # Found before the per-test fixture moves HOME, where the client looks for the server.
-    server = ensure_pulse_server()
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail("no sound output: the test set-up installs pulseaudio for these tests")
-        pytest.skip("no sound output here (install pulseaudio)")
-    cookie = Path.home() / ".config" / "pulse" / "cookie"
-    saved = {k: os.environ.get(k) for k in ("PULSE_SERVER", "PULSE_COOKIE")}
-    os.environ["PULSE_SERVER"] = server if "/" not in server[:1] else f"unix:{server}"
-    if cookie.exists():
-        os.environ["PULSE_COOKIE"] = str(cookie)
-    yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
+    with private_sound_output() as server:
+        if server is None:
+            if os.environ.get("CI"):
+                pytest.fail("no sound output: the test set-up installs pulseaudio for these tests")
+            pytest.skip("no sound output here (install pulseaudio)")
+        saved = os.environ.get("PULSE_SERVER")
+        os.environ["PULSE_SERVER"] = server
+        yield
+        if saved is None:
+            os.environ.pop("PULSE_SERVER", None)
         else:
-            os.environ[key] = value
+            os.environ["PULSE_SERVER"] = saved
 
 
 @pytest.fixture

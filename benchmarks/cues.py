@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from loosen.bench.sound import ensure_pulse_server
+from benchmarks.sound import private_sound_output
 from loosen.core.clock import MonotonicClock
 from loosen.core.routine import Kind, Routine, Step
 from loosen.core.session import CueDue, Session, SessionFinished
@@ -40,7 +40,13 @@ def cue_dense_routine(seconds: int) -> Routine:
 
 def measure(seconds: int = 60) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    server = ensure_pulse_server()
+    with private_sound_output() as server:
+        if server is not None:
+            os.environ["PULSE_SERVER"] = server
+        return _measure(seconds, server)
+
+
+def _measure(seconds: int, server: str | None) -> dict[str, object]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 

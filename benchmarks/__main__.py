@@ -1,4 +1,4 @@
-"""Entry point: `python -m loosen.bench [FIGURE...] [--seconds N]`; FIGURE from CHOICES."""
+"""Entry point: `python -m benchmarks [FIGURE...] [--seconds N]`; FIGURE from CHOICES."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import tempfile
 from importlib import import_module
 from pathlib import Path
 
+from benchmarks import child_environment
+
 CHOICES = ("startup", "timing", "cues", "history", "idle", "export", "plans", "library")
 
 
 def history_report() -> str:
-    from loosen.core.history.bench import history_scale_figures
+    from benchmarks.history_scale import history_scale_figures
 
     with tempfile.TemporaryDirectory() as folder:
         figures = history_scale_figures(Path(folder))
@@ -49,14 +51,14 @@ def machine() -> str:
 
 
 def _history() -> str:
-    from loosen.bench.history_import import report as import_report
-    from loosen.bench.history_view import report as view_report
+    from benchmarks.history_import import report as import_report
+    from benchmarks.history_view import report as view_report
 
     return history_report() + "\n" + import_report() + "\n" + view_report()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m loosen.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     # Checked here, not with `choices=`: Python 3.11's argparse checks the empty list
     # of an absent `nargs="*"` argument against the choices and refuses it.
     parser.add_argument("what", nargs="*", help=f"any of {', '.join(CHOICES)} (default: all)")
@@ -73,14 +75,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     reports = {
-        "startup": lambda: import_module("loosen.bench.startup").report(),
-        "timing": lambda: import_module("loosen.bench.timing").report(args.seconds),
-        "cues": lambda: import_module("loosen.bench.cues").report(args.seconds),
+        "startup": lambda: import_module("benchmarks.startup").report(),
+        "timing": lambda: import_module("benchmarks.timing").report(args.seconds),
+        "cues": lambda: import_module("benchmarks.cues").report(args.seconds),
         "history": _history,
-        "idle": lambda: import_module("loosen.bench.idle").report(args.seconds),
-        "export": lambda: import_module("loosen.speech.bench").report(),
-        "plans": lambda: import_module("loosen.bench.plans").report(),
-        "library": lambda: import_module("loosen.bench.library").report(),
+        "idle": lambda: import_module("benchmarks.idle").report(args.seconds),
+        "export": lambda: import_module("benchmarks.export").report(),
+        "plans": lambda: import_module("benchmarks.plans").report(),
+        "library": lambda: import_module("benchmarks.library").report(),
     }
     if not args.no_machine:
         print(machine(), flush=True)
@@ -91,9 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     # behind by one measurement can help or hinder the next.
     failed = 0
     for what in args.what:
-        command = [sys.executable, "-m", "loosen.bench", what, "--seconds", str(args.seconds),
+        command = [sys.executable, "-m", "benchmarks", what, "--seconds", str(args.seconds),
                    "--no-machine"]  # fmt: skip
-        failed += subprocess.run(command, check=False).returncode != 0
+        failed += subprocess.run(command, env=child_environment(), check=False).returncode != 0
     return 1 if failed else 0
 
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
-from loosen.core.history.bench import synthetic_sessions
+from benchmarks import child_environment
+from benchmarks.history_scale import synthetic_sessions
 from loosen.core.history.csvio import write_csv
 
 SIZES = (50_000, 200_000, 1_000_000)
@@ -68,7 +69,7 @@ def peak_resident_kb() -> int:
 # and its CPU time, steadier than the time taken on a machine shared with other work.
 _CHILD = (
     "import sys, time; from loosen.cli import main; code = main(sys.argv[1:]); "
-    "from loosen.bench.history_import import peak_resident_kb; "
+    "from benchmarks.history_import import peak_resident_kb; "
     "print(peak_resident_kb(), time.process_time(), file=sys.stderr); sys.exit(code)"
 )
 
@@ -82,7 +83,9 @@ class ImportFigures:
 
 def _import(folder: Path, file: Path) -> ImportFigures:
     """Import `file` into a new history under `folder` in a fresh process."""
-    env = dict(os.environ, XDG_DATA_HOME=str(folder / "data"), XDG_STATE_HOME=str(folder / "st"))
+    env = child_environment(
+        dict(os.environ, XDG_DATA_HOME=str(folder / "data"), XDG_STATE_HOME=str(folder / "st"))
+    )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _CHILD, "history", "--import", str(file)],
                           env=env, check=True, capture_output=True, text=True)  # fmt: skip

@@ -1,6 +1,6 @@
 """Speech figures for the benchmark script: worker start-up, render time per cue, export speed.
 
-Measured, not asserted: `speech_figures()` returns them, `python -m loosen.speech.bench`
+Measured, not asserted: `speech_figures()` returns them, `python -m benchmarks.export`
 prints them. Everything is written to a temporary folder (a cold clip cache), so the
 user's own cache is neither used nor touched.
 """

@@ -1,7 +1,7 @@
 """How fast the history page opens and scrolls at 10,000 sessions, in a fresh process.
 
-Run on its own (`python -m loosen.bench.history_view`) it prints its figures as JSON;
-`python -m loosen.bench history` runs it and prints them with the other history
+Run on its own (`python -m benchmarks.history_view`) it prints its figures as JSON;
+`python -m benchmarks history` runs it and prints them with the other history
 figures. A fresh process, so the first open pays for importing the page and
 pyqtgraph, as it does in the app.
 """
@@ -35,8 +35,8 @@ def measure(folder: Path, n: int = 10_000) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.history_scale import filled_history
     from loosen.core.history import HistoryStore
-    from loosen.core.history.bench import filled_history
     from loosen.ui.history_service import HistoryService
 
     db = folder / "history.sqlite3"
@@ -98,11 +98,13 @@ def report() -> str:
     """The figures, measured in a child process, as lines for the benchmark's output."""
     import subprocess
 
-    env = dict(os.environ)
+    from benchmarks import child_environment
+
+    env = child_environment()
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     result = subprocess.run(
-        [sys.executable, "-m", "loosen.bench.history_view"],
+        [sys.executable, "-m", "benchmarks.history_view"],
         capture_output=True, text=True, env=env, check=False, timeout=300,
     )  # fmt: skip
     if result.returncode != 0:
