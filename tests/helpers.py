@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Sequence
+from pathlib import Path
 
+from loosen.core.audio import GUIDE_RATE_HZ
 from loosen.core.duration import Window
 from loosen.core.routine import Interval, Kind, Routine, Step
 from loosen.speech.beeps import Beep
@@ -83,3 +86,29 @@ class RecordingSpeaker:
     @property
     def notice(self) -> str | None:
         return self._notice
+
+
+HEADER = """\
+format = 1
+name = "Bridges, all of them"
+kind = "strength"
+"""
+BRIDGES = """\
+[[steps]]
+name = "Glute bridge"
+reps = 500
+tempo = "0.5s"
+sets = 50
+sides = true
+"""
+ISSUE_14_ROUTINE = HEADER + BRIDGES  # issue 14's nine lines
+
+
+def write_clip(path: Path, seconds: float) -> Path:
+    """A short mono clip at the guide's rate, standing in for a rendered cue."""
+    with wave.open(str(path), "wb") as clip:
+        clip.setnchannels(1)
+        clip.setsampwidth(2)
+        clip.setframerate(GUIDE_RATE_HZ)
+        clip.writeframes(b"\x00\x10" * round(seconds * GUIDE_RATE_HZ))
+    return path

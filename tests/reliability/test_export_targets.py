@@ -24,24 +24,17 @@ from disks import fill, tmpfs
 
 from loosen import cli
 from loosen.commands.common import library
-from loosen.core.audio import GUIDE_RATE_HZ, GuideError, write_guide
+from loosen.core.audio import GuideError, write_guide
 from loosen.core.plan import build_plan
 from loosen.speech.synth import SynthState, SynthStatus
 from loosen.ui.export_dialog import ExportDialog
+
+from helpers import write_clip
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="device nodes and FIFOs")
 
 EARLIER = b"RIFF an earlier export, kept byte for byte"
 NULL_DEVICE = os.makedev(1, 3)  # what /dev/null is on Linux
-
-
-def write_clip(path: Path, seconds: float = 0.2) -> Path:
-    with wave.open(str(path), "wb") as clip:
-        clip.setnchannels(1)
-        clip.setsampwidth(2)
-        clip.setframerate(GUIDE_RATE_HZ)
-        clip.writeframes(b"\x00\x10" * round(seconds * GUIDE_RATE_HZ))
-    return path
 
 
 class FakeSynth:
@@ -50,7 +43,7 @@ class FakeSynth:
     made: ClassVar[list[FakeSynth]] = []
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        self.clip = write_clip(Path(os.environ["XDG_CACHE_HOME"]).parent / "clip.wav")
+        self.clip = write_clip(Path(os.environ["XDG_CACHE_HOME"]).parent / "clip.wav", 0.2)
         self.rate_wpm = 160
         self.status = SynthStatus(SynthState.AVAILABLE)
         FakeSynth.made.append(self)
@@ -204,7 +197,7 @@ def test_a_full_disk_keeps_the_earlier_export_whole(capsys, voice, tmp_path):
 def test_a_target_swapped_for_a_link_while_writing_is_not_replaced(tmp_path):
     """The check is made again just before the rename: a long export leaves time."""
     plan = build_plan(library().find("squat-and-fold"))
-    clip = write_clip(tmp_path / "clip.wav")
+    clip = write_clip(tmp_path / "clip.wav", 0.2)
     victim = tmp_path / "victim.wav"
     victim.write_bytes(EARLIER)
     out = tmp_path / "guide.wav"

@@ -23,22 +23,10 @@ from benchmarks.plans import worst_cases
 from loosen.core.cues import GAP_S, number_words, speaking_time
 from loosen.core.loader import COUNT_LIMITS
 
+from helpers import BRIDGES, HEADER
+
 HANG_S = 30  # a plan that takes this long is, to the user, a hang
 
-HEADER = """\
-format = 1
-name = "Bridges, all of them"
-kind = "strength"
-"""
-BRIDGES = """\
-[[steps]]
-name = "Glute bridge"
-reps = 500
-tempo = "0.5s"
-sets = 50
-sides = true
-"""
-ISSUE_14_ROUTINE = HEADER + BRIDGES  # nine lines
 PLAN_AS_JSON = """\
 import json, sys
 from loosen.commands.common import library

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from loosen.core.audio import GUIDE_RATE_HZ, check_format
+from loosen.core.audio import check_format
 from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
 from loosen.ui.export_dialog import ExportDialog, file_filter
 from loosen.ui.main_window import MainWindow
 
-from helpers import routine, step
+from helpers import routine, step, write_clip
 
 # Get ready 2 s, a 10-s hold, a rest long enough to announce the counted squats, 2 × 2 s.
 SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
@@ -26,21 +26,12 @@ SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
          '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n')  # fmt: skip
 
 
-def write_clip(path: Path, seconds: float = 0.3) -> Path:
-    with wave.open(str(path), "wb") as clip:
-        clip.setnchannels(1)
-        clip.setsampwidth(2)
-        clip.setframerate(GUIDE_RATE_HZ)
-        clip.writeframes(b"\x00\x10" * round(seconds * GUIDE_RATE_HZ))
-    return path
-
-
 class FakeSynth:
     """Clips on demand, from a thread of its own; `hold` keeps them from arriving."""
 
     def __init__(self, folder: Path, *, status: SynthState = SynthState.AVAILABLE,
                  reason: str = "", hold: bool = False) -> None:  # fmt: skip
-        self.clip = write_clip(folder / "clip.wav")
+        self.clip = write_clip(folder / "clip.wav", 0.3)
         self.status = SynthStatus(status, reason)
         self.rate_wpm = 160
         self.release = threading.Event()

@@ -7,23 +7,13 @@ from loosen.core import plan as plan_module
 from loosen.core import session as session_module
 from loosen.ui.player_view import PlayerView
 
-BRIDGES = """\
-format = 1
-name = "Bridges, all of them"
-kind = "strength"
-[[steps]]
-name = "Glute bridge"
-reps = 500
-tempo = "0.5s"
-sets = 50
-sides = true
-"""
+from helpers import ISSUE_14_ROUTINE
 
 
 def test_starting_the_largest_routine_fits_its_cues_once(
     open_window, speaker, user_routines, monkeypatch
 ):
-    (user_routines / "bridges.toml").write_text(BRIDGES, encoding="utf-8")
+    (user_routines / "bridges.toml").write_text(ISSUE_14_ROUTINE, encoding="utf-8")
     fittings = []
     for module in (plan_module, session_module):  # every place that fits cues
         fit = module.build_cues
