@@ -45,9 +45,11 @@ def machine() -> str:
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    return (f"Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}; "
-            f"PySide6 {pyside_version}")  # fmt: skip
+    return (
+        f"Machine: {cpu}, {os.cpu_count()} cores; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; "
+        f"PySide6 {pyside_version}"
+    )
 
 
 def _history() -> str:
@@ -93,8 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     # behind by one measurement can help or hinder the next.
     failed = 0
     for what in args.what:
-        command = [sys.executable, "-m", "benchmarks", what, "--seconds", str(args.seconds),
-                   "--no-machine"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            what,
+            "--seconds",
+            str(args.seconds),
+            "--no-machine",
+        ]
         failed += subprocess.run(command, env=child_environment(), check=False).returncode != 0
     return 1 if failed else 0
 

@@ -34,8 +34,9 @@ def cue_dense_routine(seconds: int) -> Routine:
         Step(name=f"Hold number {n + 1}", duration_s=8.0, rest_s=4.0, countdown=3)
         for n in range(max(1, seconds // 12))
     )
-    return Routine(id="bench-cues", name="Cue benchmark", kind=Kind.STRENGTH, steps=steps,
-                   get_ready_s=3.0)  # fmt: skip
+    return Routine(
+        id="bench-cues", name="Cue benchmark", kind=Kind.STRENGTH, steps=steps, get_ready_s=3.0
+    )
 
 
 def measure(seconds: int = 60) -> dict[str, object]:
@@ -152,10 +153,13 @@ def report(seconds: int = 60) -> str:
         lines.append("  cue latency: no cue was heard (no sound output?)")
     stall = float(figures["stall_ms"])  # type: ignore[arg-type]
     verdict = "meets" if stall <= TARGET_STALL_MS else "MISSES"
-    lines.append(f"  longest UI stall while cues render and play   {stall:6.1f} ms "
-                 f"(target ≤ {TARGET_STALL_MS:g} ms: {verdict} it)")  # fmt: skip
+    lines.append(
+        f"  longest UI stall while cues render and play   {stall:6.1f} ms "
+        f"(target ≤ {TARGET_STALL_MS:g} ms: {verdict} it)"
+    )
     anchor = figures["ui_thread_render_ms"]
     if anchor is not None:
-        lines.append(f"  anchor: pyttsx3 init + one cue on the UI thread blocks it "
-                     f"{anchor:6.1f} ms")  # fmt: skip
+        lines.append(
+            f"  anchor: pyttsx3 init + one cue on the UI thread blocks it {anchor:6.1f} ms"
+        )
     return "\n".join(lines)

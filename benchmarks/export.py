@@ -84,18 +84,20 @@ def report() -> str:
         return f"Speech: no engine here ({figures['reason']}); nothing measured"
     export_s = float(figures["export_s"])
     verdict = "meets" if export_s <= TARGET_EXPORT_S else "MISSES"
-    return "\n".join([
-        f"Speech ({figures['engine']}):",
-        f"  worker ready after start         {float(figures['worker_ready_s']) * 1000:7.0f} ms",
-        f"  one cue rendered (cold cache)    median {figures['render_ms_median']} ms, "
-        f"max {figures['render_ms_max']} ms over {figures['cues_distinct']} cues",
-        f"  a cached cue                     {figures['cached_request_ms']} ms",
-        f"  audio guide of {figures['export_routine']} ({figures['export_length_s']:.0f} s, "
-        f"{figures['export_cues']} cues, {figures['export_size_mb']} MB): "
-        f"{export_s:.2f} s, {figures['export_realtime_factor']}× faster than real time",
-        f"  target ≤ {TARGET_EXPORT_S:g} s for the hour (anchor: speaking it live takes "
-        f"{figures['export_length_s']:.0f} s): {verdict} it",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Speech ({figures['engine']}):",
+            f"  worker ready after start         {float(figures['worker_ready_s']) * 1000:7.0f} ms",
+            f"  one cue rendered (cold cache)    median {figures['render_ms_median']} ms, "
+            f"max {figures['render_ms_max']} ms over {figures['cues_distinct']} cues",
+            f"  a cached cue                     {figures['cached_request_ms']} ms",
+            f"  audio guide of {figures['export_routine']} ({figures['export_length_s']:.0f} s, "
+            f"{figures['export_cues']} cues, {figures['export_size_mb']} MB): "
+            f"{export_s:.2f} s, {figures['export_realtime_factor']}× faster than real time",
+            f"  target ≤ {TARGET_EXPORT_S:g} s for the hour (anchor: speaking it live takes "
+            f"{figures['export_length_s']:.0f} s): {verdict} it",
+        ]
+    )
 
 
 if __name__ == "__main__":

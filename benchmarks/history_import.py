@@ -87,8 +87,13 @@ def _import(folder: Path, file: Path) -> ImportFigures:
         dict(os.environ, XDG_DATA_HOME=str(folder / "data"), XDG_STATE_HOME=str(folder / "st"))
     )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, "history", "--import", str(file)],
-                          env=env, check=True, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, "history", "--import", str(file)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     took = time.perf_counter() - started
     peak_kb, cpu_s = done.stderr.splitlines()[-1].split()
     return ImportFigures(took, float(cpu_s), int(peak_kb) / 1024)
@@ -104,8 +109,10 @@ def report(sizes: tuple[int, ...] = SIZES) -> str:
             figures = _import(folder / str(rows), file)
             size_mb = file.stat().st_size / 1e6
             rate = rows / figures.cpu_s
-            lines.append(f"  {rows:>9,} rows ({size_mb:6.1f} MB)  {figures.took_s:6.1f} s "
-                         f"({figures.cpu_s:6.1f} s CPU, {rate:7,.0f} rows/CPU-s)  "
-                         f"peak {figures.peak_mb:5.1f} MB resident")  # fmt: skip
+            lines.append(
+                f"  {rows:>9,} rows ({size_mb:6.1f} MB)  {figures.took_s:6.1f} s "
+                f"({figures.cpu_s:6.1f} s CPU, {rate:7,.0f} rows/CPU-s)  "
+                f"peak {figures.peak_mb:5.1f} MB resident"
+            )
             file.unlink()
     return "\n".join(lines)

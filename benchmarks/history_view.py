@@ -105,8 +105,12 @@ def report() -> str:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.history_view"],
-        capture_output=True, text=True, env=env, check=False, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         return f"History view at 10,000 sessions: could not measure ({last})"

@@ -89,11 +89,13 @@ def report(seconds: float) -> str:
     figures = measure_idle(seconds)
     where = "tray" if figures["tray"] else "reminder window (no tray here)"
     verdict = "within" if figures["percent_of_core"] <= TARGET_PERCENT else "OVER"
-    return "\n".join([
-        f"Idle with reminders on, in the {where}, nothing due for "
-        f"{figures['next_due_in_s'] / 60:.0f} min:",
-        f"  idle for           {figures['idle_s']:9.1f} s",
-        f"  CPU used           {figures['cpu_s'] * 1000:9.1f} ms",
-        f"  share of one core  {figures['percent_of_core']:9.3f} %  "
-        f"({verdict} the {TARGET_PERCENT} % target)",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Idle with reminders on, in the {where}, nothing due for "
+            f"{figures['next_due_in_s'] / 60:.0f} min:",
+            f"  idle for           {figures['idle_s']:9.1f} s",
+            f"  CPU used           {figures['cpu_s'] * 1000:9.1f} ms",
+            f"  share of one core  {figures['percent_of_core']:9.3f} %  "
+            f"({verdict} the {TARGET_PERCENT} % target)",
+        ]
+    )

@@ -67,32 +67,48 @@ def time_list(data_home: Path, runs: int = RUNS, *, cached: bool) -> tuple[float
     env = dict(os.environ, XDG_DATA_HOME=str(data_home), XDG_CACHE_HOME=str(cache_home))
     cache_file = cache_home / "loosen" / CACHE_FILE_NAME
     if cached:  # an earlier run fills it
-        subprocess.run([sys.executable, "-m", "loosen", "list", "--json"], env=env,
-                       capture_output=True, check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "loosen", "list", "--json"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
     times, listed = [], {}
     for _ in range(runs):
         if not cached:
             cache_file.unlink(missing_ok=True)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "loosen", "list", "--json"], env=env,
-                              capture_output=True, text=True, check=True)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "loosen", "list", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times.append(time.perf_counter() - started)
         listed = json.loads(done.stdout)
     return statistics.median(times), len(listed["routines"]), len(listed["errors"])
 
 
 def report(files: int = FILES, runs: int = RUNS) -> str:
-    lines = [f"`loosen list --json` over a folder of user routines (median of {runs} "
-             f"processes; target: {files:,} files under {TARGET_S:.0f} s):"]  # fmt: skip
+    lines = [
+        f"`loosen list --json` over a folder of user routines (median of {runs} "
+        f"processes; target: {files:,} files under {TARGET_S:.0f} s):"
+    ]
     with tempfile.TemporaryDirectory() as folder:
-        cases = (("empty folder (anchor)", 0, False), (f"{files:,} valid files", files, False),
-                 (f"{files:,} files with an error", files, True))  # fmt: skip
+        cases = (
+            ("empty folder (anchor)", 0, False),
+            (f"{files:,} valid files", files, False),
+            (f"{files:,} files with an error", files, True),
+        )
         for number, (label, count, broken) in enumerate(cases):
             data_home = Path(folder) / f"case-{number}"
             write_routines(data_home / "loosen" / "routines", count, broken=broken)
             for cached in (False, True) if count else (True,):
                 seconds, routines, errors = time_list(data_home, runs, cached=cached)
                 shown = label if not count else f"{label}, {'warm' if cached else 'cold'}"
-                lines.append(f"  {shown:<34} {seconds:7.2f} s   ({routines:,} routines, "
-                             f"{errors:,} errors listed)")  # fmt: skip
+                lines.append(
+                    f"  {shown:<34} {seconds:7.2f} s   ({routines:,} routines, "
+                    f"{errors:,} errors listed)"
+                )
     return "\n".join(lines)

@@ -65,8 +65,13 @@ LOOSEN = _REPORT + _LOOSEN_WINDOW
 def _launch(code: str, env: dict[str, str]) -> tuple[float, dict[str, int]]:
     """Seconds from launch to the child's report (not to its exit), and the report."""
     started = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True) as child:  # fmt: skip
+    with subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as child:
         assert child.stdout is not None
         for line in child.stdout:
             if line.startswith("{"):
@@ -94,8 +99,10 @@ def measure(runs: int = RUNS) -> dict[str, dict[str, float]]:
                     raise RuntimeError(f"{name}: no window was shown")
                 times.append(elapsed_s)
                 rss.append(child["rss_kb"])
-            figures[name] = {"start_s": statistics.median(times),
-                             "rss_mb": statistics.median(rss) / 1024}  # fmt: skip
+            figures[name] = {
+                "start_s": statistics.median(times),
+                "rss_mb": statistics.median(rss) / 1024,
+            }
     return figures
 
 
@@ -108,9 +115,11 @@ def report(runs: int = RUNS) -> str:
         f"  {label:<20} {figure['start_s'] * 1000:7.0f} ms   {figure['rss_mb']:6.1f} MB resident"
         for label, figure in (("bare PySide6 window", bare), ("Loosen", app))
     ]
-    return "\n".join([
-        f"Start-up to a visible window (median of {runs} fresh processes, offscreen):",
-        *rows,
-        f"  ratio {ratio:.2f}× in time, {app['rss_mb'] / bare['rss_mb']:.2f}× in memory "
-        f"(target ≤ {TARGET_RATIO:g}× in time: {verdict} it)",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"Start-up to a visible window (median of {runs} fresh processes, offscreen):",
+            *rows,
+            f"  ratio {ratio:.2f}× in time, {app['rss_mb'] / bare['rss_mb']:.2f}× in memory "
+            f"(target ≤ {TARGET_RATIO:g}× in time: {verdict} it)",
+        ]
+    )

@@ -69,8 +69,10 @@ def measure(seconds: int = 60) -> dict[str, list[float]]:
 def report(seconds: int = 60) -> str:
     errors = measure(seconds)
     lines = [f"Phase boundaries over {seconds} s of 1-s phases (error from the ideal moment):"]
-    for name, label in (("session", "Loosen session (clock-computed)"),
-                        ("naive", "naive QTimer(1000) tick counter")):  # fmt: skip
+    for name, label in (
+        ("session", "Loosen session (clock-computed)"),
+        ("naive", "naive QTimer(1000) tick counter"),
+    ):
         values = [abs(v) for v in errors[name]]
         if not values:
             lines.append(f"  {label:<34} no boundaries measured")

@@ -27,8 +27,19 @@ SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
 def render_with_rsvg(source: Path, size: int, out: Path) -> None:
-    subprocess.run(["rsvg-convert", "--width", str(size), "--height", str(size),
-                    "--output", str(out), str(source)], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "rsvg-convert",
+            "--width",
+            str(size),
+            "--height",
+            str(size),
+            "--output",
+            str(out),
+            str(source),
+        ],
+        check=True,
+    )
 
 
 def render_with_qt(source: Path, size: int, out: Path) -> None:

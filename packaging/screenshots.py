@@ -87,8 +87,19 @@ _ROUTINES = {
     "break": ("squat-and-fold", "Squat and fold", "break", 2, 0.9),
     "core": ("core-and-hips", "Core and hips", "strength", 15, 1.2),
 }
-_NOTES = ("", "", "", "", "", "hips looser", "stiff after the long run", "left hamstring tight",
-          "sat all day", "felt good", "lower back eased off halfway")  # fmt: skip
+_NOTES = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "hips looser",
+    "stiff after the long run",
+    "left hamstring tight",
+    "sat all day",
+    "felt good",
+    "lower back eased off halfway",
+)
 
 
 def three_months(now: datetime, seed: int = 7) -> list[SessionRecord]:
@@ -132,15 +143,21 @@ def three_months(now: datetime, seed: int = 7) -> list[SessionRecord]:
             after = round(before - loosening * (0.5 + progress) + rng.gauss(0, 0.7))
             records.append(
                 SessionRecord(
-                    uid=f"shot{len(records):05}", routine=routine, routine_name=name,
-                    kind=kind, started_at=started.replace(microsecond=0),
+                    uid=f"shot{len(records):05}",
+                    routine=routine,
+                    routine_name=name,
+                    kind=kind,
+                    started_at=started.replace(microsecond=0),
                     ended_at=(started + timedelta(seconds=active_s)).replace(microsecond=0),
-                    status=status, planned_s=minutes * 60.0, active_s=float(active_s),
-                    steps_done=8, tightness_before=max(0, min(10, before)) if rated else None,
+                    status=status,
+                    planned_s=minutes * 60.0,
+                    active_s=float(active_s),
+                    steps_done=8,
+                    tightness_before=max(0, min(10, before)) if rated else None,
                     tightness_after=max(0, min(10, after)) if rated else None,
                     note=rng.choice(_NOTES) if rated else "",
                 )
-            )  # fmt: skip
+            )
     return records
 
 
@@ -170,8 +187,7 @@ def shoot_history(out: Path, width: int, height: int) -> None:
         with HistoryStore.open(db) as store:
             store.import_records(three_months(datetime.now(UTC)))
     speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
-    window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(db),
-                        clock=FakeClock())  # fmt: skip
+    window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(db), clock=FakeClock())
     window.resize(width, height)
     window.show()
     settle(500)
@@ -350,8 +366,11 @@ def main(out_dir: str, only: str | None = None) -> int:
         shoot_settings(window, out / f"settings-{suffix}.png")
         window.library_view.show_folder_path(paths.user_routines_dir())
         settle()
-        folder_dialog = next(w for w in QApplication.topLevelWidgets()
-                             if isinstance(w, FolderPathDialog) and w.isVisible())  # fmt: skip
+        folder_dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, FolderPathDialog) and w.isVisible()
+        )
         grab(folder_dialog, out / f"routines-folder-{suffix}.png")
         folder_dialog.close()
         window.close()

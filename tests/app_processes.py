@@ -33,8 +33,14 @@ def child_env() -> dict[str, str]:
 
 def run_loosen(*args: str) -> subprocess.CompletedProcess[str]:
     """A second `loosen`, to its end (bounded)."""
-    return subprocess.run(loosen_command(*args), env=child_env(), capture_output=True,
-                          text=True, timeout=SECOND_LAUNCH_TIMEOUT_S, check=False)  # fmt: skip
+    return subprocess.run(
+        loosen_command(*args),
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=SECOND_LAUNCH_TIMEOUT_S,
+        check=False,
+    )
 
 
 def is_listening() -> bool:
@@ -74,8 +80,13 @@ class AppProcesses:
         self.started: list[subprocess.Popen[str]] = []
 
     def __call__(self, *args: str) -> subprocess.Popen[str]:
-        child = subprocess.Popen(loosen_command(*args), env=child_env(), text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        child = subprocess.Popen(
+            loosen_command(*args),
+            env=child_env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self.started.append(child)
         return child
 

@@ -18,10 +18,12 @@ def step(name: str = "Hold", **fields) -> Step:
     return Step(name=name, **fields)
 
 
-def routine(*steps: Step, get_ready_s: float = 5.0, kind: Kind = Kind.COOLDOWN,
-            routine_id: str = "test") -> Routine:  # fmt: skip
-    return Routine(id=routine_id, name="Test routine", kind=kind, steps=steps,
-                   get_ready_s=get_ready_s)  # fmt: skip
+def routine(
+    *steps: Step, get_ready_s: float = 5.0, kind: Kind = Kind.COOLDOWN, routine_id: str = "test"
+) -> Routine:
+    return Routine(
+        id=routine_id, name="Test routine", kind=kind, steps=steps, get_ready_s=get_ready_s
+    )
 
 
 def squat_and_fold() -> Routine:
@@ -30,9 +32,11 @@ def squat_and_fold() -> Routine:
         name="Squat and fold",
         kind=Kind.BREAK,
         get_ready_s=3.0,
-        steps=(step("Deep squat", duration_s=20.0, rest_s=0.0),
-               step("Forward fold", duration_s=20.0, rest_s=0.0)),
-    )  # fmt: skip
+        steps=(
+            step("Deep squat", duration_s=20.0, rest_s=0.0),
+            step("Forward fold", duration_s=20.0, rest_s=0.0),
+        ),
+    )
 
 
 def run_routine(total_s: float | None = 3600.0, every: tuple[float, float] = (900.0, 1200.0)):
@@ -40,9 +44,13 @@ def run_routine(total_s: float | None = 3600.0, every: tuple[float, float] = (90
         id="sprints",
         name="Sprint hour",
         kind=Kind.RUN,
-        interval=Interval(activity="Sprints", every=Window(*every),
-                          break_routine=squat_and_fold(), total_s=total_s),
-    )  # fmt: skip
+        interval=Interval(
+            activity="Sprints",
+            every=Window(*every),
+            break_routine=squat_and_fold(),
+            total_s=total_s,
+        ),
+    )
 
 
 class RecordingSpeaker:

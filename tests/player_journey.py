@@ -15,8 +15,9 @@ def click_routine(qtbot, window: MainWindow, name: str) -> None:
     tree = window.library_view.tree
     (item,) = tree.findItems(name, Qt.MatchFlag.MatchExactly, 0)
     tree.scrollToItem(item)
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
-                     pos=tree.visualItemRect(item).center())  # fmt: skip
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center()
+    )
 
 
 def click(qtbot, button) -> None:

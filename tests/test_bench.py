@@ -11,8 +11,11 @@ import pytest
 def test_timing_benchmark_runs_briefly_and_reports_both_timers():
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "timing", "--seconds", "3"],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert "Loosen session (clock-computed)" in result.stdout
     assert "naive QTimer(1000) tick counter" in result.stdout
     assert "no boundaries measured" not in result.stdout

@@ -39,8 +39,15 @@ HARMLESS = ("propagateSizeHints", "pipewire", "PulseAudioService", "qt.multimedi
 
 def loosen(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([str(EXE), *args], cwd="/", env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)  # fmt: skip
+    return subprocess.run(
+        [str(EXE), *args],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def sound_level(path: Path) -> tuple[float, float]:
@@ -111,8 +118,9 @@ def test_every_library_in_the_bundle_resolves():
     for path in [EXE, *internal.rglob("*.so*")]:
         if path.is_symlink() or not path.is_file():
             continue
-        result = subprocess.run(["ldd", str(path)], env=env, capture_output=True, text=True,
-                                check=False)  # fmt: skip
+        result = subprocess.run(
+            ["ldd", str(path)], env=env, capture_output=True, text=True, check=False
+        )
         for line in result.stdout.splitlines():
             if "not found" in line and not line.strip().startswith(provided_by_the_desktop):
                 missing.append(f"{path.relative_to(BUNDLE)}: {line.strip()}")
@@ -132,10 +140,16 @@ def test_the_app_opens_a_routine_offscreen_and_renders_its_cues(isolated_user_di
     clips = isolated_user_dirs / "cache" / "loosen" / "clips"
     log = tmp_path / "stderr.txt"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    with log.open("w") as stderr, subprocess.Popen(
-        [str(EXE), "run", "squat-and-fold"], cwd="/", env=env,
-        stdout=subprocess.DEVNULL, stderr=stderr,
-    ) as app:  # fmt: skip
+    with (
+        log.open("w") as stderr,
+        subprocess.Popen(
+            [str(EXE), "run", "squat-and-fold"],
+            cwd="/",
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        ) as app,
+    ):
         deadline = time.monotonic() + 30
         spoken: list[Path] = []
         while time.monotonic() < deadline and app.poll() is None and not spoken:
@@ -179,17 +193,23 @@ def test_the_app_opens_a_window_with_its_icon_on_x11(isolated_user_dirs):
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
     result = subprocess.run(
         ["xvfb-run", "-a", "sh", "-c", X11_PROBE, "probe", str(EXE)],
-        cwd="/", env=env, capture_output=True, text=True, errors="replace", timeout=90,
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=90,
         check=False,
-    )  # fmt: skip
+    )
     assert "alive" in result.stdout.splitlines(), result.stdout + result.stderr
     assert "could not load the qt platform plugin" not in result.stderr.lower()
     assert crash_logs(isolated_user_dirs) == []
     if shutil.which("xprop") is None:
         return
     desktop = (REPO / "packaging" / "linux" / "loosen.desktop").read_text()
-    (wm_class,) = [line.split("=", 1)[1] for line in desktop.splitlines()
-                   if line.startswith("StartupWMClass=")]  # fmt: skip
+    (wm_class,) = [
+        line.split("=", 1)[1] for line in desktop.splitlines() if line.startswith("StartupWMClass=")
+    ]
     assert f'WM_CLASS(STRING) = "loosen", "{wm_class}"' in result.stdout, result.stdout
     assert "_NET_WM_ICON(CARDINAL)" in result.stdout, "the window has no icon"
 
@@ -197,15 +217,17 @@ def test_the_app_opens_a_window_with_its_icon_on_x11(isolated_user_dirs):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG desktop is Linux's")
 def test_install_puts_loosen_in_the_menu_and_uninstall_takes_it_out(isolated_user_dirs):
     data = isolated_user_dirs / "data"  # XDG_DATA_HOME, set by conftest.py
-    installed = subprocess.run(["sh", str(BUNDLE / "install.sh")], capture_output=True,
-                               text=True, timeout=120, check=False)  # fmt: skip
+    installed = subprocess.run(
+        ["sh", str(BUNDLE / "install.sh")], capture_output=True, text=True, timeout=120, check=False
+    )
     assert installed.returncode == 0, installed.stderr
     entry = data / "applications" / "loosen.desktop"
     (exec_line,) = [line for line in entry.read_text().splitlines() if line.startswith("Exec=")]
     program = Path(exec_line.removeprefix("Exec=").strip('"'))
     assert program.is_relative_to(isolated_user_dirs), "a copy for this user, not the download"
-    version = subprocess.run([str(program), "--version"], capture_output=True, text=True,
-                             timeout=60, check=True)  # fmt: skip
+    version = subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
     assert version.stdout.startswith("loosen ")
     for size in (16, 32, 48, 64, 128, 256, 512):
         assert (data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "loosen.png").is_file()
@@ -213,16 +235,26 @@ def test_install_puts_loosen_in_the_menu_and_uninstall_takes_it_out(isolated_use
     metainfo = data / "metainfo" / "io.github.loosen.Loosen.metainfo.xml"
     assert metainfo.is_file()
     if shutil.which("desktop-file-validate"):
-        checked = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
-                                 text=True, check=False)  # fmt: skip
+        checked = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
     if shutil.which("appstreamcli"):
-        checked = subprocess.run(["appstreamcli", "validate", "--no-net", str(metainfo)],
-                                 capture_output=True, text=True, check=False)  # fmt: skip
+        checked = subprocess.run(
+            ["appstreamcli", "validate", "--no-net", str(metainfo)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
-    removed = subprocess.run(["sh", str(BUNDLE / "install.sh"), "--uninstall"],
-                             capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    removed = subprocess.run(
+        ["sh", str(BUNDLE / "install.sh"), "--uninstall"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert removed.returncode == 0, removed.stderr
     assert not entry.exists()
     assert not program.exists()
@@ -291,8 +323,13 @@ def test_every_module_the_app_imports_while_running_is_in_the_bundle():
     # PyInstaller cannot see; in the bundle the history page would then crash. So run the
     # app's screens unfrozen, and look for each module they loaded in the bundle.
     bundled = bundled_modules()
-    probe = subprocess.run([sys.executable, "-c", MODULES_PROBE], capture_output=True,
-                           text=True, timeout=120, check=False)  # fmt: skip
+    probe = subprocess.run(
+        [sys.executable, "-c", MODULES_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert probe.returncode == 0, probe.stderr
     used = json.loads(probe.stdout.splitlines()[-1])
     assert "loosen.ui.history_charts" in used, "the probe did not reach the charts"

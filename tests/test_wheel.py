@@ -29,8 +29,12 @@ def test_loosen_list_from_an_installed_wheel_shows_the_builtins(installed_wheel,
     env = {**os.environ, "PYTHONPATH": str(installed_wheel)}
     result = subprocess.run(
         [str(installed_wheel / "bin" / "loosen"), "list", "--json"],
-        cwd="/tmp", env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd="/tmp",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(result.stdout)
     shipped = sorted(p.stem for p in (REPO / "routines").glob("*.toml"))
     assert shipped, "the repository ships built-in routines"

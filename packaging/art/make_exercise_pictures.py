@@ -43,8 +43,10 @@ def ik(root, target, l1, l2, bend):
     # perpendicular (rotate u by +90deg in screen coords)
     px, py = -uy, ux
     mid = (mx + bend * px * h, my + bend * py * h)
-    end = (root[0] + ux * (l1 + l2 if math.hypot(dx, dy) > l1 + l2 else math.hypot(dx, dy)),
-           root[1] + uy * (l1 + l2 if math.hypot(dx, dy) > l1 + l2 else math.hypot(dx, dy)))
+    end = (
+        root[0] + ux * (l1 + l2 if math.hypot(dx, dy) > l1 + l2 else math.hypot(dx, dy)),
+        root[1] + uy * (l1 + l2 if math.hypot(dx, dy) > l1 + l2 else math.hypot(dx, dy)),
+    )
     return mid, end
 
 
@@ -146,10 +148,18 @@ class Fig:
         dx = 100 - (min(xs) + max(xs)) / 2
         ys = [p[1] + dy for p in pts]
         xs2 = [x + dx for x in xs]
-        ok = min(xs2) >= 6 and max(xs2) <= 194 and min(ys) - W / 2 >= 2 and self.head[1] + dy - HEAD_R >= 2
+        ok = (
+            min(xs2) >= 6
+            and max(xs2) <= 194
+            and min(ys) - W / 2 >= 2
+            and self.head[1] + dy - HEAD_R >= 2
+        )
         if not ok:
-            print(f"WARNING {name}: out of bounds x {min(xs2):.0f}..{max(xs2):.0f}, "
-                  f"top {min(min(ys) - 4, self.head[1] + dy - HEAD_R):.0f}", file=sys.stderr)
+            print(
+                f"WARNING {name}: out of bounds x {min(xs2):.0f}..{max(xs2):.0f}, "
+                f"top {min(min(ys) - 4, self.head[1] + dy - HEAD_R):.0f}",
+                file=sys.stderr,
+            )
         return render(self, prop_items, dx, dy, ground)
 
 
@@ -169,15 +179,19 @@ def render(fig, prop_items, dx, dy, ground):
         'viewBox="0 0 200 200" width="200" height="200">',
     ]
     # props underneath the figure
-    out.append(f'  <g fill="none" stroke="{PROP}" stroke-width="{PW}" '
-               'stroke-linecap="round" stroke-linejoin="round">')
+    out.append(
+        f'  <g fill="none" stroke="{PROP}" stroke-width="{PW}" '
+        'stroke-linecap="round" stroke-linejoin="round">'
+    )
     if ground:
         out.append(f'    <line x1="12" y1="{FLOOR}" x2="188" y2="{FLOOR}"/>')
     for _, kind, data, op in prop_items:
         out.append("    " + shape(kind, data, dx, dy, op))
     out.append("  </g>")
-    out.append(f'  <g fill="none" stroke="{FIG}" stroke-width="{W}" '
-               'stroke-linecap="round" stroke-linejoin="round">')
+    out.append(
+        f'  <g fill="none" stroke="{FIG}" stroke-width="{W}" '
+        'stroke-linecap="round" stroke-linejoin="round">'
+    )
     for layer in (0, 1, 2):
         for lay, kind, data, op in fig.items:
             if lay == layer:
@@ -193,22 +207,30 @@ def shape(kind, data, dx, dy, op):
     extra = "" if op == 1.0 else f' stroke-opacity="{op}"'
     if kind == "line":
         (x1, y1), (x2, y2) = data
-        return (f'<line x1="{fmt(x1 + dx)}" y1="{fmt(y1 + dy)}" '
-                f'x2="{fmt(x2 + dx)}" y2="{fmt(y2 + dy)}"{extra}/>')
+        return (
+            f'<line x1="{fmt(x1 + dx)}" y1="{fmt(y1 + dy)}" '
+            f'x2="{fmt(x2 + dx)}" y2="{fmt(y2 + dy)}"{extra}/>'
+        )
     if kind == "poly":
         return f'<polyline points="{pstr(data, dx, dy)}"{extra}/>'
     if kind == "quad":
         a, c, b = data
-        return (f'<path d="M{fmt(a[0] + dx)},{fmt(a[1] + dy)} Q{fmt(c[0] + dx)},{fmt(c[1] + dy)} '
-                f'{fmt(b[0] + dx)},{fmt(b[1] + dy)}"{extra}/>')
+        return (
+            f'<path d="M{fmt(a[0] + dx)},{fmt(a[1] + dy)} Q{fmt(c[0] + dx)},{fmt(c[1] + dy)} '
+            f'{fmt(b[0] + dx)},{fmt(b[1] + dy)}"{extra}/>'
+        )
     if kind == "rect":
         x, y, w, h = data
-        return (f'<rect x="{fmt(x + dx)}" y="{fmt(y + dy)}" width="{fmt(w)}" height="{fmt(h)}" '
-                f'rx="3"{extra}/>')
+        return (
+            f'<rect x="{fmt(x + dx)}" y="{fmt(y + dy)}" width="{fmt(w)}" height="{fmt(h)}" '
+            f'rx="3"{extra}/>'
+        )
     if kind == "ellipse":
         cx, cy, rx, ry = data
-        return (f'<ellipse cx="{fmt(cx + dx)}" cy="{fmt(cy + dy)}" rx="{fmt(rx)}" '
-                f'ry="{fmt(ry)}"{extra}/>')
+        return (
+            f'<ellipse cx="{fmt(cx + dx)}" cy="{fmt(cy + dy)}" rx="{fmt(rx)}" '
+            f'ry="{fmt(ry)}"{extra}/>'
+        )
     raise ValueError(kind)
 
 
@@ -314,7 +336,6 @@ def torso_twist():
     return f.finish("torso-twist")
 
 
-
 @pose
 def arm_circles():
     f = Fig()
@@ -324,11 +345,13 @@ def arm_circles():
     f.leg(10, 5, 90)
     l = f.arm(-90, -90)
     r = f.arm(90, 90)
+
     def props(g):
         items = []
         items += arc_arrow(l[2][0], l[2][1], 13, 13, 0, 290)
         items += arc_arrow(r[2][0], r[2][1], 13, 13, 0, -290)
         return items
+
     f.prop(props)
     return f.finish("arm-circles")
 
@@ -408,10 +431,12 @@ def hamstring_raised_leg():
     knee = leg[1]
     f.arm_to(add(knee, (-4, -5)), -1, far=True)
     f.arm_to(add(knee, (2, -5)), -1)
+
     def box(g):
         heel = leg[2]
         top = heel[1] + W / 2 + PW / 2
         return [(0, "rect", (heel[0] - 22, top, 46, g.floor - top), 1.0)]
+
     f.prop(box)
     return f.finish("hamstring-raised-leg")
 
@@ -425,8 +450,6 @@ def quad_stretch():
     leg = f.leg(-6, -160, -160)
     f.arm_to(add(leg[2], (0, 0)), 1)
     return f.finish("quad-stretch")
-
-
 
 
 @pose
@@ -451,14 +474,12 @@ def figure_four():
     f._limb([f.hip, k2, add(knee, (2, 2))], False)  # crossed leg: knee out, ankle on the knee
     f.arm(-30, -10, far=True)
     f.arm(38, 20, far=True)
+
     def mat(g):
         return [(0, "rect", (g.hip[0] - 50, g.head[1] - 24, 110, 142), 1.0)]
+
     f.prop(mat)
     return f.finish("figure-four", ground=False, center=True)
-
-
-
-
 
 
 @pose
@@ -471,9 +492,6 @@ def knees_to_chest():
     return f.finish("knees-to-chest")
 
 
-
-
-
 @pose
 def toe_touch():
     f = Fig()
@@ -483,8 +501,6 @@ def toe_touch():
     f.arm(-4, -2, far=True)
     f.arm(0, 0)
     return f.finish("toe-touch")
-
-
 
 
 # ---- squat and fold ----
@@ -499,9 +515,6 @@ def deep_squat():
     return f.finish("deep-squat")
 
 
-
-
-
 @pose
 def forward_fold():
     f = Fig()
@@ -511,8 +524,6 @@ def forward_fold():
     f.arm(-2, 0, far=True)
     f.arm(4, 2)
     return f.finish("forward-fold")
-
-
 
 
 # ---- core and hips ----
@@ -548,7 +559,6 @@ def glute_bridge():
     return f.finish("glute-bridge")
 
 
-
 @pose
 def lunge_knee_touch():
     f = Fig()
@@ -573,8 +583,6 @@ def dead_bug():
     return f.finish("dead-bug")
 
 
-
-
 @pose
 def bird_dog():
     f = Fig()
@@ -584,8 +592,6 @@ def bird_dog():
     f.arm(91, 91)
     f.leg(-98, -98, -100)
     return f.finish("bird-dog")
-
-
 
 
 # ---- hip flexors and hamstrings ----

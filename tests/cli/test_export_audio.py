@@ -103,8 +103,13 @@ def test_the_command_loads_no_qt():
         "loaded = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
         "print('QT:' + ','.join(loaded))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(__file__).parent)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent,
+    )
     assert result.stdout.strip() == "QT:"
 
 
@@ -197,6 +202,8 @@ def test_the_cli_refuses_mp3_before_starting_a_voice(capsys, tmp_path):
     out = tmp_path / "x.mp3"
     assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1
     line = error_line(capsys)
-    assert line == (f"loosen: {out}: .mp3 files are not supported; "
-                    "the audio guide is written as .wav (WAV audio)")  # fmt: skip
+    assert line == (
+        f"loosen: {out}: .mp3 files are not supported; "
+        "the audio guide is written as .wav (WAV audio)"
+    )
     assert not out.exists()

@@ -149,11 +149,20 @@ def test_python_dash_m_runs_the_same_command_without_a_traceback(tmp_path):
 
 
 def test_the_app_without_a_screen_is_one_line_not_a_qt_abort():
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     for arguments in ([], ["run", "squat-and-fold"]):
-        done = subprocess.run([sys.executable, "-m", "loosen", *arguments], env=env,
-                              capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "loosen", *arguments],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 1, done.stderr
         assert done.stderr.startswith("loosen: no screen to open the window on")
         assert len(done.stderr.strip().splitlines()) == 1

@@ -23,19 +23,61 @@ def test_plan_json_has_the_contract_shape(capsys, user_routines):
     assert set(data) == {"routine", "total", "phases", "cues"}
     assert data["routine"] == "mine" and data["total"] == 80
     assert data["phases"] == [
-        {"start": 0, "duration": 5, "kind": "get-ready", "step": "Lunge", "side": None,
-         "set": 1, "reps": None},
-        {"start": 5, "duration": 30, "kind": "work", "step": "Lunge", "side": "left", "set": 1,
-         "reps": None},
-        {"start": 35, "duration": 5, "kind": "switch", "step": "Lunge", "side": "right",
-         "set": 1, "reps": None},
-        {"start": 40, "duration": 30, "kind": "work", "step": "Lunge", "side": "right",
-         "set": 1, "reps": None},
-        {"start": 70, "duration": 10, "kind": "rest", "step": "Lunge", "side": None, "set": 1,
-         "reps": None},
-        {"start": 80, "duration": None, "kind": "work", "step": "Squat", "side": None, "set": 1,
-         "reps": 2},
-    ]  # fmt: skip
+        {
+            "start": 0,
+            "duration": 5,
+            "kind": "get-ready",
+            "step": "Lunge",
+            "side": None,
+            "set": 1,
+            "reps": None,
+        },
+        {
+            "start": 5,
+            "duration": 30,
+            "kind": "work",
+            "step": "Lunge",
+            "side": "left",
+            "set": 1,
+            "reps": None,
+        },
+        {
+            "start": 35,
+            "duration": 5,
+            "kind": "switch",
+            "step": "Lunge",
+            "side": "right",
+            "set": 1,
+            "reps": None,
+        },
+        {
+            "start": 40,
+            "duration": 30,
+            "kind": "work",
+            "step": "Lunge",
+            "side": "right",
+            "set": 1,
+            "reps": None,
+        },
+        {
+            "start": 70,
+            "duration": 10,
+            "kind": "rest",
+            "step": "Lunge",
+            "side": None,
+            "set": 1,
+            "reps": None,
+        },
+        {
+            "start": 80,
+            "duration": None,
+            "kind": "work",
+            "step": "Squat",
+            "side": None,
+            "set": 1,
+            "reps": 2,
+        },
+    ]
     assert data["cues"][0] == {"at": 0, "text": "Get ready. First: lunge"}
     assert {"at": 5, "text": "Lunge, left side, thirty seconds"} in data["cues"]
     assert all(set(c) == {"at", "text"} for c in data["cues"])

@@ -31,17 +31,18 @@ def test_starting_loosen_prints_no_sound_backend_noise():
 @pytest.mark.parametrize(
     ("kind", "category", "message", "noise"),
     [
-        (QtMsgType.QtWarningMsg, "qt.multimedia.symbolsresolver",
-         "Couldn't load pipewire-0.3 library", True),
+        (
+            QtMsgType.QtWarningMsg,
+            "qt.multimedia.symbolsresolver",
+            "Couldn't load pipewire-0.3 library",
+            True,
+        ),
         (QtMsgType.QtInfoMsg, "qt.multimedia.ffmpeg", "Using Qt multimedia with FFmpeg", True),
-        (QtMsgType.QtWarningMsg, "default", "PulseAudioService: pa_context_connect() failed",
-         True),
-        (QtMsgType.QtCriticalMsg, "qt.multimedia.ffmpeg", "Could not open the audio device",
-         False),
+        (QtMsgType.QtWarningMsg, "default", "PulseAudioService: pa_context_connect() failed", True),
+        (QtMsgType.QtCriticalMsg, "qt.multimedia.ffmpeg", "Could not open the audio device", False),
         (QtMsgType.QtWarningMsg, "default", "QSqlDatabase: driver not loaded", False),
         (QtMsgType.QtWarningMsg, "qt.qpa.xcb", "could not connect to display", False),
     ],
-)  # fmt: skip
-def test_only_the_sound_back_ends_chatter_is_kept_off_the_terminal(kind, category, message,
-                                                                   noise):  # fmt: skip
+)
+def test_only_the_sound_back_ends_chatter_is_kept_off_the_terminal(kind, category, message, noise):
     assert is_audio_noise(kind, category, message) is noise

@@ -32,8 +32,9 @@ from helpers import routine, run_routine, step
 RATE = GUIDE_RATE_HZ
 
 
-def write_wav(path: Path, samples: list[int], *, rate: int = RATE, channels: int = 1,
-              width: int = 2) -> Path:  # fmt: skip
+def write_wav(
+    path: Path, samples: list[int], *, rate: int = RATE, channels: int = 1, width: int = 2
+) -> Path:
     if width == 2:
         data = array("h", (s for s in samples for _ in range(channels))).tobytes()
     else:
@@ -47,8 +48,10 @@ def write_wav(path: Path, samples: list[int], *, rate: int = RATE, channels: int
 
 
 def tone(seconds: float, rate: int = RATE, amplitude: int = 8000) -> list[int]:
-    return [round(amplitude * math.sin(2 * math.pi * 440 * i / rate))
-            for i in range(round(seconds * rate))]  # fmt: skip
+    return [
+        round(amplitude * math.sin(2 * math.pi * 440 * i / rate))
+        for i in range(round(seconds * rate))
+    ]
 
 
 def level(seconds: float, value: int) -> list[int]:
@@ -83,15 +86,23 @@ class ToneClips:
 
 def one_phase_plan(total_s: float, *cues: tuple[float, str]) -> Plan:
     phase = Phase(PhaseKind.WORK, 0.0, total_s, "Hold")
-    return Plan("made-up", (phase,), total_s,
-                tuple(Cue(at, 0, at, text, CueKind.START) for at, text in cues))  # fmt: skip
+    return Plan(
+        "made-up",
+        (phase,),
+        total_s,
+        tuple(Cue(at, 0, at, text, CueKind.START) for at, text in cues),
+    )
 
 
 @pytest.fixture
 def cooldown_plan() -> Plan:
-    return build_plan(routine(step("Lunge", duration_s=40.0, sides=True),
-                              step("Bridge", duration_s=30.0, rest_s=15.0),
-                              step("Fold", duration_s=20.0)))  # fmt: skip
+    return build_plan(
+        routine(
+            step("Lunge", duration_s=40.0, sides=True),
+            step("Bridge", duration_s=30.0, rest_s=15.0),
+            step("Fold", duration_s=20.0),
+        )
+    )
 
 
 def test_the_guide_lasts_the_plan_with_sound_at_each_work_start_and_silence_between(
@@ -134,8 +145,10 @@ def test_a_clip_starts_on_its_exact_sample(tmp_path):
 
 def test_overlapping_clips_are_mixed_so_each_starts_on_time(tmp_path):
     plan = one_phase_plan(5.0, (1.0, "A"), (1.5, "B"))
-    clips = {"A": write_wav(tmp_path / "a.wav", level(1.0, 1000)),
-             "B": write_wav(tmp_path / "b.wav", level(1.0, 2000))}  # fmt: skip
+    clips = {
+        "A": write_wav(tmp_path / "a.wav", level(1.0, 1000)),
+        "B": write_wav(tmp_path / "b.wav", level(1.0, 2000)),
+    }
     info = write_guide(plan, clips.__getitem__, tmp_path / "g.wav")
     samples = read_guide(info.path)
 
@@ -212,8 +225,9 @@ def test_an_unreadable_clip_is_a_clear_error(tmp_path, cooldown_plan):
     ],
     ids=["parent is a file", "parent missing", "a folder"],
 )
-def test_an_unwritable_path_fails_before_any_clip_is_made(tmp_path, cooldown_plan, make_out,
-                                                          reason):  # fmt: skip
+def test_an_unwritable_path_fails_before_any_clip_is_made(
+    tmp_path, cooldown_plan, make_out, reason
+):
     (tmp_path / "a-file.txt").write_text("")
     out = make_out(tmp_path)
     clips = ToneClips(tmp_path)

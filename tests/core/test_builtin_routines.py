@@ -29,9 +29,15 @@ def test_every_shipped_routine_loads(library):
 def test_the_library_covers_what_runners_need(library):
     kinds = {r.kind for r in library}
     assert kinds == set(Kind)
-    assert {"dynamic-warm-up", "post-run-cooldown", "squat-and-fold", "core-and-hips",
-            "hip-flexors-and-hamstrings", "sprint-session", "long-easy-run"} <= set(
-        library.routines)  # fmt: skip
+    assert {
+        "dynamic-warm-up",
+        "post-run-cooldown",
+        "squat-and-fold",
+        "core-and-hips",
+        "hip-flexors-and-hamstrings",
+        "sprint-session",
+        "long-easy-run",
+    } <= set(library.routines)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])

@@ -79,23 +79,30 @@ def quadratic_candidates(plan, routine, words_per_minute):
             if say:
                 ends_at -= speaking_time(say, words_per_minute)
                 candidates.append(
-                    Candidate((cue(before, ends_at, say, CueKind.SAY),), segment,
-                               shorter=_first_sentence(say))
-                )  # fmt: skip
+                    Candidate(
+                        (cue(before, ends_at, say, CueKind.SAY),),
+                        segment,
+                        shorter=_first_sentence(say),
+                    )
+                )
                 ends_at -= GAP_S
             at = ends_at - speaking_time(start, words_per_minute)
             candidates.append(Candidate((cue(before, at, start, CueKind.START),), segment))
         else:
             candidates.append(
-                Candidate((cue(index, 0.0, start, CueKind.START),), segment,
-                           shorter=_short_start(phase, routine))
-            )  # fmt: skip
+                Candidate(
+                    (cue(index, 0.0, start, CueKind.START),),
+                    segment,
+                    shorter=_short_start(phase, routine),
+                )
+            )
             if say:
                 at = speaking_time(start, words_per_minute) + GAP_S
                 candidates.append(
-                    Candidate((cue(index, at, say, CueKind.SAY),), segment,
-                               shorter=_first_sentence(say))
-                )  # fmt: skip
+                    Candidate(
+                        (cue(index, at, say, CueKind.SAY),), segment, shorter=_first_sentence(say)
+                    )
+                )
 
         if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval
@@ -199,13 +206,15 @@ def test_every_shipped_routine_fits_as_the_quadratic_fitting_did(library, path, 
 
 # Short durations, fast tempos and long instructions: cues crowd each other, so every
 # way of fitting (kept, shortened, dropped, a countdown trimmed) is exercised.
-SAYINGS = st.sampled_from([
-    "",
-    "Breathe out.",
-    "Knees soft, back long. Fold from the hips and let the head hang.",
-    "Lie on your back, knees bent, feet flat. Squeeze the glutes and lift the hips; "
-    "hold at the top, ribs down, and lower slowly, one vertebra at a time.",
-])  # fmt: skip
+SAYINGS = st.sampled_from(
+    [
+        "",
+        "Breathe out.",
+        "Knees soft, back long. Fold from the hips and let the head hang.",
+        "Lie on your back, knees bent, feet flat. Squeeze the glutes and lift the hips; "
+        "hold at the top, ribs down, and lower slowly, one vertebra at a time.",
+    ]
+)
 seconds = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 7.5, 10.0, 30.0, 45.0, 61.0])
 
 

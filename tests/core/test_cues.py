@@ -26,26 +26,49 @@ def texts(plan, kind=None):
 
 @pytest.mark.parametrize(
     ("n", "words"),
-    [(0, "zero"), (7, "seven"), (13, "thirteen"), (20, "twenty"), (45, "forty-five"),
-     (100, "one hundred"), (105, "one hundred and five"), (1200, "one thousand two hundred")],
-)  # fmt: skip
+    [
+        (0, "zero"),
+        (7, "seven"),
+        (13, "thirteen"),
+        (20, "twenty"),
+        (45, "forty-five"),
+        (100, "one hundred"),
+        (105, "one hundred and five"),
+        (1200, "one thousand two hundred"),
+    ],
+)
 def test_number_words(n, words):
     assert number_words(n) == words
 
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(45, "forty-five seconds"), (1, "one second"), (60, "one minute"),
-     (90, "one minute thirty"), (120, "two minutes"), (3600, "one hour"),
-     (5400, "one hour thirty minutes")],
-)  # fmt: skip
+    [
+        (45, "forty-five seconds"),
+        (1, "one second"),
+        (60, "one minute"),
+        (90, "one minute thirty"),
+        (120, "two minutes"),
+        (3600, "one hour"),
+        (5400, "one hour thirty minutes"),
+    ],
+)
 def test_duration_words(seconds, words):
     assert duration_words(seconds) == words
 
 
 def test_a_step_start_says_name_side_and_length_then_the_say_line():
-    plan = build_plan(routine(step("Hip flexor lunge stretch", duration_s=45.0, sides=True,
-                                   say="Tuck your pelvis under."), get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step(
+                "Hip flexor lunge stretch",
+                duration_s=45.0,
+                sides=True,
+                say="Tuck your pelvis under.",
+            ),
+            get_ready_s=0,
+        )
+    )
     starts = texts(plan, CueKind.START)
     assert starts[0] == (0, "Hip flexor lunge stretch, left side, forty-five seconds")
     assert (45, "Switch sides") in starts
@@ -56,14 +79,16 @@ def test_a_step_start_says_name_side_and_length_then_the_say_line():
 
 
 def test_the_say_line_is_spoken_once_per_step_not_per_side_or_set():
-    plan = build_plan(routine(step("A", duration_s=30.0, sides=True, sets=2, say="Go."),
-                              get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(step("A", duration_s=30.0, sides=True, sets=2, say="Go."), get_ready_s=0)
+    )
     assert len(texts(plan, CueKind.SAY)) == 1
 
 
 def test_sets_are_announced():
-    plan = build_plan(routine(step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
-                              get_ready_s=10))  # fmt: skip
+    plan = build_plan(
+        routine(step("Glute bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0), get_ready_s=10)
+    )
     starts = [t for _, t in texts(plan, CueKind.START)]
     assert starts == [
         "Get ready. First: glute bridge",
@@ -74,8 +99,9 @@ def test_sets_are_announced():
 
 
 def test_halfway_only_on_holds_of_thirty_seconds_or_more():
-    plan = build_plan(routine(step("Long", duration_s=40.0), step("Short", duration_s=20.0),
-                              get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(step("Long", duration_s=40.0), step("Short", duration_s=20.0), get_ready_s=0)
+    )
     assert texts(plan, CueKind.HALFWAY) == [(20.0, "Halfway")]
 
 
@@ -88,12 +114,22 @@ def test_countdown_before_a_timed_phase_ends_and_its_length_follows_the_step():
         )
     )
     assert texts(plan, CueKind.COUNTDOWN) == [
-        (15, "five"), (16, "four"), (17, "three"), (18, "two"), (19, "one")]  # fmt: skip
+        (15, "five"),
+        (16, "four"),
+        (17, "three"),
+        (18, "two"),
+        (19, "one"),
+    ]
 
 
 def test_rest_names_what_comes_next():
-    plan = build_plan(routine(step("Plank", duration_s=30.0, rest_s=15.0),
-                              step("Glute bridge", duration_s=30.0), get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step("Plank", duration_s=30.0, rest_s=15.0),
+            step("Glute bridge", duration_s=30.0),
+            get_ready_s=0,
+        )
+    )
     assert (30.0, "Rest. Next: glute bridge") in texts(plan, CueKind.START)
 
 
@@ -111,8 +147,9 @@ def counted(plan):
 
 
 def test_every_rep_is_counted_on_its_beat_from_the_first_to_the_last():
-    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY),
-                              get_ready_s=5))  # fmt: skip
+    plan = build_plan(
+        routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY), get_ready_s=5)
+    )
     index, _ = counted(plan)
     reps = [(c.phase_index, c.offset_s, c.text) for c in plan.cues if c.kind is CueKind.REP]
     assert reps == [(index, 4.0 * (n - 1), number_words(n)) for n in range(1, 7)]
@@ -120,13 +157,19 @@ def test_every_rep_is_counted_on_its_beat_from_the_first_to_the_last():
 
 
 def test_the_step_and_its_instruction_are_said_before_the_first_rep_then_the_countdown():
-    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY),
-                              get_ready_s=5))  # fmt: skip
+    plan = build_plan(
+        routine(step("Dead bug", reps=6, tempo_s=4.0, say=DEAD_BUG_SAY), get_ready_s=5)
+    )
     _, work = counted(plan)
     before = [(c.at_s, c.text) for c in plan.cues if c.at_s < work.start_s]
     assert [text for _, text in before] == [
-        "Get ready. First: dead bug", "Dead bug, six reps", DEAD_BUG_SAY,
-        "three", "two", "one"]  # fmt: skip
+        "Get ready. First: dead bug",
+        "Dead bug, six reps",
+        DEAD_BUG_SAY,
+        "three",
+        "two",
+        "one",
+    ]
     said_at = {text: at for at, text in before}
     assert said_at[DEAD_BUG_SAY] + speaking_time(DEAD_BUG_SAY) < said_at["three"]
     assert said_at["one"] == work.start_s - 1
@@ -145,8 +188,9 @@ def test_the_lead_in_grows_to_fit_what_is_said_before_the_reps(wpm):
             continue
         spoken = sorted(
             (c.at_s, c.at_s + speaking_time(c.text, wpm))
-            for c in plan.cues if lead.start_s <= c.at_s < work.start_s
-        )  # fmt: skip
+            for c in plan.cues
+            if lead.start_s <= c.at_s < work.start_s
+        )
         assert spoken[-1][1] <= work.start_s  # all said before the first rep
         assert len(spoken) >= 2 + 3  # its own start, the step's, and "three, two, one"
     reps = [c for c in plan.cues if c.kind is CueKind.REP]
@@ -178,8 +222,7 @@ def test_the_rep_on_screen_is_the_rep_the_voice_said_last():
 
 
 def test_the_chosen_countdown_leads_into_counted_reps():
-    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, countdown=5),
-                              get_ready_s=5))  # fmt: skip
+    plan = build_plan(routine(step("Dead bug", reps=6, tempo_s=4.0, countdown=5), get_ready_s=5))
     _, work = counted(plan)
     countdown = [(c.at_s, c.text) for c in plan.cues if c.kind is CueKind.COUNTDOWN]
     assert countdown == [(work.start_s - n, number_words(n)) for n in range(5, 0, -1)]
@@ -187,10 +230,20 @@ def test_the_chosen_countdown_leads_into_counted_reps():
 
 @pytest.mark.parametrize(("phase_s", "countdown"), [(5.0, 5), (3.0, 3), (4.0, 10)])
 def test_a_phase_shorter_than_the_countdown_counts_down_what_it_has(phase_s, countdown):
-    plan = build_plan(routine(step("A", duration_s=20.0, sides=True, switch_s=phase_s,
-                                   countdown=countdown, rest_s=phase_s),
-                              step("B", duration_s=20.0, countdown=countdown),
-                              get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step(
+                "A",
+                duration_s=20.0,
+                sides=True,
+                switch_s=phase_s,
+                countdown=countdown,
+                rest_s=phase_s,
+            ),
+            step("B", duration_s=20.0, countdown=countdown),
+            get_ready_s=0,
+        )
+    )
     for index, phase in enumerate(plan.phases):
         if phase.kind.value not in ("switch", "rest"):
             continue
@@ -227,8 +280,7 @@ def test_a_fixed_interval_has_no_gentle_cue():
 
 def test_a_long_say_line_yields_to_the_countdown_by_shortening():
     long_say = "Hold the plank. " + "Keep breathing slowly and stay long through the spine. " * 2
-    plan = build_plan(routine(step("Plank", duration_s=12.0, say=long_say.strip()),
-                              get_ready_s=0))  # fmt: skip
+    plan = build_plan(routine(step("Plank", duration_s=12.0, say=long_say.strip()), get_ready_s=0))
     (say,) = texts(plan, CueKind.SAY)
     assert say[1] == "Hold the plank."
     assert [t for _, t in texts(plan, CueKind.COUNTDOWN)] == ["three", "two", "one"]
@@ -273,13 +325,17 @@ steps = st.builds(
     countdown=st.integers(0, 5),
     switch_s=st.sampled_from([0.0, 3.0, 5.0]),
     say=st.sampled_from(["", "Breathe.", "Keep your back long. Lean only slightly forward."]),
-).map(lambda s: s if s.duration_s is None else Step(**{**s.__dict__, "reps": None,
-                                                        "tempo_s": None}))  # fmt: skip
+).map(
+    lambda s: s if s.duration_s is None else Step(**{**s.__dict__, "reps": None, "tempo_s": None})
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(steps=st.lists(steps, min_size=1, max_size=5), wpm=st.sampled_from([100, 160, 220]),
-       get_ready=st.sampled_from([0.0, 3.0, 5.0, 10.0]))  # fmt: skip
+@given(
+    steps=st.lists(steps, min_size=1, max_size=5),
+    wpm=st.sampled_from([100, 160, 220]),
+    get_ready=st.sampled_from([0.0, 3.0, 5.0, 10.0]),
+)
 def test_no_two_cues_ever_overlap(steps, wpm, get_ready):
     plan = build_plan(routine(*steps, get_ready_s=get_ready), words_per_minute=wpm)
     _assert_no_overlap(plan, wpm)

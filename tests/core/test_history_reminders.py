@@ -73,4 +73,7 @@ def test_an_answer_that_cannot_be_written_now_is_written_later(db):
     store.log_reminder("squat-and-fold", "snoozed", START)  # written with the one before
     store.close()
     assert raw_rows(db, "SELECT outcome FROM reminders ORDER BY id") == [
-        ("taken",), ("skipped",), ("snoozed",)]  # fmt: skip
+        ("taken",),
+        ("skipped",),
+        ("snoozed",),
+    ]

@@ -52,8 +52,13 @@ def folders(tmp_path: Path) -> dict[str, Path]:
 
 
 def load(folders: dict[str, Path], *, cached: bool = True, **options) -> Library:
-    return load_library(folders["builtin"], folders["user"], folders["pictures"],
-                        cache_dir=folders["cache"] if cached else None, **options)  # fmt: skip
+    return load_library(
+        folders["builtin"],
+        folders["user"],
+        folders["pictures"],
+        cache_dir=folders["cache"] if cached else None,
+        **options,
+    )
 
 
 def same_library(a: Library, b: Library) -> None:
@@ -174,8 +179,9 @@ def test_a_changed_include_changes_the_length_and_digest_of_the_routine_includin
     folders, reads
 ):
     """The including file is unchanged, but what it is made of is not."""
-    write(folders["user"], "outer.toml",
-          routine("Outer", extra="") + '[[steps]]\ninclude = "inner"\n')  # fmt: skip
+    write(
+        folders["user"], "outer.toml", routine("Outer", extra="") + '[[steps]]\ninclude = "inner"\n'
+    )
     inner = write(folders["user"], "inner.toml", routine("Inner", "30s"))
     before = load(folders)
     inner.write_text(routine("Inner", "50s"), encoding="utf-8")
@@ -190,8 +196,11 @@ def test_a_changed_include_changes_the_length_and_digest_of_the_routine_includin
 def test_a_picture_removed_after_caching_gives_the_error_it_gives_without_the_cache(folders, reads):
     picture = folders["user"] / "bridge.svg"
     picture.write_text("<svg/>")
-    write(folders["user"], "mine.toml", routine("Mine").replace(
-        'duration = "45s"', 'duration = "45s"\nimage = "bridge.svg"'))  # fmt: skip
+    write(
+        folders["user"],
+        "mine.toml",
+        routine("Mine").replace('duration = "45s"', 'duration = "45s"\nimage = "bridge.svg"'),
+    )
     assert not load(folders).errors
     picture.unlink()
 
@@ -207,8 +216,11 @@ def test_a_picture_removed_after_caching_gives_the_error_it_gives_without_the_ca
 
 def test_a_picture_added_after_caching_is_found_as_it_is_without_the_cache(folders, reads):
     """Added next to the routine it also wins over a built-in picture of that name."""
-    write(folders["user"], "mine.toml", routine("Mine").replace(
-        'duration = "45s"', 'duration = "45s"\nimage = "plank.svg"'))  # fmt: skip
+    write(
+        folders["user"],
+        "mine.toml",
+        routine("Mine").replace('duration = "45s"', 'duration = "45s"\nimage = "plank.svg"'),
+    )
     assert load(folders).errors  # in neither folder yet
     (folders["pictures"] / "plank.svg").write_text("<svg/>")
     assert load(folders).get("mine").steps[0].image == folders["pictures"] / "plank.svg"
@@ -223,8 +235,9 @@ def test_built_in_and_user_files_are_told_apart(folders, reads):
     """One cache for both folders: a file's entry is for the source it was read as."""
     write(folders["user"], "mine.toml", routine("Mine"))
     load(folders)
-    swapped = load_library(folders["user"], folders["builtin"], folders["pictures"],
-                           cache_dir=folders["cache"])  # fmt: skip
+    swapped = load_library(
+        folders["user"], folders["builtin"], folders["pictures"], cache_dir=folders["cache"]
+    )
     assert swapped.get("mine").source.value == "built-in"
     assert swapped.get("squat-and-fold").source.value == "user"
 

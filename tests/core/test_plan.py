@@ -9,13 +9,15 @@ from helpers import routine, run_routine, squat_and_fold, step
 
 
 def shape(plan):
-    return [(p.kind.value, p.start_s, p.duration_s, p.side and p.side.value, p.set)
-            for p in plan.phases]  # fmt: skip
+    return [
+        (p.kind.value, p.start_s, p.duration_s, p.side and p.side.value, p.set) for p in plan.phases
+    ]
 
 
 def test_get_ready_then_work_with_rests_between_steps_but_not_after_the_last():
-    plan = build_plan(routine(step("A", duration_s=30.0, rest_s=10.0),
-                              step("B", duration_s=20.0, rest_s=15.0)))  # fmt: skip
+    plan = build_plan(
+        routine(step("A", duration_s=30.0, rest_s=10.0), step("B", duration_s=20.0, rest_s=15.0))
+    )
     assert shape(plan) == [
         ("get-ready", 0, 5, None, 1),
         ("work", 5, 30, None, 1),
@@ -26,8 +28,9 @@ def test_get_ready_then_work_with_rests_between_steps_but_not_after_the_last():
 
 
 def test_sides_give_left_switch_right():
-    plan = build_plan(routine(step("Lunge", duration_s=45.0, sides=True, switch_s=5.0),
-                              get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(step("Lunge", duration_s=45.0, sides=True, switch_s=5.0), get_ready_s=0)
+    )
     assert shape(plan) == [
         ("work", 0, 45, "left", 1),
         ("switch", 45, 5, "right", 1),
@@ -36,8 +39,13 @@ def test_sides_give_left_switch_right():
 
 
 def test_sets_are_separated_by_the_steps_rest_and_the_rest_follows_the_step():
-    plan = build_plan(routine(step("Bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
-                              step("Plank", duration_s=30.0), get_ready_s=10))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step("Bridge", reps=12, tempo_s=3.0, sets=2, rest_s=20.0),
+            step("Plank", duration_s=30.0),
+            get_ready_s=10,
+        )
+    )
     assert shape(plan) == [
         ("get-ready", 0, 10, None, 1),
         ("work", 10, 36, None, 1),
@@ -50,25 +58,40 @@ def test_sets_are_separated_by_the_steps_rest_and_the_rest_follows_the_step():
 
 
 def test_sides_and_sets_together():
-    plan = build_plan(routine(step("Side plank", duration_s=20.0, sides=True, sets=2,
-                                   rest_s=10.0, switch_s=3.0), get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step("Side plank", duration_s=20.0, sides=True, sets=2, rest_s=10.0, switch_s=3.0),
+            get_ready_s=0,
+        )
+    )
     assert [(p.kind.value, p.side and p.side.value, p.set) for p in plan.phases] == [
-        ("work", "left", 1), ("switch", "right", 1), ("work", "right", 1), ("rest", None, 1),
-        ("work", "left", 2), ("switch", "right", 2), ("work", "right", 2),
-    ]  # fmt: skip
+        ("work", "left", 1),
+        ("switch", "right", 1),
+        ("work", "right", 1),
+        ("rest", None, 1),
+        ("work", "left", 2),
+        ("switch", "right", 2),
+        ("work", "right", 2),
+    ]
     assert plan.total_s == 2 * (20 + 3 + 20) + 10
 
 
 def test_phases_of_length_zero_are_left_out():
-    plan = build_plan(routine(step("A", duration_s=10.0, rest_s=0.0, sides=True, switch_s=0.0),
-                              step("B", duration_s=10.0), get_ready_s=0))  # fmt: skip
+    plan = build_plan(
+        routine(
+            step("A", duration_s=10.0, rest_s=0.0, sides=True, switch_s=0.0),
+            step("B", duration_s=10.0),
+            get_ready_s=0,
+        )
+    )
     assert [p.kind for p in plan.phases] == [PhaseKind.WORK] * 3
     assert plan.total_s == 30
 
 
 def test_open_ended_reps_have_no_length_and_later_phases_count_them_as_zero():
-    plan = build_plan(routine(step("Squat", reps=2, rest_s=10.0),
-                              step("Fold", duration_s=20.0), get_ready_s=5.0))  # fmt: skip
+    plan = build_plan(
+        routine(step("Squat", reps=2, rest_s=10.0), step("Fold", duration_s=20.0), get_ready_s=5.0)
+    )
     assert shape(plan) == [
         ("get-ready", 0, 5, None, 1),
         ("work", 5, None, None, 1),

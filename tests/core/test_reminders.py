@@ -228,7 +228,8 @@ def test_an_interval_that_would_nag_is_refused(clock):
 
 def test_the_words(clock):
     assert reminder_text(Stage.GENTLE, "Squat and fold") == (
-        "Break time soon: Squat and fold, at your next natural pause.")  # fmt: skip
+        "Break time soon: Squat and fold, at your next natural pause."
+    )
     assert reminder_text(Stage.FIRM, "Squat and fold") == "Time for your break now: Squat and fold."
     sched = scheduler(clock)
     at = datetime.fromtimestamp(clock.wall() + 15 * MIN).strftime("%H:%M")

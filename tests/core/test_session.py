@@ -38,8 +38,11 @@ def said(events) -> list[str]:
 
 
 def started(events) -> list[tuple[str, str | None]]:
-    return [(e.phase.kind.value, e.phase.side and e.phase.side.value)
-            for e in events if isinstance(e, PhaseStarted)]  # fmt: skip
+    return [
+        (e.phase.kind.value, e.phase.side and e.phase.side.value)
+        for e in events
+        if isinstance(e, PhaseStarted)
+    ]
 
 
 @pytest.fixture
@@ -62,9 +65,16 @@ def test_start_enters_the_first_phase_and_says_its_cue(clock):
 def test_phases_follow_the_plan_to_the_end_and_finish_completed(clock):
     session = Session(routine(LUNGE, BRIDGE, get_ready_s=5.0), clock)
     events = session.start() + drive(session, clock, 200)
-    assert started(events) == [("get-ready", None), ("work", "left"), ("switch", "right"),
-                               ("work", "right"), ("rest", None), ("work", None),
-                               ("rest", None), ("work", None)]  # fmt: skip
+    assert started(events) == [
+        ("get-ready", None),
+        ("work", "left"),
+        ("switch", "right"),
+        ("work", "right"),
+        ("rest", None),
+        ("work", None),
+        ("rest", None),
+        ("work", None),
+    ]
     finished = [e for e in events if isinstance(e, SessionFinished)]
     assert len(finished) == 1 and finished[0].completed
     assert said(events)[-1] == "Session complete"
@@ -75,8 +85,10 @@ def test_phases_follow_the_plan_to_the_end_and_finish_completed(clock):
 
 
 def test_boundaries_are_computed_from_the_clock_not_counted(clock):
-    session = Session(routine(step("A", duration_s=10.0, rest_s=0), step("B", duration_s=10.0),
-                              get_ready_s=0), clock)  # fmt: skip
+    session = Session(
+        routine(step("A", duration_s=10.0, rest_s=0), step("B", duration_s=10.0), get_ready_s=0),
+        clock,
+    )
     session.start()
     clock.advance(5)
     session.poll()
@@ -97,7 +109,8 @@ def test_a_late_poll_drops_stale_cues_instead_of_saying_them_late(clock):
     clock.advance(1.2)  # 21.0 s: Halfway is 1 s late, more than the 0.75 s allowed
     events = session.poll()
     assert [(type(e), e.cue.text) for e in events if isinstance(e, CueDue | CueMissed)] == [
-        (CueMissed, "Halfway")]  # fmt: skip
+        (CueMissed, "Halfway")
+    ]
 
 
 def test_pause_freezes_time_and_resume_carries_on(clock):
@@ -145,8 +158,9 @@ def test_skip_during_a_switch_goes_to_the_right_side(clock):
 
 
 def test_skipping_work_counts_the_step_as_skipped(clock):
-    session = Session(routine(step("A", duration_s=30.0), step("B", duration_s=30.0),
-                              get_ready_s=0), clock)  # fmt: skip
+    session = Session(
+        routine(step("A", duration_s=30.0), step("B", duration_s=30.0), get_ready_s=0), clock
+    )
     session.start()
     clock.advance(3)
     session.skip()  # A skipped; now in the rest
@@ -225,8 +239,10 @@ def test_back_on_the_very_first_phase_restarts_it(clock):
 
 
 def test_done_ends_an_open_ended_step_and_only_that(clock):
-    session = Session(routine(step("Squat", reps=2, rest_s=5.0), step("Fold", duration_s=10.0),
-                              get_ready_s=0), clock)  # fmt: skip
+    session = Session(
+        routine(step("Squat", reps=2, rest_s=5.0), step("Fold", duration_s=10.0), get_ready_s=0),
+        clock,
+    )
     session.start()
     drive(session, clock, 120)  # an open-ended step waits, however long
     assert session.phase.step == "Squat" and session.phase_remaining_s() is None
@@ -262,10 +278,19 @@ def test_stop_while_paused(clock):
 
 @pytest.mark.parametrize(
     ("action", "state"),
-    [("resume", "running"), ("done", "running"), ("take_break", "running"),
-     ("start", "running"), ("pause", "paused"), ("pause", "finished"), ("skip", "finished"),
-     ("back", "ready"), ("stop", "ready"), ("resume", "finished")],
-)  # fmt: skip
+    [
+        ("resume", "running"),
+        ("done", "running"),
+        ("take_break", "running"),
+        ("start", "running"),
+        ("pause", "paused"),
+        ("pause", "finished"),
+        ("skip", "finished"),
+        ("back", "ready"),
+        ("stop", "ready"),
+        ("resume", "finished"),
+    ],
+)
 def test_illegal_transitions_are_refused_not_ignored(clock, action, state):
     session = Session(routine(step("A"), get_ready_s=0), clock)
     if state != "ready":
@@ -279,8 +304,10 @@ def test_illegal_transitions_are_refused_not_ignored(clock, action, state):
 
 
 def test_a_long_gap_between_polls_reports_every_phase_it_passed(clock):
-    session = Session(routine(step("A", duration_s=5.0, rest_s=2.0), step("B", duration_s=5.0),
-                              get_ready_s=0), clock)  # fmt: skip
+    session = Session(
+        routine(step("A", duration_s=5.0, rest_s=2.0), step("B", duration_s=5.0), get_ready_s=0),
+        clock,
+    )
     session.start()
     clock.advance(8)
     events = session.poll()
@@ -386,10 +413,12 @@ def test_a_sixty_minute_run_plays_to_the_end_in_simulated_time(clock):
     events = session.start() + drive(session, clock, 3601, tick=0.5)
     assert session.state is State.FINISHED and session.completed
     assert session.active_s() == pytest.approx(3600)
-    breaks = [e for e in events if isinstance(e, PhaseStarted)
-              and e.phase.kind is PhaseKind.GET_READY]  # fmt: skip
+    breaks = [
+        e for e in events if isinstance(e, PhaseStarted) and e.phase.kind is PhaseKind.GET_READY
+    ]
     assert [round(session_time) for session_time in (1200, 2443)] == [
-        round(e.phase.start_s) for e in breaks]  # fmt: skip
+        round(e.phase.start_s) for e in breaks
+    ]
     spoken = said(events)
     assert spoken.count("Break due: squat and fold at the next natural pause") == 2
     assert spoken.count("Break time: squat and fold") == 2

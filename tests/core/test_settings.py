@@ -15,8 +15,16 @@ def test_missing_file_gives_defaults(tmp_path):
 
 def test_round_trip(tmp_path):
     path = tmp_path / "conf" / "settings.json"
-    chosen = Settings(voice="en-gb", rate_wpm=140, volume=0.5, muted=True, beeps=False,
-                      countdown=5, start_full_screen=True, theme="dark")  # fmt: skip
+    chosen = Settings(
+        voice="en-gb",
+        rate_wpm=140,
+        volume=0.5,
+        muted=True,
+        beeps=False,
+        countdown=5,
+        start_full_screen=True,
+        theme="dark",
+    )
     save_settings(chosen, path)
     assert load_settings(path) == (chosen, [])
 
@@ -61,17 +69,20 @@ def test_keys_from_a_newer_version_survive_a_save(tmp_path):
 def test_reminder_settings_default_to_off_with_squat_and_fold_every_15_to_20_minutes(tmp_path):
     settings = load_settings(tmp_path / "settings.json")[0]
     assert (settings.reminders, settings.reminder_routine, settings.reminder_every) == (
-        False, "squat-and-fold", "15-20m")  # fmt: skip
-    chosen = replace(settings, reminders=True, reminder_routine="hip-openers",
-                     reminder_every="25m")  # fmt: skip
+        False,
+        "squat-and-fold",
+        "15-20m",
+    )
+    chosen = replace(settings, reminders=True, reminder_routine="hip-openers", reminder_every="25m")
     save_settings(chosen, tmp_path / "settings.json")
     assert load_settings(tmp_path / "settings.json") == (chosen, [])
 
 
 def test_bad_reminder_values_are_reported_by_key(tmp_path):
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps({"reminders": 1, "reminder_routine": "../etc",
-                                "reminder_every": "30s"}))  # fmt: skip
+    path.write_text(
+        json.dumps({"reminders": 1, "reminder_routine": "../etc", "reminder_every": "30s"})
+    )
     settings, problems = load_settings(path)
     assert settings == Settings()
     assert problems == [
@@ -85,8 +96,15 @@ def test_bad_reminder_values_are_reported_by_key(tmp_path):
 
 def test_reminder_intervals_that_are_allowed_and_not(tmp_path):
     path = tmp_path / "settings.json"
-    for every, allowed in (("15-20m", True), ("1m", True), ("24h", True), ("20-15m", False),
-                           ("25h", False), ("soon", False), ("", False)):  # fmt: skip
+    for every, allowed in (
+        ("15-20m", True),
+        ("1m", True),
+        ("24h", True),
+        ("20-15m", False),
+        ("25h", False),
+        ("soon", False),
+        ("", False),
+    ):
         path.write_text(json.dumps({"reminder_every": every}))
         settings, problems = load_settings(path)
         assert (settings.reminder_every == every) is allowed and (not problems) is allowed

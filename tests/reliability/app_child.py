@@ -43,8 +43,12 @@ def main() -> int:
     sessions_left = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
     app = QApplication([])
     clock = FakeClock()
-    window = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(),
-                        HistoryService(paths.history_db()), clock=clock)  # fmt: skip
+    window = MainWindow(
+        Settings(seen_welcome=True),
+        RecordingSpeaker(),
+        HistoryService(paths.history_db()),
+        clock=clock,
+    )
     window.history.notice.connect(lambda text: print("notice", text, flush=True))
     counter = iter(range(1_000_000))
 

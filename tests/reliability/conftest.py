@@ -23,13 +23,17 @@ def launch_app(user_env):
     """Start app_child.py; every child started is killed when the test ends."""
     started: list[subprocess.Popen[str]] = []
 
-    def launch(routine_id: str = "squat-and-fold", sessions: int | None = None,
-               prefix: list[str] | None = None) -> subprocess.Popen[str]:  # fmt: skip
+    def launch(
+        routine_id: str = "squat-and-fold",
+        sessions: int | None = None,
+        prefix: list[str] | None = None,
+    ) -> subprocess.Popen[str]:
         command = [*(prefix or []), sys.executable, str(APP_CHILD), routine_id]
         if sessions is not None:
             command.append(str(sessions))
-        child = subprocess.Popen(command, env=user_env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+        child = subprocess.Popen(
+            command, env=user_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         started.append(child)
         return child
 

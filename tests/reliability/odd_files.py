@@ -77,11 +77,16 @@ def within_deadline(work: Callable[[], T], pipes_under: Path) -> T:
     return outcome["value"]  # type: ignore[return-value]
 
 
-def loosen(*argv: str, cwd: Path | None = None,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def loosen(
+    *argv: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The `loosen` command as a child process, killed (failing the test) if it hangs."""
     return subprocess.run(
         [sys.executable, "-m", "loosen", *argv],
-        capture_output=True, text=True, timeout=DEADLINE_S, check=False, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_S,
+        check=False,
+        cwd=cwd,
         env=env if env is not None else dict(os.environ),
-    )  # fmt: skip
+    )

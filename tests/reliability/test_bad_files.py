@@ -21,8 +21,9 @@ from loosen.core.history import HistoryStore
 from loosen.core.history.csvio import read_csv, write_csv
 from loosen.core.settings import Settings, load_settings, save_settings
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def test_a_history_overwritten_with_garbage_is_set_aside_whole_and_the_app_goes_on(
@@ -52,10 +53,24 @@ json_values = st.recursive(
     max_leaves=10,
 )
 settings_like = st.dictionaries(
-    st.sampled_from(["voice", "rate_wpm", "volume", "muted", "beeps", "speak", "countdown",
-                     "theme", "start_full_screen", "seen_welcome", "reminders", "unknown"]),
+    st.sampled_from(
+        [
+            "voice",
+            "rate_wpm",
+            "volume",
+            "muted",
+            "beeps",
+            "speak",
+            "countdown",
+            "theme",
+            "start_full_screen",
+            "seen_welcome",
+            "reminders",
+            "unknown",
+        ]
+    ),
     json_values,
-)  # fmt: skip
+)
 
 
 @FUZZ

@@ -28,8 +28,9 @@ def crash_net(monkeypatch):
     shown: list[str] = []
     quits: list[int] = []
     saved: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda parent, title, text: shown.append(title)))  # fmt: skip
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(title))
+    )
     install_crash_handler([lambda: saved.append("session")], quits.append)
     return shown, quits, saved
 

@@ -78,8 +78,9 @@ def test_a_read_only_data_folder_is_read_and_written_when_writable_again(small_d
         store.finish_session(session.uid, Status.COMPLETED, active_s=720)
         store.rate(session.uid, 2)
         assert store.problem is Problem.READ_ONLY
-        assert any("read-only" in notice or "cannot be written" in notice
-                   for notice in store.notices)  # fmt: skip
+        assert any(
+            "read-only" in notice or "cannot be written" in notice for notice in store.notices
+        )
         assert {r.uid for r in store.sessions()} == {old.uid, session.uid}
     finally:
         set_read_only(small_disk, False)
@@ -89,8 +90,9 @@ def test_a_read_only_data_folder_is_read_and_written_when_writable_again(small_d
     assert rows == {old.uid: None, session.uid: 2}
 
 
-def test_a_data_folder_read_only_for_a_whole_run_loses_no_session(small_disk, launch_app,
-                                                                  isolated_user_dirs):  # fmt: skip
+def test_a_data_folder_read_only_for_a_whole_run_loses_no_session(
+    small_disk, launch_app, isolated_user_dirs
+):
     """The sessions wait in the state folder (another disk) until the data folder is
     writable again, and the next start of the app writes them."""
     data = isolated_user_dirs / "data"

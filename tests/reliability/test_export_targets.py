@@ -127,8 +127,17 @@ REFUSED = [
     (folder_itself, "cannot write: it is a folder"),
     (lambda d: d / "no-such-folder" / "guide.wav", "cannot write: No such file or directory"),
 ]
-REFUSED_IDS = ["device node", "/dev/null", "/dev/full", "link to a file", "link to a device",
-               "dangling link", "fifo", "folder", "missing folder"]  # fmt: skip
+REFUSED_IDS = [
+    "device node",
+    "/dev/null",
+    "/dev/full",
+    "link to a file",
+    "link to a device",
+    "dangling link",
+    "fifo",
+    "folder",
+    "missing folder",
+]
 
 
 def snapshot(path: Path) -> tuple:
@@ -219,8 +228,9 @@ def test_a_target_swapped_for_a_link_while_writing_is_not_replaced(tmp_path):
     [REFUSED[0], REFUSED[3], REFUSED[6]],
     ids=[REFUSED_IDS[0], REFUSED_IDS[3], REFUSED_IDS[6]],
 )
-def test_the_apps_export_dialog_shows_the_same_line(capsys, qtbot, voice, tmp_path, make_out,
-                                                     reason):  # fmt: skip
+def test_the_apps_export_dialog_shows_the_same_line(
+    capsys, qtbot, voice, tmp_path, make_out, reason
+):
     out = make_out(tmp_path)
     before = snapshot(out)
     assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1

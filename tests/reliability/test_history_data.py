@@ -35,12 +35,20 @@ T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
 def session(n: int = 0, **changes) -> SessionRecord:
     base = SessionRecord(
-        uid=f"{n:032x}", routine="post-run-cooldown", routine_name="Post-run cooldown",
-        kind="cooldown", started_at=T0 + timedelta(days=n),
-        ended_at=T0 + timedelta(days=n, minutes=10), status=Status.COMPLETED,
-        planned_s=600.0, active_s=600.0, steps_done=8, tightness_before=6,
-        tightness_after=3, note="",
-    )  # fmt: skip
+        uid=f"{n:032x}",
+        routine="post-run-cooldown",
+        routine_name="Post-run cooldown",
+        kind="cooldown",
+        started_at=T0 + timedelta(days=n),
+        ended_at=T0 + timedelta(days=n, minutes=10),
+        status=Status.COMPLETED,
+        planned_s=600.0,
+        active_s=600.0,
+        steps_done=8,
+        tightness_before=6,
+        tightness_after=3,
+        note="",
+    )
     return replace(base, **changes)
 
 

@@ -35,11 +35,27 @@ def write_history_csv(file: Path, rows: int) -> tuple[int, int, int]:
                 after, bad = 12, bad + 1  # tightness is 0–10
             else:
                 good += 1
-            writer.writerow(["", "post-run-cooldown", "Post-run cooldown", "cooldown",
-                             f"{started:%Y-%m-%dT%H:%M:%SZ}",
-                             f"{started + timedelta(minutes=10):%Y-%m-%dT%H:%M:%SZ}",
-                             "completed", 600, 598, 8, 0, 6, after, "hips looser",
-                             f"{uid:032x}", "", 0])  # fmt: skip
+            writer.writerow(
+                [
+                    "",
+                    "post-run-cooldown",
+                    "Post-run cooldown",
+                    "cooldown",
+                    f"{started:%Y-%m-%dT%H:%M:%SZ}",
+                    f"{started + timedelta(minutes=10):%Y-%m-%dT%H:%M:%SZ}",
+                    "completed",
+                    600,
+                    598,
+                    8,
+                    0,
+                    6,
+                    after,
+                    "hips looser",
+                    f"{uid:032x}",
+                    "",
+                    0,
+                ]
+            )
     return good, duplicate, bad
 
 

@@ -41,17 +41,29 @@ def loosen(*argv: str, env: dict[str, str] | None = None, **kwargs) -> subproces
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "loosen", *argv],
-        env=environment, capture_output=True, timeout=TIMEOUT_S, check=False, **kwargs,
-    )  # fmt: skip
+        env=environment,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        check=False,
+        **kwargs,
+    )
 
 
 def session(n: int, **changes) -> SessionRecord:
     base = SessionRecord(
-        uid=f"{n:032x}", routine="post-run-cooldown", routine_name="Post-run cooldown",
-        kind="cooldown", started_at=T0 + timedelta(days=n),
-        ended_at=T0 + timedelta(days=n, minutes=10), status=Status.COMPLETED,
-        planned_s=600.0, active_s=600.0, steps_done=8, tightness_before=6, tightness_after=3,
-    )  # fmt: skip
+        uid=f"{n:032x}",
+        routine="post-run-cooldown",
+        routine_name="Post-run cooldown",
+        kind="cooldown",
+        started_at=T0 + timedelta(days=n),
+        ended_at=T0 + timedelta(days=n, minutes=10),
+        status=Status.COMPLETED,
+        planned_s=600.0,
+        active_s=600.0,
+        steps_done=8,
+        tightness_before=6,
+        tightness_after=3,
+    )
     return replace(base, **changes)
 
 
@@ -224,8 +236,10 @@ def test_an_import_on_a_terminal_shows_its_progress_on_stderr(tmp_path):
     leader, follower = pty.openpty()
     child = subprocess.Popen(
         [sys.executable, "-m", "loosen", "history", "--import", str(file)],
-        stdout=subprocess.PIPE, stderr=follower, env=dict(os.environ),
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=dict(os.environ),
+    )
     os.close(follower)
     seen = b""
     while True:

@@ -41,8 +41,11 @@ def planned(user_routines, routine_id: str, text: str) -> dict:
     (user_routines / f"{routine_id}.toml").write_text(text, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-c", PLAN_AS_JSON, routine_id],
-        capture_output=True, text=True, timeout=HANG_S, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=HANG_S,
+        check=False,
+    )
     assert result.returncode == 0 and not result.stderr, result.stderr
     return json.loads(result.stdout)
 
@@ -90,8 +93,11 @@ def test_issue_14s_nine_line_routine_plans_whole_with_every_set_and_side(user_ro
     numbers = {number_words(n): n for n in range(1, 501)}
     for phase in work:
         end = phase["start"] + phase["duration"]
-        said = [numbers[c["text"]] for c in plan["cues"]
-                if phase["start"] <= c["at"] < end and c["text"] in numbers]  # fmt: skip
+        said = [
+            numbers[c["text"]]
+            for c in plan["cues"]
+            if phase["start"] <= c["at"] < end and c["text"] in numbers
+        ]
         assert said[0] == 1 and said == sorted(set(said)) and said[-1] > 450
 
 
@@ -114,8 +120,11 @@ def test_the_routine_with_the_most_phases_the_loader_accepts_plans_whole(user_ro
 def listed(user_routines) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "loosen", "list", "--json"],
-        capture_output=True, text=True, timeout=HANG_S, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=HANG_S,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("copies", [4, 200])

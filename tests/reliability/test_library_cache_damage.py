@@ -60,8 +60,12 @@ def good_cache(user: Path, cache_dir: Path) -> bytes:
 
 
 def with_header(body: bytes, **header: str) -> bytes:
-    fields = {"cache": "loosen routine-file cache", "version": cache_version(),
-              "sha256": hashlib.sha256(body).hexdigest(), **header}  # fmt: skip
+    fields = {
+        "cache": "loosen routine-file cache",
+        "version": cache_version(),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        **header,
+    }
     return json.dumps(fields).encode() + b"\n" + body
 
 
@@ -98,9 +102,17 @@ def damaged(kind: str, good: bytes) -> bytes:
 
 @pytest.mark.parametrize(
     "kind",
-    ["random bytes", "truncated", "one bit flipped", "empty", "another version",
-     "foreign JSON", "entries of the wrong shape", "a list, not entries"],
-)  # fmt: skip
+    [
+        "random bytes",
+        "truncated",
+        "one bit flipped",
+        "empty",
+        "another version",
+        "foreign JSON",
+        "entries of the wrong shape",
+        "a list, not entries",
+    ],
+)
 def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(kind, user, tmp_path, reads):
     cache_dir = tmp_path / "cache"
     good = good_cache(user, cache_dir)

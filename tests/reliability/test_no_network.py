@@ -28,8 +28,9 @@ def _strace_works() -> bool:
     """strace is installed and may trace here (some sandboxes forbid ptrace)."""
     if shutil.which("strace") is None:
         return False
-    done = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/null", "true"],
-                          capture_output=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/null", "true"], capture_output=True, check=False
+    )
     return done.returncode == 0
 
 
@@ -37,9 +38,15 @@ needs_strace = pytest.mark.skipif(not _strace_works(), reason="strace cannot tra
 
 
 def traced(command: list[str], trace, user_env, **options) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg",
-                           "-o", str(trace), *command], env=user_env, capture_output=True,
-                          text=True, timeout=120, check=False, **options)  # fmt: skip
+    return subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace), *command],
+        env=user_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **options,
+    )
 
 
 def inet_calls(trace) -> list[str]:
@@ -64,8 +71,11 @@ def test_commands_open_no_network_connection(arguments, tmp_path, user_env):
 def test_export_audio_with_the_speech_worker_opens_no_network_connection(tmp_path, user_env):
     trace = tmp_path / "trace"
     out = tmp_path / "guide.wav"
-    done = traced([sys.executable, "-m", "loosen", "export-audio", "squat-and-fold", str(out)],
-                  trace, user_env)  # fmt: skip
+    done = traced(
+        [sys.executable, "-m", "loosen", "export-audio", "squat-and-fold", str(out)],
+        trace,
+        user_env,
+    )
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 0
     assert inet_calls(trace) == []
@@ -75,9 +85,11 @@ def test_export_audio_with_the_speech_worker_opens_no_network_connection(tmp_pat
 @pytest.mark.slow
 def test_the_app_through_two_sessions_opens_no_network_connection(tmp_path, launch_app):
     trace = tmp_path / "trace"
-    child = launch_app("squat-and-fold", sessions=2,
-                       prefix=["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg",
-                               "-o", str(trace)])  # fmt: skip
+    child = launch_app(
+        "squat-and-fold",
+        sessions=2,
+        prefix=["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace)],
+    )
     out, errors = child.communicate(timeout=120)
     assert child.returncode == 0, errors
     assert sum(line.startswith("rated") for line in out.splitlines()) == 2
@@ -88,8 +100,10 @@ def test_the_app_through_two_sessions_opens_no_network_connection(tmp_path, laun
 def test_the_trace_sees_a_connection_when_there_is_one(tmp_path, user_env):
     """The check above can fail: a program that does connect is caught."""
     trace = tmp_path / "trace"
-    connect = ("import socket; s = socket.socket(); s.settimeout(1)\n"
-               "try: s.connect(('127.0.0.1', 9))\nexcept OSError: pass")  # fmt: skip
+    connect = (
+        "import socket; s = socket.socket(); s.settimeout(1)\n"
+        "try: s.connect(('127.0.0.1', 9))\nexcept OSError: pass"
+    )
     traced([sys.executable, "-c", connect], trace, user_env)
     assert len(inet_calls(trace)) == 1
 

@@ -137,8 +137,10 @@ def test_several_odd_entries_are_each_one_line_among_good_files(routines):
     assert listed.returncode == 0, listed.stderr
     data = json.loads(listed.stdout)
     assert sorted(Path(e["path"]).name for e in data["errors"]) == [
-        "a-pipe.toml", "b-loop.toml", "c-folder.toml",
-    ]  # fmt: skip
+        "a-pipe.toml",
+        "b-loop.toml",
+        "c-folder.toml",
+    ]
     assert {"mine", "d-other"} <= {r["id"] for r in data["routines"]}
 
 
@@ -172,8 +174,12 @@ def test_the_app_banner_names_the_pipe_in_one_line(qtbot, routines):
     from helpers import RecordingSpeaker
 
     fifo = make_fifo(routines / "x.toml")
-    window = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(),
-                        HistoryService(paths.history_db()), clock=FakeClock())  # fmt: skip
+    window = MainWindow(
+        Settings(seen_welcome=True),
+        RecordingSpeaker(),
+        HistoryService(paths.history_db()),
+        clock=FakeClock(),
+    )
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.library_loaded, timeout=10_000):
         window.show()

@@ -44,10 +44,13 @@ def set_aside(path: Path) -> list[Path]:
 
 @pytest.mark.parametrize(
     "content",
-    ['{"a": ' * DEEP + "1" + "}" * DEEP, "[" * DEEP + "]" * DEEP,
-     '{"theme": "dark", "x": ' + "[" * DEEP + "]" * DEEP + "}"],
+    [
+        '{"a": ' * DEEP + "1" + "}" * DEEP,
+        "[" * DEEP + "]" * DEEP,
+        '{"theme": "dark", "x": ' + "[" * DEEP + "]" * DEEP + "}",
+    ],
     ids=["objects", "lists", "deep-inside-good-settings"],
-)  # fmt: skip
+)
 def test_settings_nested_too_deep_give_defaults_one_line_and_are_kept_aside(settings_path, content):
     settings_path.write_text(content)
 
@@ -69,9 +72,11 @@ def test_an_oversized_settings_file_is_kept_aside_not_read_whole(settings_path):
     assert aside.stat().st_size == len(content)
 
 
-ODD = {"named pipe": (make_fifo, "is a named pipe (FIFO), not a file"),
-       "folder": (Path.mkdir, "is a folder, not a file"),
-       "link loop": (make_link_loop, "is a symbolic link that leads round in a loop")}  # fmt: skip
+ODD = {
+    "named pipe": (make_fifo, "is a named pipe (FIFO), not a file"),
+    "folder": (Path.mkdir, "is a folder, not a file"),
+    "link loop": (make_link_loop, "is a symbolic link that leads round in a loop"),
+}
 
 
 @pytest.mark.parametrize("kind", list(ODD))
@@ -79,13 +84,15 @@ def test_an_odd_settings_entry_gives_defaults_one_line_and_is_set_aside(settings
     make, words = ODD[kind]
     make(settings_path)
 
-    loaded, problems = within_deadline(lambda: load_settings(settings_path),
-                                       pipes_under=settings_path.parent)  # fmt: skip
+    loaded, problems = within_deadline(
+        lambda: load_settings(settings_path), pipes_under=settings_path.parent
+    )
 
     assert loaded == Settings()
     (aside,) = set_aside(settings_path)
-    assert problems == [f"{settings_path}: {words}; kept it as {aside.name} and started "
-                        "from the defaults"]  # fmt: skip
+    assert problems == [
+        f"{settings_path}: {words}; kept it as {aside.name} and started from the defaults"
+    ]
     assert not os.path.lexists(settings_path)
     if kind == "named pipe":
         assert aside.is_fifo() and not has_reader(aside)
@@ -123,8 +130,11 @@ def test_the_app_starts_twice_over_an_odd_settings_file(settings_path, user_env,
         try:
             started = subprocess.run(
                 [sys.executable, "-c", START_AND_QUIT],
-                env=user_env, capture_output=True, text=True, timeout=DEADLINE_S * 2,
-            )  # fmt: skip
+                env=user_env,
+                capture_output=True,
+                text=True,
+                timeout=DEADLINE_S * 2,
+            )
         finally:
             release_readers(settings_path.parent)
         assert started.returncode == 0 and "Traceback" not in started.stderr, started.stderr

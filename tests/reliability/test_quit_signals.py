@@ -45,9 +45,14 @@ def start_in_terminal():
     started: list[subprocess.Popen[str]] = []
 
     def start(*args: str) -> subprocess.Popen[str]:
-        child = subprocess.Popen(loosen_command(*args), env=child_env(), text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 start_new_session=True)  # fmt: skip
+        child = subprocess.Popen(
+            loosen_command(*args),
+            env=child_env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         started.append(child)
         return child
 
@@ -131,8 +136,11 @@ def test_a_signal_mid_session_ends_the_app_cleanly(start_in_terminal, signum, to
     assert "bug" not in err.lower(), err
     assert crash_logs() == []  # the "ran into a bug" dialog was never shown
     assert sessions() == [("squat-and-fold", "stopped")]
-    wait_for(lambda: not any(_alive(pid) for pid in helpers), "the speech worker to end",
-             timeout_s=EXIT_TIMEOUT_S)  # fmt: skip
+    wait_for(
+        lambda: not any(_alive(pid) for pid in helpers),
+        "the speech worker to end",
+        timeout_s=EXIT_TIMEOUT_S,
+    )
     # The lock and the socket went with the app: nothing says a Loosen runs.
     assert not paths.instance_lock_file().exists()
     assert not is_listening()

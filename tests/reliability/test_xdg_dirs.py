@@ -51,8 +51,9 @@ def test_logs_follow_the_cache_folder_when_its_variable_is_ignored(monkeypatch, 
 
 
 @pytest.mark.parametrize("value", ["", "data"])
-def test_loosen_finds_the_same_routines_from_any_folder(value, isolated_user_dirs, tmp_path,
-                                                        user_env):  # fmt: skip
+def test_loosen_finds_the_same_routines_from_any_folder(
+    value, isolated_user_dirs, tmp_path, user_env
+):
     env = dict(user_env, XDG_DATA_HOME=value)
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
@@ -63,8 +64,9 @@ def test_loosen_finds_the_same_routines_from_any_folder(value, isolated_user_dir
         'format = 1\nname = "Mine"\n[[steps]]\nname = "Hold"\nduration = "45s"\n'
     )
 
-    listed = [json.loads(loosen("list", "--json", cwd=folder, env=env).stdout)
-              for folder in (one, two)]  # fmt: skip
+    listed = [
+        json.loads(loosen("list", "--json", cwd=folder, env=env).stdout) for folder in (one, two)
+    ]
 
     assert listed[0] == listed[1]
     assert listed[0]["user_dir"] == str(routines)

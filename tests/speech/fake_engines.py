@@ -29,8 +29,15 @@ RATE_HZ = 22050
 VOICES = (("fake/en", "Fake English", ("en",)), ("fake/fr", "Fake French", ("fr",)))
 
 
-def write_tone(path: str, seconds: float, *, rate_hz: int = RATE_HZ, amplitude: int = 8000,
-               channels: int = 1, width: int = 2) -> None:  # fmt: skip
+def write_tone(
+    path: str,
+    seconds: float,
+    *,
+    rate_hz: int = RATE_HZ,
+    amplitude: int = 8000,
+    channels: int = 1,
+    width: int = 2,
+) -> None:
     """A 440 Hz tone: loud enough to count as sound, easy to recognise."""
     count = max(1, round(seconds * rate_hz))
     samples = [round(amplitude * math.sin(2 * math.pi * 440 * i / rate_hz)) for i in range(count)]

@@ -43,8 +43,12 @@ def speaker(qtbot, sound_output, tmp_path):
 
 def test_a_prepared_clip_plays_at_once_and_stops_at_once(qtbot, speaker):
     speaker.prepare(["Switch sides"])
-    qtbot.waitUntil(lambda: "Switch sides" in speaker._effects
-                    and speaker._effects["Switch sides"].status().name == "Ready")  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            "Switch sides" in speaker._effects
+            and speaker._effects["Switch sides"].status().name == "Ready"
+        )
+    )
     effect = speaker._effects["Switch sides"]
     with qtbot.waitSignal(speaker.clip_started, timeout=1000) as started:
         speaker.speak("Switch sides")

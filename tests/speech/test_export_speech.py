@@ -42,11 +42,13 @@ def read_guide(path: Path) -> array:
 
 def test_a_routine_exports_as_speech_at_its_moments(make_synth, tmp_path):
     plan = build_plan(
-        routine(step("Hip flexor lunge", duration_s=30.0, sides=True, say="Tuck your pelvis."),
-                step("Glute bridge", duration_s=20.0, rest_s=15.0),
-                step("Forward fold", duration_s=20.0)),
+        routine(
+            step("Hip flexor lunge", duration_s=30.0, sides=True, say="Tuck your pelvis."),
+            step("Glute bridge", duration_s=20.0, rest_s=15.0),
+            step("Forward fold", duration_s=20.0),
+        ),
         words_per_minute=160,
-    )  # fmt: skip
+    )
     info, lengths = export(make_synth(rate_wpm=160), plan, tmp_path / "guide.wav")
     samples = read_guide(info.path)
     assert abs(len(samples) / RATE - plan.total_s) <= 0.5

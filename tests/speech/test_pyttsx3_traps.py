@@ -120,6 +120,9 @@ def test_avoided_no_external_loop_is_used():
 
 def test_windows_is_pinned_below_pyttsx3_2_99():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    windows = [d for d in project["dependencies"]
-               if d.startswith("pyttsx3") and "sys_platform == 'win32'" in d]  # fmt: skip
+    windows = [
+        d
+        for d in project["dependencies"]
+        if d.startswith("pyttsx3") and "sys_platform == 'win32'" in d
+    ]
     assert windows and "<2.99" in windows[0]

@@ -56,9 +56,12 @@ def test_a_cue_renders_as_speech_of_a_plausible_length(make_synth):
 def test_clip_length_follows_the_words(make_synth):
     synth = make_synth()
     short, long = synth.prerender(
-        ["Halfway", "Kneel into a lunge, tuck your pelvis under, shift forward until the "
-                    "front of the hip stretches."]
-    )  # fmt: skip
+        [
+            "Halfway",
+            "Kneel into a lunge, tuck your pelvis under, shift forward until the "
+            "front of the hip stretches.",
+        ]
+    )
     short_samples, rate = read(short.result(WAIT_S))
     long_samples, _ = read(long.result(WAIT_S))
     assert 0.3 <= len(short_samples) / rate <= 2.0
@@ -69,8 +72,9 @@ def test_clip_length_follows_the_words(make_synth):
 @pytest.mark.skipif(shutil.which("soxi") is None, reason="sox is not installed")
 def test_a_clip_is_a_standard_wav_file(make_synth):
     path = make_synth().request("Session complete").result(WAIT_S)
-    seconds = float(subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True,
-                                   check=True).stdout)  # fmt: skip
+    seconds = float(
+        subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True, check=True).stdout
+    )
     assert 0.3 <= seconds <= 3.0
 
 

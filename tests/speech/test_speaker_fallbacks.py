@@ -68,8 +68,9 @@ def reference_timeline(qtbot) -> list[tuple[float, str]]:
 def fallback_speaker(synth: ClipSynthesizer, log: Path, tmp_path: Path) -> ClipSpeaker:
     """A speaker on the fallback path that also lists every file it was asked to play
     (a session run on a fake clock cuts each clip off at once, before it is logged)."""
-    speaker = ClipSpeaker(synth, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(log))  # fmt: skip
+    speaker = ClipSpeaker(
+        synth, tmp_path / "beeps", audio_available=False, fallback_command=recording_player(log)
+    )
     synth.add_status_listener(speaker.synth_status)
     assert speaker.fallback is not None
     speaker.asked_to_play = []
@@ -124,9 +125,12 @@ def test_a_working_engine_speaks_through_the_fallback_player(qtbot, make_synth, 
 
 def test_the_fallback_player_is_cut_off_at_once_and_silent_when_muted(qtbot, tmp_path):
     log = tmp_path / "played.txt"
-    speaker = ClipSpeaker(ReadyClips(tmp_path / "clips"), tmp_path / "beeps",
-                          audio_available=False,
-                          fallback_command=recording_player(log, sleep_s=30))  # fmt: skip
+    speaker = ClipSpeaker(
+        ReadyClips(tmp_path / "clips"),
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(log, sleep_s=30),
+    )
     assert speaker.has_voice and speaker.notice is None
     speaker.prepare(["Halfway"])
     qtbot.waitUntil(lambda: "Halfway" in speaker._clip_paths)
@@ -142,8 +146,7 @@ def test_the_fallback_player_is_cut_off_at_once_and_silent_when_muted(qtbot, tmp
 
 def test_a_player_that_cannot_play_ends_in_one_notice(qtbot, tmp_path):
     failing = recording_player(tmp_path / "log", exit_code=1)
-    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False,
-                          fallback_command=failing)  # fmt: skip
+    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False, fallback_command=failing)
     with qtbot.waitSignal(speaker.notice_changed, timeout=WAIT_MS) as blocker:
         speaker.beep(next(iter(speaker._beep_paths)))
     assert blocker.args[0].startswith(NO_AUDIO_DEVICE)
@@ -151,8 +154,9 @@ def test_a_player_that_cannot_play_ends_in_one_notice(qtbot, tmp_path):
 
 
 def test_with_no_output_and_no_player_the_user_is_told(qtbot, tmp_path):
-    speaker = ClipSpeaker(ReadyClips(tmp_path), tmp_path / "beeps", audio_available=False,
-                          fallback_command=[])  # fmt: skip
+    speaker = ClipSpeaker(
+        ReadyClips(tmp_path), tmp_path / "beeps", audio_available=False, fallback_command=[]
+    )
     assert speaker.notice == NO_AUDIO_DEVICE and not speaker.has_voice
     speaker.speak("Halfway")  # nothing to play it with, and no error either
 
@@ -160,8 +164,12 @@ def test_with_no_output_and_no_player_the_user_is_told(qtbot, tmp_path):
 def test_an_unwritable_cache_costs_the_beeps_not_the_session(qtbot, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the beeps folder should be")
-    speaker = ClipSpeaker(None, blocker / "beeps", audio_available=False,
-                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker = ClipSpeaker(
+        None,
+        blocker / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(tmp_path / "log"),
+    )
     assert run_through(qtbot, speaker, FakeClock())  # the session plays to its end
 
 
@@ -213,8 +221,12 @@ def test_a_clip_arriving_just_after_its_moment_is_said_only_within_the_grace(
     clip = tmp_path / "get-ready.wav"
     clip.write_bytes(b"")
     clips = ManualClips(clip)
-    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker = ClipSpeaker(
+        clips,
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(tmp_path / "log"),
+    )
     speaker.speak("Get ready")  # the first cue, due before its clip is rendered
     assert speaker.fallback is not None and not speaker.fallback.is_playing()
     clips.arrive("Get ready")
@@ -227,8 +239,12 @@ def test_a_late_clip_is_not_said_after_a_skip(qtbot, tmp_path):
     clip = tmp_path / "first.wav"
     clip.write_bytes(b"")
     clips = ManualClips(clip)
-    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker = ClipSpeaker(
+        clips,
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(tmp_path / "log"),
+    )
     speaker.speak("First")
     speaker.stop()  # the user skipped on
     clips.arrive("First")
@@ -238,8 +254,12 @@ def test_a_late_clip_is_not_said_after_a_skip(qtbot, tmp_path):
 
 def test_phrases_asked_for_before_the_engine_is_attached_are_prepared_then(qtbot, tmp_path):
     clips = ReadyClips(tmp_path / "clips")
-    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker = ClipSpeaker(
+        None,
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(tmp_path / "log"),
+    )
     assert speaker.notice is None  # an engine is expected: nothing to tell yet
     speaker.prepare(["Get ready", "Halfway"])
     assert clips.asked == []
@@ -279,8 +299,7 @@ def test_a_clip_that_failed_once_is_asked_for_again(qtbot, tmp_path):
     clip.write_bytes(b"")
     clips = FailingOnceClips(clip)
     player = recording_player(tmp_path / "log", sleep_s=30)
-    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
-                          fallback_command=player)  # fmt: skip
+    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False, fallback_command=player)
     speaker.prepare(["Halfway"])
     qtbot.waitUntil(lambda: "Halfway" not in speaker._requested)  # the failure came back
     speaker.speak("Halfway")  # not ready: asked for again, said if it comes in time
@@ -294,8 +313,12 @@ def test_a_new_voice_forgets_the_clips_of_the_old_one(qtbot, tmp_path):
     old.write_bytes(b"")
     new.write_bytes(b"")
     clips = ManualClips(old)
-    speaker = ClipSpeaker(clips, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(tmp_path / "log"))  # fmt: skip
+    speaker = ClipSpeaker(
+        clips,
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=recording_player(tmp_path / "log"),
+    )
     speaker.prepare(["Switch sides"])
     in_flight = clips.pending["Switch sides"]
     speaker.reset_clips()  # the voice changed while the old clip was still rendering
@@ -308,10 +331,12 @@ def test_a_new_voice_forgets_the_clips_of_the_old_one(qtbot, tmp_path):
     assert speaker._clip_paths["Switch sides"] == new
 
 
-@pytest.mark.parametrize(("original", "expected"), [("/usr/local/lib", "/usr/local/lib"),
-                                                    (None, "unset")])  # fmt: skip
-def test_in_a_bundle_the_player_gets_the_systems_libraries(qtbot, tmp_path, monkeypatch,
-                                                           original, expected):  # fmt: skip
+@pytest.mark.parametrize(
+    ("original", "expected"), [("/usr/local/lib", "/usr/local/lib"), (None, "unset")]
+)
+def test_in_a_bundle_the_player_gets_the_systems_libraries(
+    qtbot, tmp_path, monkeypatch, original, expected
+):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/loosen/_internal")  # what the bundle sets
     if original is None:
@@ -319,10 +344,15 @@ def test_in_a_bundle_the_player_gets_the_systems_libraries(qtbot, tmp_path, monk
     else:
         monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
     log = tmp_path / "env.txt"
-    seen = (f"import os, sys; open({str(log)!r}, 'w')"
-            ".write(os.environ.get('LD_LIBRARY_PATH', 'unset'))")  # fmt: skip
-    speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False,
-                          fallback_command=[sys.executable, "-c", seen])  # fmt: skip
+    seen = (
+        f"import os, sys; open({str(log)!r}, 'w').write(os.environ.get('LD_LIBRARY_PATH', 'unset'))"
+    )
+    speaker = ClipSpeaker(
+        None,
+        tmp_path / "beeps",
+        audio_available=False,
+        fallback_command=[sys.executable, "-c", seen],
+    )
     speaker.beep(next(iter(speaker._beep_paths)))
     qtbot.waitUntil(lambda: log.exists() and log.read_text() != "")
     assert log.read_text() == expected

@@ -289,6 +289,12 @@ parent.send({{"op": "render", "id": 1, "text": "Halfway", "voice": None, "rate":
 parent.close()  # the app dies with the request on its way
 serve(child, FakeEngine)
 """
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                          cwd=Path(__file__).parent, timeout=60, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        timeout=60,
+        check=False,
+    )
     assert (done.returncode, done.stderr) == (0, "")

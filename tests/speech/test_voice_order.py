@@ -21,9 +21,14 @@ def names(voices: list[Voice]) -> list[str]:
 
 def test_the_users_own_region_then_their_language_then_the_rest_by_name():
     assert names(order_voices(ESPEAK_LIKE, "en-gb")) == [
-        "English (Great Britain)", "English (America)", "English (Caribbean)",
-        "Afrikaans", "Chinese (Mandarin)", "German", "Spanish (Spain)",
-    ]  # fmt: skip
+        "English (Great Britain)",
+        "English (America)",
+        "English (Caribbean)",
+        "Afrikaans",
+        "Chinese (Mandarin)",
+        "German",
+        "Spanish (Spain)",
+    ]
     assert names(order_voices(ESPEAK_LIKE, "de-at"))[:2] == ["German", "Afrikaans"]
 
 

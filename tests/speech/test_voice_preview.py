@@ -14,8 +14,9 @@ LINE = "Glute bridge, thirty seconds."
 
 def preview_speaker(synth, tmp_path) -> tuple[ClipSpeaker, object]:
     log = tmp_path / "played.log"
-    speaker = ClipSpeaker(synth, tmp_path / "beeps", audio_available=False,
-                          fallback_command=recording_player(log))  # fmt: skip
+    speaker = ClipSpeaker(
+        synth, tmp_path / "beeps", audio_available=False, fallback_command=recording_player(log)
+    )
     return speaker, log
 
 
@@ -23,8 +24,9 @@ def test_preview_plays_the_line_in_the_chosen_voice_and_rate(qtbot, make_synth, 
     synth = make_synth(engine_factory=FakeEngine)
     speaker, log = preview_speaker(synth, tmp_path)
     assert speaker.preview(LINE, "fake/fr", 300)  # asked; returns before the clip exists
-    qtbot.waitUntil(lambda: len(played(log)) == 1 and not speaker.fallback.is_playing(),
-                    timeout=WAIT_MS)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: len(played(log)) == 1 and not speaker.fallback.is_playing(), timeout=WAIT_MS
+    )
     chosen = synth.request_sample(LINE, "fake/fr", 300).result(WAIT_MS / 1000)
     assert played(log) == [chosen.name]
     assert (synth.voice, synth.rate_wpm) == (None, DEFAULT_WORDS_PER_MINUTE)
@@ -37,8 +39,9 @@ def test_only_the_last_of_quick_previews_is_played(qtbot, make_synth, tmp_path):
     for rate in (120, 200, 260):
         speaker.preview(LINE, "fake/en", rate)
     last = synth.request_sample(LINE, "fake/en", 260).result(WAIT_MS / 1000)
-    qtbot.waitUntil(lambda: played(log) == [last.name] and not speaker.fallback.is_playing(),
-                    timeout=WAIT_MS)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: played(log) == [last.name] and not speaker.fallback.is_playing(), timeout=WAIT_MS
+    )
 
 
 def test_without_a_voice_there_is_nothing_to_preview(qtbot, tmp_path):

@@ -31,8 +31,9 @@ def open_window(qtbot, clock):
     made = []
 
     def open_(speaker, **options) -> MainWindow:
-        window = MainWindow(Settings(), speaker, HistoryService(paths.history_db()),
-                            clock=clock, **options)  # fmt: skip
+        window = MainWindow(
+            Settings(), speaker, HistoryService(paths.history_db()), clock=clock, **options
+        )
         # The test is over when pytest-qt closes it: no one is there to answer.
         qtbot.addWidget(window, before_close_func=MainWindow.stop_active_session)
         with qtbot.waitSignal(window.library_loaded):

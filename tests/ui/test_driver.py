@@ -10,8 +10,14 @@ from helpers import routine, step
 
 
 def driven(qtbot, clock: FakeClock) -> tuple[SessionDriver, list[Event]]:
-    session = Session(routine(step("Lunge", duration_s=30.0, sides=True),
-                              step("Fold", duration_s=30.0), get_ready_s=5.0), clock)  # fmt: skip
+    session = Session(
+        routine(
+            step("Lunge", duration_s=30.0, sides=True),
+            step("Fold", duration_s=30.0),
+            get_ready_s=5.0,
+        ),
+        clock,
+    )
     driver = SessionDriver(session)
     seen: list[Event] = []
     driver.events.connect(seen.extend)

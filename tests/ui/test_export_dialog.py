@@ -21,16 +21,24 @@ from loosen.ui.main_window import MainWindow
 from helpers import routine, step, write_clip
 
 # Get ready 2 s, a 10-s hold, a rest long enough to announce the counted squats, 2 × 2 s.
-SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
-         '[defaults]\nget_ready = "2s"\nrest = "8s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
-         '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n')  # fmt: skip
+SHORT = (
+    'format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
+    '[defaults]\nget_ready = "2s"\nrest = "8s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
+    '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n'
+)
 
 
 class FakeSynth:
     """Clips on demand, from a thread of its own; `hold` keeps them from arriving."""
 
-    def __init__(self, folder: Path, *, status: SynthState = SynthState.AVAILABLE,
-                 reason: str = "", hold: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        status: SynthState = SynthState.AVAILABLE,
+        reason: str = "",
+        hold: bool = False,
+    ) -> None:
         self.clip = write_clip(folder / "clip.wav", 0.3)
         self.status = SynthStatus(status, reason)
         self.rate_wpm = 160
@@ -90,8 +98,9 @@ def guide_length_s(path: Path) -> float:
         return guide.getnframes() / guide.getframerate()
 
 
-def test_the_guide_is_written_off_the_ui_thread_to_100_percent(qtbot, make_window, monkeypatch,
-                                                               tmp_path):  # fmt: skip
+def test_the_guide_is_written_off_the_ui_thread_to_100_percent(
+    qtbot, make_window, monkeypatch, tmp_path
+):
     synth = FakeSynth(tmp_path, hold=True)
     window = make_window(synth)
     out = tmp_path / "short.wav"
@@ -166,8 +175,9 @@ def test_an_unwritable_path_is_one_line(qtbot, make_window, monkeypatch, tmp_pat
     dialog.worker.wait(5000)
 
 
-def test_no_speech_engine_is_one_line_saying_how_to_get_one(qtbot, make_window, monkeypatch,
-                                                            tmp_path):  # fmt: skip
+def test_no_speech_engine_is_one_line_saying_how_to_get_one(
+    qtbot, make_window, monkeypatch, tmp_path
+):
     reason = "No voice: install espeak-ng (sudo apt install espeak-ng) and restart Loosen"
     window = make_window(FakeSynth(tmp_path, status=SynthState.UNAVAILABLE, reason=reason))
     out = tmp_path / "short.wav"
@@ -210,8 +220,9 @@ def test_choosing_no_file_starts_nothing(qtbot, make_window, monkeypatch, tmp_pa
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
-def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(qtbot, make_window, monkeypatch,
-                                                             tmp_path):  # fmt: skip
+def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(
+    qtbot, make_window, monkeypatch, tmp_path
+):
     window = make_window(None)  # no synthesizer lent: the export starts its own
     out = tmp_path / "short.wav"
     dialog = start_export(qtbot, window, monkeypatch, out)

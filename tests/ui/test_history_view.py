@@ -25,8 +25,9 @@ TODAY = date(2026, 11, 20)  # a Friday
 COOL, WARM, BREAK = "post-run-cooldown", "dynamic-warm-up", "squat-and-fold"
 
 
-def record(n: int, routine: str, days_ago: int, before=None, after=None, note="",
-           status=Status.COMPLETED) -> SessionRecord:  # fmt: skip
+def record(
+    n: int, routine: str, days_ago: int, before=None, after=None, note="", status=Status.COMPLETED
+) -> SessionRecord:
     kind, name = {
         COOL: ("cooldown", "Post-run cooldown"),
         WARM: ("warm-up", "Dynamic warm-up"),
@@ -34,10 +35,20 @@ def record(n: int, routine: str, days_ago: int, before=None, after=None, note=""
     }[routine]
     started = datetime(2026, 11, 20, 7, tzinfo=UTC) - timedelta(days=days_ago, minutes=n)
     return SessionRecord(
-        uid=f"s{n}", routine=routine, routine_name=name, kind=kind, started_at=started,
-        ended_at=started + timedelta(minutes=10), status=status, planned_s=600.0,
-        active_s=605.0, steps_done=8, tightness_before=before, tightness_after=after, note=note,
-    )  # fmt: skip
+        uid=f"s{n}",
+        routine=routine,
+        routine_name=name,
+        kind=kind,
+        started_at=started,
+        ended_at=started + timedelta(minutes=10),
+        status=status,
+        planned_s=600.0,
+        active_s=605.0,
+        steps_done=8,
+        tightness_before=before,
+        tightness_after=after,
+        note=note,
+    )
 
 
 # Cooldowns loosen 3, 2, 3, 2 (mean 2.5, n=4); warm-ups 0 and 1 (n=2); one unrated break.
@@ -109,8 +120,9 @@ def test_sessions_show_newest_first_with_date_routine_status_time_back_and_note(
     model = view.model
     row = [model.data(model.index(0, c)) for c in (ROUTINE, STATUS, TIME, BACK, NOTE)]
     assert row == ["Post-run cooldown", "Completed", "10:05", "7 → 4", "hips looser"]
-    assert model.data(model.index(0, DATE)).endswith("2026 " + KNOWN[0].started_at.astimezone()
-                                                     .strftime("%H:%M"))  # fmt: skip
+    assert model.data(model.index(0, DATE)).endswith(
+        "2026 " + KNOWN[0].started_at.astimezone().strftime("%H:%M")
+    )
     assert texts(view, STATUS)[3] == "Stopped" and texts(view, BACK)[3] == ""
 
 
@@ -170,8 +182,7 @@ def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
 # -- editing, delete, undo -----------------------------------------------------------------
 
 
-def click_row(qtbot, view: HistoryView, row: int,
-              modifier=Qt.KeyboardModifier.NoModifier) -> None:  # fmt: skip
+def click_row(qtbot, view: HistoryView, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """A click with the mouse on the row's routine cell, where a person would click."""
     cell = view.table.visualRect(view.model.index(row, ROUTINE))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, modifier, cell.center())
@@ -323,8 +334,9 @@ def test_an_edit_the_store_refuses_stays_in_the_editors_to_save_again(
 def test_an_edit_then_delete_then_undo_brings_back_the_edit(qtbot, view, history):
     click_row(qtbot, view, 0)  # s1
     view.note.setText("hips looser, calves tight")
-    deleted = qtbot.waitSignal(view.committed, timeout=10_000,
-                               check_params_cb=lambda what: what == "delete")  # fmt: skip
+    deleted = qtbot.waitSignal(
+        view.committed, timeout=10_000, check_params_cb=lambda what: what == "delete"
+    )
     with deleted:
         qtbot.keyClick(view.table, Qt.Key.Key_Delete)
     with qtbot.waitSignal(view.committed, timeout=10_000) as done:
@@ -368,8 +380,9 @@ def test_undo_is_a_stack_and_the_charts_follow(qtbot, view):
     assert sum(e.n for e in view.charts.effects.effects) == 6
 
 
-def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(qtbot, view, history,
-                                                                   monkeypatch):  # fmt: skip
+def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(
+    qtbot, view, history, monkeypatch
+):
     from loosen.core.history import HistoryError
 
     def refuse(store, uid):
@@ -487,8 +500,7 @@ def test_the_history_button_opens_the_page_and_back_returns(qtbot, clock, speake
     window.close()
 
 
-def test_an_edit_left_by_hiding_the_window_to_the_tray_is_saved(qtbot, clock, speaker,
-                                                                 known_db):  # fmt: skip
+def test_an_edit_left_by_hiding_the_window_to_the_tray_is_saved(qtbot, clock, speaker, known_db):
     history = HistoryService(known_db)  # the window closes it
     window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
     qtbot.addWidget(window)
@@ -510,8 +522,13 @@ def test_the_app_starts_without_loading_pyqtgraph():
         "import loosen.ui.main_window, loosen.ui.history_view\n"
         "print('pyqtgraph' in sys.modules, 'numpy' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(__file__).parent)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent,
+    )
     assert result.stdout.split() == ["False", "False"]
 
 

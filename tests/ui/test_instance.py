@@ -45,8 +45,10 @@ def test_the_first_claim_holds_the_lock_and_a_second_finds_it_taken():
 def test_a_lock_left_by_a_dead_process_is_taken_over():
     lock_path = paths.instance_lock_file()
     lock_path.parent.mkdir(parents=True)
-    code = ("import os, sys\nfrom PySide6.QtCore import QLockFile\n"
-            "lock = QLockFile(sys.argv[1])\nassert lock.tryLock(0)\nos._exit(0)\n")  # fmt: skip
+    code = (
+        "import os, sys\nfrom PySide6.QtCore import QLockFile\n"
+        "lock = QLockFile(sys.argv[1])\nassert lock.tryLock(0)\nos._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", code, str(lock_path)], check=True, timeout=60)
     assert lock_path.exists()  # never unlocked: it died holding it
 

@@ -19,8 +19,9 @@ from loosen.ui.player_view import PlayerView
 from player_journey import click, click_routine, play, rate_with_keys
 
 
-def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(qtbot, open_window, speaker,
-                                                               clock, monkeypatch):  # fmt: skip
+def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(
+    qtbot, open_window, speaker, clock, monkeypatch
+):
     answers = [False, True]  # closing: "go on" the first time, "stop" the second
     asked: list[str] = []
 
@@ -40,7 +41,9 @@ def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(qtbot, open_windo
     # The first hold, left side.
     play(player, clock, 5 + 10)
     assert (player.kind_label.text(), player.step_label.text()) == (
-        "Work", "Calf stretch, straight knee")  # fmt: skip
+        "Work",
+        "Calf stretch, straight knee",
+    )
     assert player.side_label.text() == "Left side"
     assert player.next_label.text() == "Next: right side"
     assert player.time_label.text() == "0:30"
@@ -69,7 +72,9 @@ def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(qtbot, open_windo
     # Left: one too far; back to the start of its left side.
     qtbot.keyClick(player, Qt.Key.Key_Left)
     assert (player.step_label.text(), player.side_label.text()) == (
-        "Calf stretch, bent knee", "Left side")  # fmt: skip
+        "Calf stretch, bent knee",
+        "Left side",
+    )
     assert player.time_label.text() == "0:40"
 
     # M: muted, said on screen; M again: not.

@@ -110,8 +110,9 @@ def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock, 
     monkeypatch.setattr(MainWindow, "ask_rating", rate_by_clicking(qtbot, 2, asked))
     window = open_window(speaker)
     quits: list[bool] = []
-    controller = start_reminders(window, Settings(reminders=True), speaker,
-                                 quit_event_loop=lambda: quits.append(True))  # fmt: skip
+    controller = start_reminders(
+        window, Settings(reminders=True), speaker, quit_event_loop=lambda: quits.append(True)
+    )
     qtbot.addWidget(controller.menu)
     timers = ReminderTimers(controller, clock)
     reminders = controller.window
@@ -172,10 +173,16 @@ def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock, 
 
     (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
     assert (record.routine, record.kind, record.status) == (
-        "squat-and-fold", "break", Status.COMPLETED)  # fmt: skip
+        "squat-and-fold",
+        "break",
+        Status.COMPLETED,
+    )
     assert record.tightness_after == 2 and record.steps_skipped == 0
-    assert answers(window) == [("snoozed", "squat-and-fold"), ("skipped", "squat-and-fold"),
-                               ("taken", "squat-and-fold")]  # fmt: skip
+    assert answers(window) == [
+        ("snoozed", "squat-and-fold"),
+        ("skipped", "squat-and-fold"),
+        ("taken", "squat-and-fold"),
+    ]
     rows = window.history.submit(lambda store: store.reminders()).result(timeout=10)
     assert rows[-1].answered_at == taken_at
 

@@ -37,8 +37,9 @@ def sessions() -> list[str]:
     uids = []
     with HistoryStore.open(paths.history_db(), now=now) as store:
         for routine, name, kind, before, after, note, status in DONE:
-            record = store.start_session(routine, name, kind, planned_s=600.0,
-                                         tightness_before=before)  # fmt: skip
+            record = store.start_session(
+                routine, name, kind, planned_s=600.0, tightness_before=before
+            )
             now.advance(minutes=10)
             store.finish_session(record.uid, status, active_s=600.0, steps_done=6)
             if after is not None or note:
@@ -82,8 +83,12 @@ def test_reviewing_and_editing_history(qtbot, open_window, speaker, sessions, ca
     window = open_window(speaker)
     page = open_history(qtbot, window, len(DONE))
     assert window.windowTitle() == "History — Loosen"
-    assert shown(page, ROUTINE) == ["Post-run cooldown", "Squat and fold", "Dynamic warm-up",
-                                    "Post-run cooldown"]  # fmt: skip
+    assert shown(page, ROUTINE) == [
+        "Post-run cooldown",
+        "Squat and fold",
+        "Dynamic warm-up",
+        "Post-run cooldown",
+    ]
     assert shown(page, BACK) == ["6 → 4", "", "5 → –", "7 → 5"]
     assert shown(page, STATUS) == ["Completed", "Stopped", "Completed", "Completed"]
     assert not page.save_button.isEnabled() and not page.delete_button.isEnabled()
@@ -115,7 +120,10 @@ def test_reviewing_and_editing_history(qtbot, open_window, speaker, sessions, ca
     assert shown(page, ROUTINE) == ["Post-run cooldown", "Dynamic warm-up", "Post-run cooldown"]
     assert page.undo_button.isVisible() and page.status.text().startswith("Deleted: Squat")
     assert [item["routine"] for item in history_json(capsys)] == [
-        "post-run-cooldown", "dynamic-warm-up", "post-run-cooldown"]  # fmt: skip
+        "post-run-cooldown",
+        "dynamic-warm-up",
+        "post-run-cooldown",
+    ]
     with qtbot.waitSignal(page.committed, timeout=10_000) as done:
         click(qtbot, page.undo_button)
     assert done.args == ["undo"] and not page.undo_button.isVisible()
@@ -145,10 +153,14 @@ def test_reviewing_and_editing_history(qtbot, open_window, speaker, sessions, ca
 
     held = history_json(capsys)  # oldest first, the table's rows upside down
     assert [(item["routine"], item["status"]) for item in held] == [
-        (routine, str(status)) for routine, _, _, _, _, _, status in DONE]  # fmt: skip
+        (routine, str(status)) for routine, _, _, _, _, _, status in DONE
+    ]
     assert [(item["tightness_before"], item["tightness_after"], item["note"]) for item in held] == [
-        (7, 5, "hamstrings"), (5, 3, "calves tight"), (None, None, ""),
-        (6, 4, "hips and calves looser")]  # fmt: skip
+        (7, 5, "hamstrings"),
+        (5, 3, "calves tight"),
+        (None, None, ""),
+        (6, 4, "hips and calves looser"),
+    ]
     restored = held[2]
     assert restored["started_at"].startswith("2026-11-18T18:20")  # its own time, not the undo's
     assert restored["ended_at"].startswith("2026-11-18T18:30")

@@ -36,8 +36,9 @@ def sessions() -> list[str]:
     uids = []
     with HistoryStore.open(paths.history_db(), now=now) as store:
         for routine, name, kind, before, after, note in DONE:
-            record = store.start_session(routine, name, kind, planned_s=600.0,
-                                         tightness_before=before)  # fmt: skip
+            record = store.start_session(
+                routine, name, kind, planned_s=600.0, tightness_before=before
+            )
             now.advance(minutes=10)
             store.finish_session(record.uid, Status.COMPLETED, active_s=600.0, steps_done=6)
             if after is not None or note:
@@ -163,10 +164,16 @@ def test_an_edit_left_by_closing_the_window_is_there_after_reopening(
     page = open_history(qtbot, again)
     click_row(qtbot, page, 0)
     assert (page.before.value(), page.after.value(), page.note.text()) == (
-        7, 4, "stiff after the hills")  # fmt: skip
+        7,
+        4,
+        "stiff after the hills",
+    )
     held = stored(sessions[0])
     assert (held.tightness_before, held.tightness_after, held.note) == (
-        7, 4, "stiff after the hills")  # fmt: skip
+        7,
+        4,
+        "stiff after the hills",
+    )
 
 
 def test_typing_on_the_next_row_survives_the_last_rows_save(qtbot, open_window, speaker, sessions):

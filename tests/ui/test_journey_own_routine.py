@@ -56,8 +56,9 @@ def row_of(tree, routine_id: str):
 
 
 def click(qtbot, widget, pos=None) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton,
-                     pos=widget.rect().center() if pos is None else pos)  # fmt: skip
+    qtbot.mouseClick(
+        widget, Qt.MouseButton.LeftButton, pos=widget.rect().center() if pos is None else pos
+    )
 
 
 def press(qtbot, window, key: Qt.Key) -> None:
@@ -141,7 +142,10 @@ def test_write_a_routine_fix_it_run_it_and_find_it_in_history(
     assert "Your back now: 2 of 10." in window.summary_page.body.text()
     (record,) = sessions(window)
     assert (record.routine, record.routine_name, record.kind) == (
-        "my-back", "My back routine", "cooldown")  # fmt: skip
+        "my-back",
+        "My back routine",
+        "cooldown",
+    )
     assert record.status is Status.COMPLETED
     assert (record.steps_done, record.steps_skipped) == (2, 1)
     assert record.tightness_after == 2

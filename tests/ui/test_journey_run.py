@@ -31,8 +31,11 @@ def click(qtbot, widget, pos=None) -> None:
 def start_by_clicking(qtbot, window: MainWindow, routine_id: str) -> PlayerView:
     """Click the routine in the library, then Start."""
     tree = window.library_view.tree
-    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
-                if tree.topLevelItem(i).data(0, ROUTINE_ROLE) == routine_id)  # fmt: skip
+    item = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).data(0, ROUTINE_ROLE) == routine_id
+    )
     tree.scrollToItem(item)
     click(qtbot, tree.viewport(), tree.visualItemRect(item).center())
     click(qtbot, window.library_view.start_button)
@@ -58,8 +61,9 @@ def answer_the_question(qtbot, answer: str, asked: list[str]) -> None:
         for box in QApplication.topLevelWidgets():
             if isinstance(box, QMessageBox) and box.isVisible():
                 asked.append(box.text())
-                button = next((b for b in box.buttons()
-                               if b.text().replace("&", "") == answer), None)  # fmt: skip
+                button = next(
+                    (b for b in box.buttons() if b.text().replace("&", "") == answer), None
+                )
                 if button is None:
                     box.reject()
                 else:
@@ -78,12 +82,17 @@ def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> Non
 
 
 @pytest.mark.real_dialogs
-def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker, clock,
-                                                     monkeypatch):  # fmt: skip
+def test_a_run_with_a_break_taken_early_then_stopped(
+    qtbot, open_window, speaker, clock, monkeypatch
+):
     rated: list[str] = []
-    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
-        lambda commit, summary: (rated.append(summary), commit(Rating(3, "")), Rating(3, ""))[2]
-    ))  # fmt: skip
+    monkeypatch.setattr(
+        MainWindow,
+        "ask_rating",
+        staticmethod(
+            lambda commit, summary: (rated.append(summary), commit(Rating(3, "")), Rating(3, ""))[2]
+        ),
+    )
     window = open_window(speaker)
     player = start_by_clicking(qtbot, window, RUN)
     assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
@@ -131,8 +140,9 @@ def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker
     qtbot.keyClick(player, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.summary_page, timeout=5_000)
     assert len(asked) == 2
-    assert rated == [f"Stopped · {_clock(back_at + 16 * MIN)} · 2 steps done, 0 skipped "
-                     "· 1 break taken"]  # fmt: skip
+    assert rated == [
+        f"Stopped · {_clock(back_at + 16 * MIN)} · 2 steps done, 0 skipped · 1 break taken"
+    ]
     assert window.summary_page.body.text().startswith("Stopped · ")
 
     (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)

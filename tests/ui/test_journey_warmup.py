@@ -52,5 +52,9 @@ def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, cloc
     assert (record.steps_done, record.steps_skipped) == (9, 0)
     assert (record.tightness_before, record.tightness_after) == (7, 2)
     assert record.active_s == pytest.approx(plan.total_s, abs=0.01)
-    assert {p.kind for p in plan.phases} >= {PhaseKind.GET_READY, PhaseKind.WORK,
-                                             PhaseKind.SWITCH, PhaseKind.REST}  # fmt: skip
+    assert {p.kind for p in plan.phases} >= {
+        PhaseKind.GET_READY,
+        PhaseKind.WORK,
+        PhaseKind.SWITCH,
+        PhaseKind.REST,
+    }

@@ -69,11 +69,15 @@ def test_down_and_up_pressed_quickly_go_from_routine_to_routine(qtbot, open_wind
 def test_clicking_a_group_header_keeps_the_routine_on_show(qtbot, open_window, speaker):
     window = shown_window(qtbot, open_window, speaker)
     view, tree = window.library_view, window.library_view.tree
-    header = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
-                  if tree.topLevelItem(i).text(0) == "Cooldowns")  # fmt: skip
+    header = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == "Cooldowns"
+    )
     before = view.current_id()
-    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
-                     pos=tree.visualItemRect(header).center())  # fmt: skip
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(header).center()
+    )
     assert view.current_id() == before
     assert_a_routine_is_shown(view)
     assert header.text(0) == "Cooldowns" and tree.visualItemRect(header).height() > 0

@@ -18,9 +18,11 @@ from loosen.ui.player_view import PlayerView
 from loosen.ui.rating import Rating
 from player_journey import rate_with_keys
 
-SHORT = ('format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
-         '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
-         '[[steps]]\nname = "Squat"\nreps = 2\n')  # fmt: skip
+SHORT = (
+    'format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
+    '[defaults]\nget_ready = "2s"\nrest = "0s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
+    '[[steps]]\nname = "Squat"\nreps = 2\n'
+)
 
 
 @pytest.fixture
@@ -35,8 +37,11 @@ def records(window: MainWindow):
 
 def test_the_library_is_grouped_by_kind_with_the_users_routine(window):
     tree = window.library_view.tree
-    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())
-              if not tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)]  # fmt: skip
+    groups = [
+        tree.topLevelItem(i).text(0)
+        for i in range(tree.topLevelItemCount())
+        if not tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+    ]
     assert groups == ["Warm-ups", "Cooldowns", "Breaks", "Strength", "Runs"]
     assert window.library_view.select("short")
     assert window.library_view.title.text() == "Short one"
@@ -56,8 +61,10 @@ def test_a_bad_file_shows_as_a_banner_and_a_new_file_appears_live(qtbot, window,
 
 def test_the_welcome_panel_shows_once(qtbot, window, speaker, clock):
     assert window.library_view.welcome.isVisible()
-    qtbot.mouseClick(window.library_view.welcome.findChild(type(window.library_view.start_button)),
-                     Qt.MouseButton.LeftButton)  # fmt: skip
+    qtbot.mouseClick(
+        window.library_view.welcome.findChild(type(window.library_view.start_button)),
+        Qt.MouseButton.LeftButton,
+    )
     assert not window.library_view.welcome.isVisible()
     assert load_settings(paths.settings_file())[0].seen_welcome
 
@@ -98,8 +105,11 @@ def test_escape_skips_the_rating_and_the_session_is_still_logged(qtbot, window, 
 
 def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock, monkeypatch):
     monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(lambda commit, summary: (
-        commit(Rating(5, "stiff")), Rating(5, "stiff"))[1]))  # fmt: skip
+    monkeypatch.setattr(
+        MainWindow,
+        "ask_rating",
+        staticmethod(lambda commit, summary: (commit(Rating(5, "stiff")), Rating(5, "stiff"))[1]),
+    )
     window.start_routine("short")
     player = window.stack.currentWidget()
     clock.advance(4)
@@ -123,8 +133,9 @@ def ask_to_stop(monkeypatch, answer: bool) -> list[str]:
     return asked
 
 
-def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(qtbot, window, clock,
-                                                                       monkeypatch):  # fmt: skip
+def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(
+    qtbot, window, clock, monkeypatch
+):
     asked = ask_to_stop(monkeypatch, True)
     monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "4"))
     window.start_routine("short")
@@ -163,8 +174,12 @@ def test_a_speaker_notice_appears_without_blocking(qtbot, clock, user_routines):
     from helpers import RecordingSpeaker
 
     history = HistoryService(paths.history_db())
-    made = MainWindow(Settings(seen_welcome=True), RecordingSpeaker(notice="No voice: install"),
-                      history, clock=clock)  # fmt: skip
+    made = MainWindow(
+        Settings(seen_welcome=True),
+        RecordingSpeaker(notice="No voice: install"),
+        history,
+        clock=clock,
+    )
     qtbot.addWidget(made)
     made.show()
     assert made.messages.isVisible() and "No voice" in made.messages.label.text()
@@ -185,8 +200,9 @@ def test_settings_are_applied_and_kept(qtbot, window, speaker, monkeypatch):
 
     from loosen.ui.settings_dialog import SettingsDialog
 
-    chosen = replace(window.settings, volume=0.3, beeps=False, speak=False, countdown=5,
-                     theme="dark")  # fmt: skip
+    chosen = replace(
+        window.settings, volume=0.3, beeps=False, speak=False, countdown=5, theme="dark"
+    )
     monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, s, v, p: chosen))
     window.settings_button.click()
     assert (speaker.volume, speaker.beeps_enabled, speaker.voice_enabled) == (0.3, False, False)
@@ -212,8 +228,10 @@ def test_the_settings_dialog_round_trips(qtbot):
 
 def test_runs_show_their_planned_breaks_where_routines_show_steps(window):
     tree = window.library_view.tree
-    rows = {tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i)
-            for i in range(tree.topLevelItemCount())}  # fmt: skip
+    rows = {
+        tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+    }
     assert rows["sprint-session"].text(2) == "2 breaks"
     assert rows["long-easy-run"].text(2) == "3 breaks"
     assert rows["squat-and-fold"].text(2) == "2"
@@ -243,11 +261,13 @@ def test_m_in_the_player_mutes_for_later_and_the_library_says_so_with_a_click_to
     assert not window.stack.currentWidget().mute_button.isVisible()
 
 
-def test_a_window_opened_muted_says_so_in_the_library_and_the_player(qtbot, clock, speaker,
-                                                                     user_routines):  # fmt: skip
+def test_a_window_opened_muted_says_so_in_the_library_and_the_player(
+    qtbot, clock, speaker, user_routines
+):
     (user_routines / "short.toml").write_text(SHORT)
-    made = MainWindow(Settings(muted=True), speaker, HistoryService(paths.history_db()),
-                      clock=clock)  # fmt: skip
+    made = MainWindow(
+        Settings(muted=True), speaker, HistoryService(paths.history_db()), clock=clock
+    )
     qtbot.addWidget(made, before_close_func=MainWindow.stop_active_session)
     with qtbot.waitSignal(made.library_loaded):
         made.show()

@@ -13,8 +13,9 @@ from loosen.ui.player_view import PlayerView
 
 from helpers import routine, run_routine, step
 
-LUNGE = step("Hip flexor lunge stretch", duration_s=45.0, sides=True, say="Tuck under.",
-             rest_s=10.0)  # fmt: skip
+LUNGE = step(
+    "Hip flexor lunge stretch", duration_s=45.0, sides=True, say="Tuck under.", rest_s=10.0
+)
 SQUAT = step("Deep squat", reps=2)
 
 
@@ -131,8 +132,9 @@ def test_skip_to_the_end_finishes(qtbot, clock, speaker):
 @pytest.mark.parametrize(("confirm", "state"), [(True, State.FINISHED), (False, State.RUNNING)])
 def test_escape_asks_before_stopping(qtbot, clock, speaker, monkeypatch, confirm, state):
     asked = []
-    monkeypatch.setattr(PlayerView, "confirm_stop",
-                        staticmethod(lambda parent: asked.append(1) or confirm))  # fmt: skip
+    monkeypatch.setattr(
+        PlayerView, "confirm_stop", staticmethod(lambda parent: asked.append(1) or confirm)
+    )
     view = make_player(qtbot, clock, speaker)
     tick(view, clock, 8)
     press(qtbot, view, Qt.Key.Key_Escape)
@@ -236,7 +238,7 @@ def laid_out(view: PlayerView) -> list:
         view.cue_label,
         view.session_bar,
     )
-    return [w.geometry() for w in shown]  # fmt: skip
+    return [w.geometry() for w in shown]
 
 
 def assert_paused_under_the_figures(view: PlayerView) -> None:
@@ -334,8 +336,9 @@ def test_the_muted_sign_stays_put_when_the_session_pauses(qtbot, clock, speaker)
     assert abs(centre.x() - view.band.width() // 2) <= 1  # in the middle of the band
 
 
-def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(qtbot, monkeypatch, clock,
-                                                                     speaker):  # fmt: skip
+def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(
+    qtbot, monkeypatch, clock, speaker
+):
     view = make_player(qtbot, clock, speaker)
     tick(view, clock, 7)
     press(qtbot, view, Qt.Key.Key_Space)

@@ -44,13 +44,17 @@ def assert_fits(window: MainWindow) -> None:
 ROUTINE = {PhaseKind.GET_READY, PhaseKind.WORK, PhaseKind.REST}
 
 
-@pytest.mark.parametrize(("routine_id", "kinds"), [
-    ("post-run-cooldown", ROUTINE | {PhaseKind.SWITCH}),  # per-side holds
-    ("core-and-hips", ROUTINE),  # reps in sets
-    ("sprint-session", {PhaseKind.ACTIVITY, PhaseKind.GET_READY, PhaseKind.WORK}),
-])  # fmt: skip
-def test_every_phase_fits_an_800_by_600_screen(qtbot, open_window, speaker, clock, routine_id,
-                                               kinds):  # fmt: skip
+@pytest.mark.parametrize(
+    ("routine_id", "kinds"),
+    [
+        ("post-run-cooldown", ROUTINE | {PhaseKind.SWITCH}),  # per-side holds
+        ("core-and-hips", ROUTINE),  # reps in sets
+        ("sprint-session", {PhaseKind.ACTIVITY, PhaseKind.GET_READY, PhaseKind.WORK}),
+    ],
+)
+def test_every_phase_fits_an_800_by_600_screen(
+    qtbot, open_window, speaker, clock, routine_id, kinds
+):
     window = open_window(speaker)
     for _phase in each_phase_kind(qtbot, window, clock, routine_id, kinds):
         window.resize(1280, 800)  # from a large window down: its big fonts must not hold it up

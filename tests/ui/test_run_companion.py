@@ -51,12 +51,17 @@ def play_until(player: PlayerView, clock, active_s: float) -> None:
         player.driver.timer.timeout.emit()
 
 
-def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window, clock,
-                                                                   monkeypatch):  # fmt: skip
+def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(
+    qtbot, window, clock, monkeypatch
+):
     rated = []
-    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
-        lambda commit, summary: (rated.append(summary), commit(Rating(2, "")), Rating(2, ""))[2]
-    ))  # fmt: skip
+    monkeypatch.setattr(
+        MainWindow,
+        "ask_rating",
+        staticmethod(
+            lambda commit, summary: (rated.append(summary), commit(Rating(2, "")), Rating(2, ""))[2]
+        ),
+    )
     window.start_routine("sprint-session")
     player = window.stack.currentWidget()
     assert isinstance(player, PlayerView)
@@ -108,10 +113,16 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window
     assert rated == ["Completed · 1:00:00 · 6 steps done, 0 skipped · 3 breaks taken"]
 
     # The cues that carry the run, at their moments and in order.
-    said = [(at, text) for at, text in speaker.said
-            if not text.endswith(("one", "two")) or text.startswith("Break")]  # fmt: skip
-    key = [(at, text) for at, text in said
-           if text.startswith(("Sprint", "Break", "Back to", "Session"))]  # fmt: skip
+    said = [
+        (at, text)
+        for at, text in speaker.said
+        if not text.endswith(("one", "two")) or text.startswith("Break")
+    ]
+    key = [
+        (at, text)
+        for at, text in said
+        if text.startswith(("Sprint", "Break", "Back to", "Session"))
+    ]
     assert key == [
         (0.0, "Sprint repeats with walk-backs. Next break in fifteen to twenty minutes"),
         (900.0, "Break due: squat and fold at the next natural pause"),
@@ -142,8 +153,9 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window
 
 def test_a_run_stopped_mid_way_keeps_the_breaks_it_took(qtbot, window, clock, monkeypatch):
     monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(
-        lambda commit, summary: Rating(None, "")))  # fmt: skip
+    monkeypatch.setattr(
+        MainWindow, "ask_rating", staticmethod(lambda commit, summary: Rating(None, ""))
+    )
     window.start_routine("long-easy-run")
     player = window.stack.currentWidget()
     play_until(player, clock, 2 * 60)

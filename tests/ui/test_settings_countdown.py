@@ -26,9 +26,11 @@ def test_the_countdown_row_says_it_counts_down_every_change(qtbot):
 
 
 def test_the_chosen_countdown_sounds_in_every_kind_of_phase_it_names():
-    made = routine(step("Lunge", duration_s=20.0, sides=True, switch_s=5.0, rest_s=10.0),
-                   step("Bridge", reps=6, tempo_s=3.0), get_ready_s=8.0)  # fmt: skip
+    made = routine(
+        step("Lunge", duration_s=20.0, sides=True, switch_s=5.0, rest_s=10.0),
+        step("Bridge", reps=6, tempo_s=3.0),
+        get_ready_s=8.0,
+    )
     plan = build_plan(with_countdown(made, 5))
     counted_down = {plan.phases[c.phase_index].kind for c in plan.cues if c.text == "four"}
-    assert counted_down == {PhaseKind.GET_READY, PhaseKind.WORK, PhaseKind.SWITCH,
-                            PhaseKind.REST}  # fmt: skip
+    assert counted_down == {PhaseKind.GET_READY, PhaseKind.WORK, PhaseKind.SWITCH, PhaseKind.REST}

@@ -37,8 +37,14 @@ def test_the_users_language_comes_first_in_the_voice_list(qtbot, monkeypatch):
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     dialog = SettingsDialog(Settings(), VOICES)
     qtbot.addWidget(dialog)
-    assert listed(dialog) == ["The system's default voice", "English (America)",
-                              "English (Great Britain)", "", "Afrikaans", "German"]  # fmt: skip
+    assert listed(dialog) == [
+        "The system's default voice",
+        "English (America)",
+        "English (Great Britain)",
+        "",
+        "Afrikaans",
+        "German",
+    ]
     german = SettingsDialog(Settings(voice="gmw/de"), VOICES, language="de-de")
     qtbot.addWidget(german)
     assert listed(german)[1] == "German" and german.chosen().voice == "gmw/de"
@@ -46,8 +52,9 @@ def test_the_users_language_comes_first_in_the_voice_list(qtbot, monkeypatch):
 
 def test_preview_speaks_the_chosen_voice_and_rate_and_returns_at_once(qtbot):
     asked = []
-    dialog = SettingsDialog(Settings(), VOICES, language="en-us",
-                            preview=lambda *args: asked.append(args))  # fmt: skip
+    dialog = SettingsDialog(
+        Settings(), VOICES, language="en-us", preview=lambda *args: asked.append(args)
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.voice.setCurrentIndex(dialog.voice.findData("gmw/en"))

@@ -61,13 +61,18 @@ def make_controller(qtbot, clock, speaker, main_window):
 
     def make(settings: Settings = ON, **kwargs) -> ReminderController:
         controller = ReminderController(
-            settings, speaker, main_window.history, clock=clock,
-            start_break=main_window.start_routine, show_main=main_window.show,
+            settings,
+            speaker,
+            main_window.history,
+            clock=clock,
+            start_break=main_window.start_routine,
+            show_main=main_window.show,
             quit_app=lambda: quits.append(True),
             routine_name=lambda rid: main_window.library.find(rid).name,
             busy=lambda: main_window.active is not None,
-            main_visible=main_window.isVisible, **kwargs,
-        )  # fmt: skip
+            main_visible=main_window.isVisible,
+            **kwargs,
+        )
         qtbot.addWidget(controller.menu)
         if controller.window is not None:
             qtbot.addWidget(controller.window)
@@ -153,10 +158,16 @@ def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
     assert tray is not None and controller.window is None
     assert tray.isVisible() and tray.contextMenu() is controller.menu
     texts = [a.text() for a in controller.menu.actions() if not a.isSeparator()]
-    assert texts == [f"Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold",
-                     "&Take the break", "&Snooze 5 minutes", "S&kip this one",
-                     "&Pause reminders for an hour", "&Mute Loosen", "&Open Loosen",
-                     "&Quit Loosen"]  # fmt: skip
+    assert texts == [
+        f"Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold",
+        "&Take the break",
+        "&Snooze 5 minutes",
+        "S&kip this one",
+        "&Pause reminders for an hour",
+        "&Mute Loosen",
+        "&Open Loosen",
+        "&Quit Loosen",
+    ]
     assert tray.toolTip() == f"Loosen — {texts[0]}"
 
     fire(controller, clock, 15 * MIN)
@@ -167,8 +178,9 @@ def test_the_tray_menu_has_its_actions_and_the_tooltip_follows_each_answer(
     assert controller.due_timer.interval() == SNOOZE_S * 1000
 
     controller.skip_action.trigger()
-    assert tray.toolTip() == (f"Loosen — Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): "
-                              "Squat and fold")  # fmt: skip
+    assert tray.toolTip() == (
+        f"Loosen — Next break at {at(clock.wall() + 15 * MIN)} (in 15 min): Squat and fold"
+    )
 
     controller.pause_action.trigger()
     assert tray.toolTip() == f"Loosen — Reminders paused until {at(clock.wall() + PAUSE_S)}"
@@ -256,7 +268,10 @@ def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
     dialog.reminder_routine.setCurrentIndex(dialog.reminder_routine.findData("post-run-cooldown"))
     chosen = dialog.chosen()
     assert (chosen.reminders, chosen.reminder_routine, chosen.reminder_every) == (
-        True, "post-run-cooldown", "20-25m")  # fmt: skip
+        True,
+        "post-run-cooldown",
+        "20-25m",
+    )
 
 
 def answer(monkeypatch, stop: bool, rating: int | None = None) -> list[int]:
@@ -267,14 +282,16 @@ def answer(monkeypatch, stop: bool, rating: int | None = None) -> list[int]:
         commit(Rating(rating, ""))
         return Rating(rating, "")
 
-    monkeypatch.setattr(PlayerView, "confirm_stop",
-                        staticmethod(lambda parent: asked.append(1) or stop))  # fmt: skip
+    monkeypatch.setattr(
+        PlayerView, "confirm_stop", staticmethod(lambda parent: asked.append(1) or stop)
+    )
     monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(rate))
     return asked
 
 
-def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker,
-                                                                     monkeypatch):  # fmt: skip
+def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(
+    qtbot, main_window, speaker, monkeypatch
+):
     asked = answer(monkeypatch, stop=True, rating=2)
     quits: list[bool] = []
     controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: quits.append(1))
@@ -348,8 +365,9 @@ def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, 
 
 
 def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):
-    controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: None,
-                                 tray_available=True)  # fmt: skip
+    controller = start_reminders(
+        main_window, ON, speaker, quit_event_loop=lambda: None, tray_available=True
+    )
     qtbot.addWidget(controller.menu)
     mute = controller.mute_action
     assert mute.isCheckable() and not mute.isChecked() and mute in controller.menu.actions()

@@ -49,8 +49,9 @@ def open_app(routine_id: str | None = None) -> int:
     if claim is not Claim.HELD:
         wait_s = STARTING_WAIT_S if claim is Claim.TAKEN else 0.0  # TAKEN: it may be starting
         try:
-            answer = hand_over(paths.instance_server_name(), Request(routine_id),
-                               starting_wait_s=wait_s)  # fmt: skip
+            answer = hand_over(
+                paths.instance_server_name(), Request(routine_id), starting_wait_s=wait_s
+            )
         except HandOverFailed as exc:
             raise UserError(str(exc)) from None
         if answer is not None:

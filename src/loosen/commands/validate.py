@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
         if routine.interval is not None:
             what = f"run with {routine.interval.break_routine.id} breaks"
         else:
-            what = (f"{count_of(len(routine.steps), 'step')}, "
-                    f"{format_duration(planned_length_s(routine))}")  # fmt: skip
+            what = (
+                f"{count_of(len(routine.steps), 'step')}, "
+                f"{format_duration(planned_length_s(routine))}"
+            )
         print(f"{shown}: ok ({routine.id}: {what})")
     return EXIT_INVALID if failed else EXIT_OK

@@ -124,8 +124,13 @@ def _to_int16(data: bytes, width: int, path: Path) -> array[int]:
     if width == 1:  # 8-bit WAV is unsigned
         return array("h", ((b - 128) << 8 for b in data))
     if width in (3, 4):  # keep the top 16 bits of each little-endian sample
-        return array("h", (int.from_bytes(data[i + width - 2 : i + width], "little", signed=True)
-                           for i in range(0, len(data) - width + 1, width)))  # fmt: skip
+        return array(
+            "h",
+            (
+                int.from_bytes(data[i + width - 2 : i + width], "little", signed=True)
+                for i in range(0, len(data) - width + 1, width)
+            ),
+        )
     raise GuideError(f"{path}: {width * 8}-bit samples are not supported")
 
 
@@ -189,8 +194,9 @@ def _fit_the_end(placements: list[_Placement], limit: int) -> int:
 class _GuideWriter:
     """Streams samples into a WAV file, counting what it wrote for progress."""
 
-    def __init__(self, target: wave.Wave_write, total: int,
-                 progress: Callable[[float], None] | None) -> None:  # fmt: skip
+    def __init__(
+        self, target: wave.Wave_write, total: int, progress: Callable[[float], None] | None
+    ) -> None:
         self.target = target
         self.total = max(total, 1)
         self.written = 0

@@ -298,23 +298,30 @@ def _candidates(
             if say:
                 ends_at -= spoken_s(say)
                 candidates.append(
-                    _Candidate((cue(before, ends_at, say, CueKind.SAY),), segment,
-                               shorter=_first_sentence(say))
-                )  # fmt: skip
+                    _Candidate(
+                        (cue(before, ends_at, say, CueKind.SAY),),
+                        segment,
+                        shorter=_first_sentence(say),
+                    )
+                )
                 ends_at -= GAP_S
             at = ends_at - spoken_s(start)
             candidates.append(_Candidate((cue(before, at, start, CueKind.START),), segment))
         else:
             candidates.append(
-                _Candidate((cue(index, 0.0, start, CueKind.START),), segment,
-                           shorter=_short_start(phase, routine))
-            )  # fmt: skip
+                _Candidate(
+                    (cue(index, 0.0, start, CueKind.START),),
+                    segment,
+                    shorter=_short_start(phase, routine),
+                )
+            )
             if say:
                 at = spoken_s(start) + GAP_S
                 candidates.append(
-                    _Candidate((cue(index, at, say, CueKind.SAY),), segment,
-                               shorter=_first_sentence(say))
-                )  # fmt: skip
+                    _Candidate(
+                        (cue(index, at, say, CueKind.SAY),), segment, shorter=_first_sentence(say)
+                    )
+                )
 
         if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval

@@ -149,8 +149,12 @@ def _load(
     def take(files: Iterable[Path], source: Source, *, override: bool) -> None:
         claimed: dict[str, Path] = {}
         for path in files:
-            parsed = cache.read(path, source=source, pictures_dir=pictures_dir,
-                                fresh=bool(fresh) and real_path(path) in fresh)  # fmt: skip
+            parsed = cache.read(
+                path,
+                source=source,
+                pictures_dir=pictures_dir,
+                fresh=bool(fresh) and real_path(path) in fresh,
+            )
             errors.extend(parsed.errors)
             draft = parsed.draft
             if draft is None:
@@ -179,8 +183,9 @@ def _load(
         seen = {real_path(p) for p in (*builtin_files, *user_files)}
         take([p for p in extra if real_path(p) not in seen], Source.USER, override=True)
 
-    resolver = _Resolver(drafts, {k: v for k, v in failed.items() if k not in drafts},
-                         cache, contents)  # fmt: skip
+    resolver = _Resolver(
+        drafts, {k: v for k, v in failed.items() if k not in drafts}, cache, contents
+    )
     routines: dict[str, Routine] = {}
     for routine_id in drafts:
         routine = resolver.resolve(routine_id)
@@ -282,8 +287,11 @@ class _Resolver:
         if routine_id not in self._keys:
             draft = self.drafts[routine_id]
             parts = [draft.id, self.contents[routine_id]]
-            parts.extend(self._derivation_key(entry.routine_id)
-                         for entry in draft.entries if isinstance(entry, Include))  # fmt: skip
+            parts.extend(
+                self._derivation_key(entry.routine_id)
+                for entry in draft.entries
+                if isinstance(entry, Include)
+            )
             if draft.interval is not None:
                 parts.append(self._derivation_key(draft.interval.break_id))
             self._keys[routine_id] = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]

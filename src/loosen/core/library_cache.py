@@ -61,8 +61,14 @@ def file_signature(path: Path) -> Signature | None:
         found = path.stat()
     except (OSError, ValueError):
         return None
-    return [found.st_mode, found.st_size, found.st_mtime_ns, found.st_ctime_ns,
-            found.st_ino, found.st_dev]  # fmt: skip
+    return [
+        found.st_mode,
+        found.st_size,
+        found.st_mtime_ns,
+        found.st_ctime_ns,
+        found.st_ino,
+        found.st_dev,
+    ]
 
 
 def _code_fingerprint() -> str:
@@ -212,8 +218,11 @@ class RoutineFileCache:
         if not self._changed and len(self._kept) == len(self._stored):
             return  # every entry was reused and none went away
         body = json.dumps(self._kept, separators=(",", ":")).encode("ascii")
-        header = {"cache": _MAGIC, "version": cache_version(),
-                  "sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+        header = {
+            "cache": _MAGIC,
+            "version": cache_version(),
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
         data = json.dumps(header).encode("ascii") + b"\n" + body
         with contextlib.suppress(OSError):
             self.file.parent.mkdir(parents=True, exist_ok=True)

@@ -38,9 +38,18 @@ IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 TOP_KEYS = ("format", "id", "name", "kind", "summary", "caution", "defaults", "steps", "interval")
 DEFAULTS_KEYS = ("rest", "countdown", "get_ready", "switch", "sets", "sides", "tempo")
 STEP_KEYS = (
-    "name", "duration", "reps", "tempo", "sets", "sides", "rest", "say", "image",
-    "countdown", "switch",
-)  # fmt: skip
+    "name",
+    "duration",
+    "reps",
+    "tempo",
+    "sets",
+    "sides",
+    "rest",
+    "say",
+    "image",
+    "countdown",
+    "switch",
+)
 INTERVAL_KEYS = ("activity", "total", "every", "break")
 
 # Built-in defaults, used when neither the step nor [defaults] says.

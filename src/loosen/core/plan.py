@@ -50,9 +50,15 @@ def step_phases(
     # only once the lead-ins are lengthened, and a phase is made once, where it starts.
     draft: list[dict[str, Any]] = []
     if steps:
-        draft.append({"kind": PhaseKind.GET_READY, "duration_s": routine.get_ready_s,
-                      "step": steps[0].name, "next_step": steps[0].name,
-                      "break_number": break_number})  # fmt: skip
+        draft.append(
+            {
+                "kind": PhaseKind.GET_READY,
+                "duration_s": routine.get_ready_s,
+                "step": steps[0].name,
+                "next_step": steps[0].name,
+                "break_number": break_number,
+            }
+        )
     for number, step in enumerate(steps, start=1):
         common = {
             "step": step.name,
@@ -66,17 +72,38 @@ def step_phases(
         for set_number in range(1, step.sets + 1):
             if step.sides:
                 draft.append({**work, "side": Side.LEFT, "set": set_number})
-                draft.append({**common, "kind": PhaseKind.SWITCH, "duration_s": step.switch_s,
-                              "side": Side.RIGHT, "set": set_number})  # fmt: skip
+                draft.append(
+                    {
+                        **common,
+                        "kind": PhaseKind.SWITCH,
+                        "duration_s": step.switch_s,
+                        "side": Side.RIGHT,
+                        "set": set_number,
+                    }
+                )
                 draft.append({**work, "side": Side.RIGHT, "set": set_number})
             else:
                 draft.append({**work, "set": set_number})
             if set_number < step.sets:
-                draft.append({**common, "kind": PhaseKind.REST, "duration_s": step.rest_s,
-                              "set": set_number, "next_step": step.name})  # fmt: skip
+                draft.append(
+                    {
+                        **common,
+                        "kind": PhaseKind.REST,
+                        "duration_s": step.rest_s,
+                        "set": set_number,
+                        "next_step": step.name,
+                    }
+                )
         if number < len(steps):
-            draft.append({**common, "kind": PhaseKind.REST, "duration_s": step.rest_s,
-                          "set": step.sets, "next_step": steps[number].name})  # fmt: skip
+            draft.append(
+                {
+                    **common,
+                    "kind": PhaseKind.REST,
+                    "duration_s": step.rest_s,
+                    "set": step.sets,
+                    "next_step": steps[number].name,
+                }
+            )
 
     break_name = routine.name if break_number is not None else None
     for index in range(1, len(draft)):
@@ -137,9 +164,14 @@ def run_phases(
             phases.append(Phase(PhaseKind.ACTIVITY, clock, end - clock, interval.activity))
             break
         phases.append(
-            Phase(PhaseKind.ACTIVITY, clock, break_at - clock, interval.activity,
-                  next_step=interval.break_routine.name)
-        )  # fmt: skip
+            Phase(
+                PhaseKind.ACTIVITY,
+                clock,
+                break_at - clock,
+                interval.activity,
+                next_step=interval.break_routine.name,
+            )
+        )
         number += 1
         phases.extend(step_phases(interval.break_routine, break_at, number, words_per_minute))
         clock = break_at + length

@@ -79,8 +79,9 @@ class Answer:
 class ReminderScheduler:
     """The reminder cycle for one break routine, computed from a clock passed in."""
 
-    def __init__(self, clock: Clock, window: Window, routine_id: str, *,
-                 enabled: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self, clock: Clock, window: Window, routine_id: str, *, enabled: bool = True
+    ) -> None:
         if window.start_s < MIN_INTERVAL_S:
             raise ValueError(f"reminders need at least {MIN_INTERVAL_S:g} s between them")
         self.clock = clock

@@ -165,9 +165,10 @@ class Session:
         self._timeline.replace_from(0, self.plan.phases, self.plan.cues)
         self._complete_cue = next(
             (c for c in self.plan.cues if c.kind is CueKind.COMPLETE),
-            Cue(self.plan.total_s, len(self.plan.phases), 0.0, "Session complete",
-                CueKind.COMPLETE),
-        )  # fmt: skip
+            Cue(
+                self.plan.total_s, len(self.plan.phases), 0.0, "Session complete", CueKind.COMPLETE
+            ),
+        )
         self._started_at = 0.0
         self._paused_total = 0.0
         self._paused_since: float | None = None
@@ -268,8 +269,9 @@ class Session:
     def _require(self, *states: State, action: str) -> None:
         if self.state not in states:
             allowed = " or ".join(s.value for s in states)
-            raise IllegalTransition(f"cannot {action} a session that is {self.state.value} "
-                                    f"(only when {allowed})")  # fmt: skip
+            raise IllegalTransition(
+                f"cannot {action} a session that is {self.state.value} (only when {allowed})"
+            )
 
     def start(self) -> list[Event]:
         self._require(State.READY, action="start")
@@ -442,8 +444,12 @@ class Session:
             and timeline[index].kind is PhaseKind.ACTIVITY
         ):
             # The count restarts: re-plan the rest of the run from this moment.
-            self._install(index, run_phases(self.routine, at, interval.total_s,
-                                            self._breaks_taken, self.words_per_minute))  # fmt: skip
+            self._install(
+                index,
+                run_phases(
+                    self.routine, at, interval.total_s, self._breaks_taken, self.words_per_minute
+                ),
+            )
         if index >= len(timeline):
             self._index = len(timeline)
             self._ended_at_active = at
@@ -458,9 +464,10 @@ class Session:
             key = (phase.break_number, phase.step_number)
             if key not in self._steps:
                 count = sum(
-                    1 for p in timeline
+                    1
+                    for p in timeline
                     if p.kind is PhaseKind.WORK and (p.break_number, p.step_number) == key
-                )  # fmt: skip
+                )
                 self._steps[key] = _StepRecord(work_phases=count)
         if phase.break_number is not None and phase.break_number > self._breaks_taken:
             self._breaks_taken = phase.break_number
@@ -485,9 +492,10 @@ class Session:
         if self.state is not State.RUNNING:
             return events
         active = (
-            self.active_s() if until is None
+            self.active_s()
+            if until is None
             else max(0.0, until - self._started_at - self._paused_total)
-        )  # fmt: skip
+        )
         while self.state is State.RUNNING:
             phase = self._timeline.phases[self._index]
             elapsed = active - self._phase_started

@@ -138,8 +138,10 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         if _valid(key, value):
             values[key] = float(value) if key == "volume" else value
         else:
-            problems.append(f"{path}: {key}: {json.dumps(value)} is not allowed; use "
-                            f"{_CHECKS[key][2]} (using the default)")  # fmt: skip
+            problems.append(
+                f"{path}: {key}: {json.dumps(value)} is not allowed; use "
+                f"{_CHECKS[key][2]} (using the default)"
+            )
     return replace(Settings(), **values), problems
 
 

@@ -186,8 +186,11 @@ class ClipSpeaker(QObject):
         self._requested.add(text)
         future = self.clips.request(text)
 
-        def done(finished: Future[Path], text: str = text, generation: int = self._generation,
-                 ) -> None:  # fmt: skip
+        def done(
+            finished: Future[Path],
+            text: str = text,
+            generation: int = self._generation,
+        ) -> None:
             path = str(finished.result()) if finished.exception() is None else ""
             self._clip_done.emit(text, path, generation)
 

@@ -133,8 +133,9 @@ def no_voice_reason(kind: str, error: str) -> str:
     return f"No voice: the speech engine did not start ({kind}: {error})"
 
 
-def _settle(future: Future[Path], *, path: Path | None = None,
-            error: BaseException | None = None) -> None:  # fmt: skip
+def _settle(
+    future: Future[Path], *, path: Path | None = None, error: BaseException | None = None
+) -> None:
     """Resolve a future, unless its caller cancelled it meanwhile."""
     with contextlib.suppress(InvalidStateError):
         if path is not None:
@@ -271,13 +272,22 @@ class ClipSynthesizer:
         """Queue clips behind any requests, in the order given; one future per text."""
         return [self._submit(text, urgent=False) for text in texts]
 
-    def _submit(self, text: str, *, urgent: bool, voice: str | _Current | None = _CURRENT,
-                rate: int | None = None) -> Future[Path]:  # fmt: skip
+    def _submit(
+        self,
+        text: str,
+        *,
+        urgent: bool,
+        voice: str | _Current | None = _CURRENT,
+        rate: int | None = None,
+    ) -> Future[Path]:
         if not text.strip():
             return _failed(ClipFailed("there is nothing to say in an empty cue"))
         with self._lock:
-            key = (text, self._voice if isinstance(voice, _Current) else voice,
-                   self._rate if rate is None else rate)  # fmt: skip
+            key = (
+                text,
+                self._voice if isinstance(voice, _Current) else voice,
+                self._rate if rate is None else rate,
+            )
             if self._closing:
                 return _failed(SpeechClosed("speech was shut down"))
             if self._status.state in (SynthState.UNAVAILABLE, SynthState.CLOSED):
@@ -375,10 +385,17 @@ class ClipSynthesizer:
             return
         temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part")
         reply = self._ask(
-            {"op": "render", "id": id(job), "text": text, "voice": voice, "rate": rate,
-             "path": str(path), "temporary": str(temporary)},
+            {
+                "op": "render",
+                "id": id(job),
+                "text": text,
+                "voice": voice,
+                "rate": rate,
+                "path": str(path),
+                "temporary": str(temporary),
+            },
             self._clip_timeout_s,
-        )  # fmt: skip
+        )
         if reply.get("op") == "done":
             self._failures = 0
             self.renders += 1
@@ -419,8 +436,9 @@ class ClipSynthesizer:
         except (EOFError, OSError):
             return {"op": _GONE}
 
-    def _finish(self, job: _Job, *, path: Path | None = None,
-                error: BaseException | None = None) -> None:  # fmt: skip
+    def _finish(
+        self, job: _Job, *, path: Path | None = None, error: BaseException | None = None
+    ) -> None:
         with self._lock:
             if self._inflight.get(job.key) is job:
                 del self._inflight[job.key]
@@ -542,8 +560,9 @@ class ClipSynthesizer:
 
     # -- status and cache --------------------------------------------------------
 
-    def _set_status(self, state: SynthState, *, reason: str = "", engine: str = "",
-                    detail: str = "") -> None:  # fmt: skip
+    def _set_status(
+        self, state: SynthState, *, reason: str = "", engine: str = "", detail: str = ""
+    ) -> None:
         with self._lock:
             if self._status.state is SynthState.CLOSED:
                 return

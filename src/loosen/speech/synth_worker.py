@@ -263,7 +263,8 @@ def _serve(conn: Connection, engine_factory: EngineFactory) -> None:
             conn.send({"op": "error", "id": job, "error": str(exc), "fatal": False})
             continue
         except Exception as exc:
-            conn.send({"op": "error", "id": job, "error": f"{type(exc).__name__}: {exc}",
-                       "fatal": True})  # fmt: skip
+            conn.send(
+                {"op": "error", "id": job, "error": f"{type(exc).__name__}: {exc}", "fatal": True}
+            )
             return
         conn.send({"op": "done", "id": job, "frames": frames})

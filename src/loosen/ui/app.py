@@ -40,8 +40,13 @@ NO_VOICE = (
 
 def make_speaker(settings: Settings) -> ClipSpeaker:
     """The clip speaker, waiting for its engine (see start_speech)."""
-    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", volume=settings.volume,
-                          muted=settings.muted, beeps=settings.beeps)  # fmt: skip
+    speaker = ClipSpeaker(
+        None,
+        paths.cache_dir() / "beeps",
+        volume=settings.volume,
+        muted=settings.muted,
+        beeps=settings.beeps,
+    )
     speaker.set_voice_enabled(settings.speak)
     return speaker
 
@@ -63,8 +68,9 @@ def start_speech(speaker: ClipSpeaker, settings: Settings) -> ClipSynthesizer | 
     return synth
 
 
-def apply_voice_settings(synth: ClipSynthesizer, settings: Settings,
-                         speaker: ClipSpeaker | None = None) -> None:  # fmt: skip
+def apply_voice_settings(
+    synth: ClipSynthesizer, settings: Settings, speaker: ClipSpeaker | None = None
+) -> None:
     """Clips asked for from now on use the chosen voice and rate; `speaker` forgets the
     clips it has, so the cues already heard sound in the new voice too."""
     before = (synth.voice, synth.rate_wpm)
@@ -131,8 +137,7 @@ def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> No
     the app quits as on a signal, with no dialog.
     """
 
-    def handle(kind: type[BaseException], value: BaseException,
-               tb: TracebackType | None) -> None:  # fmt: skip
+    def handle(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             quit_app(exit_code_for(signal.SIGINT))
             return
@@ -160,8 +165,9 @@ def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> No
     sys.excepthook = handle
 
 
-def quit_without_asking(app: QApplication, window: MainWindow,
-                        reminders: ReminderController | None, exit_code: int) -> None:  # fmt: skip
+def quit_without_asking(
+    app: QApplication, window: MainWindow, reminders: ReminderController | None, exit_code: int
+) -> None:
     """The tray's Quit minus its question: a session on is recorded as stopped (no
     rating asked), the reminders stop, the window and its history close, the event
     loop ends with `exit_code`."""
@@ -173,8 +179,11 @@ def quit_without_asking(app: QApplication, window: MainWindow,
     app.exit(exit_code)  # whatever the path above asked for, this is the code
 
 
-def run_app(routine_id: str | None = None, lock: InstanceLock | None = None,
-            quit_signals: QuitSignals | None = None) -> int:  # fmt: skip
+def run_app(
+    routine_id: str | None = None,
+    lock: InstanceLock | None = None,
+    quit_signals: QuitSignals | None = None,
+) -> int:
     """The app; `lock`, when held, makes it the one Loosen that a second start hands its
     request to (commands/app.py holds the election before Qt's heavier modules load).
     `quit_signals`, set up before the app started, keeps a Ctrl-C that came meanwhile."""

@@ -54,8 +54,13 @@ class ExportWorker(QThread):
     failed = Signal(str)  # one line for the user
     cancelled = Signal()
 
-    def __init__(self, routine: Routine, out: Path, synth: ClipSynthesizer | None,
-                 settings: Settings | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        routine: Routine,
+        out: Path,
+        synth: ClipSynthesizer | None,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__()
         self.routine = routine
         self.out = out
@@ -77,9 +82,14 @@ class ExportWorker(QThread):
             # The cues are fitted at the voice's own rate, as in the player.
             plan = build_plan(self.routine, words_per_minute=synth.rate_wpm)
             self.stage.emit("Rendering the voice…")
-            info = export_guide(plan, synth, self.out, progress=self._progress,
-                                cancelled=self.isInterruptionRequested,
-                                clip_wait_s=LONGEST_CLIP_WAIT_S)  # fmt: skip
+            info = export_guide(
+                plan,
+                synth,
+                self.out,
+                progress=self._progress,
+                cancelled=self.isInterruptionRequested,
+                clip_wait_s=LONGEST_CLIP_WAIT_S,
+            )
         except GuideCancelled:
             self.cancelled.emit()
         except GuideError as exc:
@@ -199,8 +209,10 @@ class ExportDialog(QDialog):
         self.info = info
         self.progress_bar.setValue(100)
         size_mb = info.size_bytes / 1_000_000
-        self.status_label.setText(f"Done: {format_clock(info.duration_s)} of audio, "
-                                  f"{size_mb:.1f} MB. Copy it to your phone.")  # fmt: skip
+        self.status_label.setText(
+            f"Done: {format_clock(info.duration_s)} of audio, "
+            f"{size_mb:.1f} MB. Copy it to your phone."
+        )
         self._finished()
         self.exported.emit(info)
 

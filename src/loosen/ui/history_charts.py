@@ -70,8 +70,12 @@ class TightnessChart(_Chart):
         left = self.getAxis("left")
         left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
 
-    def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint],
-                   empty_span: tuple[date, date] | None = None) -> None:  # fmt: skip
+    def set_series(
+        self,
+        after: list[TimePoint],
+        weekly_mean: list[TimePoint],
+        empty_span: tuple[date, date] | None = None,
+    ) -> None:
         """`empty_span`: the days the axis covers when there is nothing to draw (else
         an empty date axis shows fractions of a second of 1970)."""
         self.points.setData(x=[p.at.timestamp() for p in after], y=[p.value for p in after])
@@ -144,15 +148,21 @@ class EffectChart(_Chart):
             for e in effects
         ]
         self.bars.setOpts(
-            x0=[min(0.0, m) for m in means], width=[abs(m) for m in means],
-            y=centres, height=self.BAR_HEIGHT, brushes=brushes, pen=pg.mkPen(None),
-        )  # fmt: skip
+            x0=[min(0.0, m) for m in means],
+            width=[abs(m) for m in means],
+            y=centres,
+            height=self.BAR_HEIGHT,
+            brushes=brushes,
+            pen=pg.mkPen(None),
+        )
         spread = [e.standard_error or 0.0 for e in effects]
         self.errors.setData(
-            x=np.asarray(means, dtype=float), y=np.asarray(centres, dtype=float),
-            left=np.asarray(spread), right=np.asarray(spread),
+            x=np.asarray(means, dtype=float),
+            y=np.asarray(centres, dtype=float),
+            left=np.asarray(spread),
+            right=np.asarray(spread),
             pen=pg.mkPen(_with_alpha(text, 150)),
-        )  # fmt: skip
+        )
         for label in self.labels:
             self.removeItem(label)
         self.labels = []

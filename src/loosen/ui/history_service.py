@@ -45,8 +45,12 @@ class HistoryService(QObject):
     _deliver = Signal(object, object)  # callback, value
     _future_done = Signal()
 
-    def __init__(self, path: Path, parent: QObject | None = None,
-                 opener: Callable[[Path], HistoryStore] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: Path,
+        parent: QObject | None = None,
+        opener: Callable[[Path], HistoryStore] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._store: HistoryStore | None = None
@@ -73,8 +77,9 @@ class HistoryService(QObject):
             while store.notices:
                 self._deliver.emit(self.notice.emit, store.notices.pop(0))
 
-    def submit(self, work: Callable[[HistoryStore], T],
-               then: Callable[[T], None] | None = None) -> Future[T]:  # fmt: skip
+    def submit(
+        self, work: Callable[[HistoryStore], T], then: Callable[[T], None] | None = None
+    ) -> Future[T]:
         """Run `work(store)` on the history thread; `then(result)` runs on the UI thread."""
 
         def run() -> T:

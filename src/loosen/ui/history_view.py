@@ -322,8 +322,10 @@ class HistoryView(QWidget):
         self.kind_filter.addItem("All kinds", None)
         for kind in self.model.kinds():
             self.kind_filter.addItem(kind_label(kind), kind)
-        for combo, chosen in ((self.routine_filter, chosen_routine),
-                              (self.kind_filter, chosen_kind)):  # fmt: skip
+        for combo, chosen in (
+            (self.routine_filter, chosen_routine),
+            (self.kind_filter, chosen_kind),
+        ):
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
             combo.blockSignals(False)
         self._filter_model()
@@ -403,10 +405,16 @@ class HistoryView(QWidget):
     def _fill_editors(self, record: SessionRecord | None) -> None:
         for widget in (self.before, self.after, self.note):
             widget.blockSignals(True)
-        self.before.setValue(NO_RATING if record is None or record.tightness_before is None
-                             else record.tightness_before)  # fmt: skip
-        self.after.setValue(NO_RATING if record is None or record.tightness_after is None
-                            else record.tightness_after)  # fmt: skip
+        self.before.setValue(
+            NO_RATING
+            if record is None or record.tightness_before is None
+            else record.tightness_before
+        )
+        self.after.setValue(
+            NO_RATING
+            if record is None or record.tightness_after is None
+            else record.tightness_after
+        )
         self.note.setText(record.note if record else "")
         for widget in (self.before, self.after, self.note):
             widget.blockSignals(False)
@@ -452,9 +460,12 @@ class HistoryView(QWidget):
         else:
             self._saving[uid] = self._saving.get(uid, 0) + 1
             future.add_done_callback(
-                lambda done: None if done.cancelled() or done.exception() is None
-                else self._edit_failed.emit(uid)
-            )  # fmt: skip
+                lambda done: (
+                    None
+                    if done.cancelled() or done.exception() is None
+                    else self._edit_failed.emit(uid)
+                )
+            )
 
     def _edited(self, record: SessionRecord) -> None:
         self._answered(record.uid)

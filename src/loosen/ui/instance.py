@@ -72,8 +72,13 @@ class Request:
 
 
 def answer_line(message: str, *, error: bool = False) -> bytes:
-    return json.dumps({"version": PROTOCOL_VERSION, "error" if error else "message": message},
-                      ensure_ascii=False).encode() + b"\n"  # fmt: skip
+    return (
+        json.dumps(
+            {"version": PROTOCOL_VERSION, "error" if error else "message": message},
+            ensure_ascii=False,
+        ).encode()
+        + b"\n"
+    )
 
 
 class InstanceLock:
@@ -173,8 +178,9 @@ class InstanceServer(QObject):
 class _Connection(QObject):
     """One second `loosen`: read its line, do it, answer, hang up."""
 
-    def __init__(self, socket: QLocalSocket, handle: Callable[[Request], str],
-                 parent: QObject) -> None:  # fmt: skip
+    def __init__(
+        self, socket: QLocalSocket, handle: Callable[[Request], str], parent: QObject
+    ) -> None:
         super().__init__(parent)
         self.socket = socket
         self._handle = handle

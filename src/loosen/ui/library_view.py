@@ -250,8 +250,10 @@ class LibraryView(QWidget):
         self.library = library
         if library.errors:
             lines = "<br>".join(_escape(str(e)) for e in library.errors)
-            self.banner.setText(f"Some routine files could not be loaded; the others are "
-                                f"fine.<br><small>{lines}</small>")  # fmt: skip
+            self.banner.setText(
+                f"Some routine files could not be loaded; the others are "
+                f"fine.<br><small>{lines}</small>"
+            )
         self.banner.setVisible(bool(library.errors))
         self._fill()
         self.select(selected or "")
@@ -283,8 +285,9 @@ class LibraryView(QWidget):
             for routine in routines:
                 stats = self.stats.get(routine.id, RoutineStats())
                 steps = breaks_text(routine) if routine.interval else str(len(routine.steps))
-                item = QTreeWidgetItem([routine.name, length_text(routine), steps,
-                                        stats.last_done, change_text(stats)])  # fmt: skip
+                item = QTreeWidgetItem(
+                    [routine.name, length_text(routine), steps, stats.last_done, change_text(stats)]
+                )
                 item.setData(0, ROUTINE_ROLE, routine.id)
                 item.setToolTip(0, routine.summary)
                 self.tree.addTopLevelItem(item)
@@ -344,9 +347,13 @@ class LibraryView(QWidget):
             every = format_duration(interval.every.start_s)
             if not interval.every.fixed:
                 every += f"–{format_duration(interval.every.end_s)}"
-            self.steps_layout.addWidget(QLabel(
-                f"{interval.activity}, with a {interval.break_routine.name.lower()} break "
-                f"every {every}:", wordWrap=True))  # fmt: skip
+            self.steps_layout.addWidget(
+                QLabel(
+                    f"{interval.activity}, with a {interval.break_routine.name.lower()} break "
+                    f"every {every}:",
+                    wordWrap=True,
+                )
+            )
             steps = interval.break_routine.steps
         for step in steps:
             self.steps_layout.addWidget(_StepRow(step))
@@ -370,9 +377,11 @@ class FolderPathDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Your routines folder — Loosen")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        text = QLabel("No file manager could open your routines folder. Put your routine "
-                      "files (.toml) here; Loosen picks them up as you save them:",
-                      wordWrap=True)  # fmt: skip
+        text = QLabel(
+            "No file manager could open your routines folder. Put your routine "
+            "files (.toml) here; Loosen picks them up as you save them:",
+            wordWrap=True,
+        )
         self.path = QLineEdit(str(folder), objectName="folderPath", readOnly=True)
         self.path.setMinimumWidth(self.path.fontMetrics().horizontalAdvance(str(folder)) + 24)
         self.copy_button = QPushButton("Copy", objectName="copyPath")

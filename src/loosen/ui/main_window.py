@@ -183,8 +183,9 @@ class MainWindow(QMainWindow):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.messages.show_message(f"Cannot create your routines folder {folder}: "
-                                       f"{exc.strerror}")  # fmt: skip
+            self.messages.show_message(
+                f"Cannot create your routines folder {folder}: {exc.strerror}"
+            )
             return
         watched = [str(folder), *(str(p) for p in folder.glob("*.toml"))]
         current = set(self.watcher.directories()) | set(self.watcher.files())
@@ -281,8 +282,9 @@ class MainWindow(QMainWindow):
             self.export_dialog.deleteLater()
         # The guide says what the player would: the same countdown setting.
         routine = with_countdown(routine, self.settings.countdown)
-        dialog = ExportDialog(routine, out, synth=self.export_synth, settings=self.settings,
-                              parent=self)  # fmt: skip
+        dialog = ExportDialog(
+            routine, out, synth=self.export_synth, settings=self.settings, parent=self
+        )
         self.export_dialog = dialog
         dialog.open()  # window-modal, and the event loop keeps running
         dialog.start()
@@ -307,11 +309,16 @@ class MainWindow(QMainWindow):
         session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
         view = PlayerView(session, self.speaker, muted=self.settings.muted)
         uid = self.history.submit(
-            lambda store: store.start_session(
-                routine.id, routine.name, routine.kind.value, digest=routine.digest,
-                planned_s=planned_length_s(routine, session.plan),
-            ).uid
-        )  # fmt: skip
+            lambda store: (
+                store.start_session(
+                    routine.id,
+                    routine.name,
+                    routine.kind.value,
+                    digest=routine.digest,
+                    planned_s=planned_length_s(routine, session.plan),
+                ).uid
+            )
+        )
         self.active = ActiveSession(routine, session, view, uid)
         view.finished.connect(self._session_finished)
         view.before_rated.connect(self._rated_before)
@@ -342,9 +349,15 @@ class MainWindow(QMainWindow):
         if active is None or not any(isinstance(e, PhaseEnded) for e in events):
             return
         summary = active.session.summary()
-        self._with_uid(lambda store, uid: store.update_session(
-            uid, active_s=summary.active_s, steps_done=summary.steps_done,
-            steps_skipped=summary.steps_skipped, breaks=summary.breaks_taken))  # fmt: skip
+        self._with_uid(
+            lambda store, uid: store.update_session(
+                uid,
+                active_s=summary.active_s,
+                steps_done=summary.steps_done,
+                steps_skipped=summary.steps_skipped,
+                breaks=summary.breaks_taken,
+            )
+        )
 
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute cues, beeps and reminders, kept in the settings, and shown
@@ -372,10 +385,16 @@ class MainWindow(QMainWindow):
         active = self.active
         assert active is not None
         uid_future = active.uid
-        finished = self.history.submit(lambda store: store.finish_session(
-            uid_future.result(), finished_status(completed), active_s=summary.active_s,
-            steps_done=summary.steps_done, steps_skipped=summary.steps_skipped,
-            breaks=summary.breaks_taken))  # fmt: skip
+        finished = self.history.submit(
+            lambda store: store.finish_session(
+                uid_future.result(),
+                finished_status(completed),
+                active_s=summary.active_s,
+                steps_done=summary.steps_done,
+                steps_skipped=summary.steps_skipped,
+                breaks=summary.breaks_taken,
+            )
+        )
         previous = self.history.submit(
             lambda store: _previous_after(store, active.routine.id, uid_future.result())
         )
@@ -392,8 +411,9 @@ class MainWindow(QMainWindow):
 
         def commit(rating: Rating) -> None:
             # Saved (or safely queued by the store) before the dialog closes.
-            saved = self.history.submit(lambda store: store.rate(
-                uid_future.result(), rating.tightness, rating.note or None))  # fmt: skip
+            saved = self.history.submit(
+                lambda store: store.rate(uid_future.result(), rating.tightness, rating.note or None)
+            )
             self.history.wait(saved, timeout_ms=RATING_WAIT_MS)
 
         from loosen.ui.player_view import summary_text
@@ -460,8 +480,12 @@ def _previous_after(store, routine_id: str, uid: str) -> int | None:
 
 
 def _load_library_from_disk() -> Library:
-    return load_library(paths.builtin_routines_dir(), paths.user_routines_dir(),
-                        paths.pictures_dir(), cache_dir=paths.cache_dir())  # fmt: skip
+    return load_library(
+        paths.builtin_routines_dir(),
+        paths.user_routines_dir(),
+        paths.pictures_dir(),
+        cache_dir=paths.cache_dir(),
+    )
 
 
 class _SummaryPage(QWidget):
@@ -490,8 +514,7 @@ class _SummaryPage(QWidget):
         QShortcut(QKeySequence("Return"), self, activated=self.done.emit)
         QShortcut(QKeySequence("Escape"), self, activated=self.done.emit)
 
-    def show_summary(self, name: str, text: str, rating: Rating,
-                     last_after: int | None) -> None:  # fmt: skip
+    def show_summary(self, name: str, text: str, rating: Rating, last_after: int | None) -> None:
         self.title.setText(name)
         lines = [text]
         if rating.tightness is not None:

@@ -65,8 +65,14 @@ class PlayerView(QWidget):
     mute_toggled = Signal(bool)
     full_screen_toggled = Signal()
 
-    def __init__(self, session: Session, speaker: Speaker, parent: QWidget | None = None,
-                 *, muted: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        session: Session,
+        speaker: Speaker,
+        parent: QWidget | None = None,
+        *,
+        muted: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("player")
         self.session = session
@@ -179,10 +185,13 @@ class PlayerView(QWidget):
         self.break_button = QPushButton("Take the break now")
         self.stop_button = QPushButton("Stop")
         for button, tip in (
-            (self.back_button, "Left or P"), (self.pause_button, "Space"),
-            (self.skip_button, "Right or N"), (self.done_button, "Enter or D"),
-            (self.break_button, "B"), (self.stop_button, "Esc"),
-        ):  # fmt: skip
+            (self.back_button, "Left or P"),
+            (self.pause_button, "Space"),
+            (self.skip_button, "Right or N"),
+            (self.done_button, "Enter or D"),
+            (self.break_button, "B"),
+            (self.stop_button, "Esc"),
+        ):
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player
         self.back_button.clicked.connect(lambda: self.act("back"))
@@ -193,8 +202,14 @@ class PlayerView(QWidget):
         self.stop_button.clicked.connect(self.ask_stop)
         controls = QHBoxLayout()
         controls.addStretch()
-        for button in (self.back_button, self.pause_button, self.skip_button, self.done_button,
-                       self.break_button, self.stop_button):  # fmt: skip
+        for button in (
+            self.back_button,
+            self.pause_button,
+            self.skip_button,
+            self.done_button,
+            self.break_button,
+            self.stop_button,
+        ):
             controls.addWidget(button)
         controls.addStretch()
 
@@ -515,8 +530,9 @@ class PlayerView(QWidget):
         stage = self._break_stage(phase)
         if stage == "none":
             left = format_clock(self.session.phase_remaining_s() or 0)
-            return f"No more breaks · {left} to go" + (" · B if you need one"
-                                                       if self._break_fits() else "")  # fmt: skip
+            return f"No more breaks · {left} to go" + (
+                " · B if you need one" if self._break_fits() else ""
+            )
         latest = format_clock(every.end_s)
         if stage == "early":
             if every.fixed:
@@ -589,8 +605,14 @@ class PlayerView(QWidget):
         self.time_label.setText(format_clock(self.session.active_s()))
         self.step_label.setText(self.session.routine.name)
         self.side_label.setText("")
-        for button in (self.back_button, self.pause_button, self.skip_button, self.done_button,
-                       self.break_button, self.stop_button):  # fmt: skip
+        for button in (
+            self.back_button,
+            self.pause_button,
+            self.skip_button,
+            self.done_button,
+            self.break_button,
+            self.stop_button,
+        ):
             button.setEnabled(False)
         self.rating_row.setVisible(False)
         self.paused_label.setVisible(False)  # stopped from a pause: it no longer stands still
@@ -649,8 +671,10 @@ def _restyle(widget: QWidget, sheet: str) -> None:
 def summary_text(summary: Summary, completed: bool, *, run: bool = False) -> str:
     minutes = format_clock(summary.active_s)
     status = "Completed" if completed else "Stopped"
-    text = (f"{status} · {minutes} · {count_of(summary.steps_done, 'step')} done, "
-            f"{summary.steps_skipped} skipped")  # fmt: skip
+    text = (
+        f"{status} · {minutes} · {count_of(summary.steps_done, 'step')} done, "
+        f"{summary.steps_skipped} skipped"
+    )
     if run:
         breaks = summary.breaks_taken
         text += f" · {count_of(breaks, 'break')} taken"

@@ -54,16 +54,16 @@ class QuitSignals(QObject):
         self._writer.setblocking(False)  # the C handler must never block on a full socket
         self._notifier: QSocketNotifier | None = None
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
-        self._previous_handlers = {signum: signal.signal(signum, _wake_only)
-                                   for signum in QUIT_SIGNALS}  # fmt: skip
+        self._previous_handlers = {
+            signum: signal.signal(signum, _wake_only) for signum in QUIT_SIGNALS
+        }
         self._closed = False
 
     def watch(self) -> None:
         """Emit `received` from now on (a QApplication exists); a signal that came
         before is emitted once the event loop runs."""
         if self._notifier is None and not self._closed:
-            self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read,
-                                             self)  # fmt: skip
+            self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
             self._notifier.activated.connect(self._read)
 
     def _read(self) -> None:

@@ -76,8 +76,9 @@ class Rating:
 class RatingDialog(QDialog):
     """Asks how tight the back is after a session."""
 
-    def __init__(self, commit: Callable[[Rating], None], summary: str = "",
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, commit: Callable[[Rating], None], summary: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("How is your back? — Loosen")
         self.commit = commit
@@ -127,8 +128,9 @@ class RatingDialog(QDialog):
         layout.addLayout(buttons)
 
     @classmethod
-    def ask(cls, commit: Callable[[Rating], None], summary: str = "",
-            parent: QWidget | None = None) -> Rating:  # fmt: skip
+    def ask(
+        cls, commit: Callable[[Rating], None], summary: str = "", parent: QWidget | None = None
+    ) -> Rating:
         """Show the dialog modally; tests replace this classmethod."""
         dialog = cls(commit, summary, parent)
         dialog.exec()
@@ -140,8 +142,11 @@ class RatingDialog(QDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if self.note.hasFocus() and event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                        Qt.Key.Key_Escape):  # fmt: skip
+        if self.note.hasFocus() and event.key() not in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Escape,
+        ):
             super().keyPressEvent(event)
             return
         if text.isdigit() and len(text) == 1:

@@ -37,10 +37,16 @@ Previewer = Callable[[str, str | None, int], object]
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; `chosen()` gives the result when accepted."""
 
-    def __init__(self, settings: Settings, voices: Sequence[Voice | tuple[str, str]],
-                 parent: QWidget | None = None, *,
-                 routines: list[tuple[str, str]] | None = None, language: str | None = None,
-                 preview: Previewer | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        voices: Sequence[Voice | tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        routines: list[tuple[str, str]] | None = None,
+        language: str | None = None,
+        preview: Previewer | None = None,
+    ) -> None:
         """`voices` are listed in `language` first (the user's, by default); `preview`
         (by default the parent window's `preview_voice`) makes the Preview button speak."""
         super().__init__(parent)
@@ -52,8 +58,9 @@ class SettingsDialog(QDialog):
         self.speak.setChecked(settings.speak)
         form.addRow("Voice", self.speak)
         self.voice = QComboBox(objectName="voice")
-        self._add_voices([v if isinstance(v, Voice) else Voice(*v) for v in voices],
-                         language or user_language())  # fmt: skip
+        self._add_voices(
+            [v if isinstance(v, Voice) else Voice(*v) for v in voices], language or user_language()
+        )
         index = self.voice.findData(settings.voice)
         self.voice.setCurrentIndex(max(0, index))
         self.voice.setEnabled(bool(voices))
@@ -67,8 +74,13 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.preview_button)
         form.addRow("", voice_row)
 
-        self.rate = QSpinBox(objectName="rate", minimum=MIN_RATE_WPM, maximum=MAX_RATE_WPM,
-                             singleStep=10, suffix=" words a minute")  # fmt: skip
+        self.rate = QSpinBox(
+            objectName="rate",
+            minimum=MIN_RATE_WPM,
+            maximum=MAX_RATE_WPM,
+            singleStep=10,
+            suffix=" words a minute",
+        )
         self.rate.setValue(settings.rate_wpm)
         form.addRow("Speaking rate", self.rate)
 
@@ -104,8 +116,9 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form.addRow("Look", self.theme)
 
-        self._add_reminder_rows(form, settings, routines if routines is not None
-                                else _routines_of(parent))  # fmt: skip
+        self._add_reminder_rows(
+            form, settings, routines if routines is not None else _routines_of(parent)
+        )
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -130,8 +143,9 @@ class SettingsDialog(QDialog):
         if self._preview is not None:
             self._preview(PREVIEW_LINE, self.voice.currentData(), self.rate.value())
 
-    def _add_reminder_rows(self, form: QFormLayout, settings: Settings,
-                           routines: list[tuple[str, str]]) -> None:  # fmt: skip
+    def _add_reminder_rows(
+        self, form: QFormLayout, settings: Settings, routines: list[tuple[str, str]]
+    ) -> None:
         self.reminders = QCheckBox("Remind me to take a break at the desk")
         self.reminders.setChecked(settings.reminders)
         form.addRow("Breaks", self.reminders)
@@ -158,11 +172,14 @@ class SettingsDialog(QDialog):
         self.reminder_routine.setEnabled(on)
         self.reminder_every.setEnabled(on)
         if ok:
-            self.every_hint.setText('"15m" for every 15 minutes; a window like "15-20m" '
-                                    "gives a gentle reminder at 15, a firm one at 20")  # fmt: skip
+            self.every_hint.setText(
+                '"15m" for every 15 minutes; a window like "15-20m" '
+                "gives a gentle reminder at 15, a firm one at 20"
+            )
         else:
-            self.every_hint.setText('Not an interval: use e.g. "15m", or a window like '
-                                    '"15-20m" (1 minute to 24 hours)')  # fmt: skip
+            self.every_hint.setText(
+                'Not an interval: use e.g. "15m", or a window like "15-20m" (1 minute to 24 hours)'
+            )
         self.ok_button.setEnabled(ok or not on)
 
     def chosen(self) -> Settings:
@@ -185,8 +202,9 @@ class SettingsDialog(QDialog):
         )
 
     @classmethod
-    def ask(cls, settings: Settings, voices: list[tuple[str, str]],
-            parent: QWidget | None = None) -> Settings | None:  # fmt: skip
+    def ask(
+        cls, settings: Settings, voices: list[tuple[str, str]], parent: QWidget | None = None
+    ) -> Settings | None:
         """Show modally; the new settings, or None when cancelled. Tests replace this."""
         dialog = cls(settings, voices, parent)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None

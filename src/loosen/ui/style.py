@@ -85,28 +85,51 @@ def focus_colour() -> QColor:
 class FocusRingStyle(QProxyStyle):
     """Fusion, with a focus ring plain to see on buttons, inputs, lists and items."""
 
-    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
-                      painter: QPainter, widget: QWidget | None = None) -> None:  # fmt: skip
-        if element is QStyle.PrimitiveElement.PE_FrameFocusRect and widget is not None \
-                and widget.hasFocus() and _is_item_view(widget):  # fmt: skip
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if (
+            element is QStyle.PrimitiveElement.PE_FrameFocusRect
+            and widget is not None
+            and widget.hasFocus()
+            and _is_item_view(widget)
+        ):
             _ring(painter, option.rect, inset=0)  # the current item of the focused list
             return
         super().drawPrimitive(element, option, painter, widget)
         if element in _RINGED_PRIMITIVES and _has_focus(option):
             _ring(painter, option.rect)
 
-    def drawComplexControl(self, control: QStyle.ComplexControl, option: QStyleOption,
-                           painter: QPainter, widget: QWidget | None = None) -> None:  # fmt: skip
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
         super().drawComplexControl(control, option, painter, widget)
         if control in _RINGED_CONTROLS and _has_focus(option):
             _ring(painter, option.rect)
 
-    def drawControl(self, element: QStyle.ControlElement, option: QStyleOption,
-                    painter: QPainter, widget: QWidget | None = None) -> None:  # fmt: skip
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
         super().drawControl(element, option, painter, widget)
         # A list's own frame: the whole list is ringed while it has the keys.
-        if element is QStyle.ControlElement.CE_ShapedFrame and widget is not None \
-                and widget.hasFocus() and _is_item_view(widget):  # fmt: skip
+        if (
+            element is QStyle.ControlElement.CE_ShapedFrame
+            and widget is not None
+            and widget.hasFocus()
+            and _is_item_view(widget)
+        ):
             _ring(painter, option.rect, inset=0)
 
 

@@ -117,12 +117,15 @@ class ReminderController(QObject):
         self._busy = busy
         self._main_visible = main_visible
         self._stopped = False
-        self.has_tray = (QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None
-                         else tray_available)  # fmt: skip
+        self.has_tray = (
+            QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
+        )
         self.scheduler = ReminderScheduler(
-            self.clock, parse_window(settings.reminder_every), settings.reminder_routine,
+            self.clock,
+            parse_window(settings.reminder_every),
+            settings.reminder_routine,
             enabled=settings.reminders,
-        )  # fmt: skip
+        )
         self.icon = app_icon()
         self.last_text = ""  # the last reminder's line, for the window
 
@@ -141,19 +144,20 @@ class ReminderController(QObject):
         self.take_action = QAction("&Take the break", self, triggered=self.take)
         self.snooze_action = QAction("&Snooze 5 minutes", self, triggered=self.snooze)
         self.skip_action = QAction("S&kip this one", self, triggered=self.skip)
-        self.pause_action = QAction("&Pause reminders for an hour", self,
-                                    triggered=self.toggle_pause)  # fmt: skip
+        self.pause_action = QAction(
+            "&Pause reminders for an hour", self, triggered=self.toggle_pause
+        )
         # Checked while Loosen is muted (a setting the main window owns): seen, and undone,
         # from the tray too, since muted reminders would otherwise go silent with no sign.
-        self.mute_action = QAction("&Mute Loosen", self, checkable=True,
-                                   checked=settings.muted, triggered=set_muted)  # fmt: skip
+        self.mute_action = QAction(
+            "&Mute Loosen", self, checkable=True, checked=settings.muted, triggered=set_muted
+        )
         self.open_action = QAction("&Open Loosen", self, triggered=self._show_main)
         self.quit_action = QAction("&Quit Loosen", self, triggered=self._quit_app)
         self.menu = QMenu()
         self.menu.addAction(self.status_action)
         self.menu.addSeparator()
-        for action in (self.take_action, self.snooze_action, self.skip_action,
-                       self.pause_action):  # fmt: skip
+        for action in (self.take_action, self.snooze_action, self.skip_action, self.pause_action):
             self.menu.addAction(action)
         self.menu.addSeparator()
         self.menu.addAction(self.mute_action)
@@ -214,8 +218,9 @@ class ReminderController(QObject):
         self.take_action.setEnabled(state is not State.OFF)
         self.skip_action.setEnabled(state in (State.WAITING, State.DUE, State.SNOOZED))
         self.pause_action.setEnabled(state is not State.OFF)
-        self.pause_action.setText("&Resume reminders" if state is State.PAUSED
-                                  else "&Pause reminders for an hour")  # fmt: skip
+        self.pause_action.setText(
+            "&Resume reminders" if state is State.PAUSED else "&Pause reminders for an hour"
+        )
         if self.tray is not None:
             muted = " (muted)" if self.mute_action.isChecked() else ""
             self.tray.setToolTip(f"Loosen{muted} — {text}")
@@ -298,8 +303,10 @@ class ReminderController(QObject):
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         # Where the platform passes a left click on (XEmbed trays, Windows) it opens
         # the app; the menu is on the right button everywhere.
-        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
-                      QSystemTrayIcon.ActivationReason.DoubleClick):  # fmt: skip
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
             self._show_main()
 
     def _log(self, answer: Answer) -> None:
@@ -313,8 +320,9 @@ class ReminderController(QObject):
     # -- settings and shutting down --------------------------------------------------
 
     def apply_settings(self, settings: Settings) -> None:
-        self.scheduler.reconfigure(parse_window(settings.reminder_every),
-                                   settings.reminder_routine, settings.reminders)  # fmt: skip
+        self.scheduler.reconfigure(
+            parse_window(settings.reminder_every), settings.reminder_routine, settings.reminders
+        )
         self._apply_enabled()
         if settings.reminders:
             self.show_window()
@@ -366,8 +374,12 @@ class CloseToReminders(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() is QEvent.Type.Show:
             QApplication.setQuitOnLastWindowClosed(True)
-        elif (event.type() is QEvent.Type.Close and not self.quitting
-                and self.controller.keeps_running() and isinstance(watched, QWidget)):  # fmt: skip
+        elif (
+            event.type() is QEvent.Type.Close
+            and not self.quitting
+            and self.controller.keeps_running()
+            and isinstance(watched, QWidget)
+        ):
             # Out of sight is not a session going on unseen: ask, as Esc does, and
             # record it (rated) first; the user may choose to go on instead.
             had_session = self.window.active is not None
@@ -386,9 +398,14 @@ class CloseToReminders(QObject):
         return False
 
 
-def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
-                    quit_event_loop: Callable[[], None] = QApplication.quit,
-                    tray_available: bool | None = None) -> ReminderController:  # fmt: skip
+def start_reminders(
+    window: MainWindow,
+    settings: Settings,
+    speaker: Speaker,
+    *,
+    quit_event_loop: Callable[[], None] = QApplication.quit,
+    tray_available: bool | None = None,
+) -> ReminderController:
     """The reminders for the app's main window: its player, its history, its clock."""
 
     def show_main() -> None:
@@ -413,11 +430,20 @@ def start_reminders(window: MainWindow, settings: Settings, speaker: Speaker, *,
         quit_event_loop()
 
     controller = ReminderController(
-        settings, speaker, window.history, clock=window.clock, start_break=start_break,
-        show_main=show_main, quit_app=quit_app, routine_name=routine_name,
-        busy=lambda: window.active is not None, main_visible=window.isVisible,
-        set_muted=window.set_muted, tray_available=tray_available, parent=window,
-    )  # fmt: skip
+        settings,
+        speaker,
+        window.history,
+        clock=window.clock,
+        start_break=start_break,
+        show_main=show_main,
+        quit_app=quit_app,
+        routine_name=routine_name,
+        busy=lambda: window.active is not None,
+        main_visible=window.isVisible,
+        set_muted=window.set_muted,
+        tray_available=tray_available,
+        parent=window,
+    )
     window.muted_changed.connect(controller.show_muted)
     guard = CloseToReminders(window, controller)
     app = QApplication.instance()

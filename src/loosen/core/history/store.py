@@ -269,8 +269,9 @@ def _readable_sessions(path: Path) -> list[SessionRecord]:
             high = int(conn.execute("SELECT max(id) FROM sessions").fetchone()[0] or 0)
             for id_ in range(last + 1, min(high, MAX_SALVAGE_IDS) + 1):
                 with contextlib.suppress(sqlite3.DatabaseError):
-                    row = conn.execute(_selecting(_SELECT + " WHERE id = ?", conn),
-                                       (id_,)).fetchone()  # fmt: skip
+                    row = conn.execute(
+                        _selecting(_SELECT + " WHERE id = ?", conn), (id_,)
+                    ).fetchone()
                     if row is not None:
                         rows[id_] = row
     found = []
@@ -771,8 +772,9 @@ class HistoryStore:
 
     # ------------------------------------------------------------- reminders
 
-    def log_reminder(self, routine_id: str, outcome: str, due_at: datetime,
-                     answered_at: datetime | None = None) -> ReminderRecord:  # fmt: skip
+    def log_reminder(
+        self, routine_id: str, outcome: str, due_at: datetime, answered_at: datetime | None = None
+    ) -> ReminderRecord:
         """Log how a reminder was answered (`answered_at` defaults to now).
 
         Never raises for an expected problem: what cannot be written is kept and
@@ -780,8 +782,9 @@ class HistoryStore:
         """
         if outcome not in REMINDER_OUTCOMES:
             raise ValueError(f"a reminder is {' | '.join(REMINDER_OUTCOMES)}, not {outcome!r}")
-        record = ReminderRecord(routine_id, outcome, to_utc(due_at),
-                                to_utc(answered_at or self._now()))  # fmt: skip
+        record = ReminderRecord(
+            routine_id, outcome, to_utc(due_at), to_utc(answered_at or self._now())
+        )
         self._pending_reminders.append(record)
         self._flush_reminders()
         return record
@@ -799,9 +802,13 @@ class HistoryStore:
                     conn.execute(
                         "INSERT INTO reminders (routine, outcome, due_at, answered_at)"
                         " VALUES (?, ?, ?, ?)",
-                        (record.routine, record.outcome, format_time(record.due_at),
-                         format_time(record.answered_at)),
-                    )  # fmt: skip
+                        (
+                            record.routine,
+                            record.outcome,
+                            format_time(record.due_at),
+                            format_time(record.answered_at),
+                        ),
+                    )
         except sqlite3.Error as exc:
             self._fail(exc)
             return
@@ -822,10 +829,13 @@ class HistoryStore:
                 version = user_version(self._conn)
         # A file older than the reminders table (one we could not migrate) has none.
         rows = self._read(sql + " ORDER BY answered_at, id", params) if version >= 2 else []
-        found = [ReminderRecord(routine, outcome, parse_time(due), parse_time(answered), id_)
-                 for id_, routine, outcome, due, answered in rows]  # fmt: skip
-        found += [r for r in self._pending_reminders
-                  if since is None or r.answered_at >= to_utc(since)]  # fmt: skip
+        found = [
+            ReminderRecord(routine, outcome, parse_time(due), parse_time(answered), id_)
+            for id_, routine, outcome, due, answered in rows
+        ]
+        found += [
+            r for r in self._pending_reminders if since is None or r.answered_at >= to_utc(since)
+        ]
         return sorted(found, key=lambda r: r.answered_at)
 
     # ------------------------------------------------------------------ writing
@@ -1081,8 +1091,9 @@ class HistoryStore:
         if self._problem not in (None, Problem.READ_ONLY, Problem.UNAVAILABLE):
             return None
         try:
-            with contextlib.closing(sqlite3.connect(f"{self.path.as_uri()}?immutable=1",
-                                                    uri=True)) as conn:  # fmt: skip
+            with contextlib.closing(
+                sqlite3.connect(f"{self.path.as_uri()}?immutable=1", uri=True)
+            ) as conn:
                 return self._rows(conn, sql, params)
         except sqlite3.Error:
             return None
