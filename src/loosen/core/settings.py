@@ -18,8 +18,8 @@ from typing import Any
 
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.duration import DurationError, parse_window
-from loosen.core.loader import ID_PATTERN
 from loosen.core.reminders import MIN_INTERVAL_S
+from loosen.core.routine_schema import ID_PATTERN
 from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
 
 THEMES = ("system", "light", "dark")
