@@ -33,6 +33,7 @@ from loosen.core.routine_schema import (
     IMAGE_SUFFIXES,
     INCLUDE,
     INTERVAL,
+    MAX_FILE_BYTES,
     MAX_STEPS,
     STEP,
     TOP,
@@ -41,7 +42,6 @@ from loosen.core.routine_schema import (
 from loosen.core.schema import Field, Shape, Table
 from loosen.core.userfiles import UnreadableFile, read_regular_file, real_path
 
-MAX_FILE_BYTES = 256 * 1024
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and line breaks
 
 # Built-in defaults, used when neither the step nor [defaults] says.
@@ -164,7 +164,7 @@ class _FileReader:
             self.error(place, f"{_shown(value)} is not text; write it in quotes")
             return None
         text = value.strip()
-        limit = _int(spec.high)
+        limit = int(spec.bounds()[1])
         if not text:
             self.error(place, "is empty; write a few words")
             return None
@@ -188,7 +188,7 @@ class _FileReader:
         return self._within(seconds, place, spec, value)
 
     def _within(self, seconds: float, place: str, spec: Field, raw: object) -> float | None:
-        low, high = _bounds(spec)
+        low, high = spec.bounds()
         if seconds < low:
             if low <= 1 and seconds == 0:
                 self.error(
@@ -223,7 +223,7 @@ class _FileReader:
         return window
 
     def count(self, value: object, place: str, spec: Field) -> int | None:
-        low, high = _bounds(spec)
+        low, high = spec.bounds()
         allowed = f"a whole number from {int(low)} to {int(high)}"
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(place, f"{_shown(value)} is not a whole number; use {allowed}")
@@ -577,18 +577,6 @@ _KEY_HOMES: Mapping[str, str] = {
     key: table.home for table in (DEFAULTS, INTERVAL, STEP) for key in table.keys if key not in TOP
 }
 _TIMING_SHAPES = (Shape.DURATION, Shape.COUNT, Shape.FLAG)
-
-
-def _int(limit: float | None) -> int:
-    if limit is None:  # pragma: no cover - every text field declares its length
-        raise AssertionError("a limit is missing from the schema")
-    return int(limit)
-
-
-def _bounds(spec: Field) -> tuple[float, float]:
-    if spec.low is None or spec.high is None:  # pragma: no cover - see the schema
-        raise AssertionError(f"{spec.key} has no limits in the schema")
-    return spec.low, spec.high
 
 
 def _belongs_elsewhere(key: str, where: str) -> str:

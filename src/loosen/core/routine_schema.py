@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from loosen.core.schema import Choice, Field, Shape, Table
+from loosen.core.duration import format_duration
+from loosen.core.schema import Choice, Field, Shape, Table, reference_markdown
 
 FORMAT = 1  # the format this version of Loosen reads and writes
+MAX_FILE_BYTES = 256 * 1024
 # Always used with fullmatch: a `$` would also match before a final newline.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
@@ -124,7 +126,7 @@ TOP = Table(
             "format",
             Shape.COUNT,
             "Format",
-            f"The file format's version; write {FORMAT}",
+            f"The file format's version: {FORMAT}; a newer one needs a newer Loosen",
             required=True,
             low=1,
             high=1_000_000,
@@ -135,6 +137,7 @@ TOP = Table(
             Shape.ROUTINE_ID,
             "Id",
             "Lower-case letters, digits and dashes; left out, the file's name without .toml",
+            pattern=ID_PATTERN.pattern,
             example='"post-run-cooldown"',
         ),
         Field(
@@ -266,6 +269,7 @@ STEP = Table(
             Shape.PICTURE,
             "Picture",
             "A picture file in the routine's folder or among the built-in pictures",
+            suffixes=IMAGE_SUFFIXES,
             example='"plank.svg"',
         ),
         COUNTDOWN,
@@ -279,6 +283,7 @@ INCLUDE = Field(
     Shape.ROUTINE_ID,
     "Include",
     "Another routine's id; its steps come here, each with that routine's defaults",
+    pattern=ID_PATTERN.pattern,
     example='"squat-and-fold"',
 )
 INCLUDE_STEP = Table(
@@ -330,9 +335,23 @@ INTERVAL = Table(
             "Break",
             "The id of the routine run at each break",
             required=True,
+            pattern=ID_PATTERN.pattern,
             example='"squat-and-fold"',
         ),
     ),
 )
 
 TABLES = (TOP, DEFAULTS, STEP, INCLUDE_STEP, INTERVAL)
+
+
+def reference() -> str:
+    """Every key as Markdown tables, then the limits on a routine as a whole."""
+    longest = INTERVAL["total"]
+    return reference_markdown(TABLES) + (
+        "\n### A routine as a whole\n\n"
+        f"- A file holds at most {MAX_FILE_BYTES // 1024} KiB.\n"
+        f"- A routine has at most {MAX_STEPS} steps, its includes' steps counted.\n"
+        f"- Includes nest at most {MAX_INCLUDE_DEPTH} deep, and never in a circle.\n"
+        f"- Its steps add up to at most {format_duration(longest.bounds()[1])}, "
+        f"as long as {longest.noun} may last.\n"
+    )

@@ -52,12 +52,20 @@ class Field:
     low: float | None = None  # the least allowed (see Shape for the unit)
     high: float | None = None  # the most allowed
     choices: tuple[Choice, ...] = ()
+    pattern: str = ""  # a regular expression the whole value matches
+    suffixes: tuple[str, ...] = ()  # the file name endings allowed
     nullable: bool = False  # null is a value too (and means the default behaviour)
     multiline: bool = False  # text that may run over several lines
     noun: str = ""  # what messages call the value: "a hold", "a voice id"
     example: str = ""  # a value as written in a file: '"45s"'
     unit: str = ""  # what a form shows after the number: " seconds"
     step: float | None = None  # a spin box's step, where 1 is too fine
+
+    def bounds(self) -> tuple[float, float]:
+        """(low, high), for a field that declares both."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.key} declares no limits")
+        return self.low, self.high
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -92,7 +100,7 @@ class Table:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _shown_value(field: Field, value: Any) -> str:
@@ -126,6 +134,10 @@ def describe_limits(field: Field) -> str:
         return f"{_number(low or 0)} to {_number(high)} entries"
     if field.shape is Shape.CHOICE:
         return ", ".join(field.values)
+    if field.pattern:
+        return f"`{field.pattern}`"
+    if field.suffixes:
+        return ", ".join(field.suffixes)
     return ""
 
 
@@ -134,7 +146,7 @@ def reference_markdown(tables: tuple[Table, ...]) -> str:
     parts = []
     for table in tables:
         rows = [
-            f"### {table.home}",
+            f"### {table.home[:1].upper()}{table.home[1:]}",
             "",
             table.help,
             "",
