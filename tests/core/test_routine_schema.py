@@ -18,10 +18,12 @@ from loosen.core.routine_schema import (
     TABLES,
     TOP,
     Kind,
+    reference,
 )
 from loosen.core.schema import Field, Shape
 
 PATH = Path("/routines/check.toml")
+REFERENCE_PAGE = Path(__file__).resolve().parents[2] / "docs" / "routine-format.md"
 EVERY_FIELD = [(table.home, field) for table in TABLES for field in table]
 VALUE_FIELDS = [(home, f) for home, f in EVERY_FIELD if f.shape not in (Shape.TABLE, Shape.TABLES)]
 
@@ -202,3 +204,9 @@ def test_the_examples_are_valid_values():
         elif field.shape is Shape.CHOICE:
             assert value in field.values
     assert ID_PATTERN.fullmatch(INCLUDE.example.strip('"'))
+
+
+def test_the_docs_list_every_key_as_the_schema_declares_it():
+    """Run `packaging/make_routine_format_doc.py` when this fails after a schema change."""
+    page = REFERENCE_PAGE.read_text(encoding="utf-8")
+    assert reference() in page
