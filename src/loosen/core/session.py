@@ -159,6 +159,10 @@ class Session:
         self.stale_cue_s = stale_cue_s
         self.suspend_min_s = suspend_min_s
         self.plan: Plan = build_plan(routine, words_per_minute)
+        # One break of a run at this speaking rate: what it must fit in before the total.
+        self._break_s = (
+            break_length_s(routine, words_per_minute) if routine.interval is not None else 0.0
+        )
         self.state = State.READY
         self.completed: bool | None = None
         self._timeline = _Timeline()
@@ -252,6 +256,11 @@ class Session:
             if phase.kind not in (PhaseKind.REST, PhaseKind.SWITCH):
                 return phase
         return None
+
+    def break_fits(self) -> bool:
+        """Whether a break taken now would end by the run's total: `take_break` refuses
+        one that would not, so nothing should offer it."""
+        return self._break_ends_in_time(self.active_s())
 
     def summary(self) -> Summary:
         done = sum(1 for r in self._steps.values() if r.done)
@@ -380,8 +389,7 @@ class Session:
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
-        break_s = break_length_s(self.routine, self.words_per_minute)
-        if interval.total_s is not None and at + break_s > interval.total_s:
+        if not self._break_ends_in_time(at):
             raise IllegalTransition("there is no time left for a break before the session ends")
         self._end_current(EndReason.BREAK_TAKEN, events)
         self._timeline.phases[self._index] = replace(phase, duration_s=self.phase_elapsed_s())
@@ -406,6 +414,12 @@ class Session:
         return events
 
     # -- inner workings ------------------------------------------------------------
+
+    def _break_ends_in_time(self, at_s: float) -> bool:
+        interval = self.routine.interval
+        if interval is None:
+            return False
+        return interval.total_s is None or at_s + self._break_s <= interval.total_s
 
     def _break_follows(self) -> bool:
         return any(p.kind is not PhaseKind.ACTIVITY for p in self._timeline.phases[self._index :])

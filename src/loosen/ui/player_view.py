@@ -28,7 +28,6 @@ from loosen.core.counts import count_of
 from loosen.core.cues import CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
-from loosen.core.plan import break_length_s
 from loosen.core.session import (
     CueDue,
     Event,
@@ -421,7 +420,7 @@ class PlayerView(QWidget):
 
         self.pause_button.setText("Resume" if paused else "Pause")
         self.done_button.setVisible(phase.open_ended)
-        can_break = phase.kind is PhaseKind.ACTIVITY and self._break_fits()
+        can_break = phase.kind is PhaseKind.ACTIVITY and self.session.break_fits()
         self.break_button.setVisible(routine.interval is not None and can_break)
         if can_break:
             early = self._break_stage(phase) == "early"
@@ -504,16 +503,6 @@ class PlayerView(QWidget):
             return ""
         return interval.break_routine.summary
 
-    def _break_fits(self) -> bool:
-        """Whether a break taken now would end by the run's total (the session refuses it
-        otherwise, so the button is not offered)."""
-        interval = self.session.routine.interval
-        if interval is None:
-            return False
-        if interval.total_s is None:
-            return True
-        return self.session.active_s() + break_length_s(self.session.routine) <= interval.total_s
-
     def _break_stage(self, phase: Phase) -> str:
         """ "early" before the window opens, "due" inside it, "none" when no break follows."""
         interval = self.session.routine.interval
@@ -531,7 +520,7 @@ class PlayerView(QWidget):
         if stage == "none":
             left = format_clock(self.session.phase_remaining_s() or 0)
             return f"No more breaks · {left} to go" + (
-                " · B if you need one" if self._break_fits() else ""
+                " · B if you need one" if self.session.break_fits() else ""
             )
         latest = format_clock(every.end_s)
         if stage == "early":
