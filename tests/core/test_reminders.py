@@ -150,10 +150,10 @@ def test_resume_ends_a_pause_with_a_new_count(clock):
     assert sched.next_due_wall() == clock.wall() + 15 * MIN
 
 
-def test_after_a_long_sleep_an_overdue_reminder_fires_once(clock):
+def test_after_the_clock_jumps_ahead_an_overdue_reminder_fires_once(clock):
     sched = scheduler(clock)
     clock.advance(5 * MIN)
-    clock.suspend(3 * 60 * MIN)  # three hours asleep: twelve intervals missed
+    clock.jump_wall(3 * 60 * MIN)  # three hours later by the wall: twelve intervals missed
     reminder = sched.check()
     assert sched.last_gap_s == pytest.approx(3 * 60 * MIN)
     assert reminder is not None and reminder.stage is Stage.FIRM  # only the latest stage
@@ -161,13 +161,26 @@ def test_after_a_long_sleep_an_overdue_reminder_fires_once(clock):
     assert run_until(clock, sched, 60 * MIN) == []  # and not once per missed interval
 
 
+@pytest.mark.parametrize("monotonic_counts_it", [False, True])
+def test_a_long_sleep_is_time_away_a_break_and_a_new_count(clock, monotonic_counts_it):
+    sched = scheduler(clock)
+    clock.advance(18 * MIN)
+    assert sched.check() is not None  # the gentle reminder, unanswered
+    clock.suspend(60 * MIN, monotonic_counts_it=monotonic_counts_it)  # lunch, lid closed
+    assert sched.check() is None
+    (away,) = sched.take_log()
+    assert (away.outcome, away.stage) == (Outcome.AWAY, Stage.GENTLE)
+    assert sched.next_due_wall() == clock.wall() + 15 * MIN
+
+
 def test_a_short_sleep_inside_the_wait_keeps_the_wall_clock_moment(clock):
     sched = scheduler(clock)
     due = sched.next_due_wall()
     clock.advance(5 * MIN)
-    clock.suspend(5 * MIN)
+    clock.suspend(20)  # shorter than any break
     assert sched.check() is None
-    assert sched.next_due_wall() == due  # five minutes of sleep counted as waiting
+    assert sched.next_due_wall() == due  # the sleep counted as waiting
+    assert sched.take_log() == []
 
 
 def test_the_clock_set_back_keeps_the_time_still_to_wait(clock):
