@@ -149,7 +149,7 @@ def test_sessions_not_completed_do_not_count_toward_what_helps():
     history = rated("cool", [2] * 5) + [
         session(START + timedelta(days=40 + i), "cool", before=9, after=1, status=status)
         for i, status in enumerate(
-            [Status.STOPPED, Status.INTERRUPTED, Status.RUNNING, Status.STOPPED]
+            [Status.STOPPED, Status.INTERRUPTED, Status.RUNNING, Status.PARTIAL]
         )
     ]
     (effect,) = effects(history, existing={"cool"})

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from loosen import paths
-from loosen.core.history import HistoryStore, SessionRecord, Status
+from loosen.core.history import HistoryStore, SessionRecord
 from loosen.core.history.stats import routine_effects
 from loosen.ui.library_view import RoutineStats
 
@@ -152,7 +152,3 @@ class HistoryService(QObject):
         self._executor.shutdown(wait=True)
         if future.exception() is not None:
             self.notice.emit(f"History: {future.exception()}")
-
-
-def finished_status(completed: bool) -> Status:
-    return Status.COMPLETED if completed else Status.STOPPED

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
+from loosen.core.history import closing_status
 from loosen.core.library import Library, RoutineNotFound, load_library
 from loosen.core.plan import planned_length_s
 from loosen.core.routine import Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
 from loosen.speech.speaker import Speaker
-from loosen.ui.history_service import HistoryService, finished_status
+from loosen.ui.history_service import HistoryService
 from loosen.ui.library_view import LibraryView
 from loosen.ui.style import apply_theme
 
@@ -388,7 +389,7 @@ class MainWindow(QMainWindow):
         finished = self.history.submit(
             lambda store: store.finish_session(
                 uid_future.result(),
-                finished_status(completed),
+                closing_status(completed, summary.work_share),
                 active_s=summary.active_s,
                 steps_done=summary.steps_done,
                 steps_skipped=summary.steps_skipped,

@@ -17,11 +17,22 @@ MAX_NOTE_CHARS = 32_767
 class Status(StrEnum):
     RUNNING = "running"  # written when the session starts
     COMPLETED = "completed"  # reached the end
+    PARTIAL = "partial"  # reached the end with less than half its work done (steps skipped)
     STOPPED = "stopped"  # the user stopped it early
     INTERRUPTED = "interrupted"  # found still running after its process had gone
 
 
-FINISHED = (Status.COMPLETED, Status.STOPPED)
+FINISHED = (Status.COMPLETED, Status.PARTIAL, Status.STOPPED)
+# A session that reached its end with less than this share of its work phases done is
+# `partial`: skipped through, it says nothing about what the routine does.
+PARTIAL_BELOW = 0.5
+
+
+def closing_status(completed: bool, work_share: float) -> Status:
+    """How a session that ended is logged: stopped, or reached its end with enough done."""
+    if not completed:
+        return Status.STOPPED
+    return Status.PARTIAL if work_share < PARTIAL_BELOW else Status.COMPLETED
 
 
 def utc_now() -> datetime:

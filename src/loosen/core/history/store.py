@@ -688,10 +688,10 @@ class HistoryStore:
         steps_skipped: int | None = None,
         breaks: int | None = None,
     ) -> SessionRecord:
-        """Close a session as `completed` or `stopped`, ending now."""
+        """Close a session as `completed`, `partial` or `stopped`, ending now."""
         status = Status(status)
         if status not in FINISHED:
-            raise ValueError(f"a session finishes as completed or stopped, not {status}")
+            raise ValueError(f"a session finishes as completed, partial or stopped, not {status}")
         record = self._progress(self._current(uid), active_s, steps_done, steps_skipped, breaks)
         return self._save(replace(record, status=status, ended_at=to_utc(self._now())))
 
