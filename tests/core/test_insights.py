@@ -238,3 +238,30 @@ def test_the_summary_has_the_shape_design_md_gives():
     ]
     assert [list(h) for h in summary["habits"]] == [["question", "with", "without"]] * 3
     assert list(summary["habits"][0]["with"]) == ["n", "mean", "low", "high"]
+
+
+def test_the_cooldown_habit_takes_the_next_rating_and_only_completed_cooldowns():
+    def at(d: int, hour: int) -> datetime:
+        return START + timedelta(days=d, hours=hour - 7)
+
+    history = [
+        # Run 1, cooled down within 3 h; next rating (next morning's warm-up): 3.
+        session(at(0, 7), "easy-run", kind="run", minutes=60),
+        session(at(0, 9), "cool", before=6, after=4),
+        session(at(1, 7), "warm", kind="warm-up", before=3),
+        # Run 2: the next rating is the next run's own "before": 6; a cooldown 5 h
+        # later does not count as "after the run".
+        session(at(1, 8), "easy-run", kind="run", minutes=60),
+        session(at(1, 14), "cool"),
+        # Run 3: a cooldown stopped half-way does not count; next rating 7.
+        session(at(2, 8), "easy-run", kind="run", before=6, minutes=60),
+        session(at(2, 9), "cool", status=Status.STOPPED),
+        session(at(3, 8), "warm", kind="warm-up", before=7),
+        # Run 4, cooled down, but nothing rated before run 5: no outcome.
+        session(at(4, 8), "easy-run", kind="run", minutes=60),
+        session(at(4, 9), "cool"),
+        session(at(5, 8), "easy-run", kind="run", minutes=60),
+    ]
+    cooldown = habits(history)[1]
+    assert (cooldown.with_.n, cooldown.with_.mean) == (1, 3)
+    assert (cooldown.without.n, cooldown.without.mean) == (2, 6.5)

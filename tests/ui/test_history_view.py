@@ -63,6 +63,9 @@ KNOWN = [
 ]
 
 
+LIBRARY = frozenset({COOL, WARM, BREAK})
+
+
 @pytest.fixture
 def known_db() -> Path:
     with HistoryStore.open(paths.history_db()) as store:
@@ -79,7 +82,7 @@ def history(qtbot, known_db):
 
 @pytest.fixture
 def view(qtbot, history):
-    made = HistoryView(history, today=lambda: TODAY, tz=UTC)
+    made = HistoryView(history, today=lambda: TODAY, tz=UTC, existing=lambda: LIBRARY)
     qtbot.addWidget(made)
     made.resize(1100, 700)
     with qtbot.waitSignal(made.charts_ready, timeout=10_000):
@@ -167,13 +170,13 @@ def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
     assert set(texts(view, ROUTINE)) == {"Post-run cooldown"} and view.model.rowCount() == 4
     assert [e.routine for e in view.charts.effects.effects] == [COOL]
     assert view.insight.text() == (
-        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
-        "— a hint so far, not yet a finding."
+        "Not enough yet to tell what helps: 4 sessions rated before and after so far; "
+        "a routine needs at least 5 completed ones."
     )
     with qtbot.waitSignal(view.charts_ready, timeout=10_000):
         view.set_filter(kind="warm-up")
     assert view.model.rowCount() == 2
-    assert view.insight.text().startswith("Too early to tell")
+    assert view.insight.text().startswith("Not enough yet to tell what helps: 2 sessions")
     with qtbot.waitSignal(view.charts_ready, timeout=10_000):
         view.set_filter(routine=COOL, kind="warm-up")
     assert view.model.rowCount() == 0
@@ -426,7 +429,7 @@ def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
 
 
 def test_each_chart_holds_the_series_computed_for_the_history(view):
-    expected = trends(KNOWN, TODAY, UTC)
+    expected = trends(KNOWN, TODAY, UTC, LIBRARY)
     assert view.trends == expected
     charts = view.charts
     x, y = charts.tightness.points.getData()
@@ -441,9 +444,12 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     assert list(bars["width"]) == [2.5, 0.5]  # cooldown first, then warm-up
     assert bars["y"][0] > bars["y"][1]  # the best on top
     assert [label.toPlainText() for label in charts.effects.labels] == [
-        "Post-run cooldown · 4",
-        "Dynamic warm-up · 2, too few to tell",
+        "Post-run cooldown · 4, not enough yet",
+        "Dynamic warm-up · 2, not enough yet",
     ]
+    # Each bar carries its 90 % interval; two warm-ups rated 0 and 1 still have spread.
+    errors = charts.effects.errors.opts
+    assert all(width > 0.3 for width in [*errors["left"], *errors["right"]])
 
     cells = charts.calendar.cells.opts
     assert len(cells["x0"]) == len(expected.adherence.days)
@@ -454,12 +460,36 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     assert charts.streak.text() == "Streak: 5 days · longest 5 · 6 of 28 days"
 
 
-def test_the_insight_line_names_the_routine_and_the_numbers(view):
+def test_the_insight_line_says_not_enough_yet_below_five_sessions(view):
     assert not view.empty_note.isVisibleTo(view)
     assert view.insight.text() == (
-        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
-        "— a hint so far, not yet a finding."
+        "Not enough yet to tell what helps: 6 sessions rated before and after so far; "
+        "a routine needs at least 5 completed ones."
     )
+
+
+def test_the_insight_names_a_routine_with_enough_sessions_never_a_removed_one(
+    qtbot, isolated_user_dirs
+):
+    gone = [record(20 + i, WARM, i, 8, 2) for i in range(6)]  # warm-up: since removed
+    kept = [record(30 + i, COOL, i, 6, 4 + i % 2) for i in range(5)]
+    with HistoryStore.open(paths.history_db()) as store:
+        store.import_records(gone + kept)
+    service = HistoryService(paths.history_db())
+    made = HistoryView(service, today=lambda: TODAY, tz=UTC, existing=lambda: {COOL})
+    qtbot.addWidget(made)
+    made.resize(1100, 700)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+        made.show()
+    # changes 2, 1, 2, 1, 2: mean 1.6, sd 0.548, t(0.95, 4 df) = 2.132
+    assert made.insight.text() == (
+        "Post-run cooldown: back 1.6 points looser on average over 5 sessions "
+        "(90 % interval +1.1 to +2.1)."
+    )
+    labels = [label.toPlainText() for label in made.charts.effects.labels]
+    assert "Dynamic warm-up (removed) · 6" in labels
+    service.close()
 
 
 def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):

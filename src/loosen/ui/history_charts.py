@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
 
+from loosen.core.history.insights import Effect
 from loosen.core.history.records import TIGHTNESS_MAX, TIGHTNESS_MIN
-from loosen.core.history.stats import RoutineEffect
 from loosen.core.history.trends import CalendarDay, HistoryTrends, TimePoint
 from loosen.core.phases import PhaseKind
 from loosen.ui.style import phase_colour
@@ -123,17 +123,18 @@ class EffectChart(_Chart):
         left.setStyle(showValues=False)
         left.setWidth(4)
         self.getAxis("bottom").setLabel("points looser")
-        self.effects: list[RoutineEffect] = []
+        self.effects: list[Effect] = []
 
     @classmethod
-    def label_text(cls, effect: RoutineEffect) -> str:
+    def label_text(cls, effect: Effect) -> str:
         name = effect.routine_name
         if len(name) > cls.MAX_LABEL_CHARS:
             name = name[: cls.MAX_LABEL_CHARS - 1].rstrip() + "…"
-        note = "" if effect.enough else ", too few to tell"
-        return f"{name} · {effect.n}{note}"
+        removed = "" if effect.exists else " (removed)"
+        note = "" if effect.enough else ", not enough yet"
+        return f"{name}{removed} · {effect.n}{note}"
 
-    def set_effects(self, effects: list[RoutineEffect]) -> None:
+    def set_effects(self, effects: list[Effect]) -> None:
         self.effects = list(effects)
         looser = phase_colour(PhaseKind.WORK)
         tighter = phase_colour(PhaseKind.GET_READY)
@@ -155,19 +156,21 @@ class EffectChart(_Chart):
             brushes=brushes,
             pen=pg.mkPen(None),
         )
-        spread = [e.standard_error or 0.0 for e in effects]
+        # The 90 % interval of each mean (insights.py): never zero-wide, so never "certain".
+        lows = [e.stat.low if e.stat.low is not None else e.mean_change for e in effects]
+        highs = [e.stat.high if e.stat.high is not None else e.mean_change for e in effects]
         self.errors.setData(
             x=np.asarray(means, dtype=float),
             y=np.asarray(centres, dtype=float),
-            left=np.asarray(spread),
-            right=np.asarray(spread),
+            left=np.asarray(means, dtype=float) - np.asarray(lows, dtype=float),
+            right=np.asarray(highs, dtype=float) - np.asarray(means, dtype=float),
             pen=pg.mkPen(_with_alpha(text, 150)),
         )
         for label in self.labels:
             self.removeItem(label)
         self.labels = []
-        low = min([0.0, *(m - s for m, s in zip(means, spread, strict=True))])
-        high = max([1.0, *(m + s for m, s in zip(means, spread, strict=True))])
+        low = min([0.0, *lows])
+        high = max([1.0, *highs])
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 0.9)
         for row, effect in zip(rows, effects, strict=True):

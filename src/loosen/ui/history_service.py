@@ -19,7 +19,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord
-from loosen.core.history.stats import routine_effects
+from loosen.core.history.insights import effects
 from loosen.ui.library_view import RoutineStats
 
 T = TypeVar("T")
@@ -129,7 +129,7 @@ class HistoryService(QObject):
             last: dict[str, SessionRecord] = {}
             for record in records:
                 last.setdefault(record.routine, record)
-            changes = {c.routine: c for c in routine_effects(records)}
+            changes = {c.routine: c for c in effects(records, existing=())}
             return {
                 routine: RoutineStats(
                     last_done=days_ago(record.started_at, now),

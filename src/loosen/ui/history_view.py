@@ -10,7 +10,7 @@ with years of sessions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from datetime import date, tzinfo
 from pathlib import Path
@@ -106,9 +106,11 @@ class HistoryView(QWidget):
         *,
         today: Callable[[], date] = date.today,
         tz: tzinfo | None = None,
+        existing: Callable[[], Collection[str]] = frozenset,
     ) -> None:
         super().__init__(parent)
         self.history = history
+        self._existing = existing  # the routine ids in the library now: others are "removed"
         self._today = today
         self._tz = tz
         self._generation = 0  # drops chart results computed for an older filter
@@ -361,9 +363,9 @@ class HistoryView(QWidget):
         self._generation += 1
         generation = self._generation
         shown = list(self.model.shown)
-        today, tz = self._today(), self._tz
+        today, tz, existing = self._today(), self._tz, self._existing()
         self._submit(
-            lambda _store: trends(shown, today, tz),
+            lambda _store: trends(shown, today, tz, existing),
             lambda result: self._draw(generation, result),
         )
 

@@ -229,7 +229,9 @@ class MainWindow(QMainWindow):
         if self.history_view is None:
             from loosen.ui.history_view import HistoryView
 
-            self.history_view = HistoryView(self.history)
+            self.history_view = HistoryView(
+                self.history, existing=lambda: {routine.id for routine in self.library or ()}
+            )
             self.history_view.back_requested.connect(self.show_library)
             self.stack.addWidget(self.history_view)
         self.setWindowTitle("History — Loosen")

@@ -195,11 +195,18 @@ def helps_most(ranked: Sequence[Effect]) -> Effect | None:
 
 @dataclass(frozen=True)
 class Habit:
-    """One comparison between two kinds of day or session, with a Stat on each side."""
+    """One comparison between two kinds of run or week, with a Stat on each side."""
 
-    question: str
+    subject: str  # what is compared: "Tightness after runs"
+    with_label: str  # "with a break taken"
+    without_label: str  # "without"
+    unit: str  # what each value is one of: "run", "rating"
     with_: Stat
     without: Stat
+
+    @property
+    def question(self) -> str:
+        return f"{self.subject}: {self.with_label} vs {self.without_label}"
 
     @property
     def enough(self) -> bool:
@@ -213,11 +220,30 @@ class Habit:
         }
 
 
-BREAKS_QUESTION = "Tightness after runs: with a break taken vs without"
-COOLDOWN_QUESTION = "Tightness at the next rating: runs followed by a cooldown within 3 h vs not"
-REGULAR_WEEKS_QUESTION = (
-    f"Tightness before sessions: weeks with {BUSY_WEEK_SESSIONS} or more sessions vs fewer"
-)
+def _breaks_habit(with_: Stat, without: Stat) -> Habit:
+    return Habit("Tightness after runs", "with a break taken", "without", "run", with_, without)
+
+
+def _cooldown_habit(with_: Stat, without: Stat) -> Habit:
+    return Habit(
+        "Tightness at the next rating after runs",
+        "with a cooldown within 3 h",
+        "without",
+        "run",
+        with_,
+        without,
+    )
+
+
+def _weeks_habit(with_: Stat, without: Stat) -> Habit:
+    return Habit(
+        "Tightness before sessions",
+        f"in weeks with {BUSY_WEEK_SESSIONS} or more sessions",
+        "in weeks with fewer",
+        "rating",
+        with_,
+        without,
+    )
 
 
 def habits(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> list[Habit]:
@@ -241,7 +267,7 @@ def _breaks_in_runs(ordered: Sequence[SessionRecord]) -> Habit:
     for run in _runs(ordered):
         if run.tightness_after is not None:
             after[run.breaks > 0].append(run.tightness_after)
-    return Habit(BREAKS_QUESTION, stat(after[True]), stat(after[False]))
+    return _breaks_habit(stat(after[True]), stat(after[False]))
 
 
 def _cooldown_after_runs(ordered: Sequence[SessionRecord]) -> Habit:
@@ -269,7 +295,7 @@ def _cooldown_after_runs(ordered: Sequence[SessionRecord]) -> Habit:
             continue  # nothing rated before the next run: no outcome for this one
         assert nxt.tightness_before is not None
         next_tightness[cooled].append(nxt.tightness_before)
-    return Habit(COOLDOWN_QUESTION, stat(next_tightness[True]), stat(next_tightness[False]))
+    return _cooldown_habit(stat(next_tightness[True]), stat(next_tightness[False]))
 
 
 def _regular_weeks(ordered: Sequence[SessionRecord], tz: tzinfo | None) -> Habit:
@@ -283,7 +309,7 @@ def _regular_weeks(ordered: Sequence[SessionRecord], tz: tzinfo | None) -> Habit
         before[regular].extend(
             r.tightness_before for r in sessions if r.tightness_before is not None
         )
-    return Habit(REGULAR_WEEKS_QUESTION, stat(before[True]), stat(before[False]))
+    return _weeks_habit(stat(before[True]), stat(before[False]))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Status(StrEnum):
 
 
 FINISHED = (Status.COMPLETED, Status.PARTIAL, Status.STOPPED)
+HAPPENED = (*FINISHED, Status.INTERRUPTED)  # took place, whatever became of it
 # A session that reached its end with less than this share of its work phases done is
 # `partial`: skipped through, it says nothing about what the routine does.
 PARTIAL_BELOW = 0.5
