@@ -10,6 +10,7 @@ from loosen.commands import history_cmd
 from loosen.core.history import SessionRecord, Status
 from loosen.core.history.insights import effects, insights
 from loosen.core.history.trends import (
+    Activity,
     CalendarDay,
     TimePoint,
     after_points,
@@ -155,9 +156,25 @@ def test_trends_gathers_every_chart_and_the_streak():
     today = date(2026, 11, 5)
     records = [s(day(i), "cool", 6, 6 - i % 3) for i in range(4)]  # Mon–Thu
     result = trends(records, today, tz=UTC)
-    assert [p.value for p in result.after] == [6, 5, 4, 6]
-    assert [round(p.value, 2) for p in result.weekly_mean] == [6, 5.5, 5, 5.25]
+    stretching, runs = result.after
+    assert [p.value for p in stretching.points] == [6, 5, 4, 6]
+    assert [round(p.value, 2) for p in stretching.weekly_mean] == [6, 5.5, 5, 5.25]
+    assert runs.points == runs.weekly_mean == []
     assert result.effects[0].n == 4
     assert result.adherence.streaks.current == 4
     assert result.adherence.active_days_28 == 4
     assert result.insight.startswith("Not enough yet to tell what helps: 4 sessions")
+
+
+def test_ratings_after_runs_are_kept_apart_from_ratings_after_stretching():
+    records = [s(day(i), "cool", 6, 3) for i in range(3)]
+    records += [
+        SessionRecord(
+            **{**s(day(i) + timedelta(hours=10), "easy-run", 5, 7).__dict__, "kind": "run"}
+        )
+        for i in range(3)
+    ]
+    stretching, runs = trends(records, day(3).date(), tz=UTC).after
+    assert (stretching.activity, runs.activity) == (Activity.STRETCHING, Activity.RUNS)
+    assert [p.value for p in stretching.weekly_mean] == [3, 3, 3]
+    assert [p.value for p in runs.weekly_mean] == [7, 7, 7]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
-from loosen.core.history.trends import trends
+from loosen.core.history.trends import Activity, trends
 from loosen.core.settings import Settings
 from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
@@ -89,6 +90,11 @@ def view(qtbot, history):
         made.reload()
         made.show()
     return made
+
+
+def plain(html: str) -> str:
+    """What a rich-text label reads as."""
+    return re.sub(r"<[^>]+>", "", html).replace("&nbsp;", " ")
 
 
 def stored(history: HistoryService, uid: str) -> SessionRecord | None:
@@ -432,13 +438,21 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     expected = trends(KNOWN, TODAY, UTC, LIBRARY)
     assert view.trends == expected
     charts = view.charts
-    x, y = charts.tightness.points.getData()
-    assert list(x) == [p.at.timestamp() for p in expected.after]
-    assert list(y) == [p.value for p in expected.after] == [3, 5, 5, 4, 5, 4]
-    mean_x, mean_y = charts.tightness.mean_curve.getData()
+    stretching, runs = expected.after
+    assert (stretching.activity, runs.activity) == (Activity.STRETCHING, Activity.RUNS)
+    line = charts.tightness.lines[Activity.STRETCHING]
+    x, y = line.points.getData()
+    assert list(x) == [p.at.timestamp() for p in stretching.points]
+    assert list(y) == [p.value for p in stretching.points] == [3, 5, 5, 4, 5, 4]
+    mean_x, mean_y = line.mean_curve.getData()
     # s7 is five days before the next rated session: one unbroken line
-    assert list(mean_x) == [p.at.timestamp() for p in expected.weekly_mean]
-    assert list(mean_y) == pytest.approx([p.value for p in expected.weekly_mean])
+    assert list(mean_x) == [p.at.timestamp() for p in stretching.weekly_mean]
+    assert list(mean_y) == pytest.approx([p.value for p in stretching.weekly_mean])
+    assert runs.points == [] and len(charts.tightness.lines[Activity.RUNS].points.getData()[0]) == 0
+    # The title names what is drawn, and only that, with the dots' shape.
+    assert charts.tightness.shown == [Activity.STRETCHING]
+    title = plain(charts.titles[0].text())
+    assert title == "Back after ● stretching"
 
     bars = charts.effects.bars.opts
     assert list(bars["width"]) == [2.5, 0.5]  # cooldown first, then warm-up
@@ -500,7 +514,7 @@ def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):
         made.reload()
     assert made.model.rowCount() == 0 and made.selected() is None
     assert made.insight.text().startswith("Too early to tell what helps")
-    assert len(made.charts.tightness.points.getData()[0]) == 0
+    assert all(len(line.points.getData()[0]) == 0 for line in made.charts.tightness.lines.values())
     assert made.empty_note.isVisibleTo(made) and "No sessions yet" in made.empty_note.text()
     # The empty date axis covers the calendar's weeks, not a blink of 1970.
     low, high = made.charts.tightness.viewRange()[0]
@@ -565,14 +579,40 @@ def test_the_app_starts_without_loading_pyqtgraph():
 def test_the_weekly_line_breaks_over_a_gap_of_more_than_a_week(qtbot):
     import math
 
-    from loosen.core.history.trends import TimePoint, rolling_mean
+    from loosen.core.history.trends import AfterSeries, TimePoint, rolling_mean
     from loosen.ui.history_charts import TightnessChart
 
     chart = TightnessChart()
     qtbot.addWidget(chart)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     after = [TimePoint(start + timedelta(days=d), v) for d, v in ((0, 6), (1, 4), (12, 3))]
-    chart.set_series(after, rolling_mean(after))
-    x, y = chart.mean_curve.getData()
+    chart.set_series([AfterSeries(Activity.STRETCHING, after, rolling_mean(after))])
+    x, y = chart.lines[Activity.STRETCHING].mean_curve.getData()
     assert [None if math.isnan(v) else v for v in y] == [6, 5, None, 3]
     assert list(x)[2] == list(x)[1]  # the break sits at the last point before the gap
+
+
+def test_ratings_after_runs_and_after_stretching_are_drawn_apart(qtbot, isolated_user_dirs):
+    mixed = []
+    for day in range(6):
+        run = record(40 + day, COOL, 18 - day, 5, 7)  # runs leave the back at 7
+        mixed.append(
+            SessionRecord(
+                **{**run.__dict__, "routine": "easy-run", "kind": "run", "uid": f"r{day}"}
+            )
+        )
+        mixed.append(record(50 + day, COOL, 18 - day, 6, 3))  # stretching leaves it at 3
+    with HistoryStore.open(paths.history_db()) as store:
+        store.import_records(mixed)
+    service = HistoryService(paths.history_db())
+    made = HistoryView(service, today=lambda: TODAY, tz=UTC, existing=lambda: {COOL, "easy-run"})
+    qtbot.addWidget(made)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+    lines = made.charts.tightness.lines
+    assert set(lines[Activity.RUNS].mean_curve.getData()[1]) == {7}
+    assert set(lines[Activity.STRETCHING].mean_curve.getData()[1]) == {3}
+    assert made.charts.tightness.shown == [Activity.STRETCHING, Activity.RUNS]
+    assert plain(made.charts.titles[0].text()) == "Back after ● stretching  ▼ runs"
+    assert len(made.trends.after[1].points) == 6
+    service.close()

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
 
-from loosen.core.history.insights import MIN_SESSIONS, Effect, effects, helps_most
+from loosen.core.history.insights import MIN_SESSIONS, RUN_KIND, Effect, effects, helps_most
 from loosen.core.history.records import HAPPENED, SessionRecord
 from loosen.core.history.stats import Streaks, local_day, streaks
 
@@ -34,6 +35,39 @@ def after_points(records: Iterable[SessionRecord]) -> list[TimePoint]:
         if r.tightness_after is not None
     ]
     return sorted(points, key=lambda p: p.at)
+
+
+class Activity(StrEnum):
+    """What a rating came after. A run tends to leave the back tighter than a stretch, so
+    one line through both would follow the mix of activities, not the back."""
+
+    STRETCHING = "stretching"  # every kind but runs: warm-ups, cooldowns, breaks, strength
+    RUNS = "runs"
+
+
+def activity_of(record: SessionRecord) -> Activity:
+    return Activity.RUNS if record.kind == RUN_KIND else Activity.STRETCHING
+
+
+@dataclass(frozen=True)
+class AfterSeries:
+    """Tightness after one activity's sessions, and its trailing weekly mean."""
+
+    activity: Activity
+    points: list[TimePoint]
+    weekly_mean: list[TimePoint]
+
+
+def after_series(records: Iterable[SessionRecord]) -> tuple[AfterSeries, ...]:
+    """Ratings after stretching and after runs, apart: like with like (stretching first)."""
+    by_activity: dict[Activity, list[SessionRecord]] = defaultdict(list)
+    for r in records:
+        by_activity[activity_of(r)].append(r)
+    series = []
+    for activity in Activity:
+        points = after_points(by_activity[activity])
+        series.append(AfterSeries(activity, points, rolling_mean(points)))
+    return tuple(series)
 
 
 def rolling_mean(points: Sequence[TimePoint], window: timedelta = WEEK) -> list[TimePoint]:
@@ -127,8 +161,7 @@ class Adherence:
 class HistoryTrends:
     """Everything the history view's charts and its insight line show."""
 
-    after: list[TimePoint]
-    weekly_mean: list[TimePoint]
+    after: tuple[AfterSeries, ...]  # stretching, then runs
     effects: list[Effect]
     adherence: Adherence
     insight: str
@@ -142,12 +175,10 @@ def trends(
 ) -> HistoryTrends:
     """The data of every chart for `records` (already filtered as the view shows them);
     `existing` holds the ids of the routines in the library now."""
-    after = after_points(records)
     ranked = effects(records, existing)
     days = calendar_days(records, today, tz)
     return HistoryTrends(
-        after=after,
-        weekly_mean=rolling_mean(after),
+        after=after_series(records),
         effects=ranked,
         adherence=Adherence(
             days=days,
