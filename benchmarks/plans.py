@@ -16,8 +16,8 @@ from pathlib import Path
 
 from loosen import paths
 from loosen.core.library import Library, load_library
-from loosen.core.loader import COUNT_LIMITS, DURATION_LIMITS, MAX_STEPS, TEXT_LIMITS
 from loosen.core.plan import Plan, build_plan
+from loosen.core.routine_schema import INTERVAL, MAX_STEPS, STEP
 
 TARGET_S = 1.0
 DAY_OF_REPS_STEPS = 3  # issue 14's step three times: 21.6 h, within a day
@@ -48,19 +48,19 @@ def fastest_reps_step(name: str = "Bridge") -> str:
     tempo, in the most sets, on both sides (issue 14's nine-line routine)."""
     return _step(
         name,
-        reps=int(COUNT_LIMITS["reps"].high),
-        tempo=_seconds(DURATION_LIMITS["tempo"].low),
-        sets=int(COUNT_LIMITS["sets"].high),
+        reps=int(STEP["reps"].high),
+        tempo=_seconds(STEP["tempo"].low),
+        sets=int(STEP["sets"].high),
         sides=True,
     )
 
 
 def worst_cases() -> dict[str, str]:
     """Routine files at the loader's limits, by id: what each stresses, in its name."""
-    longest_say = (INSTRUCTION * TEXT_LIMITS["say"])[: TEXT_LIMITS["say"]].strip()
-    sets = int(COUNT_LIMITS["sets"].high)
-    countdown = int(COUNT_LIMITS["countdown"].high)
-    shortest_hold = _seconds(DURATION_LIMITS["duration"].low)  # rests too: 0 s is no phase
+    longest_say = (INSTRUCTION * int(STEP["say"].high))[: int(STEP["say"].high)].strip()
+    sets = int(STEP["sets"].high)
+    countdown = int(STEP["countdown"].high)
+    shortest_hold = _seconds(STEP["duration"].low)  # rests too: 0 s is no phase
     return {
         "most-reps": _routine("Most reps in one step", [fastest_reps_step()]),
         "most-phases": _routine(
@@ -80,8 +80,8 @@ def worst_cases() -> dict[str, str]:
         ),
         "longest-run": (
             'format = 1\nname = "Longest run, breaks most often"\nkind = "run"\n[interval]\n'
-            f'activity = "Sprints"\ntotal = "{_seconds(DURATION_LIMITS["total"].high)}"\n'
-            f'every = "{_seconds(DURATION_LIMITS["every"].low)}"\nbreak = "squat-and-fold"\n'
+            f'activity = "Sprints"\ntotal = "{_seconds(INTERVAL["total"].high)}"\n'
+            f'every = "{_seconds(INTERVAL["every"].low)}"\nbreak = "squat-and-fold"\n'
         ),
         "day-of-reps": _routine(
             "A day of counted reps",
@@ -92,7 +92,7 @@ def worst_cases() -> dict[str, str]:
             [
                 _step(
                     f"Hold {n}",
-                    duration=_seconds(DURATION_LIMITS["duration"].high),
+                    duration=_seconds(STEP["duration"].high),
                     sets=sets,
                     sides=True,
                     countdown=countdown,

@@ -8,8 +8,9 @@ import pytest
 
 from loosen import paths
 from loosen.core.library import RoutineNotFound, load_library, routine_digest
-from loosen.core.loader import MAX_FILE_BYTES, read_routine_file
+from loosen.core.loader import read_routine_file
 from loosen.core.routine import Kind, Source
+from loosen.core.routine_schema import MAX_FILE_BYTES
 
 
 def write(folder: Path, name: str, text: str) -> Path:

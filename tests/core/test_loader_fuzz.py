@@ -8,13 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loosen.core.loader import (
-    DEFAULTS_KEYS,
-    INTERVAL_KEYS,
-    STEP_KEYS,
-    read_routine_document,
-    read_routine_file,
-)
+from loosen.core.loader import read_routine_document, read_routine_file
+from loosen.core.routine_schema import DEFAULTS, INTERVAL, STEP
 
 FUZZ_SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -45,7 +40,7 @@ def table(keys: tuple[str, ...]) -> st.SearchStrategy[dict]:
 
 
 steps = st.lists(
-    st.one_of(table(STEP_KEYS), st.fixed_dictionaries({"include": st.text(max_size=12)})),
+    st.one_of(table(STEP.keys), st.fixed_dictionaries({"include": st.text(max_size=12)})),
     max_size=5,
 )
 documents = st.fixed_dictionaries(
@@ -55,9 +50,9 @@ documents = st.fixed_dictionaries(
         "name": st.one_of(st.text(max_size=100), values),
         "kind": st.one_of(st.sampled_from(["warm-up", "cooldown", "run", "breaks"]), values),
         "id": st.one_of(st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True), values),
-        "defaults": st.one_of(table(DEFAULTS_KEYS), values),
+        "defaults": st.one_of(table(DEFAULTS.keys), values),
         "steps": st.one_of(steps, values),
-        "interval": st.one_of(table(INTERVAL_KEYS), values),
+        "interval": st.one_of(table(INTERVAL.keys), values),
         "summary": values,
     },
 )

@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.plans import worst_cases
 from loosen.core.cues import GAP_S, number_words, speaking_time
-from loosen.core.loader import COUNT_LIMITS
+from loosen.core.routine_schema import STEP
 
 from helpers import BRIDGES, HEADER
 
@@ -103,7 +103,7 @@ def test_issue_14s_nine_line_routine_plans_whole_with_every_set_and_side(user_ro
 
 def test_the_routine_with_the_most_phases_the_loader_accepts_plans_whole(user_routines):
     plan = planned(user_routines, "most-phases", worst_cases()["most-phases"])
-    sets = int(COUNT_LIMITS["sets"].high)
+    sets = int(STEP["sets"].high)
     steps = len({p["step"] for p in plan["phases"] if p["kind"] == "work"})
     # A get-ready; per set left, switch, right and a rest; a rest between steps.
     assert len(plan["phases"]) == 1 + steps * (sets * 4 - 1) + (steps - 1)

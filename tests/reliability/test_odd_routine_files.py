@@ -27,7 +27,7 @@ from odd_files import (
 
 from loosen import paths
 from loosen.core.library import load_library
-from loosen.core.loader import MAX_INCLUDE_DEPTH
+from loosen.core.routine_schema import MAX_INCLUDE_DEPTH
 
 GOOD = 'format = 1\nname = "Mine"\nkind = "cooldown"\n[[steps]]\nname = "Hold"\nduration = "45s"\n'
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
+from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MIN_RATE_WPM
 from loosen.core.phases import PhaseKind
+from loosen.core.plan import break_length_s
 from loosen.core.session import Session, State
 from loosen.speech.beeps import Beep
 from loosen.ui.player_view import PlayerView
@@ -212,6 +216,28 @@ def test_no_break_is_offered_when_none_would_end_in_time(qtbot, clock, speaker):
     assert not view.break_button.isVisible()
     press(qtbot, view, Qt.Key.Key_B)  # refused by the session: nothing happens
     assert view.session.phase.kind is PhaseKind.ACTIVITY
+
+
+def test_the_break_is_offered_only_when_the_session_would_take_it(qtbot, clock, speaker):
+    # Spoken slowly, the lead-in before counted reps grows to fit the instruction, so a
+    # break takes longer: the player offers one only if it ends by the total at this rate.
+    squat = step("Deep squat", reps=4, tempo_s=5.0, say="Sink your hips slowly, back round.")
+    run = run_routine()
+    counted = replace(run.interval.break_routine, steps=(squat,))
+    run = replace(run, interval=replace(run.interval, break_routine=counted))
+    slow_s = break_length_s(run, MIN_RATE_WPM)
+    usual_s = break_length_s(run, DEFAULT_WORDS_PER_MINUTE)
+    assert slow_s > usual_s + 2
+    run = replace(run, interval=replace(run.interval, total_s=20 * 60 + slow_s + 120))
+    view = PlayerView(Session(run, clock, words_per_minute=MIN_RATE_WPM), speaker)
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    # After the one break, at a moment when another would fit at the usual rate only.
+    tick(view, clock, run.interval.total_s - (slow_s + usual_s) / 2, step_s=1.0)
+    assert view.session.phase.kind is PhaseKind.ACTIVITY
+    assert not view.break_button.isVisible()
+    assert not view.reps_label.text().endswith("B if you need one")
 
 
 def test_the_time_font_grows_with_the_window(qtbot, clock, speaker):

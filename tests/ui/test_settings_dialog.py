@@ -1,15 +1,30 @@
-"""The settings dialog: one speaking-rate range, the user's language first, a voice preview."""
+"""The settings dialog: the schema's ranges, the user's language first, a voice preview."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
 
 from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.settings import Settings
+from loosen.core.settings_schema import (
+    BEEPS,
+    COUNTDOWN,
+    MUTED,
+    RATE_WPM,
+    REMINDER_EVERY,
+    REMINDER_ROUTINE,
+    REMINDERS,
+    SPEAK,
+    START_FULL_SCREEN,
+    THEME,
+    VOICE,
+    VOLUME,
+)
 from loosen.speech.voices import Voice
-from loosen.ui.settings_dialog import PREVIEW_LINE, SettingsDialog
+from loosen.ui.settings_dialog import PREVIEW_LINE, VOLUME_STEPS, SettingsDialog
 
 
 def test_the_rate_range_is_the_one_the_settings_file_and_the_command_line_allow(qtbot):
@@ -18,6 +33,65 @@ def test_the_rate_range_is_the_one_the_settings_file_and_the_command_line_allow(
         qtbot.addWidget(dialog)
         assert (dialog.rate.minimum(), dialog.rate.maximum()) == (MIN_RATE_WPM, MAX_RATE_WPM)
         assert dialog.chosen().rate_wpm == rate  # shown as saved, not clamped
+
+
+def test_the_dialogs_ranges_steps_units_and_choices_are_the_schemas(qtbot):
+    dialog = SettingsDialog(Settings(), [])
+    qtbot.addWidget(dialog)
+    rate, countdown, volume = dialog.rate, dialog.countdown, dialog.volume
+    assert (rate.minimum(), rate.maximum()) == RATE_WPM.bounds()
+    assert (rate.singleStep(), rate.suffix()) == (RATE_WPM.step, RATE_WPM.unit)
+    # One step below the least countdown stands for null: as each routine says.
+    assert (countdown.minimum() + 1, countdown.maximum()) == COUNTDOWN.bounds()
+    assert countdown.suffix() == COUNTDOWN.unit
+    assert (volume.minimum() / VOLUME_STEPS, volume.maximum() / VOLUME_STEPS) == VOLUME.bounds()
+    theme = dialog.theme
+    assert [(theme.itemData(i), theme.itemText(i)) for i in range(theme.count())] == [
+        (choice.value, choice.label) for choice in THEME.choices
+    ]
+    assert dialog.reminder_every.placeholderText() == REMINDER_EVERY.default
+
+
+def test_every_control_is_labelled_and_explained_by_the_schema(qtbot):
+    dialog = SettingsDialog(Settings(), [])
+    qtbot.addWidget(dialog)
+    controls = {
+        SPEAK: dialog.speak,
+        VOICE: dialog.voice,
+        RATE_WPM: dialog.rate,
+        VOLUME: dialog.volume,
+        MUTED: dialog.muted,
+        BEEPS: dialog.beeps,
+        COUNTDOWN: dialog.countdown,
+        START_FULL_SCREEN: dialog.full_screen,
+        THEME: dialog.theme,
+        REMINDERS: dialog.reminders,
+        REMINDER_ROUTINE: dialog.reminder_routine,
+        REMINDER_EVERY: dialog.reminder_every,
+    }
+    form = dialog.layout()
+    for field, control in controls.items():
+        assert control.toolTip() == field.help, field.key
+        if isinstance(control, QCheckBox):
+            assert control.text() == field.label, field.key
+        elif field is not VOICE:  # the voice list shares the "Voice" row of its check box
+            assert form.labelForField(control).text() == field.label, field.key
+
+
+def test_the_countdown_can_be_set_anywhere_in_the_schemas_range_or_left_to_routines(qtbot):
+    low, high = (int(limit) for limit in COUNTDOWN.bounds())
+    for countdown in (None, low, high):
+        dialog = SettingsDialog(Settings(countdown=countdown), [])
+        qtbot.addWidget(dialog)
+        assert dialog.chosen().countdown == countdown
+
+
+def test_an_interval_outside_the_schemas_range_is_refused_in_words(qtbot):
+    dialog = SettingsDialog(Settings(reminders=True), [])
+    qtbot.addWidget(dialog)
+    dialog.reminder_every.setText("30s")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.every_hint.text().endswith("(1 minute to 24 hours)")
 
 
 VOICES = [

@@ -19,11 +19,11 @@ from operator import itemgetter
 
 from loosen.core.phases import Phase, PhaseKind, Plan, Side
 from loosen.core.routine import Routine
+from loosen.core.settings_schema import RATE_WPM
 
-DEFAULT_WORDS_PER_MINUTE = 160
-# The speaking rates espeak-ng accepts: the one range the settings, the settings dialog
-# and the command line all allow.
-MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
+# The speaking rate (declared with the settings): what plans assume when not told.
+DEFAULT_WORDS_PER_MINUTE: int = RATE_WPM.default
+MIN_RATE_WPM, MAX_RATE_WPM = (int(limit) for limit in RATE_WPM.bounds())
 GAP_S = 0.15  # breathing room between two cues
 HALFWAY_FROM_S = 30.0
 # The phases that lead into a step; before counted reps, they announce it.

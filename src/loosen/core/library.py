@@ -17,17 +17,10 @@ from pathlib import Path
 
 from loosen.core.duration import format_length
 from loosen.core.library_cache import RoutineFileCache
-from loosen.core.loader import (
-    DURATION_LIMITS,
-    MAX_INCLUDE_DEPTH,
-    MAX_STEPS,
-    Include,
-    LoadError,
-    RoutineDraft,
-    did_you_mean,
-)
+from loosen.core.loader import Include, LoadError, RoutineDraft, did_you_mean
 from loosen.core.plan import planned_length_s
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
+from loosen.core.routine_schema import INTERVAL, MAX_INCLUDE_DEPTH, MAX_STEPS
 from loosen.core.userfiles import real_path
 
 
@@ -475,10 +468,10 @@ def routine_digest(routine: Routine) -> str:
 def _overlong(total_s: float) -> str | None:
     """Why a routine's steps, planned to last `total_s`, make too long a session, if they
     do (a run's `total` has its own limit, the same one)."""
-    longest = DURATION_LIMITS["total"]
-    if total_s <= longest.high:
+    longest = INTERVAL["total"]
+    if longest.high is None or total_s <= longest.high:
         return None
     return (
-        f"add up to {format_length(total_s)}; {longest.what} can last at most "
+        f"add up to {format_length(total_s)}; {longest.noun} can last at most "
         f"{format_length(longest.high)}: use fewer sets, reps or steps"
     )

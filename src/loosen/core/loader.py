@@ -25,77 +25,27 @@ from loosen.core.duration import (
     parse_duration,
     parse_window,
 )
-from loosen.core.routine import Kind, Source, Step
+from loosen.core.routine import Source, Step
+from loosen.core.routine_schema import (
+    DEFAULTS,
+    FORMAT,
+    ID_PATTERN,
+    IMAGE_SUFFIXES,
+    INCLUDE,
+    INTERVAL,
+    MAX_FILE_BYTES,
+    MAX_STEPS,
+    STEP,
+    TOP,
+    Kind,
+)
+from loosen.core.schema import Field, Shape, Table
 from loosen.core.userfiles import UnreadableFile, read_regular_file, real_path
 
-FORMAT = 1
-MAX_FILE_BYTES = 256 * 1024
-# Always used with fullmatch: a `$` would also match before a final newline.
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and line breaks
-IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
-
-TOP_KEYS = ("format", "id", "name", "kind", "summary", "caution", "defaults", "steps", "interval")
-DEFAULTS_KEYS = ("rest", "countdown", "get_ready", "switch", "sets", "sides", "tempo")
-STEP_KEYS = (
-    "name",
-    "duration",
-    "reps",
-    "tempo",
-    "sets",
-    "sides",
-    "rest",
-    "say",
-    "image",
-    "countdown",
-    "switch",
-)
-INTERVAL_KEYS = ("activity", "total", "every", "break")
 
 # Built-in defaults, used when neither the step nor [defaults] says.
-BUILT_IN_DEFAULTS: Mapping[str, Any] = {
-    "rest": 10.0,
-    "countdown": 3,
-    "get_ready": 5.0,
-    "switch": 5.0,
-    "sets": 1,
-    "sides": False,
-    "tempo": None,
-}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a sensible routine can hold; beyond these a value is a mistake."""
-
-    low: float
-    high: float
-    what: str
-
-
-# Seconds; a hold of 0 s or of two hours is a typo, not a routine.
-DURATION_LIMITS = {
-    "duration": Limits(1, 3600, "a hold"),
-    "tempo": Limits(0.5, 60, "a rep"),
-    "rest": Limits(0, 1800, "a rest"),
-    "get_ready": Limits(0, 600, "the lead-in"),
-    "switch": Limits(0, 120, "the time to switch sides"),
-    "total": Limits(60, 24 * 3600, "a session"),
-    "every": Limits(60, 4 * 3600, "the time between breaks"),
-}
-COUNT_LIMITS = {
-    "reps": Limits(1, 500, "reps"),
-    "sets": Limits(1, 50, "sets"),
-    "countdown": Limits(0, 10, "the countdown"),
-    "format": Limits(1, 1_000_000, "format"),
-}
-# A routine's steps, its includes' steps counted: more is a generated file, not a
-# routine, and its plan would take long to build.
-MAX_STEPS = 200
-# Routines including routines that include routines...: deeper than this is a mistake
-# (or a generated file), and resolving it must not run out of stack.
-MAX_INCLUDE_DEPTH = 20
-TEXT_LIMITS = {"name": 80, "activity": 80, "say": 600, "summary": 600, "caution": 600}
+BUILT_IN_DEFAULTS: Mapping[str, Any] = {spec.key: spec.default for spec in DEFAULTS}
 # What read_routine_file makes of a file is cached between runs (library_cache.py); a
 # change to what it derives (fields, checks, messages) must bump this, so no cache made
 # by the older code is trusted.
@@ -196,7 +146,8 @@ class _FileReader:
 
     # -- generic value readers; each returns None after reporting an error ----------
 
-    def check_keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    def check_keys(self, table: Mapping[str, Any], schema: Table, where: str) -> None:
+        allowed = schema.keys
         for key in table:
             if key in allowed:
                 continue
@@ -208,19 +159,19 @@ class _FileReader:
                 f"unknown key{hint}; allowed here: {', '.join(allowed)}",
             )
 
-    def text(self, value: object, place: str, key: str, *, one_line: bool = True) -> str | None:
+    def text(self, value: object, place: str, spec: Field) -> str | None:
         if not isinstance(value, str):
             self.error(place, f"{_shown(value)} is not text; write it in quotes")
             return None
         text = value.strip()
-        limit = TEXT_LIMITS.get(key, 600)
+        limit = int(spec.bounds()[1])
         if not text:
             self.error(place, "is empty; write a few words")
             return None
         if len(text) > limit:
             self.error(place, f"is {len(text)} characters long; at most {limit} are allowed")
             return None
-        if one_line and ("\n" in text or "\r" in text):
+        if not spec.multiline and ("\n" in text or "\r" in text):
             self.error(place, "has a line break; keep it on one line")
             return None
         if _CONTROL_CHARACTER.search(text):
@@ -228,58 +179,56 @@ class _FileReader:
             return None
         return text
 
-    def seconds(self, value: object, place: str, key: str) -> float | None:
+    def seconds(self, value: object, place: str, spec: Field) -> float | None:
         try:
             seconds = parse_duration(value)
         except DurationError as exc:
             self.error(place, str(exc))
             return None
-        return self._within(seconds, place, key, value)
+        return self._within(seconds, place, spec, value)
 
-    def _within(self, seconds: float, place: str, key: str, raw: object) -> float | None:
-        limits = DURATION_LIMITS[key]
-        if seconds < limits.low:
-            if limits.low <= 1 and seconds == 0:
+    def _within(self, seconds: float, place: str, spec: Field, raw: object) -> float | None:
+        low, high = spec.bounds()
+        if seconds < low:
+            if low <= 1 and seconds == 0:
                 self.error(
                     place,
-                    f"{_shown(raw)} is zero; {limits.what} must last at least "
-                    f"{format_duration(limits.low)}",
+                    f"{_shown(raw)} is zero; {spec.noun} must last at least {format_duration(low)}",
                 )
             else:
                 self.error(
                     place,
-                    f"{_shown(raw)} is too short; {limits.what} must last at least "
-                    f"{format_duration(limits.low)}",
+                    f"{_shown(raw)} is too short; {spec.noun} must last at least "
+                    f"{format_duration(low)}",
                 )
             return None
-        if seconds > limits.high:
+        if seconds > high:
             self.error(
                 place,
-                f"{_shown(raw)} is too long; {limits.what} can last at most "
-                f"{format_duration(limits.high)}",
+                f"{_shown(raw)} is too long; {spec.noun} can last at most {format_duration(high)}",
             )
             return None
         return seconds
 
-    def window(self, value: object, place: str) -> Window | None:
+    def window(self, value: object, place: str, spec: Field) -> Window | None:
         try:
             window = parse_window(value)
         except DurationError as exc:
             self.error(place, str(exc))
             return None
-        if self._within(window.start_s, place, "every", value) is None:
+        if self._within(window.start_s, place, spec, value) is None:
             return None
-        if self._within(window.end_s, place, "every", value) is None:
+        if self._within(window.end_s, place, spec, value) is None:
             return None
         return window
 
-    def count(self, value: object, place: str, key: str) -> int | None:
-        limits = COUNT_LIMITS[key]
-        allowed = f"a whole number from {int(limits.low)} to {int(limits.high)}"
+    def count(self, value: object, place: str, spec: Field) -> int | None:
+        low, high = spec.bounds()
+        allowed = f"a whole number from {int(low)} to {int(high)}"
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(place, f"{_shown(value)} is not a whole number; use {allowed}")
             return None
-        if not limits.low <= value <= limits.high:
+        if not low <= value <= high:
             self.error(place, f"{value} is out of range; use {allowed}")
             return None
         return value
@@ -293,7 +242,9 @@ class _FileReader:
     def image(self, value: object, place: str) -> Path | None:
         """A picture file name, found in the routine's folder or the built-in pictures."""
         if not isinstance(value, str) or not value.strip():
-            self.error(place, f'{_shown(value)} is not a file name; use e.g. "plank.svg"')
+            self.error(
+                place, f"{_shown(value)} is not a file name; use e.g. {STEP['image'].example}"
+            )
             return None
         name = value.strip()
         posix, windows = PurePosixPath(name), PureWindowsPath(name)
@@ -336,12 +287,12 @@ class _FileReader:
     def read(self, doc: dict[str, Any]) -> RoutineDraft | None:
         if not self._read_format(doc):
             return None
-        self.check_keys(doc, TOP_KEYS, "")
+        self.check_keys(doc, TOP, "")
 
         routine_id = self._read_id(doc)
-        name = self.text(doc["name"], "name", "name") if "name" in doc else None
+        name = self.text(doc["name"], "name", TOP["name"]) if "name" in doc else None
         if "name" not in doc:
-            self.error("name", 'is missing; add e.g. name = "Post-run cooldown"')
+            self.error("name", f"is missing; add e.g. name = {TOP['name'].example}")
         kind = self._read_kind(doc)
         summary = self._optional_text(doc, "summary")
         caution = self._optional_text(doc, "caution")
@@ -386,7 +337,7 @@ class _FileReader:
         if "format" not in doc:
             self.error("format", f"is missing; add format = {FORMAT} as the first line")
             return False
-        version = self.count(doc["format"], "format", "format")
+        version = self.count(doc["format"], "format", TOP["format"])
         if version is None:
             return False
         if version > FORMAT:
@@ -405,7 +356,7 @@ class _FileReader:
                 self.error(
                     "id",
                     f"{_shown(value)} is not a routine id; use lower-case letters, "
-                    'digits and dashes, e.g. "post-run-cooldown"',
+                    f"digits and dashes, e.g. {TOP['id'].example}",
                 )
                 return None
             return value
@@ -425,7 +376,7 @@ class _FileReader:
             # Not required by format 1: a routine with an [interval] is a run.
             return Kind.RUN if "interval" in doc else Kind.STRENGTH
         value = doc["kind"]
-        allowed = [k.value for k in Kind]
+        allowed = list(TOP["kind"].values)
         if isinstance(value, str) and value in allowed:
             return Kind(value)
         hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
@@ -435,7 +386,7 @@ class _FileReader:
     def _optional_text(self, doc: dict[str, Any], key: str) -> str | None:
         if key not in doc:
             return None
-        return self.text(doc[key], key, key, one_line=False)
+        return self.text(doc[key], key, TOP[key])
 
     def _read_defaults(self, table: object, kind: Kind | None) -> dict[str, Any]:
         defaults = dict(BUILT_IN_DEFAULTS)
@@ -455,22 +406,22 @@ class _FileReader:
                 "set them in the break routine instead",
             )
             return defaults
-        self.check_keys(table, DEFAULTS_KEYS, "defaults")
+        self.check_keys(table, DEFAULTS, "defaults")
         for key, value in table.items():
-            if key in DEFAULTS_KEYS:
-                parsed = self._step_value(key, value, f"defaults.{key}")
+            if key in DEFAULTS:
+                parsed = self._step_value(DEFAULTS[key], value, f"defaults.{key}")
                 if parsed is not None:
                     defaults[key] = parsed
         return defaults
 
-    def _step_value(self, key: str, value: object, place: str) -> Any:
-        if key in ("rest", "get_ready", "switch", "tempo", "duration"):
-            return self.seconds(value, place, key)
-        if key in ("sets", "countdown", "reps"):
-            return self.count(value, place, key)
-        if key == "sides":
+    def _step_value(self, spec: Field, value: object, place: str) -> Any:
+        if spec.shape is Shape.DURATION:
+            return self.seconds(value, place, spec)
+        if spec.shape is Shape.COUNT:
+            return self.count(value, place, spec)
+        if spec.shape is Shape.FLAG:
             return self.flag(value, place)
-        raise AssertionError(key)  # pragma: no cover - every key above is handled
+        raise AssertionError(spec)  # pragma: no cover - every timing key is one of these
 
     def _read_steps(self, steps: object, defaults: dict[str, Any]) -> tuple[Step | Include, ...]:
         if steps is None:
@@ -514,25 +465,26 @@ class _FileReader:
             if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
                 self.error(
                     f"{place}.include",
-                    f'{_shown(value)} is not a routine id; write e.g. include = "squat-and-fold"',
+                    f"{_shown(value)} is not a routine id; write e.g. include = {INCLUDE.example}",
                 )
                 return None
             return Include(value, f"{place}.include")
 
         errors_before = len(self.errors)
-        self.check_keys(table, STEP_KEYS, place)
+        self.check_keys(table, STEP, place)
         name = None
         if "name" in table:
-            name = self.text(table["name"], f"{place}.name", "name")
+            name = self.text(table["name"], f"{place}.name", STEP["name"])
         else:
             self.error(
-                f"{place}.name", 'is missing; every step needs a name, e.g. name = "Glute bridge"'
+                f"{place}.name",
+                f"is missing; every step needs a name, e.g. name = {STEP['name'].example}",
             )
 
         values: dict[str, Any] = {}
-        for key in ("duration", "reps", "tempo", "sets", "sides", "rest", "countdown", "switch"):
-            if key in table:
-                values[key] = self._step_value(key, table[key], f"{place}.{key}")
+        for spec in STEP:
+            if spec.key in table and spec.shape in _TIMING_SHAPES:
+                values[spec.key] = self._step_value(spec, table[spec.key], f"{place}.{spec.key}")
 
         has_duration, has_reps = "duration" in table, "reps" in table
         if has_duration and has_reps:
@@ -551,7 +503,7 @@ class _FileReader:
 
         say = ""
         if "say" in table:
-            say = self.text(table["say"], f"{place}.say", "say", one_line=False) or ""
+            say = self.text(table["say"], f"{place}.say", STEP["say"]) or ""
         image = self.image(table["image"], f"{place}.image") if "image" in table else None
 
         if len(self.errors) > errors_before or name is None:
@@ -585,20 +537,18 @@ class _FileReader:
                 "line with keys below it",
             )
             return None
-        self.check_keys(table, INTERVAL_KEYS, "interval")
+        self.check_keys(table, INTERVAL, "interval")
         errors_before = len(self.errors)
         activity = every = break_id = total = None
-        for key, example in (
-            ("activity", '"Sprints"'),
-            ("every", '"15-20m"'),
-            ("break", '"squat-and-fold"'),
-        ):
-            if key not in table:
-                self.error(f"interval.{key}", f"is missing; add e.g. {key} = {example}")
+        for spec in INTERVAL:
+            if spec.required and spec.key not in table:
+                self.error(
+                    f"interval.{spec.key}", f"is missing; add e.g. {spec.key} = {spec.example}"
+                )
         if "activity" in table:
-            activity = self.text(table["activity"], "interval.activity", "activity")
+            activity = self.text(table["activity"], "interval.activity", INTERVAL["activity"])
         if "every" in table:
-            every = self.window(table["every"], "interval.every")
+            every = self.window(table["every"], "interval.every", INTERVAL["every"])
         if "break" in table:
             value = table["break"]
             if isinstance(value, str) and ID_PATTERN.fullmatch(value):
@@ -606,10 +556,11 @@ class _FileReader:
             else:
                 self.error(
                     "interval.break",
-                    f'{_shown(value)} is not a routine id; write e.g. break = "squat-and-fold"',
+                    f"{_shown(value)} is not a routine id; "
+                    f"write e.g. break = {INTERVAL['break'].example}",
                 )
         if "total" in table:
-            total = self.seconds(table["total"], "interval.total", "total")
+            total = self.seconds(table["total"], "interval.total", INTERVAL["total"])
         if (
             len(self.errors) > errors_before
             or activity is None
@@ -620,18 +571,19 @@ class _FileReader:
         return IntervalDraft(activity=activity, every=every, break_id=break_id, total_s=total)
 
 
+# Where each key that is not a top-level one belongs; a key that [defaults] and a step
+# both take is a step's (a later table wins).
 _KEY_HOMES: Mapping[str, str] = {
-    **{k: "a [[steps]] entry" for k in STEP_KEYS if k not in TOP_KEYS},
-    **{k: "[interval]" for k in INTERVAL_KEYS if k not in TOP_KEYS},
-    "get_ready": "[defaults]",
+    key: table.home for table in (DEFAULTS, INTERVAL, STEP) for key in table.keys if key not in TOP
 }
+_TIMING_SHAPES = (Shape.DURATION, Shape.COUNT, Shape.FLAG)
 
 
 def _belongs_elsewhere(key: str, where: str) -> str:
     home = _KEY_HOMES.get(key)
-    if home is None or (where.startswith("steps") and home == "a [[steps]] entry"):
+    if home is None or (where.startswith("steps") and home == STEP.home):
         return ""
-    if where == "defaults" and home == "a [[steps]] entry":
+    if where == "defaults" and home == STEP.home:
         return f" ({key} is set per step, in {home})"
     return f" ({key} belongs in {home})"
 

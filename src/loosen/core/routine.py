@@ -7,27 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from loosen.core.duration import Window
-
-
-class Kind(StrEnum):
-    WARM_UP = "warm-up"
-    COOLDOWN = "cooldown"
-    BREAK = "break"
-    STRENGTH = "strength"
-    RUN = "run"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    Kind.WARM_UP: "Warm-ups",
-    Kind.COOLDOWN: "Cooldowns",
-    Kind.BREAK: "Breaks",
-    Kind.STRENGTH: "Strength",
-    Kind.RUN: "Runs",
-}
+from loosen.core.routine_schema import COUNTDOWN, DEFAULTS, REST, SETS, SIDES, SWITCH
+from loosen.core.routine_schema import Kind as Kind  # the model's, declared with the format
 
 
 class Source(StrEnum):
@@ -43,11 +24,11 @@ class Step:
     duration_s: float | None = None  # a timed hold ...
     reps: int | None = None  # ... or a number of repetitions
     tempo_s: float | None = None  # seconds per rep; None with reps = open-ended
-    sets: int = 1
-    sides: bool = False
-    rest_s: float = 10.0
-    countdown: int = 3
-    switch_s: float = 5.0
+    sets: int = SETS.default
+    sides: bool = SIDES.default
+    rest_s: float = REST.default
+    countdown: int = COUNTDOWN.default
+    switch_s: float = SWITCH.default
     say: str = ""
     image: Path | None = None
 
@@ -82,7 +63,7 @@ class Routine:
     name: str
     kind: Kind
     steps: tuple[Step, ...] = ()
-    get_ready_s: float = 5.0
+    get_ready_s: float = DEFAULTS["get_ready"].default
     summary: str = ""
     caution: str = ""
     interval: Interval | None = None

@@ -166,6 +166,10 @@ class Session:
         self.stale_cue_s = stale_cue_s
         self.suspend_min_s = suspend_min_s
         self.plan: Plan = build_plan(routine, words_per_minute)
+        # One break of a run at this speaking rate: what it must fit in before the total.
+        self._break_s = (
+            break_length_s(routine, words_per_minute) if routine.interval is not None else 0.0
+        )
         self.state = State.READY
         self.completed: bool | None = None
         self._timeline = _Timeline()
@@ -205,32 +209,38 @@ class Session:
             return self._timeline.phases[self._index]
         return None
 
-    def active_s(self) -> float:
+    # Each reading below is at `now`, a reading of the session's clock (default: read it
+    # now), so that a screen drawn from several of them is drawn at one moment.
+
+    def active_s(self, now: float | None = None) -> float:
         """Seconds of the session so far, pauses left out."""
         if self.state is State.READY:
             return 0.0
         if self._ended_at_active is not None:
             return self._ended_at_active
-        until = self._paused_since if self._paused_since is not None else self.clock.now()
+        if self._paused_since is not None:
+            until = self._paused_since
+        else:
+            until = self.clock.now() if now is None else now
         return max(0.0, until - self._started_at - self._paused_total)
 
-    def phase_elapsed_s(self) -> float:
-        return max(0.0, self.active_s() - self._phase_started)
+    def phase_elapsed_s(self, now: float | None = None) -> float:
+        return max(0.0, self.active_s(now) - self._phase_started)
 
-    def phase_remaining_s(self) -> float | None:
+    def phase_remaining_s(self, now: float | None = None) -> float | None:
         phase = self.phase
         if phase is None or phase.duration_s is None:
             return None
-        return max(0.0, phase.duration_s - self.phase_elapsed_s())
+        return max(0.0, phase.duration_s - self.phase_elapsed_s(now))
 
-    def session_progress(self) -> float:
+    def session_progress(self, now: float | None = None) -> float:
         """0..1 through the planned timeline (open-ended phases count as instant)."""
         phases = self._timeline.phases
         if self.state is State.FINISHED or not phases:
             return 1.0 if self.state is State.FINISHED else 0.0
         total = sum(p.duration_s or 0.0 for p in phases)
         done = sum(p.duration_s or 0.0 for p in phases[: self._index])
-        current = min(self.phase_elapsed_s(), self.phase.duration_s or 0.0) if self.phase else 0
+        current = min(self.phase_elapsed_s(now), self.phase.duration_s or 0.0) if self.phase else 0
         return min(1.0, (done + current) / total) if total else 0.0
 
     def seconds_to_next_change(self) -> float | None:
@@ -260,6 +270,16 @@ class Session:
             if phase.kind not in (PhaseKind.REST, PhaseKind.SWITCH):
                 return phase
         return None
+
+    def break_fits(self, now: float | None = None) -> bool:
+        """Whether a break taken now would end by the run's total: `take_break` refuses
+        one that would not, so nothing should offer it."""
+        return self._break_ends_in_time(self.active_s(now))
+
+    @property
+    def breaks_taken(self) -> int:
+        """A run's breaks begun so far (the one under way included)."""
+        return self._breaks_taken
 
     def summary(self) -> Summary:
         done = sum(1 for r in self._steps.values() if r.done)
@@ -397,8 +417,7 @@ class Session:
         if self.state is State.FINISHED:
             return events
         at = self.active_s()
-        break_s = break_length_s(self.routine, self.words_per_minute)
-        if interval.total_s is not None and at + break_s > interval.total_s:
+        if not self._break_ends_in_time(at):
             raise IllegalTransition("there is no time left for a break before the session ends")
         self._end_current(EndReason.BREAK_TAKEN, events)
         self._timeline.phases[self._index] = replace(phase, duration_s=self.phase_elapsed_s())
@@ -423,6 +442,12 @@ class Session:
         return events
 
     # -- inner workings ------------------------------------------------------------
+
+    def _break_ends_in_time(self, at_s: float) -> bool:
+        interval = self.routine.interval
+        if interval is None:
+            return False
+        return interval.total_s is None or at_s + self._break_s <= interval.total_s
 
     def _break_follows(self) -> bool:
         return any(p.kind is not PhaseKind.ACTIVITY for p in self._timeline.phases[self._index :])

@@ -10,87 +10,122 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
-from loosen.core.duration import DurationError, parse_window
-from loosen.core.loader import ID_PATTERN
-from loosen.core.reminders import MIN_INTERVAL_S
+from loosen.core.duration import DurationError, format_duration, parse_window
+from loosen.core.schema import Field, Shape
+from loosen.core.settings_schema import (
+    BEEPS,
+    COUNTDOWN,
+    MUTED,
+    RATE_WPM,
+    REMINDER_EVERY,
+    REMINDER_ROUTINE,
+    REMINDERS,
+    SEEN_WELCOME,
+    SETTINGS,
+    SPEAK,
+    START_FULL_SCREEN,
+    THEME,
+    VOICE,
+    VOLUME,
+)
 from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
 
-THEMES = ("system", "light", "dark")
 MAX_SETTINGS_BYTES = 1024 * 1024  # a hundred times what every setting takes
 
 
 @dataclass(frozen=True)
 class Settings:
-    speak: bool = True  # spoken cues; off = beeps and on-screen text only
-    voice: str | None = None  # an engine voice id; None = the engine's default
-    rate_wpm: int = DEFAULT_WORDS_PER_MINUTE  # speaking rate, MIN_RATE_WPM to MAX_RATE_WPM
-    volume: float = 0.8  # 0.0 – 1.0
-    muted: bool = False
-    beeps: bool = True
-    countdown: int | None = None  # overrides every routine's countdown; None = as written
-    start_full_screen: bool = False
-    theme: str = "system"  # system | light | dark
-    seen_welcome: bool = False
-    # Desk-break reminders: off until the user asks, so the app never nags unasked.
-    reminders: bool = False
-    reminder_routine: str = "squat-and-fold"  # a routine id
-    reminder_every: str = "15-20m"  # a fixed interval or a window, as in routine files
+    """The user's settings; what each means, allows and defaults to is in settings_schema."""
 
-
-MAX_REMINDER_S = 24 * 3600.0
+    speak: bool = SPEAK.default
+    voice: str | None = VOICE.default
+    rate_wpm: int = RATE_WPM.default
+    volume: float = VOLUME.default
+    muted: bool = MUTED.default
+    beeps: bool = BEEPS.default
+    countdown: int | None = COUNTDOWN.default  # overrides every routine's; None = as written
+    start_full_screen: bool = START_FULL_SCREEN.default
+    theme: str = THEME.default
+    seen_welcome: bool = SEEN_WELCOME.default
+    reminders: bool = REMINDERS.default
+    reminder_routine: str = REMINDER_ROUTINE.default
+    reminder_every: str = REMINDER_EVERY.default
 
 
 def reminder_every_ok(value: str) -> bool:
-    """True for an interval or window reminders may use: no shorter than a minute, a day at most."""
-    try:
-        window = parse_window(value)
-    except DurationError:
-        return False
-    return window.start_s >= MIN_INTERVAL_S and window.end_s <= MAX_REMINDER_S
+    """True for an interval or a window that the reminders setting allows."""
+    return _valid(REMINDER_EVERY, value)
 
 
-_CHECKS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
-    # key: (types, validator, what is allowed)
-    "speak": (bool, lambda v: True, "true or false"),
-    "voice": ((str, type(None)), lambda v: v is None or 0 < len(v) < 200, "a voice id or null"),
-    "rate_wpm": (
-        int,
-        lambda v: MIN_RATE_WPM <= v <= MAX_RATE_WPM,
-        f"a whole number from {MIN_RATE_WPM} to {MAX_RATE_WPM}",
-    ),
-    "volume": ((int, float), lambda v: 0 <= v <= 1, "a number from 0 to 1"),
-    "muted": (bool, lambda v: True, "true or false"),
-    "beeps": (bool, lambda v: True, "true or false"),
-    "countdown": ((int, type(None)), lambda v: v is None or 0 <= v <= 10, "0 to 10, or null"),
-    "start_full_screen": (bool, lambda v: True, "true or false"),
-    "theme": (str, lambda v: v in THEMES, " | ".join(THEMES)),
-    "seen_welcome": (bool, lambda v: True, "true or false"),
-    "reminders": (bool, lambda v: True, "true or false"),
-    "reminder_routine": (
-        str,
-        lambda v: ID_PATTERN.fullmatch(v) is not None,
-        'a routine id like "squat-and-fold"',
-    ),
-    "reminder_every": (
-        str,
-        reminder_every_ok,
-        'a time from 1m to 24h like "15m", or a window like "15-20m"',
-    ),
-}
+def _within(field: Field, value: float) -> bool:
+    low, high = field.bounds()
+    return low <= value <= high
 
 
-def _valid(key: str, value: Any) -> bool:
-    types, check, _ = _CHECKS[key]
-    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        return False  # true is not a number here
-    return isinstance(value, types) and check(value)
+def _valid(field: Field, value: Any) -> bool:
+    """Whether `value` is one the field allows; true is never a number here."""
+    if value is None:
+        return field.nullable
+    match field.shape:
+        case Shape.FLAG:
+            return isinstance(value, bool)
+        case Shape.TEXT:
+            return isinstance(value, str) and _within(field, len(value))
+        case Shape.COUNT:
+            return isinstance(value, int) and not isinstance(value, bool) and _within(field, value)
+        case Shape.FRACTION:
+            return (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and _within(field, value)
+            )
+        case Shape.CHOICE:
+            return isinstance(value, str) and value in field.values
+        case Shape.ROUTINE_ID:
+            return isinstance(value, str) and re.fullmatch(field.pattern, value) is not None
+        case Shape.WINDOW:
+            if not isinstance(value, str):
+                return False
+            try:
+                window = parse_window(value)
+            except DurationError:
+                return False
+            low, high = field.bounds()
+            return window.start_s >= low and window.end_s <= high
+    raise AssertionError(f"{field.key}: no check for {field.shape}")  # pragma: no cover
+
+
+def allowed(field: Field) -> str:
+    """What a setting allows, in the words a problem with it is reported in."""
+    match field.shape:
+        case Shape.FLAG:
+            return "true or false"
+        case Shape.TEXT:
+            return f"{field.noun} or null" if field.nullable else field.noun
+        case Shape.COUNT:
+            least, most = (int(limit) for limit in field.bounds())
+            if field.nullable:
+                return f"{least} to {most}, or null"
+            return f"a whole number from {least} to {most}"
+        case Shape.FRACTION:
+            return "a number from {:g} to {:g}".format(*field.bounds())
+        case Shape.CHOICE:
+            return " | ".join(field.values)
+        case Shape.ROUTINE_ID:
+            return f"a routine id like {field.example}"
+        case Shape.WINDOW:
+            shortest, longest = (format_duration(limit) for limit in field.bounds())
+            return (
+                f'a time from {shortest} to {longest} like "15m", or a window like {field.example}'
+            )
+    raise AssertionError(f"{field.key}: no words for {field.shape}")  # pragma: no cover
 
 
 def _set_aside(path: Path, why: str) -> str:
@@ -131,16 +166,16 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         return Settings(), [_set_aside(path, "is not valid settings")]
     problems: list[str] = []
     values: dict[str, Any] = {}
-    known = {f.name for f in fields(Settings)}
     for key, value in data.items():
-        if key not in known:
+        if key not in SETTINGS:
             continue  # a setting from a newer version: keep quiet, it is kept on save
-        if _valid(key, value):
-            values[key] = float(value) if key == "volume" else value
+        field = SETTINGS[key]
+        if _valid(field, value):
+            values[key] = float(value) if field.shape is Shape.FRACTION else value
         else:
             problems.append(
                 f"{path}: {key}: {json.dumps(value)} is not allowed; use "
-                f"{_CHECKS[key][2]} (using the default)"
+                f"{allowed(field)} (using the default)"
             )
     return replace(Settings(), **values), problems
 

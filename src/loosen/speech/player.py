@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
+from loosen.core.settings_schema import VOLUME
 from loosen.speech.beeps import Beep, beep_file
 from loosen.speech.fallback import ProcessPlayback, platform_player
 
@@ -64,7 +65,7 @@ class ClipSpeaker(QObject):
         beeps_dir: Path,
         *,
         voice_notice: str | None = None,
-        volume: float = 0.8,
+        volume: float = VOLUME.default,
         muted: bool = False,
         beeps: bool = True,
         audio_available: bool | None = None,

@@ -1,7 +1,8 @@
 """The player: a running session, readable from a mat three metres away.
 
-The display is recomputed from the session (which reads its clock) whenever the
-driver hands on events; nothing here keeps time. The remaining time is the largest
+The display is recomputed from the session whenever the driver hands on events: what
+it shows is the session's readout (core/readout.py), mapped here onto widgets, colours
+and fonts; nothing here keeps time or composes text. The remaining time is the largest
 thing on screen, then the step and side, then the instruction and picture.
 """
 
@@ -25,14 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from loosen.core.counts import count_of
-from loosen.core.cues import CueKind
+from loosen.core.cues import Cue, CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
-from loosen.core.plan import break_length_s
+from loosen.core.readout import BreakState, PlayerAction, cue_on_screen, perform, readout
 from loosen.core.session import (
     CueDue,
     Event,
-    IllegalTransition,
     Paused,
     PhaseStarted,
     Resumed,
@@ -45,9 +45,8 @@ from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
 from loosen.ui.rating import RatingRow
-from loosen.ui.style import PHASE_LABELS, phase_colour
+from loosen.ui.style import phase_colour
 
-RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
 PAUSED_TEXT = "PAUSED"
 PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
 PAUSED_GAP_PX = 6  # between the clock's figures and PAUSED
@@ -194,22 +193,23 @@ class PlayerView(QWidget):
         ):
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player
-        self.back_button.clicked.connect(lambda: self.act("back"))
-        self.pause_button.clicked.connect(lambda: self.act("toggle_pause"))
-        self.skip_button.clicked.connect(lambda: self.act("skip"))
-        self.done_button.clicked.connect(lambda: self.act("done"))
-        self.break_button.clicked.connect(lambda: self.act("take_break"))
+        self.back_button.clicked.connect(lambda: self.act(PlayerAction.BACK))
+        self.pause_button.clicked.connect(lambda: self.act(PlayerAction.TOGGLE_PAUSE))
+        self.skip_button.clicked.connect(lambda: self.act(PlayerAction.SKIP))
+        self.done_button.clicked.connect(lambda: self.act(PlayerAction.DONE))
+        self.break_button.clicked.connect(lambda: self.act(PlayerAction.TAKE_BREAK))
         self.stop_button.clicked.connect(self.ask_stop)
-        controls = QHBoxLayout()
-        controls.addStretch()
-        for button in (
+        self._buttons = (
             self.back_button,
             self.pause_button,
             self.skip_button,
             self.done_button,
             self.break_button,
             self.stop_button,
-        ):
+        )
+        controls = QHBoxLayout()
+        controls.addStretch()
+        for button in self._buttons:
             controls.addWidget(button)
         controls.addStretch()
 
@@ -233,11 +233,11 @@ class PlayerView(QWidget):
 
     def _bind_keys(self) -> None:
         bindings = {
-            ("Space",): lambda: self.act("toggle_pause"),
-            ("Right", "N"): lambda: self.act("skip"),
-            ("Left", "P"): lambda: self.act("back"),
-            ("Return", "Enter", "D"): lambda: self.act("done"),
-            ("B",): lambda: self.act("take_break"),
+            ("Space",): lambda: self.act(PlayerAction.TOGGLE_PAUSE),
+            ("Right", "N"): lambda: self.act(PlayerAction.SKIP),
+            ("Left", "P"): lambda: self.act(PlayerAction.BACK),
+            ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
+            ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
             ("Escape",): self.ask_stop,
             ("F",): self.full_screen_toggled.emit,
             ("M",): self.toggle_mute,
@@ -262,15 +262,13 @@ class PlayerView(QWidget):
         self.setFocus()
         self.driver.start()
 
-    def act(self, action: str) -> None:
-        """Run a session transition; one that makes no sense now is simply not offered."""
-        if self.session.state in (State.READY, State.FINISHED):
+    def act(self, action: PlayerAction) -> None:
+        """Run a player action; one that makes no sense now is simply not offered."""
+        action = PlayerAction(action)  # its name ("stop") names it too: a StrEnum
+        events = perform(self.session, action)
+        if events is None:
             return
-        try:
-            events = getattr(self.session, action)()
-        except IllegalTransition:
-            return
-        if action in ("skip", "back", "done", "take_break"):
+        if action.leaves_phase:
             self.speaker.stop()  # whatever was being said belongs to the phase left behind
         self.driver.act(events)
         if not events:
@@ -279,7 +277,7 @@ class PlayerView(QWidget):
     def handle_events(self, events: list[Event]) -> None:
         for event in events:
             if isinstance(event, CueDue):
-                self._say(event.cue.text, event.cue.kind)
+                self._say(event.cue)
             elif isinstance(event, PhaseStarted):
                 self._phase_beep(event.phase)
             elif isinstance(event, Paused | Resumed):
@@ -291,13 +289,13 @@ class PlayerView(QWidget):
                 return
         self.refresh()
 
-    def _say(self, text: str, kind: CueKind) -> None:
-        if kind is not CueKind.SAY:  # the instruction is on screen already
-            self.last_cue = text
+    def _say(self, cue: Cue) -> None:
+        if cue_on_screen(cue):
+            self.last_cue = cue.text
         if self.muted:
             return
-        self.speaker.speak(text)
-        if kind is CueKind.COUNTDOWN:
+        self.speaker.speak(cue.text)
+        if cue.kind is CueKind.COUNTDOWN:
             self.speaker.beep(Beep.TICK)
 
     def _phase_beep(self, phase: Phase) -> None:
@@ -354,83 +352,51 @@ class PlayerView(QWidget):
     # -- drawing ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        session = self.session
-        phase = session.phase
-        routine = session.routine
-        if phase is None or session.state is State.FINISHED:
+        shown = readout(self.session, self.session.clock.now(), last_cue=self.last_cue)
+        self.kind_label.setText(shown.band)
+        self.step_label.setText(shown.step)
+        self.side_label.setText(shown.side)
+        self.time_label.setText(shown.clock)
+        if shown.phase_kind is None:  # the session is over
             self._show_finished()
             return
-        colour = phase_colour(phase.kind)
+        colour = phase_colour(shown.phase_kind)
         self._paint_band(colour)
-        paused = session.state is State.PAUSED
-        label = PHASE_LABELS[phase.kind]
-        self.kind_label.setText(f"{label}  ·  paused" if paused else label)
-        self.position_label.setText(self._position_text(phase))
+        self.position_label.setText(shown.position)
 
-        step = phase.step_ref
-        if phase.kind is PhaseKind.ACTIVITY:
-            self.step_label.setText(phase.step)
-            # The big clock is the count to the next break, which restarts after each one.
-            since = "since your last break" if session.summary().breaks_taken else "since the start"
-            self.side_label.setText(since.capitalize())
-        elif phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
-            self.step_label.setText(f"Next: {phase.next_step or phase.step}")
-            self.side_label.setText("")
-        else:
-            self.step_label.setText(phase.step)
-            self.side_label.setText(f"{phase.side.value} side".capitalize() if phase.side else "")
-
-        self.time_label.setText(self._time_text(phase))
         clock_colour = QColor(colour)
-        if paused:
+        if shown.paused:
             clock_colour.setAlpha(PAUSED_CLOCK_ALPHA)
         _restyle(
             self.time_label,
             f"#remaining {{ color: {clock_colour.name(QColor.NameFormat.HexArgb)}; }}",
         )
-        self.paused_label.setVisible(paused)
-        if paused:
+        self.paused_label.setVisible(shown.paused)
+        if shown.paused:
             self._place_paused()
-        self.reps_label.setText(self._count_text(phase))
-        self.reps_label.setVisible(bool(self.reps_label.text()))
-        due = phase.kind is PhaseKind.ACTIVITY and self._break_stage(phase) == "due"
+        self.reps_label.setText(shown.count)
+        self.reps_label.setVisible(bool(shown.count))
         # Inside the window the line takes the get-ready colour: "due" reads from 3 m.
         _restyle(
             self.reps_label,
-            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;" if due else "",
+            f"color: {phase_colour(PhaseKind.GET_READY).name()}; font-weight: 600;"
+            if shown.break_state is BreakState.DUE
+            else "",
         )
 
-        shown_step = step
-        if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
-            following = session.next_phase()
-            shown_step = following.step_ref if following else None
-        self._show_picture(shown_step.image if shown_step else None)
-        self.say_label.setText(shown_step.say if shown_step else self._activity_note(phase))
+        self._show_picture(shown.image)
+        self.say_label.setText(shown.say)
+        self.phase_bar.setValue(round(shown.phase_progress * 1000))
+        self.session_bar.setValue(round(shown.session_progress * 1000))
+        self.session_label.setText(shown.session_left)
+        self.next_label.setText(shown.coming)
+        self.cue_label.setText(shown.cue)
 
-        remaining = session.phase_remaining_s()
-        if phase.duration_s:
-            done = 1 - (remaining or 0) / phase.duration_s
-            self.phase_bar.setValue(round(done * 1000))
-        else:
-            self.phase_bar.setValue(0)
-        self.session_bar.setValue(round(session.session_progress() * 1000))
-        self.session_label.setText(self._session_left_text())
-        following = session.next_phase()
-        self.next_label.setText(self._next_text(phase, following))
-        self.cue_label.setText(f"“{self.last_cue}”" if self.last_cue else "")
-
-        self.pause_button.setText("Resume" if paused else "Pause")
-        self.done_button.setVisible(phase.open_ended)
-        can_break = phase.kind is PhaseKind.ACTIVITY and self._break_fits()
-        self.break_button.setVisible(routine.interval is not None and can_break)
-        if can_break:
-            early = self._break_stage(phase) == "early"
-            self.break_button.setText("Take the break early" if early else "Take the break now")
-        # Asked while getting ready; a run has no get-ready, so in its first minutes.
-        opening = phase.kind is PhaseKind.GET_READY or (
-            phase.kind is PhaseKind.ACTIVITY and session.phase_elapsed_s() < RATE_RUN_WITHIN_S
-        )
-        self.rating_row.setVisible(opening and session.index == 0 and self.rating_row.value is None)
+        self.pause_button.setText(shown.pause_button)
+        self.done_button.setVisible(PlayerAction.DONE in shown.offered)
+        self.break_button.setVisible(PlayerAction.TAKE_BREAK in shown.offered)
+        self.break_button.setText(shown.break_button)
+        self.rating_row.setVisible(shown.asks_tightness and self.rating_row.value is None)
 
     def _paint_band(self, colour: QColor) -> None:
         _restyle(
@@ -459,138 +425,6 @@ class PlayerView(QWidget):
             " border-radius: 3px; }",
         )
 
-    def _position_text(self, phase: Phase) -> str:
-        routine = self.session.routine
-        if routine.interval is not None and phase.break_number is not None:
-            total = len(routine.interval.break_routine.steps)
-            where = f"step {phase.step_number} of {total}" if phase.step_number else "starting"
-            return f"Break {phase.break_number} · {where}"
-        if phase.step_number is None:
-            return routine.name
-        return f"Step {phase.step_number} of {len(routine.steps)}"
-
-    def _time_text(self, phase: Phase) -> str:
-        session = self.session
-        if phase.kind is PhaseKind.ACTIVITY:
-            return format_clock(session.phase_elapsed_s())
-        remaining = session.phase_remaining_s()
-        if remaining is None:
-            return format_clock(session.phase_elapsed_s())  # open-ended: counts up
-        # Show 0:45 for the whole first second, never 0:44 at the start.
-        return format_clock(-int(-remaining // 1))
-
-    def _count_text(self, phase: Phase) -> str:
-        """Which set and which rep, said once and together: "Set 1 of 2 · Rep 3 of 12"."""
-        sets = ""
-        if phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH) and phase.sets > 1:
-            sets = f"Set {phase.set} of {phase.sets}"
-        return " · ".join(text for text in (sets, self._reps_text(phase)) if text)
-
-    def _reps_text(self, phase: Phase) -> str:
-        step = phase.step_ref
-        if phase.kind is not PhaseKind.WORK or step is None or step.reps is None:
-            if phase.kind is PhaseKind.ACTIVITY and self.session.routine.interval:
-                return self._break_window_text(phase)
-            return ""
-        if step.tempo_s is None:
-            return f"{count_of(step.reps, 'rep')} in your own time · Enter when done"
-        # The same rep the voice said last: one function decides it for both.
-        return f"Rep {phase.rep_at(self.session.phase_elapsed_s())} of {step.reps}"
-
-    def _activity_note(self, phase: Phase) -> str:
-        """While running: what the coming break is, so a glance says what to expect."""
-        interval = self.session.routine.interval
-        if phase.kind is not PhaseKind.ACTIVITY or interval is None or phase.next_step is None:
-            return ""
-        return interval.break_routine.summary
-
-    def _break_fits(self) -> bool:
-        """Whether a break taken now would end by the run's total (the session refuses it
-        otherwise, so the button is not offered)."""
-        interval = self.session.routine.interval
-        if interval is None:
-            return False
-        if interval.total_s is None:
-            return True
-        return self.session.active_s() + break_length_s(self.session.routine) <= interval.total_s
-
-    def _break_stage(self, phase: Phase) -> str:
-        """ "early" before the window opens, "due" inside it, "none" when no break follows."""
-        interval = self.session.routine.interval
-        if interval is None or phase.next_step is None:
-            return "none"
-        if self.session.phase_elapsed_s() < interval.every.start_s:
-            return "early"
-        return "due"
-
-    def _break_window_text(self, phase: Phase) -> str:
-        interval = self.session.routine.interval
-        assert interval is not None
-        every = interval.every
-        stage = self._break_stage(phase)
-        if stage == "none":
-            left = format_clock(self.session.phase_remaining_s() or 0)
-            return f"No more breaks · {left} to go" + (
-                " · B if you need one" if self._break_fits() else ""
-            )
-        latest = format_clock(every.end_s)
-        if stage == "early":
-            if every.fixed:
-                return f"Break at {latest} · B takes it early"
-            return f"Break due from {format_clock(every.start_s)}, at {latest} at the latest"
-        return f"Break due: take it at your next pause (B) · by {latest}"
-
-    def _next_text(self, phase: Phase, following: Phase | None) -> str:
-        if following is None:
-            return "Next: finish"
-        if phase.kind is PhaseKind.SWITCH and following.side is not None:
-            return f"Next: {following.side.value} side"  # the same step, on the other side
-        if (
-            following.step == phase.step
-            and following.kind is PhaseKind.WORK
-            and phase.kind is PhaseKind.WORK
-        ):
-            if following.side is not None and following.side != phase.side:
-                return f"Next: {following.side.value} side"
-            return f"Next: set {following.set} of {following.sets}"
-        if following.kind is PhaseKind.ACTIVITY:
-            return f"Next: {following.step}"
-        interval = self.session.routine.interval
-        if phase.kind is PhaseKind.ACTIVITY and interval and following.break_number:
-            return f"Next: {interval.break_routine.name} break"
-        if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
-            after = self._phase_after(following)
-            return f"Then: {after.step}" if after else "Then: finish"
-        return f"Next: {following.step}"
-
-    def _phase_after(self, phase: Phase) -> Phase | None:
-        phases = self.session.phases
-        seen = False
-        for candidate in phases[self.session.index + 1 :]:
-            if (
-                seen
-                and candidate.kind not in (PhaseKind.REST, PhaseKind.SWITCH)
-                and candidate.step != phase.step
-            ):
-                return candidate
-            if candidate is phase:
-                seen = True
-        return None
-
-    def _session_left_text(self) -> str:
-        phases = self.session.phases
-        index = self.session.index
-        left = (self.session.phase_remaining_s() or 0) + sum(
-            p.duration_s or 0 for p in phases[index + 1 :]
-        )
-        interval = self.session.routine.interval
-        if interval is None:
-            return f"{format_clock(left)} left"
-        done = f"{format_clock(self.session.active_s())} in"
-        if interval.total_s is None:
-            return done  # an open run goes on until stopped: there is no "left"
-        return f"{done} · {format_clock(left)} left"
-
     def _show_picture(self, image: Path | None) -> None:
         if image is None:
             self.picture.setVisible(False)
@@ -601,18 +435,7 @@ class PlayerView(QWidget):
         self.picture.setVisible(True)
 
     def _show_finished(self) -> None:
-        self.kind_label.setText("Finished" if self.session.completed else "Stopped")
-        self.time_label.setText(format_clock(self.session.active_s()))
-        self.step_label.setText(self.session.routine.name)
-        self.side_label.setText("")
-        for button in (
-            self.back_button,
-            self.pause_button,
-            self.skip_button,
-            self.done_button,
-            self.break_button,
-            self.stop_button,
-        ):
+        for button in self._buttons:
             button.setEnabled(False)
         self.rating_row.setVisible(False)
         self.paused_label.setVisible(False)  # stopped from a pause: it no longer stands still

@@ -21,12 +21,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.language import user_language
+from loosen.core.schema import Field
 from loosen.core.settings import Settings, reminder_every_ok
+from loosen.core.settings_schema import (
+    BEEPS,
+    COUNTDOWN,
+    MUTED,
+    RATE_WPM,
+    REMINDER_EVERY,
+    REMINDER_ROUTINE,
+    REMINDERS,
+    SPEAK,
+    START_FULL_SCREEN,
+    THEME,
+    VOICE,
+    VOLUME,
+)
 from loosen.speech.voices import Voice, order_voices, speaks
 
-THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+VOLUME_STEPS = 100  # the volume slider's positions: percent
 # What Preview says: a cue as a session would, so the choice is judged on real words.
 PREVIEW_LINE = "Hip flexor lunge stretch, left side, forty-five seconds."
 
@@ -54,10 +68,9 @@ class SettingsDialog(QDialog):
         self.original = settings
         form = QFormLayout(self)
 
-        self.speak = QCheckBox("Speak the cues")
-        self.speak.setChecked(settings.speak)
+        self.speak = _check_box(SPEAK, settings.speak)
         form.addRow("Voice", self.speak)
-        self.voice = QComboBox(objectName="voice")
+        self.voice = QComboBox(objectName="voice", toolTip=VOICE.help)
         self._add_voices(
             [v if isinstance(v, Voice) else Voice(*v) for v in voices], language or user_language()
         )
@@ -74,47 +87,37 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.preview_button)
         form.addRow("", voice_row)
 
-        self.rate = QSpinBox(
-            objectName="rate",
-            minimum=MIN_RATE_WPM,
-            maximum=MAX_RATE_WPM,
-            singleStep=10,
-            suffix=" words a minute",
-        )
+        self.rate = _spin_box(RATE_WPM, "rate")
         self.rate.setValue(settings.rate_wpm)
-        form.addRow("Speaking rate", self.rate)
+        form.addRow(RATE_WPM.label, self.rate)
 
-        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="volume")
-        self.volume.setRange(0, 100)
-        self.volume.setValue(round(settings.volume * 100))
-        form.addRow("Volume", self.volume)
-        self.muted = QCheckBox("Mute everything (M in the player)")
-        self.muted.setChecked(settings.muted)
+        self.volume = QSlider(Qt.Orientation.Horizontal, objectName="volume", toolTip=VOLUME.help)
+        least, most = VOLUME.bounds()
+        self.volume.setRange(round(least * VOLUME_STEPS), round(most * VOLUME_STEPS))
+        self.volume.setValue(round(settings.volume * VOLUME_STEPS))
+        form.addRow(VOLUME.label, self.volume)
+        self.muted = _check_box(MUTED, settings.muted)
         form.addRow("", self.muted)
-        self.beeps = QCheckBox("Beep when there is no voice")
-        self.beeps.setChecked(settings.beeps)
+        self.beeps = _check_box(BEEPS, settings.beeps)
         form.addRow("Beeps", self.beeps)
 
-        self.countdown = QSpinBox(objectName="countdown", minimum=-1, maximum=10)
+        # One below the schema's least: null, each routine's own countdown.
+        self.countdown = _spin_box(COUNTDOWN, "countdown")
+        self.countdown.setMinimum(self.countdown.minimum() - 1)
         self.countdown.setSpecialValueText("As each routine says")
-        self.countdown.setSuffix(" seconds")
-        self.countdown.setValue(-1 if settings.countdown is None else settings.countdown)
-        self.countdown.setToolTip(
-            "“Three, two, one” before every hold, rest, switch and get-ready ends, and "
-            "before the first of counted reps. A phase shorter than this counts down the "
-            "seconds it has."
+        self.countdown.setValue(
+            self.countdown.minimum() if settings.countdown is None else settings.countdown
         )
-        form.addRow("Countdown to each change", self.countdown)
+        form.addRow(COUNTDOWN.label, self.countdown)
 
-        self.full_screen = QCheckBox("Start sessions in full screen (F toggles)")
-        self.full_screen.setChecked(settings.start_full_screen)
+        self.full_screen = _check_box(START_FULL_SCREEN, settings.start_full_screen)
         form.addRow("Player", self.full_screen)
 
-        self.theme = QComboBox(objectName="theme")
-        for key, label in THEME_LABELS.items():
-            self.theme.addItem(label, key)
+        self.theme = QComboBox(objectName="theme", toolTip=THEME.help)
+        for choice in THEME.choices:
+            self.theme.addItem(choice.label, choice.value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
-        form.addRow("Look", self.theme)
+        form.addRow(THEME.label, self.theme)
 
         self._add_reminder_rows(
             form, settings, routines if routines is not None else _routines_of(parent)
@@ -146,10 +149,11 @@ class SettingsDialog(QDialog):
     def _add_reminder_rows(
         self, form: QFormLayout, settings: Settings, routines: list[tuple[str, str]]
     ) -> None:
-        self.reminders = QCheckBox("Remind me to take a break at the desk")
-        self.reminders.setChecked(settings.reminders)
+        self.reminders = _check_box(REMINDERS, settings.reminders)
         form.addRow("Breaks", self.reminders)
-        self.reminder_routine = QComboBox(objectName="reminderRoutine")
+        self.reminder_routine = QComboBox(
+            objectName="reminderRoutine", toolTip=REMINDER_ROUTINE.help
+        )
         for routine_id, name in routines:
             self.reminder_routine.addItem(name, routine_id)
         if self.reminder_routine.findData(settings.reminder_routine) < 0:
@@ -157,11 +161,13 @@ class SettingsDialog(QDialog):
         self.reminder_routine.setCurrentIndex(
             self.reminder_routine.findData(settings.reminder_routine)
         )
-        form.addRow("Break routine", self.reminder_routine)
-        self.reminder_every = QLineEdit(settings.reminder_every, objectName="reminderEvery")
-        self.reminder_every.setPlaceholderText("15-20m")
+        form.addRow(REMINDER_ROUTINE.label, self.reminder_routine)
+        self.reminder_every = QLineEdit(
+            settings.reminder_every, objectName="reminderEvery", toolTip=REMINDER_EVERY.help
+        )
+        self.reminder_every.setPlaceholderText(REMINDER_EVERY.default)
         self.reminder_every.textChanged.connect(self._check_every)
-        form.addRow("Every", self.reminder_every)
+        form.addRow(REMINDER_EVERY.label, self.reminder_every)
         self.every_hint = QLabel(objectName="reminderEveryHint", wordWrap=True)
         form.addRow("", self.every_hint)
         self.reminders.toggled.connect(self._check_every)
@@ -177,23 +183,26 @@ class SettingsDialog(QDialog):
                 "gives a gentle reminder at 15, a firm one at 20"
             )
         else:
+            shortest, longest = (_in_words(limit) for limit in REMINDER_EVERY.bounds())
             self.every_hint.setText(
-                'Not an interval: use e.g. "15m", or a window like "15-20m" (1 minute to 24 hours)'
+                'Not an interval: use e.g. "15m", or a window like "15-20m" '
+                f"({shortest} to {longest})"
             )
         self.ok_button.setEnabled(ok or not on)
 
     def chosen(self) -> Settings:
         countdown = self.countdown.value()
+        as_written = countdown == self.countdown.minimum()
         every = self.reminder_every.text().strip()
         return replace(
             self.original,
             speak=self.speak.isChecked(),
             voice=self.voice.currentData(),
             rate_wpm=self.rate.value(),
-            volume=self.volume.value() / 100,
+            volume=self.volume.value() / VOLUME_STEPS,
             muted=self.muted.isChecked(),
             beeps=self.beeps.isChecked(),
-            countdown=None if countdown < 0 else countdown,
+            countdown=None if as_written else countdown,
             start_full_screen=self.full_screen.isChecked(),
             theme=self.theme.currentData(),
             reminders=self.reminders.isChecked(),
@@ -217,3 +226,32 @@ def _routines_of(parent: QWidget | None) -> list[tuple[str, str]]:
         return []
     ordered = sorted(library, key=lambda r: (r.kind.value != "break", r.name.lower()))
     return [(r.id, r.name) for r in ordered]
+
+
+def _check_box(field: Field, checked: bool) -> QCheckBox:
+    """A check box for a true-or-false setting: its label, its help as the tooltip."""
+    box = QCheckBox(field.label, toolTip=field.help)
+    box.setChecked(checked)
+    return box
+
+
+def _spin_box(field: Field, name: str) -> QSpinBox:
+    """A spin box over a whole-number setting's range, step and unit."""
+    least, most = field.bounds()
+    return QSpinBox(
+        objectName=name,
+        minimum=int(least),
+        maximum=int(most),
+        singleStep=int(field.step or 1),
+        suffix=field.unit,
+        toolTip=field.help,
+    )
+
+
+def _in_words(seconds: float) -> str:
+    """A whole number of the largest unit that fits: 60 -> "1 minute", 86400 -> "24 hours"."""
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        count, rest = divmod(round(seconds), size)
+        if count and not rest:
+            return f"{count} {unit}" + ("" if count == 1 else "s")
+    return f"{seconds:g} seconds"

@@ -26,14 +26,6 @@ _PHASE_COLOURS = {
     },
 }
 
-PHASE_LABELS = {
-    PhaseKind.WORK: "Work",
-    PhaseKind.REST: "Rest",
-    PhaseKind.GET_READY: "Get ready",
-    PhaseKind.SWITCH: "Switch sides",
-    PhaseKind.ACTIVITY: "Run",
-}
-
 
 def is_dark() -> bool:
     app = QGuiApplication.instance()
