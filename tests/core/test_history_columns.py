@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from history_testing import FixedNow, raw_connection, raw_rows, read_only_opener
-from loosen.core.history import HistoryStore, SessionRecord, Status
+from loosen.core.history import HistoryStore, SessionRecord, Status, cells, schema
 from loosen.core.history.columns import (
     EXPORT_COLUMNS,
     RECORD_COLUMNS,
     SESSION_COLUMNS,
+    TEXT,
+    Column,
     as_dict,
     export_form,
 )
@@ -134,6 +136,22 @@ def test_each_migration_adds_the_columns_declared_since_its_version(tmp_path):
             migrate(conn, MIGRATIONS[:version])
             table = [row[1] for row in conn.execute("PRAGMA table_info(sessions)")]
         assert table == [c.name for c in SESSION_COLUMNS if c.since <= version]
+
+
+def test_a_column_declared_for_a_new_version_is_what_its_migration_adds(db, monkeypatch):
+    version = SCHEMA_VERSION + 1
+    mood = Column("mood", TEXT, default="", default_in_sql=True, since=version, parse=cells.plain)
+    monkeypatch.setattr(schema, "SESSION_COLUMNS", (*SESSION_COLUMNS, mood))
+    with raw_connection(db) as conn:
+        migrate(conn)
+        conn.execute(
+            "INSERT INTO sessions (uid, routine, routine_name, kind, started_at, status,"
+            " updated_at) VALUES ('u1', 'r', 'R', 'run', 't', 'completed', 't')"
+        )
+        assert migrate(conn, (*MIGRATIONS, schema.adding_columns(version))) is True
+        table = [row[1] for row in conn.execute("PRAGMA table_info(sessions)")]
+        assert table == [*NAMES, "mood"]
+        assert conn.execute("SELECT mood FROM sessions").fetchall() == [("",)]
 
 
 def test_a_new_file_has_the_table_the_previous_release_made(db, tmp_path):

@@ -29,10 +29,8 @@ from loosen.core.history.records import (
 )
 
 
-def seconds_value(seconds: float | None) -> int | float | None:
-    """Seconds for export: 45.0 -> 45, 12.34567 -> 12.346, None stays None."""
-    if seconds is None:
-        return None
+def seconds_value(seconds: float) -> int | float:
+    """Seconds for export: 45.0 -> 45, 12.34567 -> 12.346."""
     rounded = round(float(seconds), 3)
     return int(rounded) if rounded.is_integer() else rounded
 
