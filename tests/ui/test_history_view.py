@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
+from loosen.core.history.records import MAX_NOTE_CHARS
 from loosen.core.history.trends import trends
 from loosen.core.settings import Settings
 from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, HistoryTableModel
@@ -279,12 +280,12 @@ def test_enter_in_a_rating_box_saves(qtbot, view, history):
 def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
     click_row(qtbot, view, 1)
     qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
-    QApplication.clipboard().setText("x" * (csvio.MAX_NOTE_CHARS + 50))
+    QApplication.clipboard().setText("x" * (MAX_NOTE_CHARS + 50))
     qtbot.keyClick(view.note, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(view.committed, timeout=10_000):
         qtbot.keyClick(view.note, Qt.Key.Key_Return)
     saved = stored(history, "s2")
-    assert len(saved.note) == csvio.MAX_NOTE_CHARS
+    assert len(saved.note) == MAX_NOTE_CHARS
     out = tmp_path / "history.csv"  # and the history's own export reads back in
     with out.open("w", encoding="utf-8", newline="") as handle:
         csvio.write_csv([saved], handle)
