@@ -82,6 +82,14 @@ def answer_stop_question(qtbot, player: PlayerView, answer: str) -> str:
     return text
 
 
+def back_to_window(qtbot, window: MainWindow) -> None:
+    """A window manager gives the keyboard back to the window once a dialog over it has
+    closed; the offscreen platform has none, so the test does what it would."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def _shown(widget) -> bool:
     return widget is not None and widget.isVisible()
 

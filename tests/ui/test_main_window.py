@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from loosen import paths
 from loosen.core.history import Status
@@ -15,7 +15,13 @@ from loosen.core.settings import Settings, load_settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from player_journey import answer_stop_question, click, rate_with_keys, rating_dialog
+from player_journey import (
+    answer_stop_question,
+    back_to_window,
+    click,
+    rate_with_keys,
+    rating_dialog,
+)
 
 SHORT = (
     'format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
@@ -278,3 +284,18 @@ def test_loosen_run_of_a_file_that_failed_to_load_says_why(open_window, speaker,
     assert window.active is None
     text = window.messages.label.text()
     assert "my-typo.toml failed to load" in text and 'did you mean "duration"' in text
+
+
+def test_the_summary_compares_with_the_last_rating_once_the_history_answers(qtbot, window):
+    for rating in ("5", "3"):
+        window.start_routine("short")
+        player = window.stack.currentWidget()
+        back_to_window(qtbot, window)  # from the last rating dialog
+        assert QApplication.focusWidget() is player  # the keys go to the player
+        for _ in range(3):
+            qtbot.keyClick(player, Qt.Key.Key_Right)
+        rate_with_keys(qtbot, window, rating)
+    body = window.summary_page.body
+    assert body.text().startswith("Completed · ")  # at once, the comparison to follow
+    qtbot.waitUntil(lambda: "2 looser than after your last short one." in body.text())
+    assert "Your back now: 3 of 10." in body.text()
