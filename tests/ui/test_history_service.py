@@ -80,3 +80,28 @@ def test_quitting_with_writes_in_flight_writes_them(tmp_path, clock):
     with HistoryStore.open(db) as store:
         (record,) = store.sessions()
     assert (record.status, record.tightness_after) == (Status.STOPPED, 2)
+
+
+def test_the_end_is_the_last_word_on_the_sessions_progress(qtbot, tmp_path, clock):
+    """The phase that ends with the session is not written again after its end."""
+    service = HistoryService(tmp_path / "history.sqlite3")
+    made = routine(step("Hold", duration_s=10), get_ready_s=0)
+    session = Session(made, clock)
+    recorder = SessionRecorder(service, made, session, planned_s=10)
+    written: list[str] = []
+    real_submit = service.submit
+
+    def submit(work, then=None):
+        written.append(work.__qualname__)
+        return real_submit(work, then)
+
+    service.submit = submit
+    session.start()
+    clock.advance(10)
+    events = session.poll()  # the hold ends, and with it the session
+    summary = session.summary()
+    recorder.record_finish(summary, completed=True)  # as the player's `finished` comes first
+    recorder.record_progress(events)
+    assert len(written) == 1
+    assert recorded(service, made.id).status is Status.COMPLETED
+    service.close()

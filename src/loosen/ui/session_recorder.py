@@ -42,6 +42,7 @@ class SessionRecorder(QObject):
         self.history = history
         self.routine = routine
         self.session = session
+        self.finished = False
         self.uid: Future[str] = history.submit(
             lambda store: (
                 store.start_session(
@@ -72,8 +73,8 @@ class SessionRecorder(QObject):
         return self._write(lambda store, uid: store.set_before(uid, tightness))
 
     def record_progress(self, events: list[Event]) -> None:
-        """After each phase that ends: what is done so far."""
-        if not any(isinstance(event, PhaseEnded) for event in events):
+        """After each phase that ends: what is done so far (the end says it all itself)."""
+        if self.finished or not any(isinstance(event, PhaseEnded) for event in events):
             return
         summary = self.session.summary()
         self._write(
@@ -88,6 +89,7 @@ class SessionRecorder(QObject):
 
     def record_finish(self, summary: Summary, completed: bool) -> Future[SessionRecord]:
         """The session completed, or was stopped (by the user, or on the way out)."""
+        self.finished = True
         return self._write(
             lambda store, uid: store.finish_session(
                 uid,
