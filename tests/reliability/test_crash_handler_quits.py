@@ -95,3 +95,26 @@ def test_a_signal_while_the_app_starts_waits_for_its_event_loop(qtbot):
         assert received.args == [signal.SIGTERM]
     finally:
         quit_signals.close()
+
+
+def test_the_bug_box_opens_without_a_loop_of_its_own_when_a_slot_fails(qtbot):
+    """A bug in a slot reaches the hook inside the running event loop: the box opens
+    and the hook returns, so timers and the session go on rather than run inside it."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    returned: list[bool] = []
+
+    def failing_slot() -> None:
+        app.show_bug_dialog("Something went wrong inside Loosen: division by zero")
+        returned.append(True)
+
+    QTimer.singleShot(0, failing_slot)
+    qtbot.waitUntil(lambda: returned == [True])  # the test's own loop is running here
+    (box,) = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert box.windowTitle() == "Loosen ran into a bug"
+    ok = box.button(QMessageBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
+    assert not box.isVisible()
