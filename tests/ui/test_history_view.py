@@ -21,6 +21,7 @@ from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, His
 from loosen.ui.history_service import HistoryService
 from loosen.ui.history_view import HistoryView
 from loosen.ui.main_window import MainWindow
+from player_journey import click, save_as
 
 TODAY = date(2026, 11, 20)  # a Friday
 COOL, WARM, BREAK = "post-run-cooldown", "dynamic-warm-up", "squat-and-fold"
@@ -404,8 +405,8 @@ def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(
 
 def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export_button.click()
+    click(qtbot, view.export_button)
+    save_as(qtbot, view, out)
     qtbot.waitUntil(lambda: view.status.text().startswith("Exported"), timeout=10_000)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(csvio.COLUMNS)
@@ -417,8 +418,7 @@ def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
 
 def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "no such folder" / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export()
+    view.export_to(out)  # (the file dialog itself offers only folders that exist)
     qtbot.waitUntil(lambda: view.status.text().startswith("Could not export"), timeout=10_000)
     assert view.status.text() == f"Could not export to {out}: No such file or directory"
 
