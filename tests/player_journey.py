@@ -57,8 +57,9 @@ def rate_with_keys(qtbot, window: MainWindow, keys: str, final=Qt.Key.Key_Return
     if keys:
         qtbot.keyClicks(dialog, keys)
     qtbot.keyClick(dialog, final)
-    assert not dialog.isVisible()
-    return dialog.rating()
+    rating = dialog.rating()
+    qtbot.waitUntil(lambda: window.rating_dialog is None)  # closed, once the rating is written
+    return rating
 
 
 def rate_by_clicking(qtbot, window: MainWindow, value: int) -> Rating:
@@ -66,8 +67,9 @@ def rate_by_clicking(qtbot, window: MainWindow, value: int) -> Rating:
     dialog = rating_dialog(qtbot, window)
     click(qtbot, dialog.row.buttons[value])
     click(qtbot, dialog.ok_button)
-    assert not dialog.isVisible()
-    return dialog.rating()
+    rating = dialog.rating()
+    qtbot.waitUntil(lambda: window.rating_dialog is None)  # closed, once the rating is written
+    return rating
 
 
 def answer_stop_question(qtbot, player: PlayerView, answer: str) -> str:

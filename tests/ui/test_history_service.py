@@ -91,9 +91,9 @@ def test_the_end_is_the_last_word_on_the_sessions_progress(qtbot, tmp_path, cloc
     written: list[str] = []
     real_submit = service.submit
 
-    def submit(work, then=None):
+    def submit(work, then=None, **kwargs):
         written.append(work.__qualname__)
-        return real_submit(work, then)
+        return real_submit(work, then, **kwargs)
 
     service.submit = submit
     session.start()

@@ -120,6 +120,7 @@ def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock):
     qtbot.mouseClick(dialog.note, Qt.MouseButton.LeftButton)  # the note takes focus on a click
     qtbot.keyClicks(dialog.note, "stiff")
     click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: window.rating_dialog is None)  # closed once written
     (record,) = records(window)
     assert record.status is Status.STOPPED and record.tightness_after == 5
     assert record.note == "stiff"

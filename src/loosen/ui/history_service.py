@@ -70,9 +70,14 @@ class HistoryService(QObject):
                 self._deliver.emit(self.notice.emit, store.notices.pop(0))
 
     def submit(
-        self, work: Callable[[HistoryStore], T], then: Callable[[T], None] | None = None
+        self,
+        work: Callable[[HistoryStore], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        after: Callable[[], None] | None = None,
     ) -> Future[T]:
-        """Run `work(store)` on the history thread; `then(result)` runs on the UI thread."""
+        """Run `work(store)` on the history thread; `then(result)` runs on the UI thread,
+        and `after()` too, once the work has ended, whether it went well or not."""
 
         def run() -> T:
             self._opened.result()
@@ -83,13 +88,16 @@ class HistoryService(QObject):
                 self._pass_notices()
 
         future = self._executor.submit(run)
-        if then is not None:
+        if then is not None or after is not None:
 
             def done(finished: Future[T]) -> None:
                 if finished.exception() is None:
-                    self._deliver.emit(then, finished.result())
+                    if then is not None:
+                        self._deliver.emit(then, finished.result())
                 else:
                     self.notice.emit(f"History: {finished.exception()}")
+                if after is not None:
+                    self._deliver.emit(lambda _: after(), None)
 
             future.add_done_callback(done)
         return future

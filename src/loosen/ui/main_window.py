@@ -396,19 +396,20 @@ class MainWindow(QMainWindow):
 
         text = summary_text(summary, completed, run=active.routine.interval is not None)
 
-        def commit(rating: Rating) -> Future[object]:
-            return active.recorder.record_rating(rating.tightness, rating.note or None)
+        def commit(rating: Rating, written: Callable[[], None]) -> None:
+            active.recorder.record_rating(rating.tightness, rating.note or None, written)
 
         self.ask_rating(text, commit, lambda rating: self._rated(active, text, rating))
 
     def ask_rating(
         self,
         summary: str,
-        commit: Callable[[Rating], object],
+        commit: Callable[[Rating, Callable[[], None]], None],
         answered: Callable[[Rating], None],
     ) -> None:
-        """The rating dialog, window-modal (the event loop goes on): `commit(rating)` as
-        the user answers, before it closes; `answered(rating)` once it has closed."""
+        """The rating dialog, window-modal (the event loop goes on): `commit(rating,
+        written)` as the user answers, and it closes once written; `answered(rating)`
+        once it has closed."""
         from loosen.ui.rating import RatingDialog
 
         dialog = RatingDialog(commit, summary, self)

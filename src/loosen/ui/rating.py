@@ -77,10 +77,15 @@ class RatingDialog(QDialog):
     """Asks how tight the back is after a session."""
 
     def __init__(
-        self, commit: Callable[[Rating], object], summary: str = "", parent: QWidget | None = None
+        self,
+        commit: Callable[[Rating, Callable[[], None]], None],
+        summary: str = "",
+        parent: QWidget | None = None,
     ) -> None:
-        """`commit(rating)` runs as the user answers, before the dialog closes; show it
-        with `open()` (window-modal) and hear the end from `finished`."""
+        """`commit(rating, written)` runs as the user answers and calls `written()` once
+        the rating is stored (or storing it failed and said so): only then does the
+        dialog close, so nothing the user entered is lost in between. Show it with
+        `open()` (window-modal) and hear the end from `finished`."""
         super().__init__(parent)
         self.setWindowTitle("How is your back? — Loosen")
         self.commit = commit
@@ -190,5 +195,9 @@ class RatingDialog(QDialog):
         if self.result_rating is not None:
             return  # answered once: a second key before it closes is not a second rating
         self.result_rating = rating
-        self.commit(rating)  # handed to the history before the dialog goes away
+        for control in (self.row, self.note, self.ok_button, self.skip_button):
+            control.setEnabled(False)  # answered: it closes as soon as it is written
+        self.commit(rating, self._written)
+
+    def _written(self) -> None:
         self.accept()

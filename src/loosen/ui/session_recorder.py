@@ -56,7 +56,11 @@ class SessionRecorder(QObject):
         )
 
     def _write(
-        self, work: Callable[[HistoryStore, str], T], then: Callable[[T], None] | None = None
+        self,
+        work: Callable[[HistoryStore, str], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        after: Callable[[], None] | None = None,
     ) -> Future[T]:
         """`work(store, uid)` on the history thread, after the row's own write."""
         row = self.uid
@@ -66,7 +70,7 @@ class SessionRecorder(QObject):
             # came first: its uid is there by now (timeout=0 says it is never waited for).
             return work(store, row.result(timeout=0))
 
-        return self.history.submit(chained, then)
+        return self.history.submit(chained, then, after=after)
 
     def record_before(self, tightness: int) -> Future[SessionRecord]:
         """The "how tight now?" answer given as the session starts."""
@@ -101,9 +105,12 @@ class SessionRecorder(QObject):
             )
         )
 
-    def record_rating(self, tightness: int | None, note: str | None) -> Future[SessionRecord]:
-        """How tight the back is after it (None: skipped), and a note."""
-        return self._write(lambda store, uid: store.rate(uid, tightness, note))
+    def record_rating(
+        self, tightness: int | None, note: str | None, written: Callable[[], None] | None = None
+    ) -> Future[SessionRecord]:
+        """How tight the back is after it (None: skipped), and a note; `written()` on the
+        UI thread once the store has it."""
+        return self._write(lambda store, uid: store.rate(uid, tightness, note), after=written)
 
     def last_rating(self, then: Callable[[int | None], None]) -> None:
         """`then(tightness)`, on the UI thread: the routine's latest rating before this
