@@ -253,7 +253,7 @@ def test_an_unreadable_pending_file_is_kept_aside_and_does_not_block_opening(db,
 
 def test_a_bug_is_not_mistaken_for_a_full_disk(db, now):
     with open_store(db, now) as store, pytest.raises(sqlite3.IntegrityError):
-        store._conn.execute("INSERT INTO sessions (uid) VALUES (NULL)")
+        store._db.conn.execute("INSERT INTO sessions (uid) VALUES (NULL)")
 
 
 def test_a_wall_clock_set_back_does_not_make_the_store_drop_its_own_writes(db, now):
@@ -267,7 +267,7 @@ def test_a_wall_clock_set_back_does_not_make_the_store_drop_its_own_writes(db, n
 def test_leftovers_of_a_dead_store_merge_only_over_older_states(db, now):
     from dataclasses import replace
 
-    from loosen.core.history.store import _record_to_json
+    from loosen.core.history.columns import export_form
 
     with open_store(db, now) as store:
         kept = store.start_session("squat-and-fold", "Squat and fold", "break")
@@ -278,7 +278,7 @@ def test_leftovers_of_a_dead_store_merge_only_over_older_states(db, now):
     lost = replace(kept, uid="b" * 32, id=None, started_at=now.advance(minutes=-60))
     folder = db.parent / "history-pending"
     folder.mkdir()
-    data = {"sessions": [_record_to_json(stale), _record_to_json(lost)]}
+    data = {"sessions": [export_form(stale), export_form(lost)]}
     (folder / f"{'d' * 32}.json").write_text(json.dumps(data))
     with open_store(db, now) as store:
         assert (store.get(kept.uid).tightness_after, store.get(kept.uid).note) == (

@@ -15,12 +15,14 @@ from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
+from loosen.core.history.records import MAX_NOTE_CHARS
 from loosen.core.history.trends import Activity, trends
 from loosen.core.settings import Settings
 from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
 from loosen.ui.history_view import HistoryView
 from loosen.ui.main_window import MainWindow
+from player_journey import click, save_as
 
 TODAY = date(2026, 11, 20)  # a Friday
 COOL, WARM, BREAK = "post-run-cooldown", "dynamic-warm-up", "squat-and-fold"
@@ -288,12 +290,12 @@ def test_enter_in_a_rating_box_saves(qtbot, view, history):
 def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
     click_row(qtbot, view, 1)
     qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
-    QApplication.clipboard().setText("x" * (csvio.MAX_NOTE_CHARS + 50))
+    QApplication.clipboard().setText("x" * (MAX_NOTE_CHARS + 50))
     qtbot.keyClick(view.note, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(view.committed, timeout=10_000):
         qtbot.keyClick(view.note, Qt.Key.Key_Return)
     saved = stored(history, "s2")
-    assert len(saved.note) == csvio.MAX_NOTE_CHARS
+    assert len(saved.note) == MAX_NOTE_CHARS
     out = tmp_path / "history.csv"  # and the history's own export reads back in
     with out.open("w", encoding="utf-8", newline="") as handle:
         csvio.write_csv([saved], handle)
@@ -412,8 +414,8 @@ def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(
 
 def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export_button.click()
+    click(qtbot, view.export_button)
+    save_as(qtbot, view, out)
     qtbot.waitUntil(lambda: view.status.text().startswith("Exported"), timeout=10_000)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(csvio.COLUMNS)
@@ -425,8 +427,7 @@ def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
 
 def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "no such folder" / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export()
+    view.export_to(out)  # (the file dialog itself offers only folders that exist)
     qtbot.waitUntil(lambda: view.status.text().startswith("Could not export"), timeout=10_000)
     assert view.status.text() == f"Could not export to {out}: No such file or directory"
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QMessageBox
 
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MIN_RATE_WPM
 from loosen.core.phases import PhaseKind
@@ -14,6 +15,7 @@ from loosen.core.plan import break_length_s
 from loosen.core.session import Session, State
 from loosen.speech.beeps import Beep
 from loosen.ui.player_view import PlayerView
+from player_journey import answer_stop_question
 
 from helpers import routine, run_routine, step
 
@@ -133,18 +135,17 @@ def test_skip_to_the_end_finishes(qtbot, clock, speaker):
     assert not view.stop_button.isEnabled()
 
 
-@pytest.mark.parametrize(("confirm", "state"), [(True, State.FINISHED), (False, State.RUNNING)])
-def test_escape_asks_before_stopping(qtbot, clock, speaker, monkeypatch, confirm, state):
-    asked = []
-    monkeypatch.setattr(
-        PlayerView, "confirm_stop", staticmethod(lambda parent: asked.append(1) or confirm)
-    )
+@pytest.mark.parametrize(("answer", "state"), [("Yes", State.FINISHED), ("No", State.RUNNING)])
+def test_escape_asks_before_stopping(qtbot, clock, speaker, answer, state):
     view = make_player(qtbot, clock, speaker)
     tick(view, clock, 8)
     press(qtbot, view, Qt.Key.Key_Escape)
-    assert asked == [1]
+    press(qtbot, view, Qt.Key.Key_Escape)  # pressed again while asked: one question
+    assert view.session.state is State.PAUSED  # while the question is open
+    assert len([w for w in view.children() if isinstance(w, QMessageBox)]) == 1
+    answer_stop_question(qtbot, view, answer)
     assert view.session.state is state
-    if not confirm:
+    if answer == "No":
         assert view.session.active_s() == pytest.approx(8)  # paused while asking, no time lost
 
 
@@ -369,9 +370,9 @@ def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(
     tick(view, clock, 7)
     press(qtbot, view, Qt.Key.Key_Space)
     assert view.paused_label.isVisible()
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    press(qtbot, view, Qt.Key.Key_Escape)
     with qtbot.waitSignal(view.finished):
-        press(qtbot, view, Qt.Key.Key_Escape)
+        answer_stop_question(qtbot, view, "Yes")
     # What shows behind the rating: stopped, nothing to press, no PAUSED left over.
     assert view.kind_label.text() == "Stopped"
     assert not view.paused_label.isVisible()

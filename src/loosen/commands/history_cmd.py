@@ -26,7 +26,7 @@ from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, insights, stats
 from loosen.core.history.records import local_time
-from loosen.core.history.store import REMINDER_OUTCOMES
+from loosen.core.history.reminder_log import REMINDER_OUTCOMES
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -155,14 +155,28 @@ def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> No
         except OSError:
             where = "The details could not be written to a log."
             traceback.print_exception(kind, value, tb)
-        QMessageBox.critical(
-            None,
-            "Loosen ran into a bug",
+        show_bug_dialog(
             f"Something went wrong inside Loosen: {value}\n\n{where}\n"
-            "Your session so far has been saved. Please report this with the log.",
+            "Your session so far has been saved. Please report this with the log."
         )
 
     sys.excepthook = handle
+
+
+_bug_dialogs: list[QMessageBox] = []  # kept alive while they show (they have no parent)
+
+
+def show_bug_dialog(text: str) -> None:
+    """Say a bug happened. Inside the running event loop (a slot failed) the box opens
+    and this returns, so no second loop runs inside the first; with no loop running (a
+    failure before the app started, or after it ended) its own loop is the only one."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Loosen ran into a bug", text)
+    if QThread.currentThread().loopLevel() == 0:
+        box.exec()
+        return
+    _bug_dialogs.append(box)
+    box.finished.connect(lambda _: _bug_dialogs.remove(box))
+    box.open()
 
 
 def quit_without_asking(
@@ -224,7 +238,9 @@ def run_app(
 
     def save_session() -> None:
         if window.active is not None:
-            window.active.view.act("stop")
+            from loosen.core.readout import PlayerAction  # loaded with the player already
+
+            window.active.view.act(PlayerAction.STOP)
 
     def quit_app(exit_code: int) -> None:
         quit_without_asking(app, window, reminders, exit_code)

@@ -21,7 +21,6 @@ from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +41,7 @@ from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
+from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from loosen.ui.history_charts import ChartsPanel
@@ -549,21 +549,14 @@ class HistoryView(QWidget):
     # -- export ----------------------------------------------------------------------
 
     def export(self) -> None:
-        path = type(self).ask_export_path(self)
-        if path is None:
-            return
+        """Ask where (window-modal), then write the CSV on the history thread."""
+        default = Path.home() / f"loosen-history-{date.today():%Y-%m-%d}.csv"
+        ask_save_path(self, "Export history as CSV", default, "CSV files (*.csv)", self.export_to)
+
+    def export_to(self, path: Path) -> None:
         self.save_edit()  # the file holds what the table shows
         self._set_status(f"Exporting to {path}…")
         self._submit(lambda store: export_csv(store, path), self._set_status)
-
-    @staticmethod
-    def ask_export_path(parent: QWidget) -> Path | None:
-        """Indirection so tests can answer the file dialog."""
-        default = Path.home() / f"loosen-history-{date.today():%Y-%m-%d}.csv"
-        name, _ = QFileDialog.getSaveFileName(
-            parent, "Export history as CSV", str(default), "CSV files (*.csv)"
-        )
-        return Path(name) if name else None
 
 
 def _when(record: SessionRecord) -> str:

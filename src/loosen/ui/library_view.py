@@ -7,7 +7,6 @@ stands in the way of starting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration, format_length
+from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Step
@@ -48,15 +48,6 @@ WELCOME = (
     "sharp, shoots down a leg, comes with numbness or tingling, or does not settle over "
     "a few weeks, stop and see a physiotherapist or doctor."
 )
-
-
-@dataclass(frozen=True)
-class RoutineStats:
-    """What the history says of a routine, for its row in the library."""
-
-    last_done: str = ""  # e.g. "today", "3 days ago"
-    change: float | None = None  # mean before − after: positive = looser
-    sessions: int = 0
 
 
 def length_text(routine: Routine) -> str:

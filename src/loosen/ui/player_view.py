@@ -8,6 +8,7 @@ thing on screen, then the step and side, then the instruction and picture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -81,6 +82,8 @@ class PlayerView(QWidget):
         self.driver.events.connect(self.handle_events)
         self.driver.woke.connect(self.refresh)
         self.last_cue = ""
+        self.stop_question: QMessageBox | None = None  # open while Esc's question is asked
+        self._after_question: list[Callable[[bool], None]] = []
         self._build()
         self._bind_keys()
         self.mute_button.setVisible(muted)
@@ -198,7 +201,7 @@ class PlayerView(QWidget):
         self.skip_button.clicked.connect(lambda: self.act(PlayerAction.SKIP))
         self.done_button.clicked.connect(lambda: self.act(PlayerAction.DONE))
         self.break_button.clicked.connect(lambda: self.act(PlayerAction.TAKE_BREAK))
-        self.stop_button.clicked.connect(self.ask_stop)
+        self.stop_button.clicked.connect(lambda: self.ask_stop())
         self._buttons = (
             self.back_button,
             self.pause_button,
@@ -238,7 +241,7 @@ class PlayerView(QWidget):
             ("Left", "P"): lambda: self.act(PlayerAction.BACK),
             ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
             ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
-            ("Escape",): self.ask_stop,
+            ("Escape",): lambda: self.ask_stop(),
             ("F",): self.full_screen_toggled.emit,
             ("M",): self.toggle_mute,
         }
@@ -284,6 +287,8 @@ class PlayerView(QWidget):
                 if isinstance(event, Paused):
                     self.speaker.stop()
             elif isinstance(event, SessionFinished):
+                if self.stop_question is not None:  # stopped meanwhile (the app is quitting)
+                    self.stop_question.reject()
                 self.refresh()
                 self.finished.emit(event.summary, event.completed)
                 return
@@ -315,30 +320,53 @@ class PlayerView(QWidget):
         self.mute_button.setVisible(muted)
 
     @staticmethod
-    def confirm_stop(parent: QWidget) -> bool:
-        """Ask before stopping (Esc, or the window closed); tests replace this."""
-        answer = QMessageBox.question(
-            parent,
+    def confirm_stop(parent: QWidget, answered: Callable[[bool], None]) -> QMessageBox:
+        """Ask before stopping (Esc, or the window closed), window-modal: the event loop
+        runs on, and `answered(yes)` comes when the user has said."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Stop this session?",
             "Stop now? What you have done so far is kept in your history as stopped.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda _: answered(box.clickedButton() is yes))
+        box.open()
+        return box
 
-    def ask_stop(self) -> bool:
-        """Stop if the user says so; True when the session is over (now or before)."""
+    def ask_stop(self, then: Callable[[bool], None] | None = None) -> None:
+        """Stop if the user says so; `then(over)` once they have: True when the session
+        is over (stopped now, or before)."""
         if self.session.state not in (State.RUNNING, State.PAUSED):
-            return True
+            if then is not None:
+                then(True)
+            return
+        if then is not None:
+            self._after_question.append(then)
+        if self.stop_question is not None:  # asked already: the same question, in front
+            self.stop_question.activateWindow()
+            return
         was_running = self.session.state is State.RUNNING
         if was_running:
-            self.act("pause")  # the clock should not run while the question is open
-        if type(self).confirm_stop(self):
-            self.act("stop")
-            return True
-        if was_running:
-            self.act("resume")
-        return False
+            self.act(PlayerAction.PAUSE)  # the clock should not run while the question is open
+
+        def answered(yes: bool) -> None:
+            question, self.stop_question = self.stop_question, None
+            if question is not None:
+                question.deleteLater()
+            if self.session.state in (State.RUNNING, State.PAUSED):
+                if yes:
+                    self.act(PlayerAction.STOP)
+                elif was_running:
+                    self.act(PlayerAction.RESUME)
+            over = self.session.state is State.FINISHED
+            waiting, self._after_question = self._after_question, []
+            for then in waiting:
+                then(over)
+
+        self.stop_question = type(self).confirm_stop(self, answered)
 
     def _digit(self, digit: int) -> None:
         if self.rating_row.isVisible():

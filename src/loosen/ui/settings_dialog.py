@@ -49,7 +49,8 @@ Previewer = Callable[[str, str | None, int], object]
 
 
 class SettingsDialog(QDialog):
-    """Edits a copy of the settings; `chosen()` gives the result when accepted."""
+    """Edits a copy of the settings; `chosen()` gives the result when accepted (shown with
+    `open()`, window-modal: the answer comes from `finished`)."""
 
     def __init__(
         self,
@@ -209,14 +210,6 @@ class SettingsDialog(QDialog):
             reminder_routine=self.reminder_routine.currentData(),
             reminder_every=every if reminder_every_ok(every) else self.original.reminder_every,
         )
-
-    @classmethod
-    def ask(
-        cls, settings: Settings, voices: list[tuple[str, str]], parent: QWidget | None = None
-    ) -> Settings | None:
-        """Show modally; the new settings, or None when cancelled. Tests replace this."""
-        dialog = cls(settings, voices, parent)
-        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def _routines_of(parent: QWidget | None) -> list[tuple[str, str]]:

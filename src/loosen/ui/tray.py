@@ -380,14 +380,12 @@ class CloseToReminders(QObject):
             and self.controller.keeps_running()
             and isinstance(watched, QWidget)
         ):
-            # Out of sight is not a session going on unseen: ask, as Esc does, and
-            # record it (rated) first; the user may choose to go on instead.
-            had_session = self.window.active is not None
-            if not self.window.end_session_asking():
+            if self.window.active is not None:
+                # Out of sight is not a session going on unseen: ask, as Esc does, and
+                # close again once it is recorded (and rated); the user may go on instead.
+                self.window.end_session_asking(lambda: self._close_after_session(watched))
                 event.ignore()
                 return True
-            if had_session:
-                self.window.show_library()  # what the window shows when it comes back
             if self.controller.has_tray:
                 QApplication.setQuitOnLastWindowClosed(False)
             else:
@@ -396,6 +394,10 @@ class CloseToReminders(QObject):
             event.ignore()
             return True
         return False
+
+    def _close_after_session(self, watched: QWidget) -> None:
+        self.window.show_library()  # what the window shows when it comes back
+        watched.close()
 
 
 def start_reminders(
@@ -424,10 +426,12 @@ def start_reminders(
         return _default_name(routine_id)
 
     def quit_app() -> None:
-        if not window.end_session_asking():
-            return  # the user went on with the session on screen
-        guard.close_all()
-        quit_event_loop()
+        def quit_now() -> None:
+            guard.close_all()
+            quit_event_loop()
+
+        # Never, if the user goes on with the session on screen.
+        window.end_session_asking(quit_now)
 
     controller = ReminderController(
         settings,

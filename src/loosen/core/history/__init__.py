@@ -8,6 +8,7 @@ with HistoryStore.open(paths.history_db()) as store:
 """
 
 from loosen.core.history.csvio import COLUMNS, CONTRACT_COLUMNS, CsvFileError, ParsedCsv, RowError
+from loosen.core.history.importing import ImportCounts
 from loosen.core.history.problems import HistoryError, Problem
 from loosen.core.history.records import (
     SessionRecord,
@@ -17,7 +18,7 @@ from loosen.core.history.records import (
     parse_time,
     utc_now,
 )
-from loosen.core.history.store import HistoryStore, ImportCounts
+from loosen.core.history.store import HistoryStore
 
 __all__ = [
     "COLUMNS",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
@@ -157,3 +157,10 @@ class SessionRecord:
         if self.ended_at is not None:
             return self.ended_at
         return self.started_at + timedelta(seconds=self.active_s)
+
+
+def as_interrupted(record: SessionRecord) -> SessionRecord:
+    """A session whose process died: it ended, as far as anyone knows, at its last write."""
+    if record.status is not Status.RUNNING:
+        return record
+    return replace(record, status=Status.INTERRUPTED, ended_at=record.updated_at or record.end)
