@@ -154,16 +154,19 @@ def test_a_column_declared_for_a_new_version_is_what_its_migration_adds(db, monk
         assert conn.execute("SELECT mood FROM sessions").fetchall() == [("",)]
 
 
-def test_a_new_file_has_the_table_the_previous_release_made(db, tmp_path):
+def test_a_new_file_and_a_file_of_the_previous_release_brought_up_to_date_are_alike(db, tmp_path):
     previous = tmp_path / "previous.sqlite3"
     with raw_connection(previous) as conn:
-        conn.execute(PREVIOUS_V1_SESSIONS)
-        conn.execute(PREVIOUS_V3)
+        for statement in (PREVIOUS_V1_SESSIONS, *MIGRATIONS[1], PREVIOUS_V3):
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 3")
+        assert migrate(conn) is True
     with raw_connection(db) as conn:
         migrate(conn)
-    query = "SELECT sql FROM sqlite_master WHERE name = 'sessions'"
-    (old,), (new,) = raw_rows(previous, query)[0], raw_rows(db, query)[0]
-    assert normalized(new) == normalized(old)
+    query = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    assert [(t, n, q and normalized(q)) for t, n, q in raw_rows(db, query)] == [
+        (t, n, q and normalized(q)) for t, n, q in raw_rows(previous, query)
+    ]
     pragma = "PRAGMA table_xinfo(sessions)"
     assert raw_rows(db, pragma) == raw_rows(previous, pragma)
 
@@ -180,7 +183,7 @@ def test_the_tables_checks_admit_exactly_the_statuses_and_tightness_declared(db)
         for value in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1):
             conn.execute(insert, (f"t{value}", "completed", value))
         for uid, status, value in [
-            ("x1", "partial", None),
+            ("x1", "finished", None),
             ("x2", "completed", TIGHTNESS_MIN - 1),
             ("x3", "completed", TIGHTNESS_MAX + 1),
         ]:
@@ -191,7 +194,7 @@ def test_the_tables_checks_admit_exactly_the_statuses_and_tightness_declared(db)
 # ------------------------------------------------- files of earlier releases
 
 
-def test_a_v3_file_from_the_previous_release_opens_unchanged_and_keeps_recording(db):
+def test_a_v3_file_from_the_previous_release_keeps_its_sessions_and_takes_partial(db):
     with raw_connection(db) as conn:
         for statement in (PREVIOUS_V1_SESSIONS, *MIGRATIONS[1], PREVIOUS_V3):
             conn.execute(statement)
@@ -202,18 +205,17 @@ def test_a_v3_file_from_the_previous_release_opens_unchanged_and_keeps_recording
             " 'Sprint hour', 'run', '2026-11-21T14:03:00Z', 'completed', 3600.5, 6, 2, NULL,"
             " '2026-11-21T15:04:00Z')"
         )
-    schema = raw_rows(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name")
     now = FixedNow()
     with HistoryStore.open(db, now=now, busy_timeout_ms=50, keep_backups=0) as store:
         (kept,) = store.sessions()
         assert (kept.uid, kept.active_s, kept.steps_done, kept.breaks) == ("u1", 3600.5, 6, 2)
         uid = store.start_session("squat-and-fold", "Squat and fold", "break").uid
-        store.finish_session(uid, active_s=60, steps_done=4, breaks=0)
-    assert raw_rows(db, "PRAGMA user_version") == [(3,)]
-    assert raw_rows(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
-    assert raw_rows(db, "SELECT uid, status, steps_done FROM sessions ORDER BY id") == [
-        ("u1", "completed", 6),
-        (uid, "completed", 4),
+        store.finish_session(uid, Status.PARTIAL, active_s=20, steps_done=1, steps_skipped=3)
+    assert raw_rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert raw_rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert raw_rows(db, "SELECT id, uid, status, steps_done FROM sessions ORDER BY id") == [
+        (1, "u1", "completed", 6),
+        (2, uid, "partial", 1),
     ]
 
 

@@ -64,11 +64,20 @@ def test_a_file_that_is_not_a_database_is_moved_aside_whole_with_its_wal_and_shm
     assert raw_rows(db, "SELECT uid FROM sessions") == [(uid,)]
 
 
+def a_sessions_leaf(db) -> int:
+    """The offset of a leaf page of the sessions table, from the middle of it."""
+    pages = raw_rows(
+        db, "SELECT pageno FROM dbstat WHERE name = 'sessions' AND pagetype = 'leaf' ORDER BY 1"
+    )
+    return (pages[len(pages) // 2][0] - 1) * PAGE
+
+
 def test_a_damaged_page_sets_the_file_aside_and_saves_every_readable_session(db, now):
     with open_store(db, now, keep_backups=0) as store:
         store.import_records(synthetic_sessions(300))
     data = bytearray(db.read_bytes())
-    data[9 * PAGE : 10 * PAGE] = b"\xab" * PAGE  # one leaf of the sessions table
+    leaf = a_sessions_leaf(db)
+    data[leaf : leaf + PAGE] = b"\xab" * PAGE
     db.write_bytes(bytes(data))
     with open_store(db, now) as store:
         (moved,) = set_aside(db)
@@ -88,7 +97,8 @@ def test_what_the_damage_took_comes_back_from_the_newest_backup(db, now):
     with open_store(db, now) as store:  # makes the backup of the 200
         store.import_records(records[200:])
     data = bytearray(db.read_bytes())
-    data[9 * PAGE : 10 * PAGE] = b"\xab" * PAGE
+    leaf = a_sessions_leaf(db)
+    data[leaf : leaf + PAGE] = b"\xab" * PAGE
     db.write_bytes(bytes(data))
     with open_store(db, now) as store:
         uids = {r.uid for r in store.sessions()}

@@ -67,7 +67,9 @@ STATUS = Form(Status, "TEXT", str, Status, str, Status)
 # new status, say) takes a migration, not an edit here (test_history_columns checks).
 NOT_NEGATIVE = "CHECK ({name} >= 0)"
 A_TIGHTNESS = "CHECK ({name} BETWEEN 0 AND 10)"
-A_STATUS = "CHECK ({name} IN ('running', 'completed', 'stopped', 'interrupted'))"
+# Version 4 added 'partial'; SQLite cannot widen a CHECK in place, so version 4 rebuilt
+# the table (schema.py).
+A_STATUS = "CHECK ({name} IN ('running', 'completed', 'partial', 'stopped', 'interrupted'))"
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,7 @@ def adding_columns(version: int) -> tuple[str, ...]:
     )
 
 
-_V1: Migration = (
-    creating_sessions(),
+SESSION_INDEXES = (
     # The list (newest first) and the stats read in start order.
     "CREATE INDEX sessions_by_start ON sessions (started_at, id)",
     # "Last session of this routine" and import's (routine, started_at) natural key.
@@ -38,6 +37,27 @@ _V1: Migration = (
     # Finding rows left running, at every open, without a scan.
     "CREATE INDEX sessions_running ON sessions (owner) WHERE status = 'running'",
 )
+
+
+def rebuilding_sessions(version: int) -> tuple[str, ...]:
+    """The statements that rebuild `sessions` with the constraints its columns declare
+    now (SQLite cannot change a CHECK in place): a new table, every row copied, the old
+    one dropped, the new one renamed and indexed again, as SQLite's manual says."""
+    columns = [c for c in SESSION_COLUMNS if c.since <= version]
+    defined = ",\n    ".join(c.sql for c in columns)
+    names = ", ".join(c.name for c in columns)
+    return (
+        f"CREATE TABLE sessions_rebuilt (\n    {defined}\n)",
+        f"INSERT INTO sessions_rebuilt ({names}) SELECT {names} FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_rebuilt RENAME TO sessions",
+        *SESSION_INDEXES,
+    )
+
+
+# A fresh file runs every migration in one transaction; its first table is made with
+# today's constraints and rebuilt by version 4 with the same, before anyone reads it.
+_V1: Migration = (creating_sessions(), *SESSION_INDEXES)
 
 # How each desk-break reminder was answered. A break taken is also a session of the
 # break routine (in `sessions`); this table adds the answers that leave no session.
@@ -58,7 +78,11 @@ _V2: Migration = (
 # steps_done alone cannot say whether they were one break or several.
 _V3: Migration = adding_columns(3)
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# A session that reached its end with less than half its work done is `partial`
+# (DESIGN.md): the status check admits it.
+_V4: Migration = rebuilding_sessions(4)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
