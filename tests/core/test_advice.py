@@ -12,6 +12,7 @@ from loosen.core.history.advice import (
     NOTE_QUIET,
     RoutineChoice,
     Worry,
+    before_after_text,
     gentlest,
     not_easing,
     note_due,
@@ -103,3 +104,16 @@ def test_with_too_little_to_tell_it_suggests_the_untried_then_the_longest_undone
     last |= {"squat-and-fold": NOW - timedelta(days=2), "long-easy-run": NOW}
     assert suggestion(found, CHOICES, last) == "Not done for longest: Hip flexors and hamstrings"
     assert suggestion(found, [], {}) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "text"),
+    [
+        (6, 3, "Your back: 6 → 3 of 10, 3 points looser."),
+        (4, 5, "Your back: 4 → 5 of 10, 1 point tighter."),
+        (5, 5, "Your back: 5 → 5 of 10, no change."),
+        (None, 2, "Your back now: 2 of 10."),
+    ],
+)
+def test_the_end_screen_says_before_after_and_the_change(before, after, text):
+    assert before_after_text(before, after) == text

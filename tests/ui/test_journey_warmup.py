@@ -28,7 +28,7 @@ def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, cloc
     assert player.step_label.text() == "Next: Brisk march"
     assert player.time_label.text() == "0:05"
     qtbot.keyClick(player, Qt.Key.Key_7)  # how tight before: one key, while getting ready
-    assert not player.rating_row.isVisible()
+    assert player.rating_row.buttons[7].isChecked()  # seen, and open to change
 
     plan = player.session.plan
     play(player, clock, 10)
@@ -42,7 +42,7 @@ def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, cloc
     assert window.stack.currentWidget() is window.summary_page
     body = window.summary_page.body.text()
     assert body.startswith("Completed · ") and "9 steps done, 0 skipped" in body
-    assert "Your back now: 2 of 10." in body
+    assert "Your back: 7 → 2 of 10, 5 points looser." in body
     assert window.windowTitle() == "Loosen"
 
     (record,) = records(window)

@@ -87,7 +87,7 @@ def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock):
     qtbot.keyClick(player, Qt.Key.Key_Return)  # done with the squats: the session ends
     rate_with_keys(qtbot, window, "3")
     assert window.stack.currentWidget() is window.summary_page
-    assert "Your back now: 3 of 10." in window.summary_page.body.text()
+    assert "Your back: 6 → 3 of 10, 3 points looser." in window.summary_page.body.text()
     (record,) = records(window)
     assert record.status is Status.COMPLETED
     assert (record.tightness_before, record.tightness_after) == (6, 3)

@@ -162,13 +162,38 @@ def test_f_asks_for_full_screen_and_m_mutes(qtbot, clock, speaker):
     assert view.cue_label.text()  # but still shown
 
 
-def test_a_digit_during_get_ready_rates_the_back_before(qtbot, clock, speaker):
+def test_a_digit_during_get_ready_rates_the_back_before_and_stays_to_be_seen(qtbot, clock, speaker):
     view = make_player(qtbot, clock, speaker)
     assert view.rating_row.isVisible()
     with qtbot.waitSignal(view.before_rated) as rated:
         press(qtbot, view, Qt.Key.Key_4)
-    assert rated.args == [4] and not view.rating_row.isVisible()
+    assert rated.args == [4] and view.rating_row.isVisible()
+    assert view.rating_row.buttons[4].isChecked()
+    assert view.rating_row.question.text().startswith("Your back before: 4 of 10")
     assert view.session.state is State.RUNNING  # the start was never held up
+
+
+def test_the_before_rating_takes_ten_and_can_be_changed_until_the_end(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    with qtbot.waitSignals([view.before_rated, view.before_rated]):
+        press(qtbot, view, Qt.Key.Key_1)
+        press(qtbot, view, Qt.Key.Key_0)
+    assert view.rating_row.value == 10 and view.rating_row.buttons[10].isChecked()
+    tick(view, clock, 60)  # well past the first work phase
+    assert view.rating_row.isVisible()
+    with qtbot.waitSignal(view.before_rated) as changed:
+        qtbot.mouseClick(view.rating_row.buttons[6], Qt.MouseButton.LeftButton)
+    assert changed.args == [6]
+    assert view.rating_row.question.text().startswith("Your back before: 6 of 10")
+
+
+def test_the_before_question_goes_once_the_first_work_phase_ends_unanswered(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    first_work_ends = next(p.end_s for p in view.session.phases if p.kind is PhaseKind.WORK)
+    tick(view, clock, first_work_ends - 1)
+    assert view.rating_row.isVisible()  # missed the get-ready: still asked
+    tick(view, clock, 2)
+    assert not view.rating_row.isVisible()
 
 
 def test_b_takes_the_break_in_a_run(qtbot, clock, speaker):

@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
 
     def _rated(self, active: ActiveSession, text: str, rating: Rating) -> None:
         page = self.summary_page
-        page.show_summary(active.routine.name, text, rating)
+        page.show_summary(active.routine.name, text, rating, active.view.rating_row.value)
         if rating.tightness is not None:
             # The comparison comes when the history has answered (never waited for).
             active.recorder.last_rating(lambda last: page.compare(rating, last))
@@ -535,9 +535,11 @@ class _SummaryPage(QWidget):
         self.name = ""
         self.text = ""
         self.rating: Rating | None = None
+        self.before: int | None = None
 
-    def show_summary(self, name: str, text: str, rating: Rating) -> None:
-        self.name, self.text, self.rating = name, text, rating
+    def show_summary(self, name: str, text: str, rating: Rating, before: int | None) -> None:
+        """`before`: how tight the back was as the session began, if the user said."""
+        self.name, self.text, self.rating, self.before = name, text, rating, before
         self.title.setText(name)
         self._write(None)
 
@@ -553,7 +555,9 @@ class _SummaryPage(QWidget):
         name = self.name
         lines = [self.text]
         if rating.tightness is not None:
-            lines.append(f"Your back now: {rating.tightness} of 10.")
+            from loosen.core.history.advice import before_after_text  # not needed at start-up
+
+            lines.append(before_after_text(self.before, rating.tightness))
             if last_after is not None:
                 change = last_after - rating.tightness
                 if change > 0:

@@ -52,6 +52,10 @@ PAUSED_TEXT = "PAUSED"
 PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
 PAUSED_GAP_PX = 6  # between the clock's figures and PAUSED
 MUTED_TEXT = "Muted — M to unmute"
+BEFORE_QUESTION = (
+    "How tight is your back now? Press 0–9, or 1 then 0 for 10 (0 loose, 10 very tight)"
+)
+BEFORE_CHOSEN = "Your back before: {value} of 10 · another digit changes it"
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
 MIN_PICTURE_SIZE = QSize(64, 64)
@@ -177,7 +181,7 @@ class PlayerView(QWidget):
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cue_label.setWordWrap(True)
 
-        self.rating_row = RatingRow("How tight is your back now? (0 loose – 10 very tight)")
+        self.rating_row = RatingRow(BEFORE_QUESTION)
         self.rating_row.rated.connect(self._rated_before)
 
         self.back_button = QPushButton("◀ Back")
@@ -370,11 +374,12 @@ class PlayerView(QWidget):
 
     def _digit(self, digit: int) -> None:
         if self.rating_row.isVisible():
-            self.rating_row.pick(digit)
+            self.rating_row.type_digit(digit)
 
     def _rated_before(self, value: int) -> None:
+        """Kept, shown, and open to change until the end: another digit or click."""
         self.before_rated.emit(value)
-        self.rating_row.setVisible(False)
+        self.rating_row.question.setText(BEFORE_CHOSEN.format(value=value))
         self.setFocus()
 
     # -- drawing ---------------------------------------------------------------------
@@ -424,7 +429,7 @@ class PlayerView(QWidget):
         self.done_button.setVisible(PlayerAction.DONE in shown.offered)
         self.break_button.setVisible(PlayerAction.TAKE_BREAK in shown.offered)
         self.break_button.setText(shown.break_button)
-        self.rating_row.setVisible(shown.asks_tightness and self.rating_row.value is None)
+        self.rating_row.setVisible(shown.asks_tightness or self.rating_row.value is not None)
 
     def _paint_band(self, colour: QColor) -> None:
         _restyle(

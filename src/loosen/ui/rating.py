@@ -37,6 +37,10 @@ class RatingRow(QWidget):
     def __init__(self, question: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value: int | None = None
+        self._pending_one = False  # "1" typed: a "0" soon after makes it ten
+        self._ten_timer = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
+        self._ten_timer.setObjectName("rating-ten-window")
+        self._ten_timer.timeout.connect(self._clear_pending_one)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if question:
@@ -66,6 +70,21 @@ class RatingRow(QWidget):
         self.buttons[value].setChecked(True)
         self.rated.emit(value)
 
+    def type_digit(self, digit: int) -> None:
+        """A digit key: that value, or ten for "1" then "0" typed quickly."""
+        if digit == 0 and self._pending_one:
+            self._clear_pending_one()
+            self.pick(10)
+            return
+        self.pick(digit)
+        self._pending_one = digit == 1
+        if self._pending_one:
+            self._ten_timer.start()
+
+    def _clear_pending_one(self) -> None:
+        self._pending_one = False
+        self._ten_timer.stop()
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -90,10 +109,6 @@ class RatingDialog(QDialog):
         self.setWindowTitle("How is your back? — Loosen")
         self.commit = commit
         self.result_rating: Rating | None = None
-        self._pending_one = False
-        self._ten_timer = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
-        self._ten_timer.setObjectName("rating-ten-window")
-        self._ten_timer.timeout.connect(self._clear_pending_one)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -152,15 +167,7 @@ class RatingDialog(QDialog):
             super().keyPressEvent(event)
             return
         if text.isdigit() and len(text) == 1:
-            digit = int(text)
-            if digit == 0 and self._pending_one:
-                self.row.pick(10)
-                self._clear_pending_one()
-            else:
-                self.row.pick(digit)
-                self._pending_one = digit == 1
-                if self._pending_one:
-                    self._ten_timer.start()
+            self.row.type_digit(int(text))
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.row.value is not None:
@@ -170,10 +177,6 @@ class RatingDialog(QDialog):
             self.skip()
             return
         super().keyPressEvent(event)
-
-    def _clear_pending_one(self) -> None:
-        self._pending_one = False
-        self._ten_timer.stop()
 
     def confirm(self) -> None:
         if self.row.value is None:

@@ -24,6 +24,18 @@ NOTE_QUIET = timedelta(weeks=2)  # a dismissed note does not come back for this 
 WEEK = timedelta(days=7)
 
 
+def before_after_text(before: int | None, after: int) -> str:
+    """The end screen's line: before → after and the change, or just after."""
+    if before is None:
+        return f"Your back now: {after} of 10."
+    change = before - after
+    if change == 0:
+        how = "no change"
+    else:
+        how = f"{count_of(abs(change), 'point')} {'looser' if change > 0 else 'tighter'}"
+    return f"Your back: {before} → {after} of 10, {how}."
+
+
 class Worry(StrEnum):
     """Why the safety note shows."""
 
