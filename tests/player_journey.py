@@ -62,6 +62,18 @@ def rate_with_keys(qtbot, window: MainWindow, keys: str, final=Qt.Key.Key_Return
     return rating
 
 
+def rate_in_player(qtbot, window: MainWindow, key: str) -> None:
+    """After a short desk break: the one key the player asks for, as a person presses it."""
+    active = window.active
+    assert active is not None
+    player = active.view
+    qtbot.waitUntil(player.after_row.isVisible)
+    assert window.rating_dialog is None  # no dialog over the desk
+    back_to_window(qtbot, window)
+    qtbot.keyClicks(player, key)
+    qtbot.waitUntil(lambda: window.active is None)  # written, and the session left
+
+
 def rate_by_clicking(qtbot, window: MainWindow, value: int) -> Rating:
     """Click a value in the open rating dialog, then Save."""
     dialog = rating_dialog(qtbot, window)

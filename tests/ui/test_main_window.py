@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -19,6 +20,7 @@ from player_journey import (
     answer_stop_question,
     back_to_window,
     click,
+    rate_in_player,
     rate_with_keys,
     rating_dialog,
 )
@@ -301,3 +303,23 @@ def test_the_summary_compares_with_the_last_rating_once_the_history_answers(qtbo
     assert body.text().startswith("Completed · ")  # at once, the comparison to follow
     qtbot.waitUntil(lambda: "2 looser than after your last short one." in body.text())
     assert "Your back now: 3 of 10." in body.text()
+
+
+@pytest.mark.parametrize("rate", [True, False])
+def test_a_short_desk_break_is_rated_in_the_player_or_not_at_all_never_in_a_dialog(
+    qtbot, window, clock, rate
+):
+    window.settings = replace(window.settings, rate_short_breaks=rate)
+    window.start_routine("squat-and-fold")  # the built-in one-minute break
+    player = window.stack.currentWidget()
+    clock.advance(600)
+    player.driver.timer.timeout.emit()
+    if rate:
+        rate_in_player(qtbot, window, "3")
+    else:
+        qtbot.waitUntil(lambda: window.active is None)
+    assert window.rating_dialog is None
+    (record,) = records(window)
+    assert record.tightness_after == (3 if rate else None)
+    body = window.summary_page.body.text()
+    assert ("Your back now: 3 of 10." in body) if rate else ("No rating this time" in body)

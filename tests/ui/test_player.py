@@ -402,3 +402,34 @@ def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(
     assert view.kind_label.text() == "Stopped"
     assert not view.paused_label.isVisible()
     assert not view.pause_button.isEnabled() and not view.skip_button.isEnabled()
+
+
+def test_after_a_short_break_one_key_in_the_player_rates_it_and_one_then_zero_is_ten(
+    qtbot, clock, speaker
+):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    assert view.after_row.isVisible() and not view.rating_row.isVisible()
+    press(qtbot, view, Qt.Key.Key_1)
+    press(qtbot, view, Qt.Key.Key_0)
+    qtbot.waitUntil(lambda: answers == [10])
+    press(qtbot, view, Qt.Key.Key_4)  # answered: a late key is not a second rating
+    assert answers == [10]
+
+
+def test_the_light_rating_takes_one_alone_once_the_moment_for_ten_has_passed(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    press(qtbot, view, Qt.Key.Key_1)
+    assert answers == []
+    qtbot.waitUntil(lambda: answers == [1])
+
+
+def test_escape_skips_the_light_rating_and_does_not_ask_to_stop(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    press(qtbot, view, Qt.Key.Key_Escape)
+    assert answers == [None] and view.stop_question is None

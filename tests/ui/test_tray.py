@@ -17,7 +17,7 @@ from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
-from player_journey import answer_stop_question, rate_with_keys
+from player_journey import answer_stop_question, rate_in_player
 
 MIN = 60.0
 ON = Settings(reminders=True)
@@ -288,7 +288,7 @@ def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main
     controller.quit_action.trigger()
     assert quits == [] and main_window.isVisible()  # quitting mid-break asks as Esc does
     answer_stop_question(qtbot, player, "Yes")
-    rate_with_keys(qtbot, main_window, "2")
+    rate_in_player(qtbot, main_window, "2")
     assert quits == [1] and main_window._closing and not main_window.isVisible()
     assert main_window.active is None  # the break was stopped and recorded, not lost
     from loosen.core.history import HistoryStore
@@ -310,7 +310,7 @@ def test_closing_the_window_mid_session_asks_then_records_it_rated_before_hiding
     main_window.close()
     assert main_window.isVisible()  # asked first, as Esc asks
     answer_stop_question(qtbot, active.view, "Yes")
-    rate_with_keys(qtbot, main_window, "3")
+    rate_in_player(qtbot, main_window, "3")
     assert not main_window.isVisible() and main_window.active is None
     assert main_window.stack.currentWidget() is main_window.library_view  # when it is back
     record = main_window.history.submit(lambda store: store.get(uid)).result(timeout=10)

@@ -27,8 +27,9 @@ from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, RoutineNotFound, load_library
 from loosen.core.plan import planned_length_s
 from loosen.core.readout import PlayerAction
-from loosen.core.routine import Routine, with_countdown
+from loosen.core.routine import Kind, Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
+from loosen.core.settings_schema import SHORT_BREAK_S
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
 from loosen.ui.library_view import LibraryView
@@ -401,7 +402,29 @@ class MainWindow(QMainWindow):
         def commit(rating: Rating, written: Callable[[], None]) -> None:
             active.recorder.record_rating(rating.tightness, rating.note or None, written)
 
+        if is_short_break(active.routine, summary):
+            self._rate_lightly(active, text)
+            return
         self.ask_rating(text, commit, lambda rating: self._rated(active, text, rating))
+
+    def _rate_lightly(self, active: ActiveSession, text: str) -> None:
+        """After a short desk break: one key in the player (or, if Settings says so, no
+        question at all), never a dialog over the user's work."""
+        from loosen.ui.rating import Rating
+
+        if not self.settings.rate_short_breaks:
+            self._rated(active, text, Rating(None, ""))
+            return
+
+        def answered(value: int | None) -> None:
+            rating = Rating(value, "")
+            if value is None:
+                self._rated(active, text, rating)
+                return
+            # On to the summary once the rating is written, as the dialog does.
+            active.recorder.record_rating(value, None, lambda: self._rated(active, text, rating))
+
+        active.view.ask_after(answered)
 
     def ask_rating(
         self,
@@ -504,6 +527,11 @@ def _load_library_from_disk() -> Library:
         paths.pictures_dir(),
         cache_dir=paths.cache_dir(),
     )
+
+
+def is_short_break(routine: Routine, summary: Summary) -> bool:
+    """A desk break short enough that a dialog after it would cost more than the break."""
+    return routine.kind is Kind.BREAK and summary.planned_s <= SHORT_BREAK_S
 
 
 class _SummaryPage(QWidget):

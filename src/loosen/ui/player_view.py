@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -45,7 +45,7 @@ from loosen.core.session import (
 from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
-from loosen.ui.rating import RatingRow
+from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
 from loosen.ui.style import phase_colour
 
 PAUSED_TEXT = "PAUSED"
@@ -56,6 +56,7 @@ BEFORE_QUESTION = (
     "How tight is your back now? Press 0–9, or 1 then 0 for 10 (0 loose, 10 very tight)"
 )
 BEFORE_CHOSEN = "Your back before: {value} of 10 · another digit changes it"
+AFTER_QUESTION = "How is your back now? One digit, 0 loose to 10 very tight · Esc skips"
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
 MIN_PICTURE_SIZE = QSize(64, 64)
@@ -183,6 +184,15 @@ class PlayerView(QWidget):
 
         self.rating_row = RatingRow(BEFORE_QUESTION)
         self.rating_row.rated.connect(self._rated_before)
+        # After a short desk break: the one-key rating, here rather than in a dialog.
+        self.after_row = RatingRow(AFTER_QUESTION)
+        self.after_row.setObjectName("afterRating")
+        self.after_row.setVisible(False)
+        self.after_row.rated.connect(self._rated_after)
+        self._after_answered: Callable[[int | None], None] | None = None
+        # "1" may be the start of "10": it is taken once this window has passed.
+        self._after_one = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
+        self._after_one.timeout.connect(lambda: self._answer_after(1))
 
         self.back_button = QPushButton("◀ Back")
         self.pause_button = QPushButton("Pause")
@@ -235,6 +245,7 @@ class PlayerView(QWidget):
         body.addWidget(self.cue_label)
         body.addLayout(session_row)
         body.addWidget(self.rating_row)
+        body.addWidget(self.after_row)
         body.addLayout(controls)
         layout.addLayout(body)
 
@@ -245,7 +256,7 @@ class PlayerView(QWidget):
             ("Left", "P"): lambda: self.act(PlayerAction.BACK),
             ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
             ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
-            ("Escape",): lambda: self.ask_stop(),
+            ("Escape",): self._escape,
             ("F",): self.full_screen_toggled.emit,
             ("M",): self.toggle_mute,
         }
@@ -373,8 +384,40 @@ class PlayerView(QWidget):
         self.stop_question = type(self).confirm_stop(self, answered)
 
     def _digit(self, digit: int) -> None:
-        if self.rating_row.isVisible():
+        if self._after_answered is not None:
+            self.after_row.type_digit(digit)
+        elif self.rating_row.isVisible():
             self.rating_row.type_digit(digit)
+
+    def _escape(self) -> None:
+        if self._after_answered is not None:
+            self._answer_after(None)  # the light rating, skipped
+        else:
+            self.ask_stop()
+
+    def ask_after(self, answered: Callable[[int | None], None]) -> None:
+        """Once the session is over: "how is your back now?" on this screen, one key;
+        `answered(value)`, None when skipped (Esc)."""
+        self._after_answered = answered
+        self.rating_row.setVisible(False)
+        self.after_row.setVisible(True)
+        self.setFocus()
+
+    def _rated_after(self, value: int) -> None:
+        self._after_one.stop()
+        if value == 1:
+            self._after_one.start()  # a "0" next makes it ten
+        else:
+            self._answer_after(value)
+
+    def _answer_after(self, value: int | None) -> None:
+        answered, self._after_answered = self._after_answered, None
+        self._after_one.stop()
+        if answered is None:
+            return  # answered already
+        for button in self.after_row.buttons:
+            button.setEnabled(False)
+        answered(value)
 
     def _rated_before(self, value: int) -> None:
         """Kept, shown, and open to change until the end: another digit or click."""

@@ -28,6 +28,7 @@ from loosen.core.settings_schema import (
     BEEPS,
     COUNTDOWN,
     MUTED,
+    RATE_SHORT_BREAKS,
     RATE_WPM,
     REMINDER_EVERY,
     REMINDER_ROUTINE,
@@ -172,6 +173,8 @@ class SettingsDialog(QDialog):
         self.every_hint = QLabel(objectName="reminderEveryHint", wordWrap=True)
         form.addRow("", self.every_hint)
         self.reminders.toggled.connect(self._check_every)
+        self.rate_short_breaks = _check_box(RATE_SHORT_BREAKS, settings.rate_short_breaks)
+        form.addRow("", self.rate_short_breaks)
 
     def _check_every(self) -> None:
         ok = reminder_every_ok(self.reminder_every.text())
@@ -209,6 +212,7 @@ class SettingsDialog(QDialog):
             reminders=self.reminders.isChecked(),
             reminder_routine=self.reminder_routine.currentData(),
             reminder_every=every if reminder_every_ok(every) else self.original.reminder_every,
+            rate_short_breaks=self.rate_short_breaks.isChecked(),
         )
 
 
