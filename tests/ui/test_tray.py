@@ -18,7 +18,12 @@ from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
 from loosen.ui.rating import Rating
-from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
+from loosen.ui.tray import (
+    PREPARE_AHEAD_S,
+    CloseToReminders,
+    ReminderController,
+    start_reminders,
+)
 
 MIN = 60.0
 ON = Settings(reminders=True)
@@ -359,9 +364,16 @@ def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, 
     assert controller.scheduler.next_due_wall() == due_before
 
 
-def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
-    make_controller()
-    assert GENTLE in speaker.prepared and FIRM in speaker.prepared
+def test_the_reminder_lines_are_rendered_shortly_before_their_moment(
+    make_controller, speaker, clock
+):
+    controller = make_controller()
+    assert speaker.prepared == []  # 15 minutes away: no speech engine started for it yet
+    ahead_ms = controller.due_timer.interval() - controller.speech_timer.interval()
+    assert ahead_ms == PREPARE_AHEAD_S * 1000
+    clock.advance(controller.speech_timer.interval() / 1000)
+    controller.speech_timer.timeout.emit()
+    assert GENTLE in speaker.prepared and FIRM in speaker.prepared  # ready at the moment
 
 
 def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):
