@@ -34,8 +34,11 @@ RUNS = 5
 SETTLE_S = 3.0  # memory is read this long after the first window is drawn
 TARGET_TIME_RATIO = 1.3  # Loosen's first window within 1.3× a bare PySide6 window's
 TARGET_MEMORY_RATIO = 1.5  # and its process tree within 1.5× the bare window's memory
+TARGET_LIST_S = 0.150  # `loosen list`, a sub-command with no window
 WINDOW_TIMEOUT_S = 60.0
 DISPLAY_VARIABLE = "LOOSEN_BENCH_DISPLAY"  # a display number to use, where it matters
+# Another checkout's src/ to measure in the same run, beside this one (before and after).
+COMPARE_VARIABLE = "LOOSEN_BENCH_COMPARE"
 SYSTEM_BUS_SOCKET = Path("/run/dbus/system_bus_socket")
 XVFB_OPTIONS = ("-screen", "0", "1280x800x24", "-nolisten", "tcp")
 
@@ -55,6 +58,8 @@ sys.exit(app.exec())
 class Program:
     label: str
     command: list[str]
+    pythonpath: str | None = None  # where its `loosen` comes from, when not ours
+    list_s: list[float] = field(default_factory=list)  # `loosen list`, for Loosen
     launches: list[tuple[float, float, float]] = field(default_factory=list)  # map, draw, MB
 
     def median(self, index: int) -> float:
@@ -67,6 +72,11 @@ def programs() -> tuple[list[Program], list[str]]:
         Program("bare PySide6 window", [sys.executable, "-c", _BARE_WINDOW]),
         Program("Loosen", [sys.executable, "-m", "loosen"]),
     ]
+    other = os.environ.get(COMPARE_VARIABLE)
+    if other:
+        found.append(
+            Program(f"Loosen from {Path(other).parent.name}", found[1].command, pythonpath=other)
+        )
     missing = []
     for label, name, arguments in (
         ("Workrave", "workrave", []),
@@ -200,6 +210,8 @@ def launch(program: Program, env: dict[str, str], watch: object) -> tuple[float,
     from benchmarks.xwatch import XWatch
 
     assert isinstance(watch, XWatch)
+    if program.pythonpath is not None:
+        env = dict(env, PYTHONPATH=os.pathsep.join([program.pythonpath, env["PYTHONPATH"]]))
     watch.started()
     process = subprocess.Popen(
         program.command,
@@ -228,6 +240,17 @@ def launch(program: Program, env: dict[str, str], watch: object) -> tuple[float,
         _stop_session(process)
 
 
+def list_seconds(program: Program, env: dict[str, str]) -> float:
+    """Seconds `loosen list` takes, from launch to exit."""
+    if program.pythonpath is not None:
+        env = dict(env, PYTHONPATH=os.pathsep.join([program.pythonpath, env["PYTHONPATH"]]))
+    started = time.perf_counter()
+    subprocess.run(
+        [*program.command, "list"], env=env, cwd=env["HOME"], capture_output=True, check=True
+    )
+    return time.perf_counter() - started
+
+
 def measure(runs: int = RUNS) -> tuple[list[Program], list[str], str, str]:
     from benchmarks import child_environment
     from benchmarks.xwatch import XWatch
@@ -245,6 +268,9 @@ def measure(runs: int = RUNS) -> tuple[list[Program], list[str], str, str]:
             for _ in range(runs):
                 for program in found:
                     program.launches.append(launch(program, env, watch))
+            for program in (p for p in found if p.label.startswith("Loosen")):
+                list_seconds(program, env)  # not counted, as above
+                program.list_s = [list_seconds(program, env) for _ in range(runs)]
         finally:
             watch.close()
         return found, missing, env["DISPLAY"], system_bus
@@ -277,6 +303,12 @@ def report(runs: int = RUNS) -> str:
             f"  Loosen drawn {loosen.median(1) * 1000:.0f} ms, Workrave "
             f"{workrave.median(1) * 1000:.0f} ms (target: no later: "
             f"{_verdict(loosen.median(1) <= workrave.median(1))})"
+        )
+    for program in (p for p in found if p.list_s):
+        listed_s = statistics.median(program.list_s)
+        lines.append(
+            f"  `loosen list` ({program.label}): {listed_s * 1000:.0f} ms, no window "
+            f"(target ≤ {TARGET_LIST_S * 1000:.0f} ms: {_verdict(listed_s <= TARGET_LIST_S)})"
         )
     lines.append(f"  Safe Eyes' system bus: {system_bus}")
     return "\n".join(lines)
