@@ -335,6 +335,9 @@ def run_app(
     on_first_input(app, speaker.want_voice)
     window.show()
     if routine_id is not None:
+        # Its player opens once the library is read: the engine starts now, so that the
+        # session's first cue, due as the player opens, is ready by then.
+        QTimer.singleShot(0, speaker.want_voice)
         window.start_routine(routine_id)
     server = InstanceServer(lambda request: handle_request(window, request))
     server.listen(paths.instance_server_name(), owner=lock is not None and lock.held)
