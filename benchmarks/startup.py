@@ -3,7 +3,7 @@
 The benchmark starts its own X server (Xvfb, no window manager) and D-Bus, then
 launches each program in turn, several times, interleaved so that a busy moment on
 the machine falls on all of them alike: a bare PySide6 window (the least any PySide6
-app can do), Loosen as a user starts it (`python -m loosen`), and, where they are
+app can do), Loosen as a user starts it (the `loosen` command), and, where they are
 installed, Workrave and Safe Eyes (its Settings window: it shows none otherwise).
 
 For each launch, seen from the X server (xwatch.py): when its first top-level
@@ -42,6 +42,10 @@ COMPARE_VARIABLE = "LOOSEN_BENCH_COMPARE"
 SYSTEM_BUS_SOCKET = Path("/run/dbus/system_bus_socket")
 XVFB_OPTIONS = ("-screen", "0", "1280x800x24", "-nolisten", "tcp")
 
+# What the installed `loosen` command runs (its console script), without runpy's
+# `python -m` on top.
+_LOOSEN_COMMAND = "import sys; from loosen.cli import main; sys.exit(main())"
+
 _BARE_WINDOW = """
 import sys
 from PySide6.QtWidgets import QApplication, QWidget
@@ -70,7 +74,7 @@ def programs() -> tuple[list[Program], list[str]]:
     """What can be measured here, and a line for each that cannot."""
     found = [
         Program("bare PySide6 window", [sys.executable, "-c", _BARE_WINDOW]),
-        Program("Loosen", [sys.executable, "-m", "loosen"]),
+        Program("Loosen", [sys.executable, "-c", _LOOSEN_COMMAND]),
     ]
     other = os.environ.get(COMPARE_VARIABLE)
     if other:
