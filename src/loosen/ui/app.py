@@ -327,12 +327,14 @@ def run_app(
         from loosen.ui.tray import start_reminders
 
         reminders = start_reminders(window, window.settings, speaker)
+        # The engine takes a few tenths of a second to say its first cue: started at
+        # the first click, it is ready when the click on Start comes (and opening the
+        # player starts it anyway, should that be the first click). Watched from now:
+        # no click comes before the window is seen, and until then the filter would
+        # only slow the start, every event of it passing through Python.
+        on_first_input(app, speaker.want_voice)
 
     after_first_paint(window, start_the_rest)
-    # The engine takes a few tenths of a second to say its first cue: started at the
-    # first click, it is ready when the click on Start comes (and opening the player
-    # starts it anyway, should that be the first click).
-    on_first_input(app, speaker.want_voice)
     window.show()
     if routine_id is not None:
         # Its player opens once the library is read: the engine starts now, so that the
