@@ -27,9 +27,9 @@ TOO_FEW_RUNS = 3  # below this many runs in each group, a cooldown comparison sa
 PROGRESS_EVERY_ROWS = 5000  # how often an import on a terminal says how far it got
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "history",
+        name,
         help="show the session log; export or restore it",
         description="Show the sessions done, newest first, with how tight the back was "
         "before and after (0 loose – 10 as tight as it gets), and a summary. --json and "
