@@ -16,9 +16,8 @@ from PySide6.QtCore import Qt
 
 from loosen.speech.beeps import Beep, beep_file
 from loosen.speech.player import ClipSpeaker
-from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from player_journey import click, click_routine, play, rate_with_keys
+from player_journey import answer_stop_question, click, click_routine, play, rate_with_keys
 
 
 class NamedClips:
@@ -45,10 +44,6 @@ class NamedClips:
 def test_the_engine_starts_with_the_first_session_and_its_first_cue_is_heard(
     qtbot, open_window, clock, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(
-        MainWindow, "ask_rating", rate_with_keys(qtbot, "", final=Qt.Key.Key_Escape)
-    )
     log = tmp_path / "played.txt"
     clips = NamedClips(tmp_path / "clips")
     engine_starts: list[NamedClips] = []
@@ -88,5 +83,7 @@ def test_the_engine_starts_with_the_first_session_and_its_first_cue_is_heard(
     qtbot.waitUntil(lambda: heard() == [cues[0].text, cues[1].text])
     assert engine_starts == [clips]  # once
     window.close()  # mid-way: asked, stopped, the rating skipped; the window goes
-    assert not window.isVisible()
+    answer_stop_question(qtbot, player, "Yes")
+    rate_with_keys(qtbot, window, "", final=Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isVisible())
     assert heard() == [cues[0].text, cues[1].text]  # and nothing more is said
