@@ -28,14 +28,11 @@ from loosen.ui.quit_signals import QuitSignals, exit_code_for
 from loosen.ui.style import apply_theme, install_style
 
 if TYPE_CHECKING:
-    from loosen.speech.synth import ClipSynthesizer
+    from loosen.speech.synth import ClipSynthesizer, SynthStatus
     from loosen.speech.voices import Voice
     from loosen.ui.main_window import MainWindow
     from loosen.ui.tray import ReminderController
 
-# The first Settings dialog waits this long at most for a starting engine's voices
-# (it takes about 0.1-0.3 s); a slower engine's voices are listed the next time.
-VOICES_WAIT_S = 1.0
 # The reminders start once the window is painted, or after this if it never is.
 LATEST_REST_MS = 1000
 
@@ -288,17 +285,21 @@ def run_app(
         synth = window.export_synth = start_speech(speaker, window.settings)
 
     def voices() -> list[Voice]:
-        """The engine's voices, for the Settings dialog: its first opening starts the
-        engine and waits the moment it takes to list them."""
+        """The engine's voices, for the Settings dialog, as known now: never waited for.
+        Its first opening starts the engine; the voices reach the open dialog once the
+        engine has listed them (`voices_listed`, from the engine's thread)."""
         speaker.want_voice()
         if synth is None:
             return []
         listed = synth.voices()
-        from loosen.speech.synth import SynthState
+        if not listed:
+            engine = synth
 
-        if not listed and synth.status.state is SynthState.STARTING:
-            synth.wait_ready(VOICES_WAIT_S)
-            listed = synth.voices()
+            def listed_later(status: SynthStatus) -> None:
+                if status.available:
+                    window.voices_listed.emit(engine.voices())
+
+            engine.add_status_listener(listed_later)
         return listed
 
     speaker = make_speaker(settings, start_engine)
