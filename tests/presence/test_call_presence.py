@@ -13,6 +13,7 @@ from desktops import START_TIMEOUT_S, need, stop
 from benchmarks.sound import private_sound_output
 from loosen.core.presence import Busy
 from loosen.ui.presence.calls import LEVEL_METER_STREAM_NAME
+from loosen.ui.presence.processes import COMMAND_TIMEOUT_MS
 
 MICROPHONE = "loosen-test-mic"
 MONITOR = "null.monitor"  # what the null sink of private_sound_output plays, as a source
@@ -115,3 +116,30 @@ def test_a_volume_meter_watching_the_microphone_is_not_a_call(
 
 def test_no_sound_server_means_no_call_and_no_error(qtbot, make_reader):
     assert look_busy(qtbot, make_reader()) is None
+
+
+@pytest.fixture
+def hung_pactl(quiet_desktop, tmp_path, monkeypatch) -> None:
+    """A `pactl` that never answers (a sound server stuck), first on PATH."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "pactl"
+    script.write_text("#!/bin/sh\nexec sleep 60\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_a_hung_pactl_is_killed_and_the_look_ends_without_it(qtbot, hung_pactl, make_reader):
+    reader = make_reader()
+    with qtbot.waitSignal(reader.updated, timeout=2 * COMMAND_TIMEOUT_MS) as looked:
+        reader.refresh()
+        assert reader.read().busy is None  # refresh() returned at once
+    assert looked.args[0].busy is None
+    # The suite fails this test if the killed pactl is left running or unreaped.
+
+
+def test_closing_the_reader_mid_look_stops_its_commands(qtbot, hung_pactl, make_reader):
+    reader = make_reader()
+    reader.refresh()
+    reader.close()
+    # The suite fails this test if the pactl started above is left running or unreaped.
