@@ -16,7 +16,12 @@ from loosen.core.reminders import PAUSE_S, SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
-from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
+from loosen.ui.tray import (
+    PREPARE_AHEAD_S,
+    CloseToReminders,
+    ReminderController,
+    start_reminders,
+)
 from player_journey import answer_stop_question, rate_in_player
 
 MIN = 60.0
@@ -343,9 +348,16 @@ def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, 
     assert controller.scheduler.next_due_wall() == due_before
 
 
-def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
-    make_controller()
-    assert GENTLE in speaker.prepared and FIRM in speaker.prepared
+def test_the_reminder_lines_are_rendered_shortly_before_their_moment(
+    make_controller, speaker, clock
+):
+    controller = make_controller()
+    assert speaker.prepared == []  # 15 minutes away: no speech engine started for it yet
+    ahead_ms = controller.due_timer.interval() - controller.speech_timer.interval()
+    assert ahead_ms == PREPARE_AHEAD_S * 1000
+    clock.advance(controller.speech_timer.interval() / 1000)
+    controller.speech_timer.timeout.emit()
+    assert GENTLE in speaker.prepared and FIRM in speaker.prepared  # ready at the moment
 
 
 def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):

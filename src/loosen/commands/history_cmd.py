@@ -33,9 +33,9 @@ BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
 PROGRESS_EVERY_ROWS = 5000  # how often an import on a terminal says how far it got
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "history",
+        name,
         help="show the session log; export or restore it",
         description="Show the sessions done, newest first, with how tight the back was "
         "before and after (0 loose – 10 as tight as it gets), and a summary. --json and "

@@ -98,6 +98,7 @@ class MessageBar(QFrame):
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
     muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
+    voices_listed = Signal(list)  # the engine's voices, once it has listed them (any thread)
     _library_ready = Signal(object)
 
     def __init__(
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self._load_library = library_loader or _load_library_from_disk
         self._voices = voices or list
+        self.voices_listed.connect(self._voices_listed)
         self._on_settings_changed = on_settings_changed
         self.preview_voice = preview_voice
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
@@ -265,6 +267,10 @@ class MainWindow(QMainWindow):
 
         dialog.finished.connect(closed)
         dialog.open()
+
+    def _voices_listed(self, voices: list[Voice]) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.set_voices(voices)
 
     def _apply_settings(self, chosen: Settings) -> None:
         if chosen == self.settings:

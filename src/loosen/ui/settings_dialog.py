@@ -73,17 +73,16 @@ class SettingsDialog(QDialog):
         self.speak = _check_box(SPEAK, settings.speak)
         form.addRow("Voice", self.speak)
         self.voice = QComboBox(objectName="voice", toolTip=VOICE.help)
-        self._add_voices(
-            [v if isinstance(v, Voice) else Voice(*v) for v in voices], language or user_language()
-        )
-        index = self.voice.findData(settings.voice)
-        self.voice.setCurrentIndex(max(0, index))
-        self.voice.setEnabled(bool(voices))
+        self._language = language or user_language()
         self._preview = preview if preview is not None else getattr(parent, "preview_voice", None)
         self.preview_button = QPushButton("Preview", objectName="previewVoice")
         self.preview_button.setToolTip("Say a cue in this voice at this rate")
-        self.preview_button.setEnabled(bool(voices) and self._preview is not None)
         self.preview_button.clicked.connect(self._speak_preview)
+        # The voice chosen: the settings' until the user picks one (it may be listed
+        # only once the engine has started).
+        self._wanted_voice = settings.voice
+        self.voice.activated.connect(self._voice_picked)
+        self.set_voices(voices)
         voice_row = QHBoxLayout()
         voice_row.addWidget(self.voice, 1)
         voice_row.addWidget(self.preview_button)
@@ -133,6 +132,18 @@ class SettingsDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         form.addRow(buttons)
         self._check_every()
+
+    def _voice_picked(self) -> None:
+        self._wanted_voice = self.voice.currentData()
+
+    def set_voices(self, voices: Sequence[Voice | tuple[str, str]]) -> None:
+        """List `voices` (they may come after the dialog opened: the engine was starting),
+        keeping the one chosen."""
+        self.voice.clear()
+        self._add_voices([v if isinstance(v, Voice) else Voice(*v) for v in voices], self._language)
+        self.voice.setCurrentIndex(max(0, self.voice.findData(self._wanted_voice)))
+        self.voice.setEnabled(bool(voices))
+        self.preview_button.setEnabled(bool(voices) and self._preview is not None)
 
     def _add_voices(self, voices: list[Voice], language: str) -> None:
         """The default first, then the user's language, a line, and every other voice."""
