@@ -66,6 +66,16 @@ def main() -> int:
 
     MainWindow.ask_rating = rate_at_once
 
+    def rate_lightly_at_once(self, active, text: str) -> None:
+        """After a short break the player asks for one key: pressed at once, too."""
+
+        def commit(rating, written) -> None:
+            active.recorder.record_rating(rating.tightness, None, written)
+
+        rate_at_once(self, text, commit, lambda rating: self._rated(active, text, rating))
+
+    MainWindow._rate_lightly = rate_lightly_at_once
+
     def tick() -> None:
         nonlocal sessions_left
         active = window.active

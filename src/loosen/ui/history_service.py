@@ -9,7 +9,7 @@ read-only disk) come out as a signal the window shows without blocking.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from loosen import paths
 from loosen.core.history import HistoryStore
+from loosen.core.history.advice import LibraryAdvice, RoutineChoice, library_advice
 from loosen.core.history.routine_stats import RoutineStats, stats_by_routine
 
 T = TypeVar("T")
@@ -29,6 +30,7 @@ class HistoryService(QObject):
     notice = Signal(str)
     closing = Signal()  # the last moment to submit work: the thread stops after it
     stats_ready = Signal(object)  # dict[str, RoutineStats]
+    advice_ready = Signal(object)  # LibraryAdvice
     # Emitted on the history thread; the connected slots are methods of this object,
     # which lives on the UI thread, so Qt queues them over to it.
     _deliver = Signal(object, object)  # callback, value
@@ -102,11 +104,27 @@ class HistoryService(QObject):
             future.add_done_callback(done)
         return future
 
-    def refresh_stats(self) -> None:
-        def compute(store: HistoryStore) -> dict[str, RoutineStats]:
-            return stats_by_routine(store.sessions(newest_first=True), datetime.now(UTC))
+    def refresh_stats(self, choices: Sequence[RoutineChoice] = ()) -> None:
+        """Each routine's line, and the library's advice; `choices`: the routines the
+        library offers now (what may be suggested)."""
+        offered = tuple(choices)
 
-        self.submit(compute, self.stats_ready.emit)
+        def compute(
+            store: HistoryStore,
+        ) -> tuple[dict[str, RoutineStats], LibraryAdvice | None]:
+            records = store.sessions(newest_first=True)
+            now = datetime.now(UTC)
+            # Advice only once the library says what there is to suggest.
+            advice = library_advice(records, offered, now) if offered else None
+            return stats_by_routine(records, now), advice
+
+        def ready(result: tuple[dict[str, RoutineStats], LibraryAdvice | None]) -> None:
+            stats, advice = result
+            self.stats_ready.emit(stats)
+            if advice is not None:
+                self.advice_ready.emit(advice)
+
+        self.submit(compute, ready)
 
     def close(self) -> None:
         """Write everything handed over so far, then stop the thread. The UI thread waits

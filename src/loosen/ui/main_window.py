@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from loosen.ui.style import apply_theme
 # The player, the rating and the settings dialog are imported when first needed: the
 # first sight of the window (the library) does not wait for them.
 if TYPE_CHECKING:
+    from loosen.core.history.advice import LibraryAdvice
     from loosen.core.session import Session, Summary
     from loosen.speech.synth import ClipSynthesizer
     from loosen.speech.voices import Voice
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
 
         self.history.notice.connect(self.messages.show_message)
         self.history.stats_ready.connect(self.library_view.set_stats)
+        self.history.advice_ready.connect(self._show_advice)
+        self.library_view.safety_note_dismissed.connect(self._safety_note_dismissed)
         if speaker.notice:
             self.messages.show_message(speaker.notice)
 
@@ -185,7 +189,7 @@ class MainWindow(QMainWindow):
         self._library_ready.connect(self._set_library, Qt.ConnectionType.QueuedConnection)
         self._watch_user_folder()
         self.reload_library()
-        self.history.refresh_stats()
+        self.refresh_stats()
         QShortcut(QKeySequence.StandardKey.Quit, self, activated=self.close)
 
     # -- the library -----------------------------------------------------------------
@@ -216,11 +220,42 @@ class MainWindow(QMainWindow):
             return
         self.library = future.result()
         self.library_view.set_library(self.library)
+        self.refresh_stats()  # what may be suggested follows the library
         self._watch_user_folder()
         self.library_loaded.emit(self.library)
         if self._pending_start is not None:
             routine_id, self._pending_start = self._pending_start, None
             self.start_routine(routine_id)
+
+    def refresh_stats(self) -> None:
+        """Each routine's line of history, and the library's advice, off the UI thread."""
+        from loosen.core.history.advice import RoutineChoice
+
+        library = self.library
+        choices = (
+            [RoutineChoice(r.id, r.name, r.kind.value, library.planned_s(r)) for r in library]
+            if library is not None
+            else []
+        )
+        self.history.refresh_stats(choices)
+
+    def _show_advice(self, advice: LibraryAdvice) -> None:
+        from loosen.core.history.advice import note_due, safety_note
+
+        self.library_view.set_suggestion(advice.suggestion)
+        dismissed = _moment(self.settings.safety_note_dismissed_at)
+        if advice.worry is not None and note_due(advice.worry, dismissed, datetime.now(UTC)):
+            self.library_view.show_safety_note(safety_note(advice.worry, advice.gentlest))
+        else:
+            self.library_view.show_safety_note(None)
+
+    def _safety_note_dismissed(self) -> None:
+        """Closed: not again for two weeks (advice.NOTE_QUIET), across restarts."""
+        from loosen.core.history.records import format_time
+
+        now = format_time(datetime.now(UTC))
+        self.settings = replace(self.settings, safety_note_dismissed_at=now)
+        self._save_settings()
 
     def open_routines_folder(self) -> None:
         folder = paths.user_routines_dir()
@@ -231,7 +266,7 @@ class MainWindow(QMainWindow):
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")
         self.stack.setCurrentWidget(self.library_view)
-        self.history.refresh_stats()
+        self.refresh_stats()
 
     def open_history(self) -> None:
         """The history page (its module, and pyqtgraph after it, load on first use)."""
@@ -533,6 +568,18 @@ def _load_library_from_disk() -> Library:
         paths.pictures_dir(),
         cache_dir=paths.cache_dir(),
     )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A time kept in the settings, or None when there is none or it does not read."""
+    from loosen.core.history.records import parse_time
+
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None  # a hand-edited settings file: as if never dismissed
 
 
 def is_short_break(routine: Routine, summary: Summary) -> bool:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from statistics import fmean
 
 from loosen.core.counts import count_of
-from loosen.core.history.insights import Insights
+from loosen.core.history.insights import Insights, insights
 from loosen.core.history.records import SessionRecord
 
 TIGHT_AFTER = 7  # an after-rating this high or higher is "still tight"
@@ -84,10 +84,12 @@ def safety_note(worry: Worry, gentlest_name: str) -> str:
         f"{TIGHT_IN_A_ROW} sessions",
         Worry.RISING: "Your back has been rated tighter over the last two weeks",
     }[worry]
+    gentle = (
+        f"gentle stretching, such as {gentlest_name}," if gentlest_name else "gentle stretching"
+    )
     return (
         f"{why}: the tightness is not easing. Please have a physiotherapist or a doctor look "
-        f"at it. Until then, keep to gentle stretching, such as {gentlest_name}, and stop "
-        "anything that hurts."
+        f"at it. Until then, keep to {gentle} and stop anything that hurts."
     )
 
 
@@ -130,3 +132,29 @@ def suggestion(
         return None
     oldest = min(choices, key=lambda c: (last_done[c.id], c.name))
     return f"Not done for longest: {oldest.name}"
+
+
+@dataclass(frozen=True)
+class LibraryAdvice:
+    """The quiet lines the library shows: a suggestion, and the safety note's reason."""
+
+    suggestion: str | None = None
+    worry: Worry | None = None
+    gentlest: str = ""  # the gentlest routine's name, for the safety note
+
+
+def library_advice(
+    records: Sequence[SessionRecord], choices: Sequence[RoutineChoice], now: datetime
+) -> LibraryAdvice:
+    """What the library says from the history (records in any order)."""
+    found = insights(records, {c.id for c in choices})
+    last_done: dict[str, datetime] = {}
+    for r in records:
+        if r.routine not in last_done or r.started_at > last_done[r.routine]:
+            last_done[r.routine] = r.started_at
+    soft = gentlest(choices)
+    return LibraryAdvice(
+        suggestion=suggestion(found, choices, last_done),
+        worry=not_easing(records, now),
+        gentlest=soft.name if soft else "",
+    )
