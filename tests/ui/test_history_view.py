@@ -616,4 +616,9 @@ def test_ratings_after_runs_and_after_stretching_are_drawn_apart(qtbot, isolated
     assert made.charts.tightness.shown == [Activity.STRETCHING, Activity.RUNS]
     assert plain(made.charts.titles[0].text()) == "Back after ● stretching  ▼ runs"
     assert len(made.trends.after[1].points) == 6
+    # The habits, each with its n, and "not enough yet" while a side is short.
+    assert made.habits.text().startswith(
+        "Tightness after runs: none with a break taken, 7.0 without (90 % interval"
+    )
+    assert "6 runs); not enough yet to compare (5 a side needed)." in made.habits.text()
     service.close()

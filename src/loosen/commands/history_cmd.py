@@ -275,36 +275,14 @@ def _points(change: float) -> str:
     return f"{abs(change):.1f} points {'looser' if change > 0 else 'tighter'}"
 
 
-def _range(result: insights.Stat) -> str:
-    if result.low is None or result.high is None:
-        return ""
-    return f"90 % interval {result.low:.1f} to {result.high:.1f}; "
-
-
-def _side(result: insights.Stat, label: str, unit: str) -> str:
-    if result.mean is None:
-        return f"none {label}"
-    return f"{result.mean:.1f} {label} ({_range(result)}{count_of(result.n, unit)})"
-
-
-def habit_line(habit: insights.Habit) -> str:
-    """One habit: both sides with n and interval, and "not enough yet" while either is short."""
-    line = (
-        f"{habit.subject}: {_side(habit.with_, habit.with_label, habit.unit)}, "
-        f"{_side(habit.without, habit.without_label, habit.unit)}"
-    )
-    if not habit.enough:
-        line += f"; not enough yet to compare ({insights.MIN_SESSIONS} a side needed)"
-    return line + "."
-
-
 def effect_line(found: insights.Insights) -> str:
     best = found.helps_most
     if best is not None:
         return (
             f"Loosens you most: {escape_controls(best.routine_name)}, "
             f"{_points(best.mean_change)} on average "
-            f"({_range(best.stat)}{count_of(best.n, 'session')} rated before and after)."
+            f"({insights.interval_text(best.stat)}"
+            f"{count_of(best.n, 'session')} rated before and after)."
         )
     line = (
         "Which routine loosens you most: not enough yet; rate "
@@ -342,7 +320,7 @@ def summary_lines(
         if previous.mean is not None:
             line += f", {previous.mean:.1f} in the {weeks} before ({previous.n} rated)"
         lines.append(line + ".")
-    lines.extend(habit_line(h) for h in found.habits if h.with_.n + h.without.n)
+    lines.extend(insights.habit_text(h) for h in found.habits if h.with_.n + h.without.n)
     return lines
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
+from loosen.core.history.insights import habit_text
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
@@ -162,6 +163,12 @@ class HistoryView(QWidget):
         insight_font = QFont(self.insight.font())
         insight_font.setPointSizeF(insight_font.pointSizeF() * 1.15)
         self.insight.setFont(insight_font)
+        # The habits compared, each with its n and interval (insights.habit_text).
+        self.habits = QLabel(objectName="habits", wordWrap=True)
+        habits_font = QFont(self.habits.font())
+        habits_font.setPointSizeF(habits_font.pointSizeF() * 0.9)
+        self.habits.setFont(habits_font)
+        self.habits.setVisible(False)
 
         self.chart_area = QStackedWidget()
         self.chart_placeholder = QLabel("Drawing the charts…")
@@ -229,6 +236,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.insight)
+        layout.addWidget(self.habits)
         layout.addWidget(self.splitter, 1)
 
         self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
@@ -374,6 +382,9 @@ class HistoryView(QWidget):
             return  # a newer filter's series is on its way
         self.trends = result
         self.insight.setText(result.insight)
+        compared = [habit_text(h) for h in result.habits if h.with_.n + h.without.n]
+        self.habits.setText("\n".join(compared))
+        self.habits.setVisible(bool(compared))
         if self.charts is None:
             from loosen.ui.history_charts import ChartsPanel  # pyqtgraph: only now
 

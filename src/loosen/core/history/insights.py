@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from statistics import NormalDist, fmean, variance
 
-from loosen.core.history.records import SessionRecord, Status, local_time
+from loosen.core.counts import count_of
+from loosen.core.history.records import HAPPENED, SessionRecord, Status, local_time
 
 CONFIDENCE = 0.90
 MIN_SESSIONS = 5  # below this an effect or a habit's group is "not enough yet"
@@ -257,9 +258,7 @@ def habits(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> list[H
 
 
 def _runs(ordered: Sequence[SessionRecord]) -> list[SessionRecord]:
-    return [
-        r for r in ordered if r.kind == RUN_KIND and r.status in (Status.COMPLETED, Status.STOPPED)
-    ]
+    return [r for r in ordered if r.kind == RUN_KIND and r.status in HAPPENED]
 
 
 def _breaks_in_runs(ordered: Sequence[SessionRecord]) -> Habit:
@@ -310,6 +309,30 @@ def _regular_weeks(ordered: Sequence[SessionRecord], tz: tzinfo | None) -> Habit
             r.tightness_before for r in sessions if r.tightness_before is not None
         )
     return _weeks_habit(stat(before[True]), stat(before[False]))
+
+
+def interval_text(result: Stat) -> str:
+    """ "90 % interval 1.2 to 3.4; " to go before a count; empty without an interval."""
+    if result.low is None or result.high is None:
+        return ""
+    return f"90 % interval {result.low:.1f} to {result.high:.1f}; "
+
+
+def _side_text(result: Stat, label: str, unit: str) -> str:
+    if result.mean is None:
+        return f"none {label}"
+    return f"{result.mean:.1f} {label} ({interval_text(result)}{count_of(result.n, unit)})"
+
+
+def habit_text(habit: Habit) -> str:
+    """One habit in words: both sides with n and interval, "not enough yet" while short."""
+    line = (
+        f"{habit.subject}: {_side_text(habit.with_, habit.with_label, habit.unit)}, "
+        f"{_side_text(habit.without, habit.without_label, habit.unit)}"
+    )
+    if not habit.enough:
+        line += f"; not enough yet to compare ({MIN_SESSIONS} a side needed)"
+    return line + "."
 
 
 @dataclass(frozen=True)

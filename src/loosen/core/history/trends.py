@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
-from loosen.core.history.insights import MIN_SESSIONS, RUN_KIND, Effect, effects, helps_most
+from loosen.core.history.insights import (
+    MIN_SESSIONS,
+    RUN_KIND,
+    Effect,
+    Habit,
+    effects,
+    habits,
+    helps_most,
+)
 from loosen.core.history.records import HAPPENED, SessionRecord
 from loosen.core.history.stats import Streaks, local_day, streaks
 
@@ -163,6 +171,7 @@ class HistoryTrends:
 
     after: tuple[AfterSeries, ...]  # stretching, then runs
     effects: list[Effect]
+    habits: list[Habit]
     adherence: Adherence
     insight: str
 
@@ -180,6 +189,7 @@ def trends(
     return HistoryTrends(
         after=after_series(records),
         effects=ranked,
+        habits=habits(records, tz),
         adherence=Adherence(
             days=days,
             streaks=streaks(records, today, tz),
