@@ -105,3 +105,14 @@ def test_the_end_is_the_last_word_on_the_sessions_progress(qtbot, tmp_path, cloc
     assert len(written) == 1
     assert recorded(service, made.id).status is Status.COMPLETED
     service.close()
+
+
+def test_a_library_that_loads_after_the_history_closed_asks_for_nothing(qtbot, tmp_path):
+    """The window closed while the routines were loading: their arrival must not ask the
+    closed history for stats (it would raise in the event loop)."""
+    from loosen.core.history.advice import RoutineChoice
+
+    service = HistoryService(tmp_path / "history.sqlite3")
+    service.close()
+    with qtbot.assertNotEmitted(service.stats_ready):
+        service.refresh_stats([RoutineChoice("squat-and-fold", "Squat and fold", "break", 71.0)])

@@ -106,7 +106,10 @@ class HistoryService(QObject):
 
     def refresh_stats(self, choices: Sequence[RoutineChoice] = ()) -> None:
         """Each routine's line, and the library's advice; `choices`: the routines the
-        library offers now (what may be suggested)."""
+        library offers now (what may be suggested). Nothing once closed: a library that
+        finishes loading as the window closes has nothing left to show it in."""
+        if self._closed:
+            return
         offered = tuple(choices)
 
         def compute(
