@@ -26,6 +26,9 @@ from loosen.core.session import CueDue, Session, SessionFinished
 TARGET_LATENCY_MS = 50.0
 TARGET_STALL_MS = 50.0
 STALL_PROBE_MS = 10
+FIRST_CUE_RUNS = 5
+FIRST_CUE_WAIT_MS = 3000  # long past the speaker's grace: a cue not heard by then never is
+CLICK_TO_START_MS = 500  # a click on the routine's row (which starts the engine), then Start
 
 
 def cue_dense_routine(seconds: int) -> Routine:
@@ -44,7 +47,66 @@ def measure(seconds: int = 60) -> dict[str, object]:
     with private_sound_output() as server:
         if server is not None:
             os.environ["PULSE_SERVER"] = server
-        return _measure(seconds, server)
+        figures = _measure(seconds, server)
+        figures["first_cue_ms"] = [_first_cue_ms() for _ in range(FIRST_CUE_RUNS)]
+        figures["first_cue_after_click_ms"] = [
+            _first_cue_ms(CLICK_TO_START_MS) for _ in range(FIRST_CUE_RUNS)
+        ]
+        return figures
+
+
+def _first_cue_ms(engine_lead_ms: int = 0) -> float | None:
+    """The first cue of a session as the app plays it now: nothing of speech loaded until
+    the first click, or the player opening, starts the engine (a fresh process, a cold
+    clip cache); the player opens `engine_lead_ms` after that. Ms from the cue's moment
+    to its playback, or None when it was not heard."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from loosen.speech.player import ClipSpeaker
+    from loosen.speech.synth import ClipSynthesizer
+    from loosen.ui.player_view import PlayerView
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp(prefix="loosen-bench-first-cue-"))
+    engines: list[ClipSynthesizer] = []
+
+    def start_engine() -> None:
+        engines.append(ClipSynthesizer(folder / "clips"))
+        speaker.attach(engines[0])
+        engines[0].add_status_listener(speaker.synth_status)
+
+    speaker = ClipSpeaker(None, folder / "beeps", start_engine=start_engine)
+    session = Session(cue_dense_routine(12), MonotonicClock())
+    first = session.plan.cues[0].text
+    heard: list[float] = []
+
+    def on_clip(text: str, speaker_ms: float) -> None:
+        if text == first and not heard:
+            heard.append(speaker_ms)
+            app.quit()
+
+    speaker.clip_started.connect(on_clip)
+    views: list[PlayerView] = []
+
+    def open_player() -> None:
+        views.append(PlayerView(session, speaker))  # starts the engine, if not yet
+        views[0].start()
+
+    if engine_lead_ms:
+        speaker.want_voice()  # the app's first click
+    QTimer.singleShot(engine_lead_ms, open_player)
+    give_up = QTimer(singleShot=True, interval=FIRST_CUE_WAIT_MS)  # stopped, not left behind
+    give_up.timeout.connect(app.quit)
+    give_up.start()
+    app.exec()
+    give_up.stop()
+    for view in views:
+        view.driver.timer.stop()
+    speaker.stop()
+    for engine in engines:
+        engine.close()
+    return heard[0] if heard else None
 
 
 def _measure(seconds: int, server: str | None) -> dict[str, object]:
@@ -157,6 +219,19 @@ def report(seconds: int = 60) -> str:
         f"  longest UI stall while cues render and play   {stall:6.1f} ms "
         f"(target ≤ {TARGET_STALL_MS:g} ms: {verdict} it)"
     )
+    for key, when in (
+        ("first_cue_ms", "the engine started as the player opens"),
+        ("first_cue_after_click_ms", f"the engine started {CLICK_TO_START_MS} ms before"),
+    ):
+        first: list[float | None] = figures[key]  # type: ignore[assignment]
+        heard = [ms for ms in first if ms is not None]
+        summary = (
+            f"median {statistics.median(heard):.0f} ms, max {max(heard):.0f} ms, " if heard else ""
+        )
+        lines.append(
+            f"  first cue of a session, {when} (cold clip cache): "
+            f"{summary}{len(heard)} of {len(first)} heard"
+        )
     anchor = figures["ui_thread_render_ms"]
     if anchor is not None:
         lines.append(

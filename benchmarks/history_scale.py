@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from loosen.core.history import csvio, stats
+from loosen.core.history import csvio, insights, stats
 from loosen.core.history.records import SessionRecord, Status
 from loosen.core.history.store import HistoryStore
 
@@ -103,7 +103,7 @@ def history_scale_figures(tmpdir: Path, n: int = 10_000) -> dict[str, float]:
         t0 = time.perf_counter()
         stats.summarize(listed, now, tz=UTC)
         stats.weekly(listed, tz=UTC)
-        stats.routine_effects(listed)
+        insights.insights(listed, existing=(), tz=UTC)
         figures["stats_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

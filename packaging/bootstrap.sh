@@ -18,15 +18,20 @@ case "$what" in
 esac
 
 # Qt's libraries for a real window (xcb) and offscreen use, PulseAudio for
-# QtMultimedia, espeak-ng for the voice, a font so text renders at all.
+# QtMultimedia, espeak-ng for the voice, a font so text renders at all, libXss for
+# the idle time on X11 (desk breaks count time away).
 app_packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
  libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
  libxcb-xkb1 libxcb-xfixes0 libxcb-sync1 libxcb-glx0 libpulse0 libespeak-ng1 espeak-ng
- alsa-utils fonts-dejavu-core"
+ alsa-utils fonts-dejavu-core libxss1"
 # Tests also take screenshots on a virtual screen, measure audio, and play cues
 # into a PulseAudio null sink; strace proves the app opens no network connection.
-test_packages="xvfb xauth sox pulseaudio pulseaudio-utils strace"
+# The presence tests move the mouse (xdotool), make a window full screen under a real
+# window manager (openbox), run a private session bus (dbus) and read GNOME's
+# do-not-disturb setting (gsettings and its schemas).
+test_packages="xvfb xauth sox pulseaudio pulseaudio-utils strace xdotool openbox dbus
+ libglib2.0-bin gsettings-desktop-schemas"
 
 . packaging/find_python.sh
 

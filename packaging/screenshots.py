@@ -102,20 +102,21 @@ _NOTES = (
 )
 
 
-def three_months(now: datetime, seed: int = 7) -> list[SessionRecord]:
-    """A runner's last 13 weeks: runs with warm-ups and (usually) cooldowns, breaks, core work.
+def three_months(now: datetime, seed: int = 7, weeks: int = 13) -> list[SessionRecord]:
+    """A runner's last 13 weeks (or `weeks`): runs with warm-ups and (usually) cooldowns,
+    breaks, core work.
 
     The back starts around 6 of 10 and eases towards 4 as the weeks go by; a week of
     travel has no sessions; a few sessions are unrated, stopped or interrupted.
     """
     rng = random.Random(seed)
     records: list[SessionRecord] = []
-    first = (now - timedelta(weeks=13)).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = (now - timedelta(weeks=weeks)).replace(hour=0, minute=0, second=0, microsecond=0)
     for day_index in range((now - first).days + 1):
         day = first + timedelta(days=day_index)
         if 40 <= day_index <= 46:
             continue  # away for a week
-        progress = day_index / 91
+        progress = day_index / (weeks * 7)
         plan: list[str] = []
         weekday = day.weekday()
         if weekday in (1, 3, 5) or (weekday == 6 and rng.random() < 0.5):
@@ -180,12 +181,24 @@ def shoot_settings(window: MainWindow, out: Path) -> None:
     dialog.close()
 
 
-def shoot_history(out: Path, width: int, height: int) -> None:
-    """The history page over three months of sessions, in a window of its own."""
-    db = HOME / "history-shots.sqlite3"
+# The history page with no sessions, a first fortnight's few, and months of them.
+HISTORY_SIZES = (0, 10, 300)
+
+
+def sessions_for_shots(count: int) -> list[SessionRecord]:
+    """The newest `count` sessions of a made-up runner's months (enough weeks for 300)."""
+    return three_months(datetime.now(UTC), weeks=20)[-count:] if count else []
+
+
+def shoot_history(out: Path, width: int, height: int, count: int | None = None) -> None:
+    """The history page over three months of sessions (or the newest `count`), in a window
+    of its own."""
+    name = "history" if count is None else f"history-{count}"
+    db = HOME / f"{name}-shots.sqlite3"
     if not db.exists():
         with HistoryStore.open(db) as store:
-            store.import_records(three_months(datetime.now(UTC)))
+            chosen = three_months(datetime.now(UTC)) if count is None else sessions_for_shots(count)
+            store.import_records(chosen)
     speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
     window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(db), clock=FakeClock())
     window.resize(width, height)
@@ -198,11 +211,12 @@ def shoot_history(out: Path, width: int, height: int) -> None:
     page.charts_ready.connect(loop.quit)
     QTimer.singleShot(10_000, loop.quit)
     loop.exec()
-    # Selected as a person does, with a click: the editors below then hold its ratings.
-    cell = page.table.visualRect(page.model.index(1, 1))
-    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
-    assert page.delete_button.isEnabled()
-    grab(window, out / f"history-{width}x{height}.png")
+    if page.model.rowCount() > 1:
+        # Selected as a person does, with a click: the editors below then hold its ratings.
+        cell = page.table.visualRect(page.model.index(1, 1))
+        QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
+        assert page.delete_button.isEnabled()
+    grab(window, out / f"{name}-{width}x{height}.png")
     window.close()
     settle()
 
@@ -334,7 +348,7 @@ def main(out_dir: str, only: str | None = None) -> int:
         window.library_view.select("post-run-cooldown")
         grab(window, out / f"library-{suffix}.png")
 
-        MainWindow.ask_rating = staticmethod(lambda commit, summary: None)  # not shown here
+        MainWindow.ask_rating = lambda *_: None  # not shown here
         window.start_routine("post-run-cooldown")
         player = window.stack.currentWidget()
         assert isinstance(player, PlayerView)
@@ -351,7 +365,7 @@ def main(out_dir: str, only: str | None = None) -> int:
         grab(window, out / f"player-rest-muted-{suffix}.png")
 
         dialog = RatingDialog(
-            lambda rating: None, "Completed · 12:12 · 8 steps done, 0 skipped", window
+            lambda rating, written: None, "Completed · 12:12 · 8 steps done, 0 skipped", window
         )
         dialog.show()
         dialog.row.pick(3)
@@ -377,6 +391,8 @@ def main(out_dir: str, only: str | None = None) -> int:
         settle()
     for width, height in SIZES if only in (None, "history") else ():
         shoot_history(out, width, height)
+        for count in HISTORY_SIZES:
+            shoot_history(out, width, height, count)
     if only in (None, "reminders"):
         shoot_reminders(out)
     for width, height in SIZES if only in (None, "run") else ():

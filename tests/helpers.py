@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import wave
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from loosen.core.audio import GUIDE_RATE_HZ
 from loosen.core.duration import Window
 from loosen.core.routine import Interval, Kind, Routine, Step
 from loosen.speech.beeps import Beep
+from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
 
 
 def step(name: str = "Hold", **fields) -> Step:
@@ -120,3 +123,49 @@ def write_clip(path: Path, seconds: float) -> Path:
         clip.setframerate(GUIDE_RATE_HZ)
         clip.writeframes(b"\x00\x10" * round(seconds * GUIDE_RATE_HZ))
     return path
+
+
+class FakeSynth:
+    """Clips on demand, from a thread of its own; `hold` keeps them from arriving."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        status: SynthState = SynthState.AVAILABLE,
+        reason: str = "",
+        hold: bool = False,
+    ) -> None:
+        self.clip = write_clip(folder / "clip.wav", 0.3)
+        self.status = SynthStatus(status, reason)
+        self.rate_wpm = 160
+        self.release = threading.Event()
+        if not hold:
+            self.release.set()
+        self.asked_from: list[str] = []  # the threads clips were asked for from
+        self.futures: list[Future[Path]] = []
+
+    def wait_ready(self, timeout_s: float | None = None) -> SynthStatus:
+        return self.status
+
+    def close(self) -> None:
+        self.closed = True
+
+    closed = False
+
+    def prerender(self, texts):
+        self.asked_from.append(threading.current_thread().name)
+        futures = [Future() for _ in texts]
+        self.futures.extend(futures)
+        if self.status.state is SynthState.UNAVAILABLE:
+            for future in futures:
+                future.set_exception(SpeechUnavailable(self.status.reason))
+            return futures
+
+        def serve() -> None:
+            self.release.wait(30)
+            for future in futures:
+                future.set_result(self.clip)
+
+        threading.Thread(target=serve, daemon=True).start()
+        return futures

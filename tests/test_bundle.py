@@ -110,13 +110,15 @@ def test_export_audio_writes_the_whole_guide_with_sound(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
 def test_every_library_in_the_bundle_resolves():
     # Libraries a Linux desktop provides where they are used: Wayland's client libraries
-    # (only the Wayland platform loads them) and GTK 3 (only the GTK theme plugin).
-    provided_by_the_desktop = ("libwayland-", "libgtk-3", "libgdk-3")
+    # (only the Wayland platform loads them) and GTK 3 with everything it links (only the
+    # GTK theme plugin loads them; the spec leaves them out of the bundle).
+    provided_by_the_desktop = ("libwayland-",)
+    uses_the_desktops_gtk = "libqgtk3.so"
     internal = BUNDLE / "_internal"
     env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}  # as the bundle's launcher sets
     missing = []
     for path in [EXE, *internal.rglob("*.so*")]:
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file() or path.name == uses_the_desktops_gtk:
             continue
         result = subprocess.run(
             ["ldd", str(path)], env=env, capture_output=True, text=True, check=False

@@ -1,23 +1,32 @@
 """The `loosen` command: opens the app, or runs one of the sub-commands.
 
-Sub-commands that show no window never import Qt widgets, so they start fast and
-work on machines without a display.
+Sub-commands that show no window never import Qt, so they start fast and work on
+machines without a display; each imports its own module only, and opening the app
+imports none of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import sys
 from collections.abc import Sequence
 
 from loosen import __version__
-from loosen.commands import COMMANDS
+from loosen.commands import COMMANDS, load
 from loosen.commands.common import EXIT_OK, UserError
 from loosen.commands.terminal import never_fail_on_encoding
 
 
-def build_parser() -> argparse.ArgumentParser:
+def commands_needed(argv: Sequence[str]) -> list[str]:
+    """The commands whose options `argv` needs parsed: none to open the app, the one
+    it names, or all of them (for `--help`, and to name them when it names none)."""
+    if not argv:
+        return []
+    named = next((argument for argument in argv if not argument.startswith("-")), None)
+    return [named] if named in COMMANDS else list(COMMANDS)
+
+
+def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loosen",
         description="A guided stretch-and-break timer for runners whose lower back tightens. "
@@ -25,18 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"loosen {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(subparsers)
+    for name in commands:
+        load(name).register(subparsers, name)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # In the frozen bundle the speech worker ("spawn") is this executable started again:
     # this runs the worker there and exits. Unfrozen, it does nothing.
-    multiprocessing.freeze_support()
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     never_fail_on_encoding()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands_needed(arguments))
+    args = parser.parse_args(arguments)
     try:
         if args.command is None:
             from loosen.commands.app import open_app

@@ -175,7 +175,14 @@ def test_the_summary_at_a_moment_inside_the_history_is_as_captured():
     make_history()
     with HistoryStore.open(paths.history_db()) as store:
         records = store.sessions(newest_first=True)
-    check("summary.txt", "\n".join(history_cmd.summary_lines(records, SUMMARY_NOW)) + "\n")
+    existing = {routine for routine, *_ in ROUTINES}
+    lines = history_cmd.summary_lines(records, SUMMARY_NOW, existing)
+    check("summary.txt", "\n".join(lines) + "\n")
+
+
+def test_the_summary_json_is_as_captured(capsys):
+    make_history()
+    check("summary.json", cli(capsys, "history", "--summary", "--json"))
 
 
 @pytest.mark.parametrize("name, argv", [("list.txt", ()), ("list.json", ("--json",))])

@@ -60,15 +60,16 @@ def test_the_table_is_newest_first_with_a_summary(capsys):
     ]
     assert lines[3] == ""
     assert lines[4].startswith("2 sessions; ")
-    assert "Rate sessions before and after" in out
+    assert "Which routine loosens you most: not enough yet; rate 5 completed sessions" in out
 
 
 def test_limit_shows_the_newest_and_says_how_many_more(capsys):
     record_sessions()
     code, out, _ = run_cli(capsys, "history", "--limit", "1")
     assert code == 0
-    assert "Squat and fold" in out and "Post-run cooldown" not in out
-    assert "… and 1 older" in out
+    table = out.split("\n\n")[0]
+    assert "Squat and fold" in table and "Post-run cooldown" not in table
+    assert "… and 1 older" in table
 
 
 def test_json_has_the_contract_fields_oldest_first(capsys):
@@ -201,3 +202,52 @@ def test_the_summary_says_how_break_reminders_were_answered_this_week(capsys):
     assert code == 0
     assert out.splitlines()[-1] == "Break reminders in the last 7 days: 2 taken, 1 snoozed."
     assert "reminders" not in run_cli(capsys, "history", "--json")[1]  # the contract stays
+
+
+def test_the_summary_alone_is_the_sentences_without_the_table(capsys):
+    record_sessions()
+    code, out, err = run_cli(capsys, "history", "--summary")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("2 sessions; ")
+    assert lines[1] == (
+        "Which routine loosens you most: not enough yet; rate 5 completed sessions of a "
+        "routine before and after (so far Post-run cooldown: 1)."
+    )
+    assert "Squat and fold" not in out  # no table
+
+
+def test_the_summary_as_json_has_the_shape_design_md_gives_even_when_empty(capsys):
+    code, out, _ = run_cli(capsys, "history", "--summary", "--json")
+    summary = json.loads(out)
+    assert code == 0
+    assert {k: summary[k] for k in ("sessions", "rated", "helps_most", "effects")} == {
+        "sessions": 0,
+        "rated": 0,
+        "helps_most": None,
+        "effects": [],
+    }
+    assert [habit["with"]["n"] for habit in summary["habits"]] == [0, 0, 0]
+
+
+def test_a_removed_routine_is_labelled_in_the_summary_json(capsys):
+    now = FixedNow()
+    with HistoryStore.open(paths.history_db(), now=now) as store:
+        for _ in range(6):
+            record = store.start_session(
+                "my-old-stretch", "My old stretch", "cooldown", tightness_before=6
+            )
+            store.finish_session(record.uid, active_s=300, steps_done=4)
+            store.rate(record.uid, 2)
+            now.advance(days=1)
+    summary = json.loads(run_cli(capsys, "history", "--summary", "--json")[1])
+    assert summary["helps_most"] is None  # six sessions, but it is no longer in the library
+    (effect,) = summary["effects"]
+    assert (effect["routine"], effect["exists"], effect["n"]) == ("my-old-stretch", False, 6)
+
+
+@pytest.mark.parametrize("argv", [["--summary", "--csv"], ["--summary", "--import", "x.csv"]])
+def test_the_summary_goes_with_json_only(capsys, argv):
+    code, out, err = run_cli(capsys, "history", *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "--summary" in err

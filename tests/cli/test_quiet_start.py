@@ -39,6 +39,13 @@ def test_starting_loosen_prints_no_sound_backend_noise():
         ),
         (QtMsgType.QtInfoMsg, "qt.multimedia.ffmpeg", "Using Qt multimedia with FFmpeg", True),
         (QtMsgType.QtWarningMsg, "default", "PulseAudioService: pa_context_connect() failed", True),
+        (
+            QtMsgType.QtWarningMsg,
+            "default",
+            "No QtMultimedia backends found. Only QMediaDevices, QAudioDevice, QSoundEffect, "
+            "QAudioSink, and QAudioSource are available.",
+            True,
+        ),
         (QtMsgType.QtCriticalMsg, "qt.multimedia.ffmpeg", "Could not open the audio device", False),
         (QtMsgType.QtWarningMsg, "default", "QSqlDatabase: driver not loaded", False),
         (QtMsgType.QtWarningMsg, "qt.qpa.xcb", "could not connect to display", False),

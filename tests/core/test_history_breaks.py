@@ -40,7 +40,7 @@ def test_a_file_from_before_breaks_gains_the_column_and_keeps_its_sessions(db):
         (kept,) = store.sessions()
         assert (kept.uid, kept.active_s, kept.steps_done, kept.breaks) == ("u1", 3600, 6, 0)
         store.update_session("u1", breaks=3)
-    assert raw_rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert raw_rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw_rows(db, "SELECT uid, steps_done, breaks FROM sessions") == [("u1", 6, 3)]
 
 

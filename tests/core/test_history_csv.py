@@ -204,7 +204,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_kept():
         'routine: "" is not a routine id (lower-case letters, digits, -); '
         'started_at: "yesterday" is not an ISO 8601 time with a zone; '
         "use e.g. 2026-11-21T14:03:00Z; "
-        'status: "done" is not one of running, completed, stopped, interrupted; '
+        'status: "done" is not one of running, completed, partial, stopped, interrupted; '
         'planned_s: "-5" is not a number of seconds 0 or more; '
         'active_s: "a" is not a number of seconds; '
         'steps_done: "1.5" is not a whole number 0 or more',

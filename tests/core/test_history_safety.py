@@ -64,11 +64,20 @@ def test_a_file_that_is_not_a_database_is_moved_aside_whole_with_its_wal_and_shm
     assert raw_rows(db, "SELECT uid FROM sessions") == [(uid,)]
 
 
+def a_sessions_leaf(db) -> int:
+    """The offset of a leaf page of the sessions table, from the middle of it."""
+    pages = raw_rows(
+        db, "SELECT pageno FROM dbstat WHERE name = 'sessions' AND pagetype = 'leaf' ORDER BY 1"
+    )
+    return (pages[len(pages) // 2][0] - 1) * PAGE
+
+
 def test_a_damaged_page_sets_the_file_aside_and_saves_every_readable_session(db, now):
     with open_store(db, now, keep_backups=0) as store:
         store.import_records(synthetic_sessions(300))
     data = bytearray(db.read_bytes())
-    data[9 * PAGE : 10 * PAGE] = b"\xab" * PAGE  # one leaf of the sessions table
+    leaf = a_sessions_leaf(db)
+    data[leaf : leaf + PAGE] = b"\xab" * PAGE
     db.write_bytes(bytes(data))
     with open_store(db, now) as store:
         (moved,) = set_aside(db)
@@ -88,7 +97,8 @@ def test_what_the_damage_took_comes_back_from_the_newest_backup(db, now):
     with open_store(db, now) as store:  # makes the backup of the 200
         store.import_records(records[200:])
     data = bytearray(db.read_bytes())
-    data[9 * PAGE : 10 * PAGE] = b"\xab" * PAGE
+    leaf = a_sessions_leaf(db)
+    data[leaf : leaf + PAGE] = b"\xab" * PAGE
     db.write_bytes(bytes(data))
     with open_store(db, now) as store:
         uids = {r.uid for r in store.sessions()}
@@ -253,7 +263,7 @@ def test_an_unreadable_pending_file_is_kept_aside_and_does_not_block_opening(db,
 
 def test_a_bug_is_not_mistaken_for_a_full_disk(db, now):
     with open_store(db, now) as store, pytest.raises(sqlite3.IntegrityError):
-        store._conn.execute("INSERT INTO sessions (uid) VALUES (NULL)")
+        store._db.conn.execute("INSERT INTO sessions (uid) VALUES (NULL)")
 
 
 def test_a_wall_clock_set_back_does_not_make_the_store_drop_its_own_writes(db, now):
@@ -267,7 +277,7 @@ def test_a_wall_clock_set_back_does_not_make_the_store_drop_its_own_writes(db, n
 def test_leftovers_of_a_dead_store_merge_only_over_older_states(db, now):
     from dataclasses import replace
 
-    from loosen.core.history.store import _record_to_json
+    from loosen.core.history.columns import export_form
 
     with open_store(db, now) as store:
         kept = store.start_session("squat-and-fold", "Squat and fold", "break")
@@ -278,7 +288,7 @@ def test_leftovers_of_a_dead_store_merge_only_over_older_states(db, now):
     lost = replace(kept, uid="b" * 32, id=None, started_at=now.advance(minutes=-60))
     folder = db.parent / "history-pending"
     folder.mkdir()
-    data = {"sessions": [_record_to_json(stale), _record_to_json(lost)]}
+    data = {"sessions": [export_form(stale), export_form(lost)]}
     (folder / f"{'d' * 32}.json").write_text(json.dumps(data))
     with open_store(db, now) as store:
         assert (store.get(kept.uid).tightness_after, store.get(kept.uid).note) == (

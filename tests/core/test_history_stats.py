@@ -1,17 +1,15 @@
-"""The stats: change per session and per routine, weekly trend, adherence, cooldown after runs."""
+"""The stats: change per session, weekly trend, adherence (insights.py ranks routines)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from loosen.core.history import SessionRecord, Status
+from loosen.core.history.insights import effects
 from loosen.core.history.stats import (
     Mean,
-    best_routine,
     compare_periods,
-    cooldown_after_runs,
     count_since,
-    routine_effects,
     streaks,
     summarize,
     tightness_points,
@@ -64,28 +62,10 @@ def test_tightness_points_are_the_rated_sessions_oldest_first():
     assert [(p.before, p.after, p.change) for p in points] == [(6, None, None), (None, 3, None)]
 
 
-def test_change_per_routine_says_how_many_sessions_it_rests_on():
-    records = [
-        s(day(0), "cool", before=7, after=3),
-        s(day(1), "cool", before=6, after=4),
-        s(day(2), "cool", before=5),  # not rated after: not counted
-        s(day(0), "hips", before=8, after=3),
-        s(day(0), "warm", before=4, after=5),
-    ]
-    result = routine_effects(records)
-    assert [(c.routine, c.n, c.mean_change) for c in result] == [
-        ("hips", 1, 5.0),
-        ("cool", 2, 3.0),
-        ("warm", 1, -1.0),
-    ]
-    assert best_routine(records, min_n=2).routine == "cool"  # hips: one session is a hint
-    assert best_routine(records, min_n=3) is None
-
-
 def test_the_routine_name_is_the_most_recent_one():
     records = [s(day(1), "cool", before=5, after=3), s(day(0), "cool", before=5, after=3)]
     records[0] = SessionRecord(**{**records[0].__dict__, "routine_name": "Renamed"})
-    assert routine_effects(records)[0].routine_name == "Renamed"
+    assert effects(records, existing={"cool"})[0].routine_name == "Renamed"
 
 
 def test_weeks_run_monday_to_sunday_and_empty_weeks_are_kept():
@@ -150,41 +130,9 @@ def test_periods_compare_tightness_after_recent_against_before():
     assert result.previous == Mean(2, 7.0)
 
 
-def test_cooldown_after_runs_compares_the_next_tightness_honestly():
-    records = [
-        # Run 1, cooled down within 3 h; next rating (next morning's warm-up): 3.
-        s(day(0, 7), "run", "run", minutes=60),
-        s(day(0, 9), "cool", "cooldown", before=6, after=4),
-        s(day(1, 7), "warm", "warm-up", before=3),
-        # Run 2, the next rating is the next run's own "before": 6; a cooldown 5 h later
-        # does not count as "after the run".
-        s(day(1, 8), "run", "run", minutes=60),
-        s(day(1, 14), "cool", "cooldown"),
-        # Run 3: cooldown stopped half-way does not count; next rating 7.
-        s(day(2, 8), "run", "run", before=6, minutes=60),
-        s(day(2, 9), "cool", "cooldown", status=Status.STOPPED),
-        s(day(3, 8), "warm", "warm-up", before=7),
-        # Run 4, cooled down, but nothing rated before run 5: no outcome.
-        s(day(4, 8), "run", "run", minutes=60),
-        s(day(4, 9), "cool", "cooldown"),
-        s(day(5, 8), "run", "run", minutes=60),
-    ]
-    effect = cooldown_after_runs(records)
-    assert (effect.runs_with, effect.runs_without) == (2, 3)
-    assert effect.with_cooldown == Mean(1, 3.0)
-    assert effect.without_cooldown == Mean(2, 6.5)
-
-
-def test_no_runs_no_comparison():
-    effect = cooldown_after_runs([s(day(0), before=3)])
-    assert (effect.runs_with, effect.runs_without) == (0, 0)
-    assert effect.with_cooldown == Mean(0, None)
-
-
 def test_the_summary_gathers_the_figures_the_cli_prints():
     records = [s(day(i), before=6, after=3) for i in range(5)]
     summary = summarize(records, now=day(4, 20), tz=UTC)
     assert (summary.total, summary.last_7_days, summary.last_28_days) == (5, 5, 5)
     assert (summary.streaks.current, summary.streaks.longest) == (5, 5)
-    assert summary.best is not None and (summary.best.n, summary.best.mean_change) == (5, 3.0)
     assert summary.trend.recent == Mean(5, 3.0)

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from loosen.commands import history_cmd
 from loosen.core.history import SessionRecord, Status
-from loosen.core.history.stats import routine_effects, summarize
+from loosen.core.history.insights import effects, insights
 from loosen.core.history.trends import (
+    Activity,
     CalendarDay,
     TimePoint,
     after_points,
@@ -64,7 +66,7 @@ def test_the_rolling_mean_covers_the_seven_days_ending_at_each_point():
     assert rolling_mean([]) == []
 
 
-def test_routine_effects_say_how_sure_each_mean_is():
+def test_each_routines_effect_carries_its_interval():
     records = [
         s(day(0), "cool", 7, 3),
         s(day(1), "cool", 6, 4),
@@ -73,17 +75,18 @@ def test_routine_effects_say_how_sure_each_mean_is():
         s(day(1), "warm", 4, 5),
         s(day(2), "warm", 4),  # not rated after: not counted
     ]
-    effects = routine_effects(records)
-    assert [(e.routine, e.n, e.mean_change) for e in effects] == [
-        ("hips", 1, 5.0),
-        ("cool", 3, 4.0),
-        ("warm", 1, -1.0),
+    ranked = trends(records, today=day(3).date(), tz=UTC, existing={"cool", "warm"}).effects
+    assert [(e.routine, e.n, e.mean_change, e.exists) for e in ranked] == [
+        ("cool", 3, 4.0, True),  # none has five sessions: most sessions first
+        ("hips", 1, 5.0, False),
+        ("warm", 1, -1.0, True),
     ]
-    cool = next(e for e in effects if e.routine == "cool")
-    # changes 4, 2, 6: sample sd 2, standard error 2 / sqrt(3)
-    assert cool.standard_error == pytest.approx(2 / 3**0.5)
-    assert next(e for e in effects if e.routine == "hips").standard_error is None
-    assert cool.enough and not next(e for e in effects if e.routine == "hips").enough
+    # changes 4, 2, 6: sample sd 2; t(0.95, 2 df) = 2.920
+    half = 2.920 * 2 / 3**0.5
+    assert (ranked[0].stat.low, ranked[0].stat.high) == pytest.approx(
+        (4 - half, 4 + half), abs=1e-3
+    )
+    assert not any(e.enough for e in ranked)
 
 
 def test_the_calendar_runs_from_a_monday_to_today_and_counts_sessions_that_happened():
@@ -105,54 +108,73 @@ def test_the_calendar_runs_from_a_monday_to_today_and_counts_sessions_that_happe
     }
 
 
-def test_the_insight_is_too_early_with_fewer_than_three_sessions():
+def test_the_insight_says_not_enough_yet_below_five_sessions():
     assert insight([]).startswith("Too early to tell")
-    two = routine_effects([s(day(0), "cool", 7, 3), s(day(1), "cool", 6, 4)])
-    text = insight(two)
-    assert text.startswith("Too early to tell") and "2 sessions rated" in text
+    four = effects([s(day(i), "cool", 7, 3) for i in range(4)], existing={"cool"})
+    assert insight(four) == (
+        "Not enough yet to tell what helps: 4 sessions rated before and after so far; "
+        "a routine needs at least 5 completed ones."
+    )
 
 
-def test_the_insight_names_the_best_routine_with_its_numbers():
-    records = [s(day(i), "cool", 6, 4, name="Cooldown") for i in range(14)]
+def test_the_insight_names_the_best_routine_with_its_interval():
+    records = [s(day(i), "cool", 6, 4 + i % 2, name="Cooldown") for i in range(14)]
     records += [s(day(i), "warm", 5, 5, name="Warm-up") for i in range(5)]
-    assert insight(routine_effects(records)) == (
-        "Cooldown: back 2.0 points looser on average over 14 sessions."
+    text = insight(effects(records, existing={"cool", "warm"}))
+    # changes alternate 2, 1: mean 1.5, sd 0.519, t(0.95, 13 df) = 1.771
+    assert text == (
+        "Cooldown: back 1.5 points looser on average over 14 sessions (90 % interval +1.3 to +1.7)."
     )
 
 
-def test_the_insight_calls_a_few_sessions_a_hint():
-    records = [s(day(i), "cool", 6, 5, name="Cooldown") for i in range(4)]
-    assert insight(routine_effects(records)) == (
-        "Cooldown: back 1.0 point looser on average over 4 sessions "
-        "— a hint so far, not yet a finding."
-    )
+def test_the_insight_never_names_a_removed_routine():
+    records = [s(day(i), "gone", 8, 2, name="Old stretch") for i in range(9)]
+    records += [s(day(i), "cool", 6, 5, name="Cooldown") for i in range(5)]
+    assert insight(effects(records, existing={"cool"})).startswith("Cooldown:")
 
 
 def test_the_insight_says_so_when_nothing_loosens():
-    records = [s(day(i), "warm", 4, 5, name="Warm-up") for i in range(3)]
-    assert insight(routine_effects(records)) == (
+    records = [s(day(i), "warm", 4, 5, name="Warm-up") for i in range(5)]
+    assert insight(effects(records, existing={"warm"})) == (
         "No routine has loosened your back on average yet: the best, Warm-up, "
-        "leaves it tighter over 3 sessions."
+        "leaves it tighter over 5 sessions (90 % interval -1.4 to -0.6)."
     )
 
 
 def test_the_cli_summary_and_the_history_view_name_the_same_routine_the_same_way():
-    records = [s(day(i), "cool", 6, 3 + i % 2, name="Cooldown") for i in range(4)]
+    records = [s(day(i), "cool", 6, 3 + i % 2, name="Cooldown") for i in range(6)]
     records += [s(day(i), "hips", 8, 2, name="Hips") for i in range(2)]  # too few to tell
     records += [s(day(i), "warm", 5, 4, name="Warm-up") for i in range(6)]
-    best = summarize(records, now=day(7), tz=UTC).best
-    view = trends(records, today=day(7).date(), tz=UTC)
-    assert best == next(e for e in view.effects if e.enough)
-    assert best.routine_name in view.insight
+    existing = {"cool", "hips", "warm"}
+    cli_line = history_cmd.effect_line(insights(records, existing))
+    view = trends(records, today=day(7).date(), tz=UTC, existing=existing)
+    assert cli_line.startswith("Loosens you most: Cooldown,")
+    assert view.insight.startswith("Cooldown:")
 
 
 def test_trends_gathers_every_chart_and_the_streak():
     today = date(2026, 11, 5)
     records = [s(day(i), "cool", 6, 6 - i % 3) for i in range(4)]  # Mon–Thu
     result = trends(records, today, tz=UTC)
-    assert [p.value for p in result.after] == [6, 5, 4, 6]
-    assert [round(p.value, 2) for p in result.weekly_mean] == [6, 5.5, 5, 5.25]
+    stretching, runs = result.after
+    assert [p.value for p in stretching.points] == [6, 5, 4, 6]
+    assert [round(p.value, 2) for p in stretching.weekly_mean] == [6, 5.5, 5, 5.25]
+    assert runs.points == runs.weekly_mean == []
     assert result.effects[0].n == 4
     assert result.adherence.streaks.current == 4
     assert result.adherence.active_days_28 == 4
-    assert result.insight.startswith("Cool: back 0.8 points looser")
+    assert result.insight.startswith("Not enough yet to tell what helps: 4 sessions")
+
+
+def test_ratings_after_runs_are_kept_apart_from_ratings_after_stretching():
+    records = [s(day(i), "cool", 6, 3) for i in range(3)]
+    records += [
+        SessionRecord(
+            **{**s(day(i) + timedelta(hours=10), "easy-run", 5, 7).__dict__, "kind": "run"}
+        )
+        for i in range(3)
+    ]
+    stretching, runs = trends(records, day(3).date(), tz=UTC).after
+    assert (stretching.activity, runs.activity) == (Activity.STRETCHING, Activity.RUNS)
+    assert [p.value for p in stretching.weekly_mean] == [3, 3, 3]
+    assert [p.value for p in runs.weekly_mean] == [7, 7, 7]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loosen.core.clock import FakeClock
+from loosen.core.history import closing_status
 from loosen.core.phases import PhaseKind, Side
 from loosen.core.session import (
     CueDue,
@@ -508,3 +509,40 @@ def test_one_side_held_twice_does_not_make_up_for_the_other_skipped(clock):
     session.skip()  # and the right side skipped
     summary = session.summary()
     assert (summary.steps_done, summary.steps_skipped) == (0, 1)
+
+
+FOUR_HOLDS = [step(name, duration_s=30.0, rest_s=0.0) for name in "ABCD"]
+
+
+@pytest.mark.parametrize(
+    ("skipped", "share", "status"),
+    [(0, 1.0, "completed"), (2, 0.5, "completed"), (3, 0.25, "partial"), (4, 0.0, "partial")],
+)
+def test_a_session_skipped_through_reaches_its_end_as_partial(clock, skipped, share, status):
+    session = Session(routine(*FOUR_HOLDS, get_ready_s=0), clock)
+    session.start()
+    for _ in range(skipped):
+        session.skip()
+    drive(session, clock, 30 * (4 - skipped) + 1)
+    assert session.state is State.FINISHED and session.completed
+    summary = session.summary()
+    assert summary.work_share == share
+    assert closing_status(session.completed, summary.work_share) == status
+
+
+def test_a_session_stopped_is_stopped_however_much_was_done(clock):
+    session = Session(routine(*FOUR_HOLDS, get_ready_s=0), clock)
+    session.start()
+    drive(session, clock, 95)
+    session.stop()
+    assert closing_status(session.completed, session.summary().work_share) == "stopped"
+
+
+def test_a_run_with_breaks_taken_early_counts_as_all_its_work_done(clock):
+    session = Session(run_routine(total_s=3600.0), clock)
+    session.start()
+    drive(session, clock, 960, tick=0.5)
+    session.take_break()
+    drive(session, clock, 2700, tick=0.5)
+    assert session.state is State.FINISHED and session.completed
+    assert session.summary().work_share == 1.0

@@ -10,7 +10,7 @@ history service thread, rating dialog (answered at once), summary page. It print
 line the moment something is known to be on disk:
 
     started UID        the session's row is written
-    rated UID N        its rating of N is committed (before the dialog would close)
+    rated UID N        its rating of N is committed (written, or kept in the store's queue)
     notice TEXT        a message the window shows the user
 """
 
@@ -52,15 +52,29 @@ def main() -> int:
     window.history.notice.connect(lambda text: print("notice", text, flush=True))
     counter = iter(range(1_000_000))
 
-    def rate_at_once(commit, summary: str) -> Rating:
+    def rate_at_once(self, summary: str, commit, answered) -> None:
         active = window.active
         assert active is not None
         rating = Rating(next(counter) % 11, "rated by the reliability test")
-        commit(rating)  # returns once the store has it (or has it safely queued)
-        print("rated", active.uid.result(), rating.tightness, flush=True)
-        return rating
+        uid = active.uid
 
-    MainWindow.ask_rating = staticmethod(rate_at_once)
+        def on_disk() -> None:  # the store has it: what the dialog waits for to close
+            print("rated", uid.result(), rating.tightness, flush=True)
+            answered(rating)
+
+        commit(rating, on_disk)
+
+    MainWindow.ask_rating = rate_at_once
+
+    def rate_lightly_at_once(self, active, text: str) -> None:
+        """After a short break the player asks for one key: pressed at once, too."""
+
+        def commit(rating, written) -> None:
+            active.recorder.record_rating(rating.tightness, None, written)
+
+        rate_at_once(self, text, commit, lambda rating: self._rated(active, text, rating))
+
+    MainWindow._rate_lightly = rate_lightly_at_once
 
     def tick() -> None:
         nonlocal sessions_left

@@ -12,9 +12,9 @@ import signal
 import sys
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from loosen import paths
+from loosen.ui import app
 from loosen.ui.app import install_crash_handler
 from loosen.ui.quit_signals import QuitSignals, exit_code_for
 
@@ -28,9 +28,7 @@ def crash_net(monkeypatch):
     shown: list[str] = []
     quits: list[int] = []
     saved: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(title))
-    )
+    monkeypatch.setattr(app, "show_bug_dialog", lambda text: shown.append(text.split(":")[0]))
     install_crash_handler([lambda: saved.append("session")], quits.append)
     return shown, quits, saved
 
@@ -64,7 +62,7 @@ def test_an_interrupt_or_exit_quits_with_no_bug_dialog(crash_net, error, exit_co
 def test_a_real_bug_still_shows_the_dialog_and_saves_the_session_first(crash_net):
     shown, quits, saved = crash_net
     _raise_into_hook(ZeroDivisionError("division by zero"))
-    assert shown == ["Loosen ran into a bug"]
+    assert shown == ["Something went wrong inside Loosen"]
     assert saved == ["session"]
     assert quits == []
     assert len(list(paths.log_dir().glob("crash-*.log"))) == 1
@@ -97,3 +95,26 @@ def test_a_signal_while_the_app_starts_waits_for_its_event_loop(qtbot):
         assert received.args == [signal.SIGTERM]
     finally:
         quit_signals.close()
+
+
+def test_the_bug_box_opens_without_a_loop_of_its_own_when_a_slot_fails(qtbot):
+    """A bug in a slot reaches the hook inside the running event loop: the box opens
+    and the hook returns, so timers and the session go on rather than run inside it."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    returned: list[bool] = []
+
+    def failing_slot() -> None:
+        app.show_bug_dialog("Something went wrong inside Loosen: division by zero")
+        returned.append(True)
+
+    QTimer.singleShot(0, failing_slot)
+    qtbot.waitUntil(lambda: returned == [True])  # the test's own loop is running here
+    (box,) = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+    assert box.windowTitle() == "Loosen ran into a bug"
+    ok = box.button(QMessageBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
+    assert not box.isVisible()

@@ -16,7 +16,7 @@ from loosen.ui.rating import Rating, RatingDialog
 
 def test_the_rating_dialog_stops_a_pasted_note_at_the_limit(qtbot):
     committed: list[Rating] = []
-    dialog = RatingDialog(committed.append)
+    dialog = RatingDialog(lambda rating, written: (committed.append(rating), written()))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -78,6 +78,7 @@ def test_beeps_play_only_when_there_is_no_voice(qtbot, sound_output, tmp_path):
 
     voiceless = ClipSpeaker(None, tmp_path / "beeps", voice_notice="No voice: install espeak-ng")
     assert voiceless.notice == "No voice: install espeak-ng" and not voiceless.has_voice
+    voiceless.prepare([])  # as a player does when it opens: the beeps load now
     qtbot.waitUntil(lambda: voiceless._beeps[Beep.START].status().name == "Ready")
     voiceless.beep(Beep.START)
     qtbot.waitUntil(voiceless._beeps[Beep.START].isPlaying, timeout=1000)

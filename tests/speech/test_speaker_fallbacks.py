@@ -17,6 +17,7 @@ from fake_engines import FakeEngine, ReadyClips
 
 from loosen.core.clock import FakeClock
 from loosen.core.session import Session, State
+from loosen.speech.beeps import Beep
 from loosen.speech.player import NO_AUDIO_DEVICE, ClipSpeaker
 from loosen.speech.synth import ClipSynthesizer
 from loosen.ui.player_view import PlayerView
@@ -148,7 +149,7 @@ def test_a_player_that_cannot_play_ends_in_one_notice(qtbot, tmp_path):
     failing = recording_player(tmp_path / "log", exit_code=1)
     speaker = ClipSpeaker(None, tmp_path / "beeps", audio_available=False, fallback_command=failing)
     with qtbot.waitSignal(speaker.notice_changed, timeout=WAIT_MS) as blocker:
-        speaker.beep(next(iter(speaker._beep_paths)))
+        speaker.beep(Beep.START)
     assert blocker.args[0].startswith(NO_AUDIO_DEVICE)
     assert not speaker.can_play and speaker.notice == NO_AUDIO_DEVICE
 
@@ -353,7 +354,7 @@ def test_in_a_bundle_the_player_gets_the_systems_libraries(
         audio_available=False,
         fallback_command=[sys.executable, "-c", seen],
     )
-    speaker.beep(next(iter(speaker._beep_paths)))
+    speaker.beep(Beep.START)
     qtbot.waitUntil(lambda: log.exists() and log.read_text() != "")
     assert log.read_text() == expected
     qtbot.waitUntil(lambda: not speaker.fallback.is_playing())

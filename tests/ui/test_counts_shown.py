@@ -10,7 +10,9 @@ from helpers import step
 
 
 def test_the_session_summary_counts_right():
-    one = Summary(planned_s=60, active_s=60, steps_done=1, steps_skipped=0, breaks_taken=1)
+    one = Summary(
+        planned_s=60, active_s=60, steps_done=1, steps_skipped=0, breaks_taken=1, work_share=1.0
+    )
     text = summary_text(one, True, run=True)
     assert "1 step done" in text and "1 break taken" in text
     assert "steps" not in text and "breaks" not in text

@@ -7,18 +7,18 @@ import re
 import shutil
 import threading
 import wave
-from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from loosen.core.audio import check_format
-from loosen.speech.synth import SpeechUnavailable, SynthState, SynthStatus
+from loosen.speech.synth import SynthState
 from loosen.ui.export_dialog import ExportDialog, file_filter
 from loosen.ui.main_window import MainWindow
+from player_journey import cancel_save, save_as, save_dialog
 
-from helpers import routine, step, write_clip
+from helpers import FakeSynth, routine, step
 
 # Get ready 2 s, a 10-s hold, a rest long enough to announce the counted squats, 2 × 2 s.
 SHORT = (
@@ -26,52 +26,6 @@ SHORT = (
     '[defaults]\nget_ready = "2s"\nrest = "8s"\n[[steps]]\nname = "Hold"\nduration = "10s"\n'
     '[[steps]]\nname = "Squat"\nreps = 2\ntempo = "2s"\n'
 )
-
-
-class FakeSynth:
-    """Clips on demand, from a thread of its own; `hold` keeps them from arriving."""
-
-    def __init__(
-        self,
-        folder: Path,
-        *,
-        status: SynthState = SynthState.AVAILABLE,
-        reason: str = "",
-        hold: bool = False,
-    ) -> None:
-        self.clip = write_clip(folder / "clip.wav", 0.3)
-        self.status = SynthStatus(status, reason)
-        self.rate_wpm = 160
-        self.release = threading.Event()
-        if not hold:
-            self.release.set()
-        self.asked_from: list[str] = []  # the threads clips were asked for from
-        self.futures: list[Future[Path]] = []
-
-    def wait_ready(self, timeout_s: float | None = None) -> SynthStatus:
-        return self.status
-
-    def close(self) -> None:
-        self.closed = True
-
-    closed = False
-
-    def prerender(self, texts):
-        self.asked_from.append(threading.current_thread().name)
-        futures = [Future() for _ in texts]
-        self.futures.extend(futures)
-        if self.status.state is SynthState.UNAVAILABLE:
-            for future in futures:
-                future.set_exception(SpeechUnavailable(self.status.reason))
-            return futures
-
-        def serve() -> None:
-            self.release.wait(30)
-            for future in futures:
-                future.set_result(self.clip)
-
-        threading.Thread(target=serve, daemon=True).start()
-        return futures
 
 
 @pytest.fixture
@@ -85,9 +39,10 @@ def make_window(open_window, speaker, user_routines):
 
 
 def start_export(qtbot, window: MainWindow, monkeypatch, out: Path, routine_id: str = "short"):
-    monkeypatch.setattr(ExportDialog, "ask_path", staticmethod(lambda parent, suggested: out))
+    """Select the routine, click Export, and save as `out` in the file dialog."""
     assert window.library_view.select(routine_id)
     qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
+    save_as(qtbot, window, out)
     dialog = window.export_dialog
     assert dialog is not None
     return dialog
@@ -213,9 +168,10 @@ def test_a_voice_started_for_the_export_alone_needs_no_restart(qtbot, monkeypatc
 
 def test_choosing_no_file_starts_nothing(qtbot, make_window, monkeypatch, tmp_path):
     window = make_window(FakeSynth(tmp_path))
-    monkeypatch.setattr(ExportDialog, "ask_path", staticmethod(lambda parent, suggested: None))
     assert window.library_view.select("short")
     qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
+    assert save_dialog(qtbot, window).selectedFiles()[0].endswith("short.wav")  # suggested
+    cancel_save(qtbot, window)
     assert window.export_dialog is None
 
 

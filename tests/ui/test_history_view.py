@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import QApplication
 
 from loosen import paths
 from loosen.core.history import HistoryStore, SessionRecord, Status, csvio
-from loosen.core.history.trends import trends
+from loosen.core.history.records import MAX_NOTE_CHARS
+from loosen.core.history.trends import Activity, trends
 from loosen.core.settings import Settings
 from loosen.ui.history_model import BACK, DATE, NOTE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
 from loosen.ui.history_view import HistoryView
 from loosen.ui.main_window import MainWindow
+from player_journey import click, save_as
 
 TODAY = date(2026, 11, 20)  # a Friday
 COOL, WARM, BREAK = "post-run-cooldown", "dynamic-warm-up", "squat-and-fold"
@@ -63,6 +66,9 @@ KNOWN = [
 ]
 
 
+LIBRARY = frozenset({COOL, WARM, BREAK})
+
+
 @pytest.fixture
 def known_db() -> Path:
     with HistoryStore.open(paths.history_db()) as store:
@@ -79,13 +85,18 @@ def history(qtbot, known_db):
 
 @pytest.fixture
 def view(qtbot, history):
-    made = HistoryView(history, today=lambda: TODAY, tz=UTC)
+    made = HistoryView(history, today=lambda: TODAY, tz=UTC, existing=lambda: LIBRARY)
     qtbot.addWidget(made)
     made.resize(1100, 700)
     with qtbot.waitSignal(made.charts_ready, timeout=10_000):
         made.reload()
         made.show()
     return made
+
+
+def plain(html: str) -> str:
+    """What a rich-text label reads as."""
+    return re.sub(r"<[^>]+>", "", html).replace("&nbsp;", " ")
 
 
 def stored(history: HistoryService, uid: str) -> SessionRecord | None:
@@ -167,13 +178,13 @@ def test_filtering_by_routine_narrows_the_table_and_the_charts(qtbot, view):
     assert set(texts(view, ROUTINE)) == {"Post-run cooldown"} and view.model.rowCount() == 4
     assert [e.routine for e in view.charts.effects.effects] == [COOL]
     assert view.insight.text() == (
-        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
-        "— a hint so far, not yet a finding."
+        "Not enough yet to tell what helps: 4 sessions rated before and after so far; "
+        "a routine needs at least 5 completed ones."
     )
     with qtbot.waitSignal(view.charts_ready, timeout=10_000):
         view.set_filter(kind="warm-up")
     assert view.model.rowCount() == 2
-    assert view.insight.text().startswith("Too early to tell")
+    assert view.insight.text().startswith("Not enough yet to tell what helps: 2 sessions")
     with qtbot.waitSignal(view.charts_ready, timeout=10_000):
         view.set_filter(routine=COOL, kind="warm-up")
     assert view.model.rowCount() == 0
@@ -279,12 +290,12 @@ def test_enter_in_a_rating_box_saves(qtbot, view, history):
 def test_a_note_typed_in_the_editor_keeps_to_the_declared_limit(qtbot, view, history, tmp_path):
     click_row(qtbot, view, 1)
     qtbot.mouseClick(view.note, Qt.MouseButton.LeftButton)
-    QApplication.clipboard().setText("x" * (csvio.MAX_NOTE_CHARS + 50))
+    QApplication.clipboard().setText("x" * (MAX_NOTE_CHARS + 50))
     qtbot.keyClick(view.note, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(view.committed, timeout=10_000):
         qtbot.keyClick(view.note, Qt.Key.Key_Return)
     saved = stored(history, "s2")
-    assert len(saved.note) == csvio.MAX_NOTE_CHARS
+    assert len(saved.note) == MAX_NOTE_CHARS
     out = tmp_path / "history.csv"  # and the history's own export reads back in
     with out.open("w", encoding="utf-8", newline="") as handle:
         csvio.write_csv([saved], handle)
@@ -403,8 +414,8 @@ def test_a_delete_the_store_refuses_keeps_the_session_and_says_why(
 
 def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export_button.click()
+    click(qtbot, view.export_button)
+    save_as(qtbot, view, out)
     qtbot.waitUntil(lambda: view.status.text().startswith("Exported"), timeout=10_000)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(csvio.COLUMNS)
@@ -416,8 +427,7 @@ def test_export_writes_the_csv_contract(qtbot, view, tmp_path, monkeypatch):
 
 def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
     out = tmp_path / "no such folder" / "history.csv"
-    monkeypatch.setattr(HistoryView, "ask_export_path", staticmethod(lambda parent: out))
-    view.export()
+    view.export_to(out)  # (the file dialog itself offers only folders that exist)
     qtbot.waitUntil(lambda: view.status.text().startswith("Could not export"), timeout=10_000)
     assert view.status.text() == f"Could not export to {out}: No such file or directory"
 
@@ -426,24 +436,35 @@ def test_a_bad_export_path_gives_one_line(qtbot, view, tmp_path, monkeypatch):
 
 
 def test_each_chart_holds_the_series_computed_for_the_history(view):
-    expected = trends(KNOWN, TODAY, UTC)
+    expected = trends(KNOWN, TODAY, UTC, LIBRARY)
     assert view.trends == expected
     charts = view.charts
-    x, y = charts.tightness.points.getData()
-    assert list(x) == [p.at.timestamp() for p in expected.after]
-    assert list(y) == [p.value for p in expected.after] == [3, 5, 5, 4, 5, 4]
-    mean_x, mean_y = charts.tightness.mean_curve.getData()
+    stretching, runs = expected.after
+    assert (stretching.activity, runs.activity) == (Activity.STRETCHING, Activity.RUNS)
+    line = charts.tightness.lines[Activity.STRETCHING]
+    x, y = line.points.getData()
+    assert list(x) == [p.at.timestamp() for p in stretching.points]
+    assert list(y) == [p.value for p in stretching.points] == [3, 5, 5, 4, 5, 4]
+    mean_x, mean_y = line.mean_curve.getData()
     # s7 is five days before the next rated session: one unbroken line
-    assert list(mean_x) == [p.at.timestamp() for p in expected.weekly_mean]
-    assert list(mean_y) == pytest.approx([p.value for p in expected.weekly_mean])
+    assert list(mean_x) == [p.at.timestamp() for p in stretching.weekly_mean]
+    assert list(mean_y) == pytest.approx([p.value for p in stretching.weekly_mean])
+    assert runs.points == [] and len(charts.tightness.lines[Activity.RUNS].points.getData()[0]) == 0
+    # The title names what is drawn, and only that, with the dots' shape.
+    assert charts.tightness.shown == [Activity.STRETCHING]
+    title = plain(charts.titles[0].text())
+    assert title == "Back after ● stretching"
 
     bars = charts.effects.bars.opts
     assert list(bars["width"]) == [2.5, 0.5]  # cooldown first, then warm-up
     assert bars["y"][0] > bars["y"][1]  # the best on top
     assert [label.toPlainText() for label in charts.effects.labels] == [
-        "Post-run cooldown · 4",
-        "Dynamic warm-up · 2, too few to tell",
+        "Post-run cooldown · 4, not enough yet",
+        "Dynamic warm-up · 2, not enough yet",
     ]
+    # Each bar carries its 90 % interval; two warm-ups rated 0 and 1 still have spread.
+    errors = charts.effects.errors.opts
+    assert all(width > 0.3 for width in [*errors["left"], *errors["right"]])
 
     cells = charts.calendar.cells.opts
     assert len(cells["x0"]) == len(expected.adherence.days)
@@ -454,12 +475,36 @@ def test_each_chart_holds_the_series_computed_for_the_history(view):
     assert charts.streak.text() == "Streak: 5 days · longest 5 · 6 of 28 days"
 
 
-def test_the_insight_line_names_the_routine_and_the_numbers(view):
+def test_the_insight_line_says_not_enough_yet_below_five_sessions(view):
     assert not view.empty_note.isVisibleTo(view)
     assert view.insight.text() == (
-        "Post-run cooldown: back 2.5 points looser on average over 4 sessions "
-        "— a hint so far, not yet a finding."
+        "Not enough yet to tell what helps: 6 sessions rated before and after so far; "
+        "a routine needs at least 5 completed ones."
     )
+
+
+def test_the_insight_names_a_routine_with_enough_sessions_never_a_removed_one(
+    qtbot, isolated_user_dirs
+):
+    gone = [record(20 + i, WARM, i, 8, 2) for i in range(6)]  # warm-up: since removed
+    kept = [record(30 + i, COOL, i, 6, 4 + i % 2) for i in range(5)]
+    with HistoryStore.open(paths.history_db()) as store:
+        store.import_records(gone + kept)
+    service = HistoryService(paths.history_db())
+    made = HistoryView(service, today=lambda: TODAY, tz=UTC, existing=lambda: {COOL})
+    qtbot.addWidget(made)
+    made.resize(1100, 700)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+        made.show()
+    # changes 2, 1, 2, 1, 2: mean 1.6, sd 0.548, t(0.95, 4 df) = 2.132
+    assert made.insight.text() == (
+        "Post-run cooldown: back 1.6 points looser on average over 5 sessions "
+        "(90 % interval +1.1 to +2.1)."
+    )
+    labels = [label.toPlainText() for label in made.charts.effects.labels]
+    assert "Dynamic warm-up (removed) · 6" in labels
+    service.close()
 
 
 def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):
@@ -470,7 +515,7 @@ def test_an_empty_history_says_it_is_too_early(qtbot, isolated_user_dirs):
         made.reload()
     assert made.model.rowCount() == 0 and made.selected() is None
     assert made.insight.text().startswith("Too early to tell what helps")
-    assert len(made.charts.tightness.points.getData()[0]) == 0
+    assert all(len(line.points.getData()[0]) == 0 for line in made.charts.tightness.lines.values())
     assert made.empty_note.isVisibleTo(made) and "No sessions yet" in made.empty_note.text()
     # The empty date axis covers the calendar's weeks, not a blink of 1970.
     low, high = made.charts.tightness.viewRange()[0]
@@ -535,14 +580,45 @@ def test_the_app_starts_without_loading_pyqtgraph():
 def test_the_weekly_line_breaks_over_a_gap_of_more_than_a_week(qtbot):
     import math
 
-    from loosen.core.history.trends import TimePoint, rolling_mean
+    from loosen.core.history.trends import AfterSeries, TimePoint, rolling_mean
     from loosen.ui.history_charts import TightnessChart
 
     chart = TightnessChart()
     qtbot.addWidget(chart)
     start = datetime(2026, 11, 1, tzinfo=UTC)
     after = [TimePoint(start + timedelta(days=d), v) for d, v in ((0, 6), (1, 4), (12, 3))]
-    chart.set_series(after, rolling_mean(after))
-    x, y = chart.mean_curve.getData()
+    chart.set_series([AfterSeries(Activity.STRETCHING, after, rolling_mean(after))])
+    x, y = chart.lines[Activity.STRETCHING].mean_curve.getData()
     assert [None if math.isnan(v) else v for v in y] == [6, 5, None, 3]
     assert list(x)[2] == list(x)[1]  # the break sits at the last point before the gap
+
+
+def test_ratings_after_runs_and_after_stretching_are_drawn_apart(qtbot, isolated_user_dirs):
+    mixed = []
+    for day in range(6):
+        run = record(40 + day, COOL, 18 - day, 5, 7)  # runs leave the back at 7
+        mixed.append(
+            SessionRecord(
+                **{**run.__dict__, "routine": "easy-run", "kind": "run", "uid": f"r{day}"}
+            )
+        )
+        mixed.append(record(50 + day, COOL, 18 - day, 6, 3))  # stretching leaves it at 3
+    with HistoryStore.open(paths.history_db()) as store:
+        store.import_records(mixed)
+    service = HistoryService(paths.history_db())
+    made = HistoryView(service, today=lambda: TODAY, tz=UTC, existing=lambda: {COOL, "easy-run"})
+    qtbot.addWidget(made)
+    with qtbot.waitSignal(made.charts_ready, timeout=10_000):
+        made.reload()
+    lines = made.charts.tightness.lines
+    assert set(lines[Activity.RUNS].mean_curve.getData()[1]) == {7}
+    assert set(lines[Activity.STRETCHING].mean_curve.getData()[1]) == {3}
+    assert made.charts.tightness.shown == [Activity.STRETCHING, Activity.RUNS]
+    assert plain(made.charts.titles[0].text()) == "Back after ● stretching  ▼ runs"
+    assert len(made.trends.after[1].points) == 6
+    # The habits, each with its n, and "not enough yet" while a side is short.
+    assert made.habits.text().startswith(
+        "Tightness after runs: none with a break taken, 7.0 without (90 % interval"
+    )
+    assert "6 runs); not enough yet to compare (5 a side needed)." in made.habits.text()
+    service.close()

@@ -14,23 +14,11 @@ from PySide6.QtCore import Qt
 from loosen import paths
 from loosen.core.history import HistoryStore, Status
 from loosen.core.phases import PhaseKind
-from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from player_journey import click, click_routine, play, rate_with_keys
+from player_journey import answer_stop_question, click, click_routine, play, rate_with_keys
 
 
-def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(
-    qtbot, open_window, speaker, clock, monkeypatch
-):
-    answers = [False, True]  # closing: "go on" the first time, "stop" the second
-    asked: list[str] = []
-
-    def confirm_stop(parent) -> bool:
-        asked.append(parent.kind_label.text())  # what the person saw behind the question
-        return answers.pop(0)
-
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(confirm_stop))
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "3"))
+def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(qtbot, open_window, speaker, clock):
     window = open_window(speaker)
     click_routine(qtbot, window, "Post-run cooldown")
     click(qtbot, window.library_view.start_button)
@@ -88,14 +76,18 @@ def test_a_cooldown_paused_skipped_taken_back_closed_and_rated(
 
     # The window closed mid-way: asked, as Esc asks; "go on" changes nothing.
     window.close()
-    assert asked == ["Work  ·  paused"]  # paused while asked: no time lost
+    assert player.kind_label.text() == "Work  ·  paused"  # paused while asked: no time lost
+    answer_stop_question(qtbot, player, "No")
     assert window.isVisible() and window.stack.currentWidget() is player
     assert player.kind_label.text() == "Work" and player.time_label.text() == "0:20"
     play(player, clock, 5)
     assert player.time_label.text() == "0:15"  # the session went on
     # Closed again, and this time stopped: still rated, then the window goes.
     window.close()
-    assert len(asked) == 2 and not window.isVisible()
+    answer_stop_question(qtbot, player, "Yes")
+    assert window.isVisible()  # until the rating is given
+    rate_with_keys(qtbot, window, "3")
+    assert not window.isVisible()
 
     with HistoryStore.open(paths.history_db()) as store:
         record = store.get(uid)

@@ -21,8 +21,8 @@ from loosen.core.reminders import SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import RatingDialog
 from loosen.ui.tray import RESYNC_MS, ReminderController, start_reminders
+from player_journey import rate_in_player
 
 MIN = 60.0
 GENTLE = "Break time soon: Squat and fold, at your next natural pause."
@@ -71,23 +71,6 @@ class ReminderTimers:
         self.clock.advance(max(0.0, end - self.clock.now()))
 
 
-def rate_by_clicking(qtbot, value: int, asked: list[str]):
-    """The rating dialog, answered with the mouse: the value's button, then Save."""
-
-    def ask(commit, summary):
-        asked.append(summary)
-        dialog = RatingDialog(commit, summary)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        click(qtbot, dialog.row.buttons[value])
-        click(qtbot, dialog.ok_button)
-        assert not dialog.isVisible()
-        return dialog.result_rating
-
-    return staticmethod(ask)
-
-
 def play_to_end(player: PlayerView, clock) -> None:
     """Time passes in the player as its driver's timer wakes it, until the session ends."""
     session = player.session
@@ -105,9 +88,7 @@ def answers(window: MainWindow) -> list[tuple[str, str]]:
     return [(row.outcome, row.routine) for row in rows]
 
 
-def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock, monkeypatch):
-    asked: list[str] = []
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_by_clicking(qtbot, 2, asked))
+def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock):
     window = open_window(speaker)
     quits: list[bool] = []
     controller = start_reminders(
@@ -164,8 +145,9 @@ def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock, 
     assert not reminders.message.isVisible()
     play_to_end(player, clock)
 
-    # The rating, by clicking "2" and Save; the summary says what was done.
-    assert asked and asked[0].startswith("Completed · ")
+    # A minute's break: no dialog over the desk, one key in the player; the summary
+    # says what was done.
+    rate_in_player(qtbot, window, "2")
     assert window.stack.currentWidget() is window.summary_page
     assert "Your back now: 2 of 10." in window.summary_page.body.text()
     click(qtbot, window.summary_page.findChild(QPushButton))  # "Back to the library"

@@ -17,7 +17,7 @@ from loosen.core.session import State
 from loosen.ui.library_view import ROUTINE_ROLE
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import RatingDialog
+from player_journey import rate_with_keys
 
 MINE = """\
 format = 1
@@ -72,30 +72,13 @@ def let_time_pass(player: PlayerView, clock, seconds: float) -> None:
         player.driver.timer.timeout.emit()
 
 
-def rate_with_keys(qtbot, keys: str):
-    """The real rating dialog, answered with keys (it is modal in the app)."""
-
-    def ask(commit, summary):
-        dialog = RatingDialog(commit, summary)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        with qtbot.waitActive(dialog):
-            dialog.activateWindow()
-        qtbot.keyClicks(dialog, keys)
-        qtbot.keyClick(dialog, Qt.Key.Key_Return)
-        return dialog.result_rating
-
-    return staticmethod(ask)
-
-
 def sessions(window: MainWindow):
     return window.history.submit(lambda store: store.sessions()).result(timeout=10)
 
 
 def test_write_a_routine_fix_it_run_it_and_find_it_in_history(
-    qtbot, open_window, speaker, clock, user_routines, monkeypatch
+    qtbot, open_window, speaker, clock, user_routines
 ):
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "2"))
     window = open_window(speaker)
     window.activateWindow()
     qtbot.waitActive(window)
@@ -137,6 +120,7 @@ def test_write_a_routine_fix_it_run_it_and_find_it_in_history(
     let_time_pass(player, clock, 2)
     press(qtbot, window, Qt.Key.Key_Right)  # enough of that: the session ends
     assert player.session.state is State.FINISHED
+    rate_with_keys(qtbot, window, "2")  # the rating dialog has the keyboard
 
     assert window.stack.currentWidget() is window.summary_page
     assert "Your back now: 2 of 10." in window.summary_page.body.text()

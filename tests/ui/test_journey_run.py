@@ -2,15 +2,16 @@
 
 The sprint hour is started with two clicks; B, pressed quickly and more than once,
 takes one break before the window is due; the activity resumes and the count to the
-next break starts again; Esc asks, No goes on, Esc again and Yes stops. Time is a fake
-clock and the player's timer is fired at each moment it asks for.
+next break starts again; Esc asks, No goes on, Esc again and Yes stops, and the rating
+dialog is answered by clicking. Time is a fake clock and the player's timer is fired
+at each moment it asks for.
 """
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
@@ -18,7 +19,7 @@ from loosen.core.plan import break_length_s
 from loosen.ui.library_view import ROUTINE_ROLE
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import Rating
+from player_journey import answer_stop_question, rate_by_clicking, rating_dialog
 
 RUN = "sprint-session"
 MIN = 60.0
@@ -53,25 +54,6 @@ def play_until(player: PlayerView, clock, active_s: float) -> None:
         player.driver.timer.timeout.emit()
 
 
-def answer_the_question(qtbot, answer: str, asked: list[str]) -> None:
-    """Click `answer` on the question box the next key opens, as soon as it shows (inside
-    its own loop if it is modal); a box without that answer is closed unanswered."""
-
-    def click_answer() -> None:
-        for box in QApplication.topLevelWidgets():
-            if isinstance(box, QMessageBox) and box.isVisible():
-                asked.append(box.text())
-                button = next(
-                    (b for b in box.buttons() if b.text().replace("&", "") == answer), None
-                )
-                if button is None:
-                    box.reject()
-                else:
-                    click(qtbot, button)
-
-    QTimer.singleShot(0, click_answer)
-
-
 def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> None:
     """The window manager gives the keyboard back to the window once the question box
     closes; the offscreen platform has none, so the test does what it would."""
@@ -81,18 +63,7 @@ def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> Non
     assert QApplication.focusWidget() is player  # the keys go to the player again
 
 
-@pytest.mark.real_dialogs
-def test_a_run_with_a_break_taken_early_then_stopped(
-    qtbot, open_window, speaker, clock, monkeypatch
-):
-    rated: list[str] = []
-    monkeypatch.setattr(
-        MainWindow,
-        "ask_rating",
-        staticmethod(
-            lambda commit, summary: (rated.append(summary), commit(Rating(3, "")), Rating(3, ""))[2]
-        ),
-    )
+def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker, clock):
     window = open_window(speaker)
     player = start_by_clicking(qtbot, window, RUN)
     assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
@@ -125,24 +96,21 @@ def test_a_run_with_a_break_taken_early_then_stopped(
     assert player.reps_label.text().startswith("Break due: take it at your next pause (B)")
 
     # Esc asks; No goes on from where it was.
-    asked: list[str] = []
-    answer_the_question(qtbot, "No", asked)
     qtbot.keyClick(player, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: len(asked) == 1, timeout=5_000)
-    assert asked[0].startswith("Stop now?")
+    assert answer_stop_question(qtbot, player, "No").startswith("Stop now?")
     assert player.session.state.value == "running" and window.active is not None
     back_from_the_question(qtbot, window, player)
     play_until(player, clock, back_at + 16 * MIN)
     assert player.time_label.text() == "16:00"
 
     # Esc again, Yes: stopped, rated, and kept with its one break.
-    answer_the_question(qtbot, "Yes", asked)
     qtbot.keyClick(player, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.summary_page, timeout=5_000)
-    assert len(asked) == 2
-    assert rated == [
+    answer_stop_question(qtbot, player, "Yes")
+    assert rating_dialog(qtbot, window).summary_label.text() == (
         f"Stopped · {_clock(back_at + 16 * MIN)} · 2 steps done, 0 skipped · 1 break taken"
-    ]
+    )
+    rate_by_clicking(qtbot, window, 3)
+    assert window.stack.currentWidget() is window.summary_page
     assert window.summary_page.body.text().startswith("Stopped · ")
 
     (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)

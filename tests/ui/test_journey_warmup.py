@@ -11,13 +11,11 @@ from PySide6.QtCore import Qt
 
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
-from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
 from player_journey import click, click_routine, play, rate_with_keys, records
 
 
-def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, clock, monkeypatch):
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "2"))
+def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, clock):
     window = open_window(speaker)
     click_routine(qtbot, window, "Dynamic warm-up")
     assert window.library_view.title.text() == "Dynamic warm-up"
@@ -30,7 +28,7 @@ def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, cloc
     assert player.step_label.text() == "Next: Brisk march"
     assert player.time_label.text() == "0:05"
     qtbot.keyClick(player, Qt.Key.Key_7)  # how tight before: one key, while getting ready
-    assert not player.rating_row.isVisible()
+    assert player.rating_row.buttons[7].isChecked()  # seen, and open to change
 
     plan = player.session.plan
     play(player, clock, 10)
@@ -40,10 +38,11 @@ def test_a_warm_up_from_two_clicks_to_a_rating(qtbot, open_window, speaker, cloc
     # Every cue heard, in the plan's order, each once: nothing late, nothing lost.
     assert speaker.spoken == [cue.text for cue in plan.cues]
     assert speaker.spoken[-1] == "Session complete"
+    rate_with_keys(qtbot, window, "2")  # one digit and Enter
     assert window.stack.currentWidget() is window.summary_page
     body = window.summary_page.body.text()
     assert body.startswith("Completed · ") and "9 steps done, 0 skipped" in body
-    assert "Your back now: 2 of 10." in body
+    assert "Your back: 7 → 2 of 10, 5 points looser." in body
     assert window.windowTitle() == "Loosen"
 
     (record,) = records(window)

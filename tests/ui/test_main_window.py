@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from loosen import paths
 from loosen.core.history import Status
@@ -15,8 +16,14 @@ from loosen.core.settings import Settings, load_settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import Rating
-from player_journey import rate_with_keys
+from player_journey import (
+    answer_stop_question,
+    back_to_window,
+    click,
+    rate_in_player,
+    rate_with_keys,
+    rating_dialog,
+)
 
 SHORT = (
     'format = 1\nid = "short"\nname = "Short one"\nkind = "cooldown"\n'
@@ -69,8 +76,7 @@ def test_the_welcome_panel_shows_once(qtbot, window, speaker, clock):
     assert load_settings(paths.settings_file())[0].seen_welcome
 
 
-def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock, monkeypatch):
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "3"))
+def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock):
     window.start_routine("short")
     player = window.stack.currentWidget()
     assert isinstance(player, PlayerView)
@@ -81,8 +87,9 @@ def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock, m
         player.driver.timer.timeout.emit()
     assert player.session.phase.open_ended
     qtbot.keyClick(player, Qt.Key.Key_Return)  # done with the squats: the session ends
+    rate_with_keys(qtbot, window, "3")
     assert window.stack.currentWidget() is window.summary_page
-    assert "Your back now: 3 of 10." in window.summary_page.body.text()
+    assert "Your back: 6 → 3 of 10, 3 points looser." in window.summary_page.body.text()
     (record,) = records(window)
     assert record.status is Status.COMPLETED
     assert (record.tightness_before, record.tightness_after) == (6, 3)
@@ -91,59 +98,49 @@ def test_a_session_end_to_end_is_logged_with_its_ratings(qtbot, window, clock, m
     assert record.routine == "short" and record.kind == "cooldown"
 
 
-def test_escape_skips_the_rating_and_the_session_is_still_logged(qtbot, window, monkeypatch):
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "", Qt.Key.Key_Escape))
+def test_escape_skips_the_rating_and_the_session_is_still_logged(qtbot, window):
     window.start_routine("short")
     player = window.stack.currentWidget()
     for _ in range(3):
         qtbot.keyClick(player, Qt.Key.Key_Right)
+    rate_with_keys(qtbot, window, "", Qt.Key.Key_Escape)
     (record,) = records(window)
-    assert record.status is Status.COMPLETED and record.tightness_after is None
+    # Both steps skipped to the end: reached, with nothing done, so partial.
+    assert record.status is Status.PARTIAL and record.tightness_after is None
     assert record.steps_skipped == 2
     assert "No rating this time" in window.summary_page.body.text()
 
 
-def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock, monkeypatch):
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(
-        MainWindow,
-        "ask_rating",
-        staticmethod(lambda commit, summary: (commit(Rating(5, "stiff")), Rating(5, "stiff"))[1]),
-    )
+def test_stop_after_confirming_is_logged_as_stopped(qtbot, window, clock):
     window.start_routine("short")
     player = window.stack.currentWidget()
     clock.advance(4)
     player.driver.timer.timeout.emit()
     qtbot.keyClick(player, Qt.Key.Key_Escape)
+    assert answer_stop_question(qtbot, player, "Yes").startswith("Stop now?")
+    dialog = rating_dialog(qtbot, window)
+    click(qtbot, dialog.row.buttons[5])
+    qtbot.mouseClick(dialog.note, Qt.MouseButton.LeftButton)  # the note takes focus on a click
+    qtbot.keyClicks(dialog.note, "stiff")
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: window.rating_dialog is None)  # closed once written
     (record,) = records(window)
     assert record.status is Status.STOPPED and record.tightness_after == 5
     assert record.note == "stiff"
     assert window.summary_page.body.text().startswith("Stopped")
 
 
-def ask_to_stop(monkeypatch, answer: bool) -> list[str]:
-    """Answer the question Esc asks; returns the session state seen at each asking."""
-    asked: list[str] = []
-
-    def confirm(parent) -> bool:
-        asked.append(parent.session.state.value)  # what the user saw while asked
-        return answer
-
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(confirm))
-    return asked
-
-
-def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(
-    qtbot, window, clock, monkeypatch
-):
-    asked = ask_to_stop(monkeypatch, True)
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "4"))
+def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(qtbot, window, clock):
     window.start_routine("short")
+    player = window.stack.currentWidget()
     clock.advance(3)
-    window.stack.currentWidget().driver.timer.timeout.emit()
+    player.driver.timer.timeout.emit()
     uid = window.active.uid.result(timeout=10)
     window.close()
-    assert asked == ["paused"]  # the clock stands still while the question is open
+    assert window.isVisible()  # until the user has answered
+    assert player.session.state is State.PAUSED  # the clock stands still while asked
+    answer_stop_question(qtbot, player, "Yes")
+    rate_with_keys(qtbot, window, "4")
     assert not window.isVisible()
     from loosen.core.history import HistoryStore
 
@@ -153,14 +150,14 @@ def test_closing_mid_session_asks_and_a_stopped_session_is_still_rated(
     assert record.active_s == pytest.approx(3, abs=0.3)
 
 
-def test_closing_mid_session_and_cancelling_goes_on_as_before(qtbot, window, clock, monkeypatch):
-    asked = ask_to_stop(monkeypatch, False)
+def test_closing_mid_session_and_cancelling_goes_on_as_before(qtbot, window, clock):
     window.start_routine("short")
     player = window.stack.currentWidget()
     clock.advance(3)
     player.driver.timer.timeout.emit()
     window.close()
-    assert asked == ["paused"]
+    assert player.session.state is State.PAUSED  # the clock stands still while asked
+    answer_stop_question(qtbot, player, "No")
     assert window.isVisible() and window.stack.currentWidget() is player
     assert player.session.state is State.RUNNING
     clock.advance(1)
@@ -195,16 +192,22 @@ def test_settings_file_problems_do_not_stop_the_app(tmp_path):
     assert settings.theme == "system" and "theme" in problems[0]
 
 
-def test_settings_are_applied_and_kept(qtbot, window, speaker, monkeypatch):
+def test_settings_are_applied_and_kept(qtbot, window, speaker):
     from dataclasses import replace
-
-    from loosen.ui.settings_dialog import SettingsDialog
 
     chosen = replace(
         window.settings, volume=0.3, beeps=False, speak=False, countdown=5, theme="dark"
     )
-    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, s, v, p: chosen))
-    window.settings_button.click()
+    click(qtbot, window.settings_button)
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    dialog.volume.setValue(30)
+    for box in (dialog.beeps, dialog.speak):  # clicked on their tick boxes
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    dialog.countdown.setValue(5)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    click(qtbot, dialog.ok_button)
+    assert window.settings_dialog is None and not dialog.isVisible()
     assert (speaker.volume, speaker.beeps_enabled, speaker.voice_enabled) == (0.3, False, False)
     assert load_settings(paths.settings_file())[0] == chosen
     window.start_routine("short")
@@ -238,10 +241,8 @@ def test_runs_show_their_planned_breaks_where_routines_show_steps(window):
 
 
 def test_m_in_the_player_mutes_for_later_and_the_library_says_so_with_a_click_to_undo(
-    qtbot, window, speaker, monkeypatch
+    qtbot, window, speaker
 ):
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(MainWindow, "ask_rating", rate_with_keys(qtbot, "", Qt.Key.Key_Escape))
     muted = window.library_view.muted_button
     assert not muted.isVisible()
     window.start_routine("short")
@@ -249,6 +250,8 @@ def test_m_in_the_player_mutes_for_later_and_the_library_says_so_with_a_click_to
     qtbot.keyClick(player, Qt.Key.Key_M)
     assert player.mute_button.isVisible() and speaker.muted
     qtbot.keyClick(player, Qt.Key.Key_Escape)
+    answer_stop_question(qtbot, player, "Yes")
+    rate_with_keys(qtbot, window, "", Qt.Key.Key_Escape)
     back = window.summary_page.findChild(QPushButton)
     qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.library_view
@@ -285,3 +288,38 @@ def test_loosen_run_of_a_file_that_failed_to_load_says_why(open_window, speaker,
     assert window.active is None
     text = window.messages.label.text()
     assert "my-typo.toml failed to load" in text and 'did you mean "duration"' in text
+
+
+def test_the_summary_compares_with_the_last_rating_once_the_history_answers(qtbot, window):
+    for rating in ("5", "3"):
+        window.start_routine("short")
+        player = window.stack.currentWidget()
+        back_to_window(qtbot, window)  # from the last rating dialog
+        assert QApplication.focusWidget() is player  # the keys go to the player
+        for _ in range(3):
+            qtbot.keyClick(player, Qt.Key.Key_Right)
+        rate_with_keys(qtbot, window, rating)
+    body = window.summary_page.body
+    assert body.text().startswith("Completed · ")  # at once, the comparison to follow
+    qtbot.waitUntil(lambda: "2 looser than after your last short one." in body.text())
+    assert "Your back now: 3 of 10." in body.text()
+
+
+@pytest.mark.parametrize("rate", [True, False])
+def test_a_short_desk_break_is_rated_in_the_player_or_not_at_all_never_in_a_dialog(
+    qtbot, window, clock, rate
+):
+    window.settings = replace(window.settings, rate_short_breaks=rate)
+    window.start_routine("squat-and-fold")  # the built-in one-minute break
+    player = window.stack.currentWidget()
+    clock.advance(600)
+    player.driver.timer.timeout.emit()
+    if rate:
+        rate_in_player(qtbot, window, "3")
+    else:
+        qtbot.waitUntil(lambda: window.active is None)
+    assert window.rating_dialog is None
+    (record,) = records(window)
+    assert record.tightness_after == (3 if rate else None)
+    body = window.summary_page.body.text()
+    assert ("Your back now: 3 of 10." in body) if rate else ("No rating this time" in body)

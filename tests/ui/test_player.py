@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QMessageBox
 
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MIN_RATE_WPM
 from loosen.core.phases import PhaseKind
@@ -14,6 +15,7 @@ from loosen.core.plan import break_length_s
 from loosen.core.session import Session, State
 from loosen.speech.beeps import Beep
 from loosen.ui.player_view import PlayerView
+from player_journey import answer_stop_question
 
 from helpers import routine, run_routine, step
 
@@ -133,18 +135,17 @@ def test_skip_to_the_end_finishes(qtbot, clock, speaker):
     assert not view.stop_button.isEnabled()
 
 
-@pytest.mark.parametrize(("confirm", "state"), [(True, State.FINISHED), (False, State.RUNNING)])
-def test_escape_asks_before_stopping(qtbot, clock, speaker, monkeypatch, confirm, state):
-    asked = []
-    monkeypatch.setattr(
-        PlayerView, "confirm_stop", staticmethod(lambda parent: asked.append(1) or confirm)
-    )
+@pytest.mark.parametrize(("answer", "state"), [("Yes", State.FINISHED), ("No", State.RUNNING)])
+def test_escape_asks_before_stopping(qtbot, clock, speaker, answer, state):
     view = make_player(qtbot, clock, speaker)
     tick(view, clock, 8)
     press(qtbot, view, Qt.Key.Key_Escape)
-    assert asked == [1]
+    press(qtbot, view, Qt.Key.Key_Escape)  # pressed again while asked: one question
+    assert view.session.state is State.PAUSED  # while the question is open
+    assert len([w for w in view.children() if isinstance(w, QMessageBox)]) == 1
+    answer_stop_question(qtbot, view, answer)
     assert view.session.state is state
-    if not confirm:
+    if answer == "No":
         assert view.session.active_s() == pytest.approx(8)  # paused while asking, no time lost
 
 
@@ -161,13 +162,38 @@ def test_f_asks_for_full_screen_and_m_mutes(qtbot, clock, speaker):
     assert view.cue_label.text()  # but still shown
 
 
-def test_a_digit_during_get_ready_rates_the_back_before(qtbot, clock, speaker):
+def test_a_digit_during_get_ready_rates_the_back_before_and_stays_to_be_seen(qtbot, clock, speaker):
     view = make_player(qtbot, clock, speaker)
     assert view.rating_row.isVisible()
     with qtbot.waitSignal(view.before_rated) as rated:
         press(qtbot, view, Qt.Key.Key_4)
-    assert rated.args == [4] and not view.rating_row.isVisible()
+    assert rated.args == [4] and view.rating_row.isVisible()
+    assert view.rating_row.buttons[4].isChecked()
+    assert view.rating_row.question.text().startswith("Your back before: 4 of 10")
     assert view.session.state is State.RUNNING  # the start was never held up
+
+
+def test_the_before_rating_takes_ten_and_can_be_changed_until_the_end(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    with qtbot.waitSignals([view.before_rated, view.before_rated]):
+        press(qtbot, view, Qt.Key.Key_1)
+        press(qtbot, view, Qt.Key.Key_0)
+    assert view.rating_row.value == 10 and view.rating_row.buttons[10].isChecked()
+    tick(view, clock, 60)  # well past the first work phase
+    assert view.rating_row.isVisible()
+    with qtbot.waitSignal(view.before_rated) as changed:
+        qtbot.mouseClick(view.rating_row.buttons[6], Qt.MouseButton.LeftButton)
+    assert changed.args == [6]
+    assert view.rating_row.question.text().startswith("Your back before: 6 of 10")
+
+
+def test_the_before_question_goes_once_the_first_work_phase_ends_unanswered(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    first_work_ends = next(p.end_s for p in view.session.phases if p.kind is PhaseKind.WORK)
+    tick(view, clock, first_work_ends - 1)
+    assert view.rating_row.isVisible()  # missed the get-ready: still asked
+    tick(view, clock, 2)
+    assert not view.rating_row.isVisible()
 
 
 def test_b_takes_the_break_in_a_run(qtbot, clock, speaker):
@@ -369,10 +395,41 @@ def test_a_session_stopped_while_paused_shows_stopped_not_the_phase(
     tick(view, clock, 7)
     press(qtbot, view, Qt.Key.Key_Space)
     assert view.paused_label.isVisible()
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
+    press(qtbot, view, Qt.Key.Key_Escape)
     with qtbot.waitSignal(view.finished):
-        press(qtbot, view, Qt.Key.Key_Escape)
+        answer_stop_question(qtbot, view, "Yes")
     # What shows behind the rating: stopped, nothing to press, no PAUSED left over.
     assert view.kind_label.text() == "Stopped"
     assert not view.paused_label.isVisible()
     assert not view.pause_button.isEnabled() and not view.skip_button.isEnabled()
+
+
+def test_after_a_short_break_one_key_in_the_player_rates_it_and_one_then_zero_is_ten(
+    qtbot, clock, speaker
+):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    assert view.after_row.isVisible() and not view.rating_row.isVisible()
+    press(qtbot, view, Qt.Key.Key_1)
+    press(qtbot, view, Qt.Key.Key_0)
+    qtbot.waitUntil(lambda: answers == [10])
+    press(qtbot, view, Qt.Key.Key_4)  # answered: a late key is not a second rating
+    assert answers == [10]
+
+
+def test_the_light_rating_takes_one_alone_once_the_moment_for_ten_has_passed(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    press(qtbot, view, Qt.Key.Key_1)
+    assert answers == []
+    qtbot.waitUntil(lambda: answers == [1])
+
+
+def test_escape_skips_the_light_rating_and_does_not_ask_to_stop(qtbot, clock, speaker):
+    view = make_player(qtbot, clock, speaker)
+    answers: list[int | None] = []
+    view.ask_after(answers.append)
+    press(qtbot, view, Qt.Key.Key_Escape)
+    assert answers == [None] and view.stop_question is None

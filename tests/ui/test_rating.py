@@ -11,7 +11,10 @@ from loosen.ui.rating import Rating, RatingDialog, RatingRow
 @pytest.fixture
 def dialog(qtbot):
     committed: list[Rating] = []
-    made = RatingDialog(committed.append, "Completed · 12:12 · 8 steps done, 0 skipped")
+    made = RatingDialog(
+        lambda rating, written: (committed.append(rating), written()),
+        "Completed · 12:12 · 8 steps done, 0 skipped",
+    )
     made.committed = committed
     qtbot.addWidget(made)
     made.show()
@@ -72,3 +75,20 @@ def test_the_row_picks_and_signals(qtbot):
     with qtbot.waitSignal(row.rated) as rated:
         row.buttons[7].click()
     assert rated.args == [7] and row.value == 7
+
+
+def test_the_dialog_closes_only_once_the_rating_is_written(qtbot):
+    handed: list[tuple[Rating, object]] = []
+    made = RatingDialog(lambda rating, written: handed.append((rating, written)))
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    qtbot.keyClicks(made, "4")
+    qtbot.keyClick(made, Qt.Key.Key_Return)
+    assert [rating for rating, _ in handed] == [Rating(4, "")]
+    assert made.isVisible() and not made.ok_button.isEnabled()  # answered, being written
+    qtbot.keyClick(made, "7")  # a late key changes nothing
+    qtbot.keyClick(made, Qt.Key.Key_Return)
+    assert len(handed) == 1
+    handed[0][1]()  # the store has it
+    assert not made.isVisible() and made.rating() == Rating(4, "")

@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
-from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import Rating
+from player_journey import answer_stop_question, rate_with_keys, rating_dialog
 
 from helpers import RecordingSpeaker
 
@@ -51,17 +50,7 @@ def play_until(player: PlayerView, clock, active_s: float) -> None:
         player.driver.timer.timeout.emit()
 
 
-def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(
-    qtbot, window, clock, monkeypatch
-):
-    rated = []
-    monkeypatch.setattr(
-        MainWindow,
-        "ask_rating",
-        staticmethod(
-            lambda commit, summary: (rated.append(summary), commit(Rating(2, "")), Rating(2, ""))[2]
-        ),
-    )
+def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window, clock):
     window.start_routine("sprint-session")
     player = window.stack.currentWidget()
     assert isinstance(player, PlayerView)
@@ -109,8 +98,12 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(
     assert not player.break_button.isVisible()
     play_until(player, clock, 3600 + 1)
 
+    dialog = rating_dialog(qtbot, window)
+    assert dialog.summary_label.text() == (
+        "Completed · 1:00:00 · 6 steps done, 0 skipped · 3 breaks taken"
+    )
+    rate_with_keys(qtbot, window, "2")
     assert window.stack.currentWidget() is window.summary_page
-    assert rated == ["Completed · 1:00:00 · 6 steps done, 0 skipped · 3 breaks taken"]
 
     # The cues that carry the run, at their moments and in order.
     said = [
@@ -151,17 +144,15 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(
     assert (record.tightness_before, record.tightness_after) == (7, 2)
 
 
-def test_a_run_stopped_mid_way_keeps_the_breaks_it_took(qtbot, window, clock, monkeypatch):
-    monkeypatch.setattr(PlayerView, "confirm_stop", staticmethod(lambda parent: True))
-    monkeypatch.setattr(
-        MainWindow, "ask_rating", staticmethod(lambda commit, summary: Rating(None, ""))
-    )
+def test_a_run_stopped_mid_way_keeps_the_breaks_it_took(qtbot, window, clock):
     window.start_routine("long-easy-run")
     player = window.stack.currentWidget()
     play_until(player, clock, 2 * 60)
     qtbot.keyClick(player, Qt.Key.Key_B)  # early, before the window: allowed, and counted
     play_until(player, clock, 2 * 60 + BREAK_LENGTH_S + 30)
     qtbot.keyClick(player, Qt.Key.Key_Escape)
+    answer_stop_question(qtbot, player, "Yes")
+    rate_with_keys(qtbot, window, "", Qt.Key.Key_Escape)  # no rating this time
     (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
     assert record.status is Status.STOPPED
     assert (record.breaks, record.steps_done) == (1, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -155,3 +156,20 @@ def test_the_window_lends_its_preview_to_the_dialog(qtbot, open_window, speaker)
     dialog = SettingsDialog(window.settings, VOICES, window)
     dialog.preview_button.click()
     assert asked and asked[0][1] is None  # the default voice, until one is chosen
+
+
+def test_voices_listed_after_the_dialog_opened_reach_it_and_keep_the_choice(
+    qtbot, open_window, speaker
+):
+    """The engine may still be starting when Settings first opens: the dialog opens at
+    once, and its voices arrive when the engine has them (from the engine's thread)."""
+    window = open_window(speaker, voices=list)  # none known yet
+    window.settings = replace(window.settings, voice="gmw/en")
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None and not dialog.voice.isEnabled()
+    with qtbot.waitSignal(window.voices_listed):
+        threading.Thread(target=window.voices_listed.emit, args=(list(VOICES),)).start()
+    assert dialog.voice.isEnabled() and dialog.voice.currentData() == "gmw/en"
+    assert dialog.voice.count() > len(VOICES)  # the default, and a line, besides
+    dialog.reject()

@@ -16,9 +16,13 @@ from loosen.core.reminders import PAUSE_S, SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
-from loosen.ui.player_view import PlayerView
-from loosen.ui.rating import Rating
-from loosen.ui.tray import CloseToReminders, ReminderController, start_reminders
+from loosen.ui.tray import (
+    PREPARE_AHEAD_S,
+    CloseToReminders,
+    ReminderController,
+    start_reminders,
+)
+from player_journey import answer_stop_question, rate_in_player
 
 MIN = 60.0
 ON = Settings(reminders=True)
@@ -274,25 +278,7 @@ def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
     )
 
 
-def answer(monkeypatch, stop: bool, rating: int | None = None) -> list[int]:
-    """Answer Esc's question with `stop`, and rate with `rating`; returns the questions."""
-    asked: list[int] = []
-
-    def rate(commit, summary):
-        commit(Rating(rating, ""))
-        return Rating(rating, "")
-
-    monkeypatch.setattr(
-        PlayerView, "confirm_stop", staticmethod(lambda parent: asked.append(1) or stop)
-    )
-    monkeypatch.setattr(MainWindow, "ask_rating", staticmethod(rate))
-    return asked
-
-
-def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(
-    qtbot, main_window, speaker, monkeypatch
-):
-    asked = answer(monkeypatch, stop=True, rating=2)
+def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker):
     quits: list[bool] = []
     controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: quits.append(1))
     qtbot.addWidget(controller.menu)
@@ -303,8 +289,11 @@ def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(
     controller.take_action.trigger()
     assert main_window.isVisible() and main_window.active.routine.id == "squat-and-fold"
     uid = main_window.active.uid.result(timeout=10)
+    player = main_window.active.view
     controller.quit_action.trigger()
-    assert asked == [1]  # quitting mid-break asks as Esc does
+    assert quits == [] and main_window.isVisible()  # quitting mid-break asks as Esc does
+    answer_stop_question(qtbot, player, "Yes")
+    rate_in_player(qtbot, main_window, "2")
     assert quits == [1] and main_window._closing and not main_window.isVisible()
     assert main_window.active is None  # the break was stopped and recorded, not lost
     from loosen.core.history import HistoryStore
@@ -315,9 +304,8 @@ def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(
 
 
 def test_closing_the_window_mid_session_asks_then_records_it_rated_before_hiding(
-    qtbot, make_controller, main_window, monkeypatch
+    qtbot, make_controller, main_window
 ):
-    asked = answer(monkeypatch, stop=True, rating=3)
     controller = make_controller()
     CloseToReminders(main_window, controller)
     main_window.start_routine("squat-and-fold")
@@ -325,7 +313,9 @@ def test_closing_the_window_mid_session_asks_then_records_it_rated_before_hiding
     assert active is not None
     uid = active.uid.result(timeout=10)
     main_window.close()
-    assert asked == [1]
+    assert main_window.isVisible()  # asked first, as Esc asks
+    answer_stop_question(qtbot, active.view, "Yes")
+    rate_in_player(qtbot, main_window, "3")
     assert not main_window.isVisible() and main_window.active is None
     assert main_window.stack.currentWidget() is main_window.library_view  # when it is back
     record = main_window.history.submit(lambda store: store.get(uid)).result(timeout=10)
@@ -334,15 +324,14 @@ def test_closing_the_window_mid_session_asks_then_records_it_rated_before_hiding
 
 
 def test_closing_the_window_mid_session_and_going_on_keeps_it_on_screen(
-    qtbot, make_controller, main_window, monkeypatch
+    qtbot, make_controller, main_window
 ):
-    asked = answer(monkeypatch, stop=False)
     controller = make_controller()
     CloseToReminders(main_window, controller)
     main_window.start_routine("squat-and-fold")
     player = main_window.active.view
     main_window.close()
-    assert asked == [1]
+    answer_stop_question(qtbot, player, "No")
     assert main_window.isVisible() and main_window.stack.currentWidget() is player
     assert player.session.state.value == "running"
 
@@ -359,9 +348,16 @@ def test_take_during_a_session_starts_nothing_and_logs_nothing(make_controller, 
     assert controller.scheduler.next_due_wall() == due_before
 
 
-def test_the_reminder_lines_are_rendered_ahead_of_their_moment(make_controller, speaker):
-    make_controller()
-    assert GENTLE in speaker.prepared and FIRM in speaker.prepared
+def test_the_reminder_lines_are_rendered_shortly_before_their_moment(
+    make_controller, speaker, clock
+):
+    controller = make_controller()
+    assert speaker.prepared == []  # 15 minutes away: no speech engine started for it yet
+    ahead_ms = controller.due_timer.interval() - controller.speech_timer.interval()
+    assert ahead_ms == PREPARE_AHEAD_S * 1000
+    clock.advance(controller.speech_timer.interval() / 1000)
+    controller.speech_timer.timeout.emit()
+    assert GENTLE in speaker.prepared and FIRM in speaker.prepared  # ready at the moment
 
 
 def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):

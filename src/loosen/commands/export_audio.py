@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from loosen.speech.synth import ClipSynthesizer
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "export-audio",
+        name,
         help="write a routine as one spoken audio file",
         description="Write the whole session as one WAV file (mono, 16-bit, 22050 Hz): every "
         "spoken cue at its moment, silence in between, as long as the plan. Copy it to a "

@@ -7,29 +7,35 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from loosen import paths
-from loosen.commands.common import EXIT_INVALID, EXIT_OK, UserError
+from loosen.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    library,
+    print_json,
+)
 from loosen.commands.terminal import escape_controls, json_ascii_only, utf8_stdout
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
-from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, stats
+from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, insights, stats
 from loosen.core.history.records import local_time
-from loosen.core.history.store import REMINDER_OUTCOMES
+from loosen.core.history.reminder_log import REMINDER_OUTCOMES
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
-TOO_FEW_RUNS = 3  # below this many runs in each group, a cooldown comparison says nothing
 PROGRESS_EVERY_ROWS = 5000  # how often an import on a terminal says how far it got
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "history",
+        name,
         help="show the session log; export or restore it",
         description="Show the sessions done, newest first, with how tight the back was "
         "before and after (0 loose – 10 as tight as it gets), and a summary. --json and "
@@ -45,6 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE.csv",
         type=Path,
         help="add the sessions in a CSV made by --csv (a restore, or a move to a new machine)",
+    )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="print only what the history says helps (with --json, as JSON)",
     )
     parser.add_argument(
         "--limit",
@@ -66,6 +77,10 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     path = paths.history_db()
+    if args.summary and (args.csv or args.import_file is not None):
+        raise UserError(
+            "--summary prints text, or JSON with --json; not with --csv or --import", EXIT_USAGE
+        )
     if args.import_file is not None:
         return _import(path, args.import_file)
     if not os.path.lexists(path):
@@ -80,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
         _print_notices(store)  # after reading: a row that could not be read is one
         code = _show(records, args, path)
-        if not (args.json or args.csv) and (line := reminder_line(answers)):
+        if not (args.json or args.csv or args.summary) and (line := reminder_line(answers)):
             print(line)
         return code
 
@@ -105,7 +120,14 @@ def _check_openable(path: Path) -> None:
 
 
 def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path) -> int:
-    if args.json:
+    if args.summary:
+        existing = {routine.id for routine in library()}
+        if args.json:
+            print_json(summary_json(records, existing))
+        else:
+            for line in summary_lines(records, datetime.now(UTC), existing):
+                print(line)
+    elif args.json:
         print_json_list([csvio.as_dict(r) for r in records])
     elif args.csv:
         with utf8_stdout() as out:
@@ -118,7 +140,8 @@ def _show(records: Sequence[SessionRecord], args: argparse.Namespace, path: Path
         if len(shown) < len(records):
             print(f"… and {len(records) - len(shown)} older")
         print()
-        for line in summary_lines(records, datetime.now(UTC)):
+        existing = {routine.id for routine in library()}
+        for line in summary_lines(records, datetime.now(UTC), existing):
             print(line)
     return EXIT_OK
 
@@ -252,25 +275,41 @@ def _points(change: float) -> str:
     return f"{abs(change):.1f} points {'looser' if change > 0 else 'tighter'}"
 
 
-def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
-    """The few sentences under the table; honest about how much each one rests on."""
+def effect_line(found: insights.Insights) -> str:
+    best = found.helps_most
+    if best is not None:
+        return (
+            f"Loosens you most: {escape_controls(best.routine_name)}, "
+            f"{_points(best.mean_change)} on average "
+            f"({insights.interval_text(best.stat)}"
+            f"{count_of(best.n, 'session')} rated before and after)."
+        )
+    line = (
+        "Which routine loosens you most: not enough yet; rate "
+        f"{insights.MIN_SESSIONS} completed sessions of a routine before and after"
+    )
+    if found.effects:
+        most = found.effects[0]
+        removed = "" if most.exists else ", removed"
+        line += f" (so far {escape_controls(most.routine_name)}{removed}: {most.n})"
+    return line + "."
+
+
+def summary_lines(
+    records: Sequence[SessionRecord], now: datetime, existing: Collection[str]
+) -> list[str]:
+    """The few sentences under the table; each says how much it rests on.
+
+    `existing` holds the ids of the routines in the library now: a removed routine is
+    never put forward."""
     s = stats.summarize(records, now)
+    found = insights.insights(records, existing)
     lines = [
         f"{count_of(s.total, 'session')}; {s.last_7_days} in the last 7 days, "
         f"{s.last_28_days} in the last 28. "
-        f"Streak: {count_of(s.streaks.current, 'day')} (longest {s.streaks.longest})."
+        f"Streak: {count_of(s.streaks.current, 'day')} (longest {s.streaks.longest}).",
+        effect_line(found),
     ]
-    if s.best is not None:
-        lines.append(
-            f"Loosens you most: {escape_controls(s.best.routine_name)}, "
-            f"{_points(s.best.mean_change)} on average "
-            f"({count_of(s.best.n, 'session')} rated before and after)."
-        )
-    else:
-        lines.append(
-            f"Rate sessions before and after ({stats.MIN_SESSIONS_TO_TELL} or more of a routine) "
-            "to see which routine loosens you most."
-        )
     recent, previous = s.trend.recent, s.trend.previous
     weeks = s.trend.days // 7
     if recent.mean is not None:
@@ -281,19 +320,20 @@ def summary_lines(records: Sequence[SessionRecord], now: datetime) -> list[str]:
         if previous.mean is not None:
             line += f", {previous.mean:.1f} in the {weeks} before ({previous.n} rated)"
         lines.append(line + ".")
-    c = s.cooldown
-    hours = round(c.window.total_seconds() / 3600)
-    if c.runs_with + c.runs_without:
-        w, wo = c.with_cooldown, c.without_cooldown
-        if w.mean is not None and wo.mean is not None and min(w.n, wo.n) >= TOO_FEW_RUNS:
-            lines.append(
-                f"After runs, the next tightness was {w.mean:.1f} with a cooldown within "
-                f"{hours} h ({count_of(w.n, 'run')}), "
-                f"{wo.mean:.1f} without ({count_of(wo.n, 'run')})."
-            )
-        else:
-            lines.append(
-                f"After runs: too few rated yet to compare a cooldown with none "
-                f"({w.n} with, {wo.n} without; {TOO_FEW_RUNS} of each needed)."
-            )
+    lines.extend(insights.habit_text(h) for h in found.habits if h.with_.n + h.without.n)
     return lines
+
+
+def summary_json(records: Sequence[SessionRecord], existing: Collection[str]) -> dict[str, Any]:
+    """`--summary --json`, as DESIGN.md gives it; figures to 3 decimal places."""
+    return _rounded(insights.insights(records, existing).as_dict())
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value

@@ -12,9 +12,9 @@ from loosen.core.library import Library
 from loosen.core.routine import Routine
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "list",
+        name,
         help="list the routines, built-in and yours",
         description="List the routines found (built-in and user) and the files that failed "
         "to load, with why.",

@@ -10,9 +10,9 @@ from loosen.core.duration import format_clock, format_duration
 from loosen.core.plan import Plan, build_plan
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "plan",
+        name,
         help="show a routine's timeline",
         description="Show the expanded timeline of a routine: its phases and cues with their "
         "offsets from the start, and the total. Open-ended phases (reps without tempo) are "

@@ -8,9 +8,9 @@ from loosen.commands.app import open_app
 from loosen.commands.common import find_routine, library
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "run",
+        name,
         help="open the app straight into a routine",
         description="Open Loosen and start ROUTINE in the player at once.",
     )

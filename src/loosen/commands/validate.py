@@ -13,9 +13,9 @@ from loosen.core.plan import planned_length_s
 from loosen.core.userfiles import real_path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, name: str) -> None:
     parser = subparsers.add_parser(
-        "validate",
+        name,
         help="check routine files",
         description="Check routine files. References (include, break) are looked up in "
         "the library and among the files given. Exit 0 when all are valid, 1 otherwise.",

@@ -19,8 +19,6 @@ from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
 from loosen.core.session import Event, IllegalTransition, Session, State
 
-RATE_RUN_WITHIN_S = 120.0  # a run's "how tight now?" stays on screen this long
-
 PHASE_LABELS = {
     PhaseKind.WORK: "Work",
     PhaseKind.REST: "Rest",
@@ -37,6 +35,9 @@ class BreakState(Enum):
     NONE = auto()  # not a run's activity, or no break follows it
     EARLY = auto()  # before the window opens: a break may still be taken early
     DUE = auto()  # inside the window: take it at the next natural pause
+
+
+_WORK_KINDS = (PhaseKind.WORK, PhaseKind.ACTIVITY)
 
 
 class PlayerAction(StrEnum):
@@ -116,7 +117,7 @@ class Readout:
     offered: frozenset[PlayerAction]  # what the controls may do now
     pause_button: str  # "Pause" or "Resume"
     break_button: str  # "Take the break now" or "... early"
-    asks_tightness: bool  # the opening moments, when "how tight now?" is asked
+    asks_tightness: bool  # "how tight now?" is asked: until the first work phase ends
 
 
 ALWAYS_OFFERED = frozenset(
@@ -144,9 +145,10 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
         offered.add(PlayerAction.DONE)
     if can_break:
         offered.add(PlayerAction.TAKE_BREAK)
-    # Asked while getting ready; a run has no get-ready, so in its first minutes.
-    opening = phase.kind is PhaseKind.GET_READY or (
-        phase.kind is PhaseKind.ACTIVITY and elapsed < RATE_RUN_WITHIN_S
+    # Asked from the start until the first work phase ends, so that a person who missed
+    # the get-ready still sees it (a run's first block of running is its first work).
+    first_work = next(
+        (i for i, p in enumerate(session.phases) if p.kind in _WORK_KINDS), len(session.phases)
     )
     label = PHASE_LABELS[phase.kind]
     return Readout(
@@ -169,7 +171,7 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
         offered=frozenset(offered),
         pause_button="Resume" if paused else "Pause",
         break_button="Take the break early" if stage is BreakState.EARLY else "Take the break now",
-        asks_tightness=opening and session.index == 0,
+        asks_tightness=session.index <= first_work,
     )
 
 

@@ -42,6 +42,12 @@ class EndReason(StrEnum):
     STOPPED = "stopped"
 
 
+# What counts as work done: a step's work phases and a run's activity blocks that ran to
+# their end (a block cut short to take a break early was run, not skipped).
+_WORK_KINDS = (PhaseKind.WORK, PhaseKind.ACTIVITY)
+_WORK_RAN = (EndReason.ELAPSED, EndReason.DONE, EndReason.BREAK_TAKEN)
+
+
 class PauseReason(StrEnum):
     USER = "user"
     SUSPEND = "suspend"  # the computer slept
@@ -95,6 +101,7 @@ class Summary:
     steps_done: int
     steps_skipped: int
     breaks_taken: int
+    work_share: float  # of the timeline's work phases, the share that ran to their end
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,7 @@ class Session:
         self._next_cue = 0  # index into the current phase's cues
         self._steps: dict[tuple[int | None, int], _StepRecord] = {}
         self._breaks_taken = 0
+        self._work_ended: set[int] = set()  # timeline indices of work phases run to their end
         self._ended_at_active: float | None = None
 
     # -- reading the position ------------------------------------------------------
@@ -282,7 +290,16 @@ class Session:
             steps_done=done,
             steps_skipped=skipped,
             breaks_taken=self._breaks_taken,
+            work_share=self._work_share(),
         )
+
+    def _work_share(self) -> float:
+        """Work and activity phases that ran to their end, over all of them in the timeline;
+        1.0 when there are none (nothing to skip)."""
+        planned = sum(p.kind in _WORK_KINDS for p in self._timeline.phases)
+        if not planned:
+            return 1.0
+        return len(self._work_ended) / planned
 
     # -- transitions ---------------------------------------------------------------
 
@@ -502,6 +519,8 @@ class Session:
         phase = self.phase
         if phase is None:
             return
+        if phase.kind in _WORK_KINDS and reason in _WORK_RAN:
+            self._work_ended.add(self._index)
         if phase.kind is PhaseKind.WORK and phase.step_number is not None:
             record = self._steps.get((phase.break_number, phase.step_number))
             if record is not None:

@@ -23,10 +23,12 @@ from loosen.core.settings_schema import (
     BEEPS,
     COUNTDOWN,
     MUTED,
+    RATE_SHORT_BREAKS,
     RATE_WPM,
     REMINDER_EVERY,
     REMINDER_ROUTINE,
     REMINDERS,
+    SAFETY_NOTE_DISMISSED_AT,
     SEEN_WELCOME,
     SETTINGS,
     SPEAK,
@@ -57,6 +59,8 @@ class Settings:
     reminders: bool = REMINDERS.default
     reminder_routine: str = REMINDER_ROUTINE.default
     reminder_every: str = REMINDER_EVERY.default
+    rate_short_breaks: bool = RATE_SHORT_BREAKS.default
+    safety_note_dismissed_at: str | None = SAFETY_NOTE_DISMISSED_AT.default
 
 
 def reminder_every_ok(value: str) -> bool:

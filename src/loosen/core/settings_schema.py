@@ -129,6 +129,26 @@ REMINDER_EVERY = Field(
     example='"15-20m"',
 )
 
+# Issue 16: after a desk break this short, a one-key rating in the player, not a dialog.
+SHORT_BREAK_S = 120.0
+RATE_SHORT_BREAKS = Field(
+    "rate_short_breaks",
+    Shape.FLAG,
+    "Ask how my back is after a short break",
+    "After a break of two minutes or less: one key in the player, never a dialog",
+    default=True,
+)
+SAFETY_NOTE_DISMISSED_AT = Field(
+    "safety_note_dismissed_at",
+    Shape.TEXT,
+    "Safety note dismissed",
+    "When the note that the tightness is not easing was last closed (UTC); none if never",
+    nullable=True,
+    low=1,
+    high=40,
+    noun="a time",
+)
+
 SETTINGS = Table(
     "",
     "the settings file",
@@ -147,5 +167,7 @@ SETTINGS = Table(
         REMINDERS,
         REMINDER_ROUTINE,
         REMINDER_EVERY,
+        RATE_SHORT_BREAKS,
+        SAFETY_NOTE_DISMISSED_AT,
     ),
 )

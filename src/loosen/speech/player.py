@@ -8,24 +8,29 @@ late; the cue still shows on screen. Beeps stand in for the voice when there is 
 Where QtMultimedia finds no sound output, the same clips and beeps go to the
 platform's command-line player (fallback.py); where that fails too, cues are shown on
 screen only, and the user is told once.
+
+Nothing of this loads until a sound is first needed (a session opens, a reminder is
+near, a voice is previewed): QtMultimedia and its back-ends, the beeps and the speech
+engine cost a window that only shows the library neither time nor memory.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
 from loosen.core.settings_schema import VOLUME
 from loosen.speech.beeps import Beep, beep_file
 from loosen.speech.fallback import ProcessPlayback, platform_player
 
 if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
+
     from loosen.speech.synth import SynthStatus
 
 NO_AUDIO_DEVICE = "No sound output was found: cues are shown on screen only."
@@ -70,30 +75,32 @@ class ClipSpeaker(QObject):
         beeps: bool = True,
         audio_available: bool | None = None,
         fallback_command: list[str] | None = None,
+        start_engine: Callable[[], object] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """`audio_available` and `fallback_command` are found out when not given (tests
-        give them to take the fallback path on a machine that has sound); an empty
-        `fallback_command` means none."""
+        """`audio_available` and `fallback_command` are found out when a sound is first
+        needed, if not given (tests give them to take the fallback path on a machine
+        that has sound); an empty `fallback_command` means none. `start_engine`, when
+        given, is called once, the first time a phrase is wanted with no engine yet:
+        it starts one and `attach`es it."""
         super().__init__(parent)
         self.clips = clips
         self.volume = volume
         self.muted = muted
         self.beeps_enabled = beeps
         self.voice_enabled = True
-        if audio_available is None:
-            audio_available = bool(QMediaDevices.audioOutputs())
-        self.audio_available = audio_available
         self._voice_notice = voice_notice if clips is None else None
         self._effects: dict[str, QSoundEffect] = {}  # cue text -> its loaded clip
         self._clip_paths: dict[str, Path] = {}  # cue text -> its file, for the fallback
-        self._beep_paths = _beep_files(beeps_dir)
+        self._beeps_dir = beeps_dir
+        self._beep_paths: dict[Beep, Path] = {}  # written when sound is first needed
+        self._fallback_command = fallback_command
+        self._start_engine = start_engine
+        self._sound_ready = False  # the output looked for, the beeps loaded
         self.fallback: ProcessPlayback | None = None
-        if not audio_available:
-            command = platform_player() if fallback_command is None else fallback_command
-            if command:
-                self.fallback = ProcessPlayback(command, self)
-                self.fallback.failed.connect(self._fallback_failed)
+        self._audio_available: bool | None = None  # None: not looked for yet
+        if audio_available is not None:
+            self._use_output(audio_available)
         self._beeps: dict[Beep, QSoundEffect] = {}
         self._requested: set[str] = set()
         self._wanted: list[str] = []  # asked to prepare before the engine was attached
@@ -106,13 +113,50 @@ class ClipSpeaker(QObject):
         self._previews = 0  # only the last preview asked for is played
         self._preview_effect: QSoundEffect | None = None
         self._status_changed.connect(self._apply_status)
-        if self.audio_available:
-            for beep, path in self._beep_paths.items():
-                self._beeps[beep] = self._effect(path)
+
+    @property
+    def audio_available(self) -> bool:
+        """Has QtMultimedia a sound output? Looked for (and its back-end loaded) on the
+        first question."""
+        if self._audio_available is None:
+            from PySide6.QtMultimedia import QMediaDevices
+
+            self._use_output(bool(QMediaDevices.audioOutputs()))
+            if not self.can_play:
+                self.notice_changed.emit(NO_AUDIO_DEVICE)
+        assert self._audio_available is not None
+        return self._audio_available
+
+    def _use_output(self, audio_available: bool) -> None:
+        self._audio_available = audio_available
+        if not audio_available:
+            command = (
+                platform_player() if self._fallback_command is None else self._fallback_command
+            )
+            if command:
+                self.fallback = ProcessPlayback(command, self)
+                self.fallback.failed.connect(self._fallback_failed)
+
+    def _get_sound_ready(self) -> None:
+        """What the first sound needs: an output, the beeps, the engine (when a voice is
+        wanted). Called on every need; does its work once."""
+        if not self._sound_ready:
+            self._sound_ready = True
+            self._beep_paths = _beep_files(self._beeps_dir)
+            if self.audio_available:
+                for beep, path in self._beep_paths.items():
+                    self._beeps[beep] = self._effect(path)
+        if self.voice_enabled and self.clips is None and self._start_engine is not None:
+            start, self._start_engine = self._start_engine, None
+            start()  # attaches the engine, or says there is none
+
+    def want_voice(self) -> None:
+        """Start now what speaking needs (the engine's voices are asked for)."""
+        self._get_sound_ready()
 
     @property
     def notice(self) -> str | None:
-        if not self.can_play:
+        if self._audio_available is not None and not self.can_play:
             return NO_AUDIO_DEVICE
         return self._voice_notice
 
@@ -146,6 +190,8 @@ class ClipSpeaker(QObject):
         self.notice_changed.emit(f"{NO_AUDIO_DEVICE} ({why})")
 
     def _effect(self, path: Path) -> QSoundEffect:
+        from PySide6.QtMultimedia import QSoundEffect
+
         effect = QSoundEffect(self)
         effect.setSource(QUrl.fromLocalFile(str(path)))
         effect.setVolume(self.volume)
@@ -172,6 +218,7 @@ class ClipSpeaker(QObject):
         self.prepare(wanted)
 
     def prepare(self, texts: Sequence[str]) -> None:
+        self._get_sound_ready()
         if self.clips is None and self._voice_notice is None:
             self._wanted += texts  # an engine is on its way (see attach)
             return
@@ -228,7 +275,7 @@ class ClipSpeaker(QObject):
         if self.fallback is not None:
             return text in self._clip_paths
         effect = self._effects.get(text)
-        return effect is not None and effect.status() == QSoundEffect.Status.Ready
+        return effect is not None and effect.status() == effect.Status.Ready
 
     def _clip_became_ready(self, text: str) -> None:
         """Say a cue whose clip arrives just after its moment, if still just after."""
@@ -240,6 +287,7 @@ class ClipSpeaker(QObject):
             self._play(text, asked_at=waiting[1])
 
     def speak(self, text: str) -> None:
+        self._get_sound_ready()
         if not self.has_voice:
             return
         if self._ready(text):
@@ -265,6 +313,7 @@ class ClipSpeaker(QObject):
         """Say `text` in this voice and rate once it is rendered (the settings' Preview),
         cutting off whatever is being said; never waits for it. Played even when muted:
         the user asked to hear it. False when there is no voice or no sound to use."""
+        self._get_sound_ready()
         request_sample = getattr(self.clips, "request_sample", None)
         if request_sample is None or not self.can_play:
             return False
@@ -289,13 +338,15 @@ class ClipSpeaker(QObject):
         if self._preview_effect is not None:
             self._preview_effect.stop()
             self._preview_effect.deleteLater()
+        from PySide6.QtMultimedia import QSoundEffect
+
         effect = self._preview_effect = QSoundEffect(self)
         effect.setVolume(self.volume)
 
         played = []
 
         def play_when_loaded() -> None:
-            ready = effect.status() == QSoundEffect.Status.Ready
+            ready = effect.status() == effect.Status.Ready
             if ready and not played and number == self._previews:
                 played.append(True)
                 effect.play()
@@ -305,7 +356,10 @@ class ClipSpeaker(QObject):
         play_when_loaded()
 
     def beep(self, beep: Beep) -> None:
-        if not self.beeps_enabled or self.has_voice or self.muted:
+        if not self.beeps_enabled or self.muted:
+            return
+        self._get_sound_ready()
+        if self.has_voice:
             return
         effect = self._beeps.get(beep)
         if effect is not None:
@@ -340,3 +394,5 @@ class ClipSpeaker(QObject):
         self.voice_enabled = enabled
         if not enabled:
             self.stop()
+        elif self._sound_ready:
+            self._get_sound_ready()  # sound was needed with the voice off: start it now

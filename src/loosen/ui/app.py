@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
@@ -28,9 +28,13 @@ from loosen.ui.quit_signals import QuitSignals, exit_code_for
 from loosen.ui.style import apply_theme, install_style
 
 if TYPE_CHECKING:
-    from loosen.speech.synth import ClipSynthesizer
+    from loosen.speech.synth import ClipSynthesizer, SynthStatus
+    from loosen.speech.voices import Voice
     from loosen.ui.main_window import MainWindow
     from loosen.ui.tray import ReminderController
+
+# The reminders start once the window is painted, or after this if it never is.
+LATEST_REST_MS = 1000
 
 NO_VOICE = (
     "No voice: cues are shown on screen, with beeps. To hear them, reinstall Loosen "
@@ -38,14 +42,69 @@ NO_VOICE = (
 )
 
 
-def make_speaker(settings: Settings) -> ClipSpeaker:
-    """The clip speaker, waiting for its engine (see start_speech)."""
+class _FirstPaint(QObject):
+    """Calls `then` once, from the event loop, after `window`'s first paint."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(LATEST_REST_MS, self, self.fire)  # a window never painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.fire)  # once this paint is on screen
+        return False
+
+    def fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Run `then` once the window has first been painted: what the first sight of it
+    need not wait for waits for it."""
+    _FirstPaint(window, then)
+
+
+class _FirstInput(QObject):
+    """Calls `then` once, from the event loop, on the user's first click or key press
+    in any of the app's windows; watches nothing after that."""
+
+    def __init__(self, app: QApplication, then: Callable[[], None]) -> None:
+        super().__init__(app)
+        self._app = app
+        self._then = then
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress):
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)
+        return False
+
+
+def on_first_input(app: QApplication, then: Callable[[], None]) -> None:
+    """Run `then` at the user's first click or key press: a person about to press
+    Start has by then usually clicked a routine, so what the session will need can
+    start before it does."""
+    _FirstInput(app, then)
+
+
+def make_speaker(
+    settings: Settings, start_engine: Callable[[], object] | None = None
+) -> ClipSpeaker:
+    """The clip speaker, waiting for its engine: `start_engine` (which calls
+    start_speech) when a phrase is first wanted, or start_speech called by hand."""
     speaker = ClipSpeaker(
         None,
         paths.cache_dir() / "beeps",
         volume=settings.volume,
         muted=settings.muted,
         beeps=settings.beeps,
+        start_engine=start_engine,
     )
     speaker.set_voice_enabled(settings.speak)
     return speaker
@@ -155,14 +214,28 @@ def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> No
         except OSError:
             where = "The details could not be written to a log."
             traceback.print_exception(kind, value, tb)
-        QMessageBox.critical(
-            None,
-            "Loosen ran into a bug",
+        show_bug_dialog(
             f"Something went wrong inside Loosen: {value}\n\n{where}\n"
-            "Your session so far has been saved. Please report this with the log.",
+            "Your session so far has been saved. Please report this with the log."
         )
 
     sys.excepthook = handle
+
+
+_bug_dialogs: list[QMessageBox] = []  # kept alive while they show (they have no parent)
+
+
+def show_bug_dialog(text: str) -> None:
+    """Say a bug happened. Inside the running event loop (a slot failed) the box opens
+    and this returns, so no second loop runs inside the first; with no loop running (a
+    failure before the app started, or after it ended) its own loop is the only one."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Loosen ran into a bug", text)
+    if QThread.currentThread().loopLevel() == 0:
+        box.exec()
+        return
+    _bug_dialogs.append(box)
+    box.finished.connect(lambda _: _bug_dialogs.remove(box))
+    box.open()
 
 
 def quit_without_asking(
@@ -200,9 +273,36 @@ def run_app(
     from loosen.ui.main_window import MainWindow
 
     history = HistoryService(paths.history_db())
-    speaker = make_speaker(settings)
-    synth: ClipSynthesizer | None = None  # both started once the window is up
-    reminders: ReminderController | None = None
+    synth: ClipSynthesizer | None = None  # started when a phrase is first wanted
+    reminders: ReminderController | None = None  # started once the window is painted
+
+    def start_engine() -> None:
+        """A session, a reminder or a preview wants a voice: the engine starts, in the
+        voice and at the rate chosen by then. Not at launch: the window comes sooner,
+        and the engine's process costs nothing for as long as the library is all
+        the user looks at."""
+        nonlocal synth
+        synth = window.export_synth = start_speech(speaker, window.settings)
+
+    def voices() -> list[Voice]:
+        """The engine's voices, for the Settings dialog, as known now: never waited for.
+        Its first opening starts the engine; the voices reach the open dialog once the
+        engine has listed them (`voices_listed`, from the engine's thread)."""
+        speaker.want_voice()
+        if synth is None:
+            return []
+        listed = synth.voices()
+        if not listed:
+            engine = synth
+
+            def listed_later(status: SynthStatus) -> None:
+                if status.available:
+                    window.voices_listed.emit(engine.voices())
+
+            engine.add_status_listener(listed_later)
+        return listed
+
+    speaker = make_speaker(settings, start_engine)
 
     def settings_changed(chosen: Settings) -> None:
         if synth is not None:
@@ -214,7 +314,7 @@ def run_app(
         settings,
         speaker,
         history,
-        voices=lambda: synth.voices() if synth else [],
+        voices=voices,
         on_settings_changed=settings_changed,
         preview_voice=speaker.preview,
     )
@@ -224,7 +324,9 @@ def run_app(
 
     def save_session() -> None:
         if window.active is not None:
-            window.active.view.act("stop")
+            from loosen.core.readout import PlayerAction  # loaded with the player already
+
+            window.active.view.act(PlayerAction.STOP)
 
     def quit_app(exit_code: int) -> None:
         quit_without_asking(app, window, reminders, exit_code)
@@ -238,15 +340,23 @@ def run_app(
 
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""
-        nonlocal synth, reminders
-        synth = window.export_synth = start_speech(speaker, settings)
+        nonlocal reminders
         from loosen.ui.tray import start_reminders
 
-        reminders = start_reminders(window, settings, speaker)
+        reminders = start_reminders(window, window.settings, speaker)
+        # The engine takes a few tenths of a second to say its first cue: started at
+        # the first click, it is ready when the click on Start comes (and opening the
+        # player starts it anyway, should that be the first click). Watched from now:
+        # no click comes before the window is seen, and until then the filter would
+        # only slow the start, every event of it passing through Python.
+        on_first_input(app, speaker.want_voice)
 
+    after_first_paint(window, start_the_rest)
     window.show()
-    QTimer.singleShot(0, start_the_rest)
     if routine_id is not None:
+        # Its player opens once the library is read: the engine starts now, so that the
+        # session's first cue, due as the player opens, is ready by then.
+        QTimer.singleShot(0, speaker.want_voice)
         window.start_routine(routine_id)
     server = InstanceServer(lambda request: handle_request(window, request))
     server.listen(paths.instance_server_name(), owner=lock is not None and lock.held)

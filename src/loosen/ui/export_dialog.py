@@ -8,6 +8,7 @@ worker's signals (progress, then done, cancelled or a one-line error).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ from loosen.core.audio import (
 from loosen.core.duration import format_clock
 from loosen.core.plan import build_plan
 from loosen.core.routine import Routine
+from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from loosen.core.settings import Settings
@@ -185,15 +187,15 @@ class ExportDialog(QDialog):
         self.worker.cancelled.connect(self._cancelled)
 
     @staticmethod
-    def ask_path(parent: QWidget | None, suggested: Path) -> Path | None:
-        """Where to write the guide, or None; tests replace this (a modal dialog)."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent, "Export audio guide", str(suggested), file_filter()
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix else path.with_suffix(next(iter(GUIDE_FORMATS)))
+    def ask_path(
+        parent: QWidget | None, suggested: Path, chosen: Callable[[Path], None]
+    ) -> QFileDialog:
+        """Where to write the guide: `chosen(path)` once picked (a window-modal dialog)."""
+
+        def picked(path: Path) -> None:
+            chosen(path if path.suffix else path.with_suffix(next(iter(GUIDE_FORMATS))))
+
+        return ask_save_path(parent, "Export audio guide", suggested, file_filter(), picked)
 
     def start(self) -> None:
         self.worker.start()

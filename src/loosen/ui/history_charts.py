@@ -8,6 +8,7 @@ as attributes, so tests can read back exactly what was drawn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -16,9 +17,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
 
+from loosen.core.history.insights import Effect
 from loosen.core.history.records import TIGHTNESS_MAX, TIGHTNESS_MIN
-from loosen.core.history.stats import RoutineEffect
-from loosen.core.history.trends import CalendarDay, HistoryTrends, TimePoint
+from loosen.core.history.trends import (
+    Activity,
+    AfterSeries,
+    CalendarDay,
+    HistoryTrends,
+    TimePoint,
+)
 from loosen.core.phases import PhaseKind
 from loosen.ui.style import phase_colour
 
@@ -56,28 +63,19 @@ class _Chart(pg.PlotWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
 
-class TightnessChart(_Chart):
-    """Tightness after each session (dots) and its rolling weekly mean (a line)."""
+class _AfterLine:
+    """One activity's ratings (dots) and weekly mean (a line) in the tightness chart."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
-        colour = phase_colour(PhaseKind.REST)
-        self.points = pg.ScatterPlotItem(size=6, pen=None, brush=_with_alpha(colour, 110))
-        self.mean_curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5))
-        self.addItem(self.points)
-        self.addItem(self.mean_curve)
-        self.setYRange(TIGHTNESS_MIN, TIGHTNESS_MAX, padding=0.05)
-        left = self.getAxis("left")
-        left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
+    def __init__(self, chart: pg.PlotWidget, colour: QColor, symbol: str, dash: bool) -> None:
+        self.points = pg.ScatterPlotItem(
+            size=7, symbol=symbol, pen=None, brush=_with_alpha(colour, 120)
+        )
+        style = Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine
+        self.mean_curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5, style=style))
+        chart.addItem(self.points)
+        chart.addItem(self.mean_curve)
 
-    def set_series(
-        self,
-        after: list[TimePoint],
-        weekly_mean: list[TimePoint],
-        empty_span: tuple[date, date] | None = None,
-    ) -> None:
-        """`empty_span`: the days the axis covers when there is nothing to draw (else
-        an empty date axis shows fractions of a second of 1970)."""
+    def set_series(self, after: list[TimePoint], weekly_mean: list[TimePoint]) -> None:
         self.points.setData(x=[p.at.timestamp() for p in after], y=[p.value for p in after])
         # A gap of more than a week (no sessions) breaks the line rather than bridging it.
         x: list[float] = []
@@ -89,20 +87,69 @@ class TightnessChart(_Chart):
             x.append(point.at.timestamp())
             y.append(point.value)
         self.mean_curve.setData(x=np.asarray(x), y=np.asarray(y), connect="finite")
+
+
+# How each activity is drawn: colour, dot shape (with the same shape as a character, for
+# the title that names them) and line style, so shape alone tells the two apart (colour
+# is never the only signal).
+_ACTIVITY_LOOK = {
+    Activity.STRETCHING: (PhaseKind.REST, "o", "●", False),
+    Activity.RUNS: (PhaseKind.ACTIVITY, "t", "▼", True),
+}
+ACTIVITY_LABELS = {Activity.STRETCHING: "stretching", Activity.RUNS: "runs"}
+TIGHTNESS_TITLE = "Back after"
+
+
+class TightnessChart(_Chart):
+    """Tightness after each session (dots) and its rolling weekly mean (a line), for
+    stretching and for runs apart: a run tightens more, so one line would follow the mix."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.lines: dict[Activity, _AfterLine] = {}
+        for activity, (kind, symbol, _glyph, dash) in _ACTIVITY_LOOK.items():
+            self.lines[activity] = _AfterLine(self, phase_colour(kind), symbol, dash)
+        self.shown: list[Activity] = []  # the activities drawn, for the title to name
+        self.setYRange(TIGHTNESS_MIN, TIGHTNESS_MAX, padding=0.05)
+        left = self.getAxis("left")
+        left.setTicks([[(v, str(v)) for v in range(TIGHTNESS_MIN, TIGHTNESS_MAX + 1, 2)]])
+
+    def title(self) -> str:
+        """The chart's title, naming each line drawn with its shape: the legend, kept
+        out of the plot so it never covers a point."""
+        if not self.shown:
+            return f"{TIGHTNESS_TITLE} sessions · 7-day mean"
+        keys = []
+        for activity in self.shown:
+            kind, _symbol, glyph, _dash = _ACTIVITY_LOOK[activity]
+            colour = phase_colour(kind).name()
+            keys.append(f'<span style="color:{colour}">{glyph}</span> {ACTIVITY_LABELS[activity]}')
+        return f"{TIGHTNESS_TITLE} " + " &nbsp;".join(keys)
+
+    def set_series(
+        self,
+        series: Sequence[AfterSeries],
+        empty_span: tuple[date, date] | None = None,
+    ) -> None:
+        """`empty_span`: the days the axis covers when there is nothing to draw (else
+        an empty date axis shows fractions of a second of 1970)."""
+        for one in series:
+            self.lines[one.activity].set_series(one.points, one.weekly_mean)
+        self.shown = [one.activity for one in series if one.points]
+        stamps = [p.at.timestamp() for one in series for p in one.points]
         day_s = 86_400.0
-        if after:
-            first, last = after[0].at.timestamp(), after[-1].at.timestamp()
-            self.setXRange(first - day_s, last + day_s, padding=0.02)
+        if stamps:
+            self.setXRange(min(stamps) - day_s, max(stamps) + day_s, padding=0.02)
         elif empty_span is not None:
             start, end = (datetime.combine(d, time()).astimezone().timestamp() for d in empty_span)
             self.setXRange(start, end + day_s, padding=0.02)
 
 
 class EffectChart(_Chart):
-    """Mean change per routine as horizontal bars (right = looser), ± one standard error.
+    """Mean change per routine as horizontal bars (right = looser), with its 90 % interval.
 
     Each bar has its routine and the number of sessions behind it written above it; a
-    routine rated fewer than three times is drawn faint, as not yet telling.
+    routine with too few sessions to rank is drawn faint and says "not enough yet".
     """
 
     BAR_HEIGHT = 0.32
@@ -123,17 +170,18 @@ class EffectChart(_Chart):
         left.setStyle(showValues=False)
         left.setWidth(4)
         self.getAxis("bottom").setLabel("points looser")
-        self.effects: list[RoutineEffect] = []
+        self.effects: list[Effect] = []
 
     @classmethod
-    def label_text(cls, effect: RoutineEffect) -> str:
+    def label_text(cls, effect: Effect) -> str:
         name = effect.routine_name
         if len(name) > cls.MAX_LABEL_CHARS:
             name = name[: cls.MAX_LABEL_CHARS - 1].rstrip() + "…"
-        note = "" if effect.enough else ", too few to tell"
-        return f"{name} · {effect.n}{note}"
+        removed = "" if effect.exists else " (removed)"
+        note = "" if effect.enough else ", not enough yet"
+        return f"{name}{removed} · {effect.n}{note}"
 
-    def set_effects(self, effects: list[RoutineEffect]) -> None:
+    def set_effects(self, effects: list[Effect]) -> None:
         self.effects = list(effects)
         looser = phase_colour(PhaseKind.WORK)
         tighter = phase_colour(PhaseKind.GET_READY)
@@ -155,19 +203,21 @@ class EffectChart(_Chart):
             brushes=brushes,
             pen=pg.mkPen(None),
         )
-        spread = [e.standard_error or 0.0 for e in effects]
+        # The 90 % interval of each mean (insights.py): never zero-wide, so never "certain".
+        lows = [e.stat.low if e.stat.low is not None else e.mean_change for e in effects]
+        highs = [e.stat.high if e.stat.high is not None else e.mean_change for e in effects]
         self.errors.setData(
             x=np.asarray(means, dtype=float),
             y=np.asarray(centres, dtype=float),
-            left=np.asarray(spread),
-            right=np.asarray(spread),
+            left=np.asarray(means, dtype=float) - np.asarray(lows, dtype=float),
+            right=np.asarray(highs, dtype=float) - np.asarray(means, dtype=float),
             pen=pg.mkPen(_with_alpha(text, 150)),
         )
         for label in self.labels:
             self.removeItem(label)
         self.labels = []
-        low = min([0.0, *(m - s for m, s in zip(means, spread, strict=True))])
-        high = max([1.0, *(m + s for m, s in zip(means, spread, strict=True))])
+        low = min([0.0, *lows])
+        high = max([1.0, *highs])
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 0.9)
         for row, effect in zip(rows, effects, strict=True):
@@ -252,14 +302,16 @@ class ChartsPanel(QWidget):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         titles = (
-            "Back afterwards · 7-day mean",
+            self.tightness.title(),
             "Change per routine · sessions",
             "Days with a session",
         )
+        self.titles: list[QLabel] = []
         for column, (title, chart) in enumerate(
             zip(titles, (self.tightness, self.effects, self.calendar), strict=True)
         ):
             label = _title(title)
+            self.titles.append(label)
             # Titles may be cut at narrow widths rather than push the columns apart.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setToolTip(chart.__doc__.splitlines()[0] if chart.__doc__ else "")
@@ -271,7 +323,8 @@ class ChartsPanel(QWidget):
     def set_trends(self, trends: HistoryTrends) -> None:
         days = trends.adherence.days
         span = (days[0].day, days[-1].day) if days else None
-        self.tightness.set_series(trends.after, trends.weekly_mean, empty_span=span)
+        self.tightness.set_series(trends.after, empty_span=span)
+        self.titles[0].setText(self.tightness.title())
         self.effects.set_effects(trends.effects)
         self.calendar.set_days(trends.adherence.days)
         self.streak.setText(streak_text(trends))

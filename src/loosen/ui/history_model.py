@@ -21,6 +21,7 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole
 
 _STATUS_TEXT = {
     Status.COMPLETED: "Completed",
+    Status.PARTIAL: "Partial",
     Status.STOPPED: "Stopped",
     Status.INTERRUPTED: "Interrupted",
     Status.RUNNING: "Running",

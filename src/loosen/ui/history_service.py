@@ -2,48 +2,38 @@
 
 SQLite connections belong to the thread that made them, and a locked database can
 make a write wait; so the window hands each call to this service and gets a Future
-back. Notices from the store (a moved-aside corrupt file, a read-only disk) come out
-as a signal the window shows without blocking.
+back, or a callback run on the UI thread when the call is done: nothing here ever waits
+for the store on the UI thread. Notices from the store (a moved-aside corrupt file, a
+read-only disk) come out as a signal the window shows without blocking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from loosen import paths
-from loosen.core.history import HistoryStore, SessionRecord, Status
-from loosen.core.history.stats import routine_effects
-from loosen.ui.library_view import RoutineStats
+from loosen.core.history import HistoryStore
+from loosen.core.history.advice import LibraryAdvice, RoutineChoice, library_advice
+from loosen.core.history.routine_stats import RoutineStats, stats_by_routine
 
 T = TypeVar("T")
-
-
-def days_ago(moment: datetime, now: datetime) -> str:
-    days = (now.astimezone().date() - moment.astimezone().date()).days
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    return moment.astimezone().strftime("%-d %b")
 
 
 class HistoryService(QObject):
     notice = Signal(str)
     closing = Signal()  # the last moment to submit work: the thread stops after it
     stats_ready = Signal(object)  # dict[str, RoutineStats]
+    advice_ready = Signal(object)  # LibraryAdvice
     # Emitted on the history thread; the connected slots are methods of this object,
     # which lives on the UI thread, so Qt queues them over to it.
     _deliver = Signal(object, object)  # callback, value
-    _future_done = Signal()
 
     def __init__(
         self,
@@ -54,9 +44,13 @@ class HistoryService(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         self._store: HistoryStore | None = None
+        self._closed = False
         self._deliver.connect(self._run_callback)
         open_store = opener or partial(HistoryStore.open, spare_dir=paths.state_dir())
         self._opened = self._executor.submit(self._open, open_store, path)
+        app = QCoreApplication.instance()
+        if app is not None:  # a quit that closed no window (a logout) still writes it all
+            app.aboutToQuit.connect(self.close)
 
     def _run_callback(self, callback: Callable[[Any], None], value: Any) -> None:
         callback(value)
@@ -78,9 +72,14 @@ class HistoryService(QObject):
                 self._deliver.emit(self.notice.emit, store.notices.pop(0))
 
     def submit(
-        self, work: Callable[[HistoryStore], T], then: Callable[[T], None] | None = None
+        self,
+        work: Callable[[HistoryStore], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        after: Callable[[], None] | None = None,
     ) -> Future[T]:
-        """Run `work(store)` on the history thread; `then(result)` runs on the UI thread."""
+        """Run `work(store)` on the history thread; `then(result)` runs on the UI thread,
+        and `after()` too, once the work has ended, whether it went well or not."""
 
         def run() -> T:
             self._opened.result()
@@ -91,57 +90,51 @@ class HistoryService(QObject):
                 self._pass_notices()
 
         future = self._executor.submit(run)
-        if then is not None:
+        if then is not None or after is not None:
 
             def done(finished: Future[T]) -> None:
                 if finished.exception() is None:
-                    self._deliver.emit(then, finished.result())
+                    if then is not None:
+                        self._deliver.emit(then, finished.result())
                 else:
                     self.notice.emit(f"History: {finished.exception()}")
+                if after is not None:
+                    self._deliver.emit(lambda _: after(), None)
 
             future.add_done_callback(done)
         return future
 
-    def wait(self, future: Future[Any], timeout_ms: int = 10_000) -> bool:
-        """Let the window keep painting until `future` is done (or the timeout)."""
-        if future.done():
-            return True
-        loop = QEventLoop()
+    def refresh_stats(self, choices: Sequence[RoutineChoice] = ()) -> None:
+        """Each routine's line, and the library's advice; `choices`: the routines the
+        library offers now (what may be suggested). Nothing once closed: a library that
+        finishes loading as the window closes has nothing left to show it in."""
+        if self._closed:
+            return
+        offered = tuple(choices)
 
-        def quit_if_done() -> None:
-            # _future_done fires for every waited future, including one an earlier
-            # wait gave up on: only this wait's own future ends this wait.
-            if future.done():
-                loop.quit()
-
-        self._future_done.connect(quit_if_done)
-        future.add_done_callback(lambda _: self._future_done.emit())
-        QTimer.singleShot(timeout_ms, loop.quit)
-        if not future.done():
-            loop.exec()
-        self._future_done.disconnect(quit_if_done)
-        return future.done()
-
-    def refresh_stats(self) -> None:
-        def compute(store: HistoryStore) -> dict[str, RoutineStats]:
+        def compute(
+            store: HistoryStore,
+        ) -> tuple[dict[str, RoutineStats], LibraryAdvice | None]:
             records = store.sessions(newest_first=True)
             now = datetime.now(UTC)
-            last: dict[str, SessionRecord] = {}
-            for record in records:
-                last.setdefault(record.routine, record)
-            changes = {c.routine: c for c in routine_effects(records)}
-            return {
-                routine: RoutineStats(
-                    last_done=days_ago(record.started_at, now),
-                    change=changes[routine].mean_change if routine in changes else None,
-                    sessions=changes[routine].n if routine in changes else 0,
-                )
-                for routine, record in last.items()
-            }
+            # Advice only once the library says what there is to suggest.
+            advice = library_advice(records, offered, now) if offered else None
+            return stats_by_routine(records, now), advice
 
-        self.submit(compute, self.stats_ready.emit)
+        def ready(result: tuple[dict[str, RoutineStats], LibraryAdvice | None]) -> None:
+            stats, advice = result
+            self.stats_ready.emit(stats)
+            if advice is not None:
+                self.advice_ready.emit(advice)
+
+        self.submit(compute, ready)
 
     def close(self) -> None:
+        """Write everything handed over so far, then stop the thread. The UI thread waits
+        for that here, once, at the very end: not an event loop, and nothing runs meanwhile."""
+        if self._closed:
+            return
+        self._closed = True
         self.closing.emit()
 
         def shut(store: HistoryStore) -> None:
@@ -152,7 +145,3 @@ class HistoryService(QObject):
         self._executor.shutdown(wait=True)
         if future.exception() is not None:
             self.notice.emit(f"History: {future.exception()}")
-
-
-def finished_status(completed: bool) -> Status:
-    return Status.COMPLETED if completed else Status.STOPPED

@@ -10,7 +10,7 @@ with years of sessions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from datetime import date, tzinfo
 from pathlib import Path
@@ -21,7 +21,6 @@ from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,11 +36,13 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
+from loosen.core.history.insights import habit_text
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
+from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
     from loosen.ui.history_charts import ChartsPanel
@@ -106,9 +107,11 @@ class HistoryView(QWidget):
         *,
         today: Callable[[], date] = date.today,
         tz: tzinfo | None = None,
+        existing: Callable[[], Collection[str]] = frozenset,
     ) -> None:
         super().__init__(parent)
         self.history = history
+        self._existing = existing  # the routine ids in the library now: others are "removed"
         self._today = today
         self._tz = tz
         self._generation = 0  # drops chart results computed for an older filter
@@ -160,6 +163,12 @@ class HistoryView(QWidget):
         insight_font = QFont(self.insight.font())
         insight_font.setPointSizeF(insight_font.pointSizeF() * 1.15)
         self.insight.setFont(insight_font)
+        # The habits compared, each with its n and interval (insights.habit_text).
+        self.habits = QLabel(objectName="habits", wordWrap=True)
+        habits_font = QFont(self.habits.font())
+        habits_font.setPointSizeF(habits_font.pointSizeF() * 0.9)
+        self.habits.setFont(habits_font)
+        self.habits.setVisible(False)
 
         self.chart_area = QStackedWidget()
         self.chart_placeholder = QLabel("Drawing the charts…")
@@ -227,6 +236,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.insight)
+        layout.addWidget(self.habits)
         layout.addWidget(self.splitter, 1)
 
         self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
@@ -361,9 +371,9 @@ class HistoryView(QWidget):
         self._generation += 1
         generation = self._generation
         shown = list(self.model.shown)
-        today, tz = self._today(), self._tz
+        today, tz, existing = self._today(), self._tz, self._existing()
         self._submit(
-            lambda _store: trends(shown, today, tz),
+            lambda _store: trends(shown, today, tz, existing),
             lambda result: self._draw(generation, result),
         )
 
@@ -372,6 +382,9 @@ class HistoryView(QWidget):
             return  # a newer filter's series is on its way
         self.trends = result
         self.insight.setText(result.insight)
+        compared = [habit_text(h) for h in result.habits if h.with_.n + h.without.n]
+        self.habits.setText("\n".join(compared))
+        self.habits.setVisible(bool(compared))
         if self.charts is None:
             from loosen.ui.history_charts import ChartsPanel  # pyqtgraph: only now
 
@@ -547,21 +560,14 @@ class HistoryView(QWidget):
     # -- export ----------------------------------------------------------------------
 
     def export(self) -> None:
-        path = type(self).ask_export_path(self)
-        if path is None:
-            return
+        """Ask where (window-modal), then write the CSV on the history thread."""
+        default = Path.home() / f"loosen-history-{date.today():%Y-%m-%d}.csv"
+        ask_save_path(self, "Export history as CSV", default, "CSV files (*.csv)", self.export_to)
+
+    def export_to(self, path: Path) -> None:
         self.save_edit()  # the file holds what the table shows
         self._set_status(f"Exporting to {path}…")
         self._submit(lambda store: export_csv(store, path), self._set_status)
-
-    @staticmethod
-    def ask_export_path(parent: QWidget) -> Path | None:
-        """Indirection so tests can answer the file dialog."""
-        default = Path.home() / f"loosen-history-{date.today():%Y-%m-%d}.csv"
-        name, _ = QFileDialog.getSaveFileName(
-            parent, "Export history as CSV", str(default), "CSV files (*.csv)"
-        )
-        return Path(name) if name else None
 
 
 def _when(record: SessionRecord) -> str:

@@ -7,7 +7,6 @@ stands in the way of starting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.duration import format_duration, format_length
+from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Step
@@ -48,15 +48,6 @@ WELCOME = (
     "sharp, shoots down a leg, comes with numbness or tingling, or does not settle over "
     "a few weeks, stop and see a physiotherapist or doctor."
 )
-
-
-@dataclass(frozen=True)
-class RoutineStats:
-    """What the history says of a routine, for its row in the library."""
-
-    last_done: str = ""  # e.g. "today", "3 days ago"
-    change: float | None = None  # mean before − after: positive = looser
-    sessions: int = 0
 
 
 def length_text(routine: Routine) -> str:
@@ -107,6 +98,7 @@ class LibraryView(QWidget):
     settings_requested = Signal()
     history_requested = Signal()
     welcome_dismissed = Signal()
+    safety_note_dismissed = Signal()
     unmute_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -124,6 +116,21 @@ class LibraryView(QWidget):
         welcome_layout = QHBoxLayout(self.welcome)
         welcome_layout.addWidget(welcome_text, 1)
         welcome_layout.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignBottom)
+
+        # Said once, plainly, when the ratings show the tightness is not easing.
+        self.safety_note = QFrame(objectName="safetyNote")
+        self.safety_note.setFrameShape(QFrame.Shape.StyledPanel)
+        self.safety_text = QLabel(objectName="safetyText", wordWrap=True)
+        close_note = QPushButton("Close")
+        close_note.setAccessibleName("Close the safety note")
+        close_note.clicked.connect(self._dismiss_safety_note)
+        note_layout = QHBoxLayout(self.safety_note)
+        note_layout.addWidget(self.safety_text, 1)
+        note_layout.addWidget(close_note, 0, Qt.AlignmentFlag.AlignBottom)
+        self.safety_note.setVisible(False)
+        # One quiet line: what helped most, or what has not been done for longest.
+        self.suggestion = QLabel(objectName="suggestion")
+        self.suggestion.setVisible(False)
 
         self.banner = QLabel(objectName="loadErrors", wordWrap=True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -214,7 +221,9 @@ class LibraryView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.welcome)
+        layout.addWidget(self.safety_note)
         layout.addWidget(self.banner)
+        layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self._show_detail()
@@ -240,6 +249,19 @@ class LibraryView(QWidget):
 
     def set_welcome_visible(self, visible: bool) -> None:
         self.welcome.setVisible(visible)
+
+    def set_suggestion(self, text: str | None) -> None:
+        self.suggestion.setText(text or "")
+        self.suggestion.setVisible(bool(text))
+
+    def show_safety_note(self, text: str | None) -> None:
+        """The note, or None to take it away."""
+        self.safety_text.setText(text or "")
+        self.safety_note.setVisible(bool(text))
+
+    def _dismiss_safety_note(self) -> None:
+        self.safety_note.setVisible(False)
+        self.safety_note_dismissed.emit()
 
     def _dismiss_welcome(self) -> None:
         self.welcome.setVisible(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,27 +27,29 @@ from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.library import Library, RoutineNotFound, load_library
 from loosen.core.plan import planned_length_s
-from loosen.core.routine import Routine, with_countdown
+from loosen.core.readout import PlayerAction
+from loosen.core.routine import Kind, Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
+from loosen.core.settings_schema import SHORT_BREAK_S
 from loosen.speech.speaker import Speaker
-from loosen.ui.history_service import HistoryService, finished_status
+from loosen.ui.history_service import HistoryService
 from loosen.ui.library_view import LibraryView
+from loosen.ui.session_recorder import SessionRecorder
 from loosen.ui.style import apply_theme
 
 # The player, the rating and the settings dialog are imported when first needed: the
 # first sight of the window (the library) does not wait for them.
 if TYPE_CHECKING:
+    from loosen.core.history.advice import LibraryAdvice
     from loosen.core.session import Session, Summary
     from loosen.speech.synth import ClipSynthesizer
     from loosen.speech.voices import Voice
     from loosen.ui.export_dialog import ExportDialog
     from loosen.ui.history_view import HistoryView
     from loosen.ui.player_view import PlayerView
-    from loosen.ui.rating import Rating
+    from loosen.ui.rating import Rating, RatingDialog
+    from loosen.ui.settings_dialog import SettingsDialog
 
-# A rating is written (or safely queued) before its dialog closes; the window keeps
-# painting meanwhile, so waiting long for a busy history file costs nothing but time.
-RATING_WAIT_MS = 120_000
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
 PREFERRED_SIZE = QSize(1100, 720)
 WINDOW_FRAME = QSize(16, 48)  # room left for the window manager's title bar and borders
@@ -57,7 +60,11 @@ class ActiveSession:
     routine: Routine
     session: Session
     view: PlayerView
-    uid: Future[str]
+    recorder: SessionRecorder
+
+    @property
+    def uid(self) -> Future[str]:
+        return self.recorder.uid
 
 
 class MessageBar(QFrame):
@@ -93,6 +100,7 @@ class MessageBar(QFrame):
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
     muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
+    voices_listed = Signal(list)  # the engine's voices, once it has listed them (any thread)
     _library_ready = Signal(object)
 
     def __init__(
@@ -123,8 +131,14 @@ class MainWindow(QMainWindow):
         self._pending_start: str | None = None
         self._closing = False
         self._stopping_quietly = False
+        # What waits for the session on screen to be over (stopped, rated): a close, a
+        # hide to the tray, a quit. Run once, when it is.
+        self._after_session: list[Callable[[], None]] = []
+        self.rating_dialog: RatingDialog | None = None  # open while a rating is asked
+        self.settings_dialog: SettingsDialog | None = None
         self._load_library = library_loader or _load_library_from_disk
         self._voices = voices or list
+        self.voices_listed.connect(self._voices_listed)
         self._on_settings_changed = on_settings_changed
         self.preview_voice = preview_voice
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
@@ -158,6 +172,8 @@ class MainWindow(QMainWindow):
 
         self.history.notice.connect(self.messages.show_message)
         self.history.stats_ready.connect(self.library_view.set_stats)
+        self.history.advice_ready.connect(self._show_advice)
+        self.library_view.safety_note_dismissed.connect(self._safety_note_dismissed)
         if speaker.notice:
             self.messages.show_message(speaker.notice)
 
@@ -173,7 +189,7 @@ class MainWindow(QMainWindow):
         self._library_ready.connect(self._set_library, Qt.ConnectionType.QueuedConnection)
         self._watch_user_folder()
         self.reload_library()
-        self.history.refresh_stats()
+        self.refresh_stats()
         QShortcut(QKeySequence.StandardKey.Quit, self, activated=self.close)
 
     # -- the library -----------------------------------------------------------------
@@ -204,11 +220,42 @@ class MainWindow(QMainWindow):
             return
         self.library = future.result()
         self.library_view.set_library(self.library)
+        self.refresh_stats()  # what may be suggested follows the library
         self._watch_user_folder()
         self.library_loaded.emit(self.library)
         if self._pending_start is not None:
             routine_id, self._pending_start = self._pending_start, None
             self.start_routine(routine_id)
+
+    def refresh_stats(self) -> None:
+        """Each routine's line of history, and the library's advice, off the UI thread."""
+        from loosen.core.history.advice import RoutineChoice
+
+        library = self.library
+        choices = (
+            [RoutineChoice(r.id, r.name, r.kind.value, library.planned_s(r)) for r in library]
+            if library is not None
+            else []
+        )
+        self.history.refresh_stats(choices)
+
+    def _show_advice(self, advice: LibraryAdvice) -> None:
+        from loosen.core.history.advice import note_due, safety_note
+
+        self.library_view.set_suggestion(advice.suggestion)
+        dismissed = _moment(self.settings.safety_note_dismissed_at)
+        if advice.worry is not None and note_due(advice.worry, dismissed, datetime.now(UTC)):
+            self.library_view.show_safety_note(safety_note(advice.worry, advice.gentlest))
+        else:
+            self.library_view.show_safety_note(None)
+
+    def _safety_note_dismissed(self) -> None:
+        """Closed: not again for two weeks (advice.NOTE_QUIET), across restarts."""
+        from loosen.core.history.records import format_time
+
+        now = format_time(datetime.now(UTC))
+        self.settings = replace(self.settings, safety_note_dismissed_at=now)
+        self._save_settings()
 
     def open_routines_folder(self) -> None:
         folder = paths.user_routines_dir()
@@ -219,7 +266,7 @@ class MainWindow(QMainWindow):
     def show_library(self) -> None:
         self.setWindowTitle("Loosen")
         self.stack.setCurrentWidget(self.library_view)
-        self.history.refresh_stats()
+        self.refresh_stats()
 
     def open_history(self) -> None:
         """The history page (its module, and pyqtgraph after it, load on first use)."""
@@ -228,7 +275,9 @@ class MainWindow(QMainWindow):
         if self.history_view is None:
             from loosen.ui.history_view import HistoryView
 
-            self.history_view = HistoryView(self.history)
+            self.history_view = HistoryView(
+                self.history, existing=lambda: {routine.id for routine in self.library or ()}
+            )
             self.history_view.back_requested.connect(self.show_library)
             self.stack.addWidget(self.history_view)
         self.setWindowTitle("History — Loosen")
@@ -236,10 +285,30 @@ class MainWindow(QMainWindow):
         self.history_view.reload()
 
     def open_settings(self) -> None:
+        """The settings dialog, window-modal; they apply when it is accepted."""
         from loosen.ui.settings_dialog import SettingsDialog
 
-        chosen = SettingsDialog.ask(self.settings, self._voices(), self)
-        if chosen is None or chosen == self.settings:
+        if self.settings_dialog is not None:  # open already: the same dialog, in front
+            self.settings_dialog.activateWindow()
+            return
+        dialog = SettingsDialog(self.settings, self._voices(), self)
+        self.settings_dialog = dialog
+
+        def closed(result: int) -> None:
+            self.settings_dialog = None
+            dialog.deleteLater()
+            if result == SettingsDialog.DialogCode.Accepted:
+                self._apply_settings(dialog.chosen())
+
+        dialog.finished.connect(closed)
+        dialog.open()
+
+    def _voices_listed(self, voices: list[Voice]) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.set_voices(voices)
+
+    def _apply_settings(self, chosen: Settings) -> None:
+        if chosen == self.settings:
             return
         self.settings = chosen
         self._save_settings()
@@ -274,14 +343,20 @@ class MainWindow(QMainWindow):
         except RoutineNotFound as missing:
             self.messages.show_message(str(missing))
             return
-        out = ExportDialog.ask_path(self, Path.home() / f"{routine.id}.wav")
-        if out is None:
-            return
+        # The countdown the player would use: the guide says what the player would.
+        routine = with_countdown(routine, self.settings.countdown)
+        ExportDialog.ask_path(
+            self, Path.home() / f"{routine.id}.wav", lambda out: self._export_to(routine, out)
+        )
+
+    def _export_to(self, routine: Routine, out: Path) -> None:
+        from loosen.ui.export_dialog import ExportDialog
+
+        if self.export_dialog is not None and self.export_dialog.running:
+            return  # one export at a time
         if self.export_dialog is not None:
             self.export_dialog.shutdown()  # long finished; its thread is joined at once
             self.export_dialog.deleteLater()
-        # The guide says what the player would: the same countdown setting.
-        routine = with_countdown(routine, self.settings.countdown)
         dialog = ExportDialog(
             routine, out, synth=self.export_synth, settings=self.settings, parent=self
         )
@@ -308,56 +383,24 @@ class MainWindow(QMainWindow):
 
         session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
         view = PlayerView(session, self.speaker, muted=self.settings.muted)
-        uid = self.history.submit(
-            lambda store: (
-                store.start_session(
-                    routine.id,
-                    routine.name,
-                    routine.kind.value,
-                    digest=routine.digest,
-                    planned_s=planned_length_s(routine, session.plan),
-                ).uid
-            )
+        recorder = SessionRecorder(
+            self.history, routine, session, planned_length_s(routine, session.plan), self
         )
-        self.active = ActiveSession(routine, session, view, uid)
+        # Connected before the window's own slot (Qt calls them in that order): the end
+        # is handed to the history before any rating of it can be.
+        view.finished.connect(recorder.record_finish)
+        view.before_rated.connect(recorder.record_before)
+        view.driver.events.connect(recorder.record_progress)
+        self.active = ActiveSession(routine, session, view, recorder)
         view.finished.connect(self._session_finished)
-        view.before_rated.connect(self._rated_before)
         view.mute_toggled.connect(self.set_muted)
         view.full_screen_toggled.connect(self.toggle_full_screen)
-        view.driver.events.connect(self._progress)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.setWindowTitle(f"{routine.name} — Loosen")
         if self.settings.start_full_screen:
             self.showFullScreen()
         view.start()
-
-    def _with_uid(self, work: Callable[..., object]) -> None:
-        active = self.active
-        if active is None:
-            return
-        uid_future = active.uid
-        self.history.submit(lambda store: work(store, uid_future.result()))
-
-    def _rated_before(self, value: int) -> None:
-        self._with_uid(lambda store, uid: store.set_before(uid, value))
-
-    def _progress(self, events: list) -> None:
-        active = self.active
-        from loosen.core.session import PhaseEnded  # loaded with the player by now
-
-        if active is None or not any(isinstance(e, PhaseEnded) for e in events):
-            return
-        summary = active.session.summary()
-        self._with_uid(
-            lambda store, uid: store.update_session(
-                uid,
-                active_s=summary.active_s,
-                steps_done=summary.steps_done,
-                steps_skipped=summary.steps_skipped,
-                breaks=summary.breaks_taken,
-            )
-        )
 
     def set_muted(self, muted: bool) -> None:
         """Mute or unmute cues, beeps and reminders, kept in the settings, and shown
@@ -382,101 +425,140 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def _session_finished(self, summary: Summary, completed: bool) -> None:
+        """Ask for the rating (the recorder has the end already); the summary follows it."""
         active = self.active
         assert active is not None
-        uid_future = active.uid
-        finished = self.history.submit(
-            lambda store: store.finish_session(
-                uid_future.result(),
-                finished_status(completed),
-                active_s=summary.active_s,
-                steps_done=summary.steps_done,
-                steps_skipped=summary.steps_skipped,
-                breaks=summary.breaks_taken,
-            )
-        )
-        previous = self.history.submit(
-            lambda store: _previous_after(store, active.routine.id, uid_future.result())
-        )
         if self._closing or self._stopping_quietly:
-            self.history.wait(finished)  # recorded as stopped; no questions on the way out
-            self.active = None
+            self._leave_session(active)  # recorded as stopped; no questions on the way out
             if not self._closing:  # hidden, to the tray: the library when it comes back
-                self.stack.removeWidget(active.view)
-                active.view.deleteLater()
                 self.show_library()
+            self._session_over()
             return
         if self.isFullScreen():
             self.showNormal()
-
-        def commit(rating: Rating) -> None:
-            # Saved (or safely queued by the store) before the dialog closes.
-            saved = self.history.submit(
-                lambda store: store.rate(uid_future.result(), rating.tightness, rating.note or None)
-            )
-            self.history.wait(saved, timeout_ms=RATING_WAIT_MS)
-
         from loosen.ui.player_view import summary_text
 
         text = summary_text(summary, completed, run=active.routine.interval is not None)
-        rating = type(self).ask_rating(commit, text)
-        self.history.wait(finished)
-        self.history.wait(previous)
-        # Never block here: a history thread still busy just means no comparison.
-        last_after = previous.result() if previous.done() and previous.exception() is None else None
-        self.summary_page.show_summary(active.routine.name, text, rating, last_after)
-        self.stack.setCurrentWidget(self.summary_page)
-        self.stack.removeWidget(active.view)
-        active.view.deleteLater()
-        self.active = None
-        self.setWindowTitle("Loosen")
 
-    @staticmethod
-    def ask_rating(commit: Callable[[Rating], None], summary: str) -> Rating:
-        """Indirection so tests can drive the dialog (pytest-qt's advice for modal dialogs)."""
+        def commit(rating: Rating, written: Callable[[], None]) -> None:
+            active.recorder.record_rating(rating.tightness, rating.note or None, written)
+
+        if is_short_break(active.routine, summary):
+            self._rate_lightly(active, text)
+            return
+        self.ask_rating(text, commit, lambda rating: self._rated(active, text, rating))
+
+    def _rate_lightly(self, active: ActiveSession, text: str) -> None:
+        """After a short desk break: one key in the player (or, if Settings says so, no
+        question at all), never a dialog over the user's work."""
+        from loosen.ui.rating import Rating
+
+        if not self.settings.rate_short_breaks:
+            self._rated(active, text, Rating(None, ""))
+            return
+
+        def answered(value: int | None) -> None:
+            rating = Rating(value, "")
+            if value is None:
+                self._rated(active, text, rating)
+                return
+            # On to the summary once the rating is written, as the dialog does.
+            active.recorder.record_rating(value, None, lambda: self._rated(active, text, rating))
+
+        active.view.ask_after(answered)
+
+    def ask_rating(
+        self,
+        summary: str,
+        commit: Callable[[Rating, Callable[[], None]], None],
+        answered: Callable[[Rating], None],
+    ) -> None:
+        """The rating dialog, window-modal (the event loop goes on): `commit(rating,
+        written)` as the user answers, and it closes once written; `answered(rating)`
+        once it has closed."""
         from loosen.ui.rating import RatingDialog
 
-        return RatingDialog.ask(commit, summary)
+        dialog = RatingDialog(commit, summary, self)
+        self.rating_dialog = dialog
+
+        def closed() -> None:
+            self.rating_dialog = None
+            dialog.deleteLater()
+            answered(dialog.rating())
+
+        dialog.finished.connect(closed)
+        dialog.open()
+
+    def _rated(self, active: ActiveSession, text: str, rating: Rating) -> None:
+        page = self.summary_page
+        page.show_summary(active.routine.name, text, rating, active.view.rating_row.value)
+        if rating.tightness is not None:
+            # The comparison comes when the history has answered (never waited for).
+            active.recorder.last_rating(lambda last: page.compare(rating, last))
+        self.stack.setCurrentWidget(page)
+        self._leave_session(active)
+        self.setWindowTitle("Loosen")
+        self._session_over()
+
+    def _leave_session(self, active: ActiveSession) -> None:
+        self.stack.removeWidget(active.view)
+        active.view.deleteLater()
+        active.recorder.deleteLater()  # its writes are queued already
+        self.active = None
+
+    def _session_over(self) -> None:
+        waiting, self._after_session = self._after_session, []
+        for then in waiting:
+            then()
 
     def stop_active_session(self) -> None:
         """Stop the session on screen, recorded as stopped, without asking for a rating:
-        the window is closing, or going out of sight to the tray."""
+        the window is closing, or going out of sight to the tray. A rating dialog still
+        open is answered as skipped (a note typed in it is kept)."""
         active = self.active
-        if active is None or active.session.state.value not in ("running", "paused"):
+        if active is None:
+            return
+        if self.rating_dialog is not None:
+            self.rating_dialog.skip()
+            return
+        if active.session.state.value not in ("running", "paused"):
             return
         self._stopping_quietly = True
         try:
-            active.view.act("stop")
+            active.view.act(PlayerAction.STOP)
         finally:
             self._stopping_quietly = False
 
-    def end_session_asking(self) -> bool:
+    def end_session_asking(self, then: Callable[[], None]) -> None:
         """Before the window goes out of sight: a session on screen stops only if the
-        user says so (Esc's question), and is then rated like any stopped session.
-        False when they chose to go on."""
+        user says so (Esc's question), and is then rated like any stopped session;
+        `then()` once no session is on screen (at once when there is none). Never, if
+        they chose to go on."""
         active = self.active
         if active is None:
-            return True
-        return active.view.ask_stop()
+            then()
+            return
+        self._after_session.append(then)
+
+        def answered(over: bool) -> None:
+            if not over and then in self._after_session:
+                self._after_session.remove(then)  # the session goes on, as if never asked
+
+        active.view.ask_stop(answered)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.end_session_asking():
-            event.ignore()  # the session goes on, as if the close was never asked
+        if self.active is not None and not self._closing:
+            event.ignore()  # closed again once the session is over, if the user says so
+            self.end_session_asking(self.close)
             return
         self._closing = True
+        self._after_session.clear()  # closing anyway: what waited for it is moot
         self.stop_active_session()  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)
         if self.export_dialog is not None:
             self.export_dialog.shutdown()  # cancelled: no half-written guide is left
-        self.history.close()
+        self.history.close()  # every write handed over is written before the window goes
         super().closeEvent(event)
-
-
-def _previous_after(store, routine_id: str, uid: str) -> int | None:
-    for record in store.sessions(routine=routine_id, limit=5):
-        if record.uid != uid and record.tightness_after is not None:
-            return record.tightness_after
-    return None
 
 
 def _load_library_from_disk() -> Library:
@@ -486,6 +568,23 @@ def _load_library_from_disk() -> Library:
         paths.pictures_dir(),
         cache_dir=paths.cache_dir(),
     )
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A time kept in the settings, or None when there is none or it does not read."""
+    from loosen.core.history.records import parse_time
+
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None  # a hand-edited settings file: as if never dismissed
+
+
+def is_short_break(routine: Routine, summary: Summary) -> bool:
+    """A desk break short enough that a dialog after it would cost more than the break."""
+    return routine.kind is Kind.BREAK and summary.planned_s <= SHORT_BREAK_S
 
 
 class _SummaryPage(QWidget):
@@ -514,11 +613,32 @@ class _SummaryPage(QWidget):
         QShortcut(QKeySequence("Return"), self, activated=self.done.emit)
         QShortcut(QKeySequence("Escape"), self, activated=self.done.emit)
 
-    def show_summary(self, name: str, text: str, rating: Rating, last_after: int | None) -> None:
+        self.name = ""
+        self.text = ""
+        self.rating: Rating | None = None
+        self.before: int | None = None
+
+    def show_summary(self, name: str, text: str, rating: Rating, before: int | None) -> None:
+        """`before`: how tight the back was as the session began, if the user said."""
+        self.name, self.text, self.rating, self.before = name, text, rating, before
         self.title.setText(name)
-        lines = [text]
+        self._write(None)
+
+    def compare(self, rating: Rating, last_after: int | None) -> None:
+        """Add how the back compares with last time, when the history says (if this
+        summary is still the one on the page)."""
+        if rating is self.rating:
+            self._write(last_after)
+
+    def _write(self, last_after: int | None) -> None:
+        rating = self.rating
+        assert rating is not None
+        name = self.name
+        lines = [self.text]
         if rating.tightness is not None:
-            lines.append(f"Your back now: {rating.tightness} of 10.")
+            from loosen.core.history.advice import before_after_text  # not needed at start-up
+
+            lines.append(before_after_text(self.before, rating.tightness))
             if last_after is not None:
                 change = last_after - rating.tightness
                 if change > 0:

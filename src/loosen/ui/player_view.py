@@ -8,9 +8,10 @@ thing on screen, then the step and side, then the instruction and picture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -44,13 +45,18 @@ from loosen.core.session import (
 from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
-from loosen.ui.rating import RatingRow
+from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
 from loosen.ui.style import phase_colour
 
 PAUSED_TEXT = "PAUSED"
 PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
 PAUSED_GAP_PX = 6  # between the clock's figures and PAUSED
 MUTED_TEXT = "Muted — M to unmute"
+BEFORE_QUESTION = (
+    "How tight is your back now? Press 0–9, or 1 then 0 for 10 (0 loose, 10 very tight)"
+)
+BEFORE_CHOSEN = "Your back before: {value} of 10 · another digit changes it"
+AFTER_QUESTION = "How is your back now? One digit, 0 loose to 10 very tight · Esc skips"
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
 MIN_PICTURE_SIZE = QSize(64, 64)
@@ -81,6 +87,8 @@ class PlayerView(QWidget):
         self.driver.events.connect(self.handle_events)
         self.driver.woke.connect(self.refresh)
         self.last_cue = ""
+        self.stop_question: QMessageBox | None = None  # open while Esc's question is asked
+        self._after_question: list[Callable[[bool], None]] = []
         self._build()
         self._bind_keys()
         self.mute_button.setVisible(muted)
@@ -174,8 +182,17 @@ class PlayerView(QWidget):
         self.cue_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cue_label.setWordWrap(True)
 
-        self.rating_row = RatingRow("How tight is your back now? (0 loose – 10 very tight)")
+        self.rating_row = RatingRow(BEFORE_QUESTION)
         self.rating_row.rated.connect(self._rated_before)
+        # After a short desk break: the one-key rating, here rather than in a dialog.
+        self.after_row = RatingRow(AFTER_QUESTION)
+        self.after_row.setObjectName("afterRating")
+        self.after_row.setVisible(False)
+        self.after_row.rated.connect(self._rated_after)
+        self._after_answered: Callable[[int | None], None] | None = None
+        # "1" may be the start of "10": it is taken once this window has passed.
+        self._after_one = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
+        self._after_one.timeout.connect(lambda: self._answer_after(1))
 
         self.back_button = QPushButton("◀ Back")
         self.pause_button = QPushButton("Pause")
@@ -198,7 +215,7 @@ class PlayerView(QWidget):
         self.skip_button.clicked.connect(lambda: self.act(PlayerAction.SKIP))
         self.done_button.clicked.connect(lambda: self.act(PlayerAction.DONE))
         self.break_button.clicked.connect(lambda: self.act(PlayerAction.TAKE_BREAK))
-        self.stop_button.clicked.connect(self.ask_stop)
+        self.stop_button.clicked.connect(lambda: self.ask_stop())
         self._buttons = (
             self.back_button,
             self.pause_button,
@@ -228,6 +245,7 @@ class PlayerView(QWidget):
         body.addWidget(self.cue_label)
         body.addLayout(session_row)
         body.addWidget(self.rating_row)
+        body.addWidget(self.after_row)
         body.addLayout(controls)
         layout.addLayout(body)
 
@@ -238,7 +256,7 @@ class PlayerView(QWidget):
             ("Left", "P"): lambda: self.act(PlayerAction.BACK),
             ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
             ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
-            ("Escape",): self.ask_stop,
+            ("Escape",): self._escape,
             ("F",): self.full_screen_toggled.emit,
             ("M",): self.toggle_mute,
         }
@@ -284,6 +302,8 @@ class PlayerView(QWidget):
                 if isinstance(event, Paused):
                     self.speaker.stop()
             elif isinstance(event, SessionFinished):
+                if self.stop_question is not None:  # stopped meanwhile (the app is quitting)
+                    self.stop_question.reject()
                 self.refresh()
                 self.finished.emit(event.summary, event.completed)
                 return
@@ -315,38 +335,94 @@ class PlayerView(QWidget):
         self.mute_button.setVisible(muted)
 
     @staticmethod
-    def confirm_stop(parent: QWidget) -> bool:
-        """Ask before stopping (Esc, or the window closed); tests replace this."""
-        answer = QMessageBox.question(
-            parent,
+    def confirm_stop(parent: QWidget, answered: Callable[[bool], None]) -> QMessageBox:
+        """Ask before stopping (Esc, or the window closed), window-modal: the event loop
+        runs on, and `answered(yes)` comes when the user has said."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Stop this session?",
             "Stop now? What you have done so far is kept in your history as stopped.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda _: answered(box.clickedButton() is yes))
+        box.open()
+        return box
 
-    def ask_stop(self) -> bool:
-        """Stop if the user says so; True when the session is over (now or before)."""
+    def ask_stop(self, then: Callable[[bool], None] | None = None) -> None:
+        """Stop if the user says so; `then(over)` once they have: True when the session
+        is over (stopped now, or before)."""
         if self.session.state not in (State.RUNNING, State.PAUSED):
-            return True
+            if then is not None:
+                then(True)
+            return
+        if then is not None:
+            self._after_question.append(then)
+        if self.stop_question is not None:  # asked already: the same question, in front
+            self.stop_question.activateWindow()
+            return
         was_running = self.session.state is State.RUNNING
         if was_running:
-            self.act("pause")  # the clock should not run while the question is open
-        if type(self).confirm_stop(self):
-            self.act("stop")
-            return True
-        if was_running:
-            self.act("resume")
-        return False
+            self.act(PlayerAction.PAUSE)  # the clock should not run while the question is open
+
+        def answered(yes: bool) -> None:
+            question, self.stop_question = self.stop_question, None
+            if question is not None:
+                question.deleteLater()
+            if self.session.state in (State.RUNNING, State.PAUSED):
+                if yes:
+                    self.act(PlayerAction.STOP)
+                elif was_running:
+                    self.act(PlayerAction.RESUME)
+            over = self.session.state is State.FINISHED
+            waiting, self._after_question = self._after_question, []
+            for then in waiting:
+                then(over)
+
+        self.stop_question = type(self).confirm_stop(self, answered)
 
     def _digit(self, digit: int) -> None:
-        if self.rating_row.isVisible():
-            self.rating_row.pick(digit)
+        if self._after_answered is not None:
+            self.after_row.type_digit(digit)
+        elif self.rating_row.isVisible():
+            self.rating_row.type_digit(digit)
+
+    def _escape(self) -> None:
+        if self._after_answered is not None:
+            self._answer_after(None)  # the light rating, skipped
+        else:
+            self.ask_stop()
+
+    def ask_after(self, answered: Callable[[int | None], None]) -> None:
+        """Once the session is over: "how is your back now?" on this screen, one key;
+        `answered(value)`, None when skipped (Esc)."""
+        self._after_answered = answered
+        self.rating_row.setVisible(False)
+        self.after_row.setVisible(True)
+        self.setFocus()
+
+    def _rated_after(self, value: int) -> None:
+        self._after_one.stop()
+        if value == 1:
+            self._after_one.start()  # a "0" next makes it ten
+        else:
+            self._answer_after(value)
+
+    def _answer_after(self, value: int | None) -> None:
+        answered, self._after_answered = self._after_answered, None
+        self._after_one.stop()
+        if answered is None:
+            return  # answered already
+        for button in self.after_row.buttons:
+            button.setEnabled(False)
+        answered(value)
 
     def _rated_before(self, value: int) -> None:
+        """Kept, shown, and open to change until the end: another digit or click."""
         self.before_rated.emit(value)
-        self.rating_row.setVisible(False)
+        self.rating_row.question.setText(BEFORE_CHOSEN.format(value=value))
         self.setFocus()
 
     # -- drawing ---------------------------------------------------------------------
@@ -396,7 +472,7 @@ class PlayerView(QWidget):
         self.done_button.setVisible(PlayerAction.DONE in shown.offered)
         self.break_button.setVisible(PlayerAction.TAKE_BREAK in shown.offered)
         self.break_button.setText(shown.break_button)
-        self.rating_row.setVisible(shown.asks_tightness and self.rating_row.value is None)
+        self.rating_row.setVisible(shown.asks_tightness or self.rating_row.value is not None)
 
     def _paint_band(self, colour: QColor) -> None:
         _restyle(

@@ -16,7 +16,12 @@ from loosen import paths
 # is no news to the user (sound still plays, through another back-end or the fallback
 # player), so it goes to the log file; their critical errors still reach the terminal.
 AUDIO_NOISE_CATEGORIES = ("qt.multimedia",)
-AUDIO_NOISE_PREFIXES = ("PulseAudioService:",)  # Qt's PulseAudio back-end, uncategorised
+AUDIO_NOISE_PREFIXES = (
+    "PulseAudioService:",  # Qt's PulseAudio back-end, uncategorised
+    # The bundle leaves out the FFmpeg plugin (video, decoding): QSoundEffect, all that
+    # Loosen plays with, works without it, and Qt says so, uncategorised too.
+    "No QtMultimedia backends found",
+)
 
 
 def is_audio_noise(kind: QtMsgType, category: str, message: str) -> bool:

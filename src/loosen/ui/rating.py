@@ -2,7 +2,7 @@
 
 One keypress is enough: a digit picks 0–9 (10 by click, or by typing "1" then "0"),
 Enter confirms, Esc skips. The dialog hands the rating to a `commit` callable before
-it closes, so a rating the user gave is saved even if the app dies a moment later.
+it closes, which queues it for the history's thread: a quit right after still writes it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ class RatingRow(QWidget):
     def __init__(self, question: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.value: int | None = None
+        self._pending_one = False  # "1" typed: a "0" soon after makes it ten
+        self._ten_timer = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
+        self._ten_timer.setObjectName("rating-ten-window")
+        self._ten_timer.timeout.connect(self._clear_pending_one)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if question:
@@ -66,6 +70,21 @@ class RatingRow(QWidget):
         self.buttons[value].setChecked(True)
         self.rated.emit(value)
 
+    def type_digit(self, digit: int) -> None:
+        """A digit key: that value, or ten for "1" then "0" typed quickly."""
+        if digit == 0 and self._pending_one:
+            self._clear_pending_one()
+            self.pick(10)
+            return
+        self.pick(digit)
+        self._pending_one = digit == 1
+        if self._pending_one:
+            self._ten_timer.start()
+
+    def _clear_pending_one(self) -> None:
+        self._pending_one = False
+        self._ten_timer.stop()
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -77,16 +96,19 @@ class RatingDialog(QDialog):
     """Asks how tight the back is after a session."""
 
     def __init__(
-        self, commit: Callable[[Rating], None], summary: str = "", parent: QWidget | None = None
+        self,
+        commit: Callable[[Rating, Callable[[], None]], None],
+        summary: str = "",
+        parent: QWidget | None = None,
     ) -> None:
+        """`commit(rating, written)` runs as the user answers and calls `written()` once
+        the rating is stored (or storing it failed and said so): only then does the
+        dialog close, so nothing the user entered is lost in between. Show it with
+        `open()` (window-modal) and hear the end from `finished`."""
         super().__init__(parent)
         self.setWindowTitle("How is your back? — Loosen")
         self.commit = commit
         self.result_rating: Rating | None = None
-        self._pending_one = False
-        self._ten_timer = QTimer(self, singleShot=True, interval=TEN_WINDOW_MS)
-        self._ten_timer.setObjectName("rating-ten-window")
-        self._ten_timer.timeout.connect(self._clear_pending_one)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -127,14 +149,9 @@ class RatingDialog(QDialog):
         buttons.addWidget(self.ok_button)
         layout.addLayout(buttons)
 
-    @classmethod
-    def ask(
-        cls, commit: Callable[[Rating], None], summary: str = "", parent: QWidget | None = None
-    ) -> Rating:
-        """Show the dialog modally; tests replace this classmethod."""
-        dialog = cls(commit, summary, parent)
-        dialog.exec()
-        return dialog.result_rating or Rating(None, "")
+    def rating(self) -> Rating:
+        """What the user answered; skipped until they have."""
+        return self.result_rating or Rating(None, "")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -150,15 +167,7 @@ class RatingDialog(QDialog):
             super().keyPressEvent(event)
             return
         if text.isdigit() and len(text) == 1:
-            digit = int(text)
-            if digit == 0 and self._pending_one:
-                self.row.pick(10)
-                self._clear_pending_one()
-            else:
-                self.row.pick(digit)
-                self._pending_one = digit == 1
-                if self._pending_one:
-                    self._ten_timer.start()
+            self.row.type_digit(int(text))
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.row.value is not None:
@@ -169,10 +178,6 @@ class RatingDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def _clear_pending_one(self) -> None:
-        self._pending_one = False
-        self._ten_timer.stop()
-
     def confirm(self) -> None:
         if self.row.value is None:
             return
@@ -182,7 +187,20 @@ class RatingDialog(QDialog):
         # A note typed before Esc is still worth keeping.
         self._finish(Rating(None, self.note.text().strip()))
 
+    def reject(self) -> None:
+        """Closed by its window's button, or by the app: skipped, as Esc does."""
+        if self.result_rating is None:
+            self.skip()
+        else:
+            super().reject()
+
     def _finish(self, rating: Rating) -> None:
+        if self.result_rating is not None:
+            return  # answered once: a second key before it closes is not a second rating
         self.result_rating = rating
-        self.commit(rating)  # saved before the dialog goes away
+        for control in (self.row, self.note, self.ok_button, self.skip_button):
+            control.setEnabled(False)  # answered: it closes as soon as it is written
+        self.commit(rating, self._written)
+
+    def _written(self) -> None:
         self.accept()

@@ -28,6 +28,7 @@ from loosen.core.settings_schema import (
     BEEPS,
     COUNTDOWN,
     MUTED,
+    RATE_SHORT_BREAKS,
     RATE_WPM,
     REMINDER_EVERY,
     REMINDER_ROUTINE,
@@ -49,7 +50,8 @@ Previewer = Callable[[str, str | None, int], object]
 
 
 class SettingsDialog(QDialog):
-    """Edits a copy of the settings; `chosen()` gives the result when accepted."""
+    """Edits a copy of the settings; `chosen()` gives the result when accepted (shown with
+    `open()`, window-modal: the answer comes from `finished`)."""
 
     def __init__(
         self,
@@ -71,17 +73,16 @@ class SettingsDialog(QDialog):
         self.speak = _check_box(SPEAK, settings.speak)
         form.addRow("Voice", self.speak)
         self.voice = QComboBox(objectName="voice", toolTip=VOICE.help)
-        self._add_voices(
-            [v if isinstance(v, Voice) else Voice(*v) for v in voices], language or user_language()
-        )
-        index = self.voice.findData(settings.voice)
-        self.voice.setCurrentIndex(max(0, index))
-        self.voice.setEnabled(bool(voices))
+        self._language = language or user_language()
         self._preview = preview if preview is not None else getattr(parent, "preview_voice", None)
         self.preview_button = QPushButton("Preview", objectName="previewVoice")
         self.preview_button.setToolTip("Say a cue in this voice at this rate")
-        self.preview_button.setEnabled(bool(voices) and self._preview is not None)
         self.preview_button.clicked.connect(self._speak_preview)
+        # The voice chosen: the settings' until the user picks one (it may be listed
+        # only once the engine has started).
+        self._wanted_voice = settings.voice
+        self.voice.activated.connect(self._voice_picked)
+        self.set_voices(voices)
         voice_row = QHBoxLayout()
         voice_row.addWidget(self.voice, 1)
         voice_row.addWidget(self.preview_button)
@@ -132,6 +133,18 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
         self._check_every()
 
+    def _voice_picked(self) -> None:
+        self._wanted_voice = self.voice.currentData()
+
+    def set_voices(self, voices: Sequence[Voice | tuple[str, str]]) -> None:
+        """List `voices` (they may come after the dialog opened: the engine was starting),
+        keeping the one chosen."""
+        self.voice.clear()
+        self._add_voices([v if isinstance(v, Voice) else Voice(*v) for v in voices], self._language)
+        self.voice.setCurrentIndex(max(0, self.voice.findData(self._wanted_voice)))
+        self.voice.setEnabled(bool(voices))
+        self.preview_button.setEnabled(bool(voices) and self._preview is not None)
+
     def _add_voices(self, voices: list[Voice], language: str) -> None:
         """The default first, then the user's language, a line, and every other voice."""
         self.voice.addItem("The system's default voice", None)
@@ -171,6 +184,8 @@ class SettingsDialog(QDialog):
         self.every_hint = QLabel(objectName="reminderEveryHint", wordWrap=True)
         form.addRow("", self.every_hint)
         self.reminders.toggled.connect(self._check_every)
+        self.rate_short_breaks = _check_box(RATE_SHORT_BREAKS, settings.rate_short_breaks)
+        form.addRow("", self.rate_short_breaks)
 
     def _check_every(self) -> None:
         ok = reminder_every_ok(self.reminder_every.text())
@@ -208,15 +223,8 @@ class SettingsDialog(QDialog):
             reminders=self.reminders.isChecked(),
             reminder_routine=self.reminder_routine.currentData(),
             reminder_every=every if reminder_every_ok(every) else self.original.reminder_every,
+            rate_short_breaks=self.rate_short_breaks.isChecked(),
         )
-
-    @classmethod
-    def ask(
-        cls, settings: Settings, voices: list[tuple[str, str]], parent: QWidget | None = None
-    ) -> Settings | None:
-        """Show modally; the new settings, or None when cancelled. Tests replace this."""
-        dialog = cls(settings, voices, parent)
-        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def _routines_of(parent: QWidget | None) -> list[tuple[str, str]]:

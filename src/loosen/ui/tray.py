@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 RESYNC_MS = 60_000  # notices a sleep or a clock change within a minute
 NOTIFICATION_MS = 15_000  # a hint to the notification server; it never blocks us
 MAX_TIMER_MS = 2**31 - 1  # QTimer's interval is a C int
+# The spoken reminder lines are asked for this long before they are due: the speech
+# engine starts then (it takes well under a second), not with the app.
+PREPARE_AHEAD_S = 60
 
 
 def app_icon() -> QIcon:
@@ -135,6 +138,9 @@ class ReminderController(QObject):
         self.resync_timer = QTimer(self, interval=RESYNC_MS, objectName="reminder-resync")
         self.resync_timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self.resync_timer.timeout.connect(self.tick)
+        self.speech_timer = QTimer(self, singleShot=True, objectName="reminder-speech")
+        self.speech_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one may be late
+        self.speech_timer.timeout.connect(self._prepare_lines)
 
         self.status_action = QAction(self)
         self.status_action.setEnabled(False)  # a heading, not a command
@@ -194,6 +200,20 @@ class ReminderController(QObject):
         delay_ms = math.ceil(max(0.0, at - self.clock.wall()) * 1000)
         self.due_timer.start(min(delay_ms, MAX_TIMER_MS))
 
+    def _prepare_lines(self) -> None:
+        """Have the spoken lines rendered ahead, so the reminder is said at its moment
+        (the speaker says a clip on time or not at all), once it is PREPARE_AHEAD_S
+        away; until then, wait for that moment. Asking again costs nothing."""
+        if self._stopped:
+            return
+        at = self.scheduler.next_due_wall()
+        ahead_s = None if at is None else at - self.clock.wall() - PREPARE_AHEAD_S
+        if ahead_s is not None and ahead_s > 0:
+            self.speech_timer.start(min(math.ceil(ahead_s * 1000), MAX_TIMER_MS))
+            return
+        self.speech_timer.stop()
+        self.speaker.prepare([reminder_text(stage, self.routine_name) for stage in Stage])
+
     # -- showing -------------------------------------------------------------------
 
     @property
@@ -210,10 +230,10 @@ class ReminderController(QObject):
         state = self.scheduler.state()
         text = self.status()
         self.status_action.setText(text)
-        if state is not State.OFF:
-            # Rendered ahead, so the spoken reminder is ready at its moment (the speaker
-            # says a clip on time or not at all); asking again costs nothing.
-            self.speaker.prepare([reminder_text(stage, self.routine_name) for stage in Stage])
+        if state is State.OFF:
+            self.speech_timer.stop()
+        else:
+            self._prepare_lines()
         self.snooze_action.setEnabled(state is State.DUE)
         self.take_action.setEnabled(state is not State.OFF)
         self.skip_action.setEnabled(state in (State.WAITING, State.DUE, State.SNOOZED))
@@ -340,6 +360,7 @@ class ReminderController(QObject):
         self._stopped = True
         self.due_timer.stop()
         self.resync_timer.stop()
+        self.speech_timer.stop()
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
@@ -380,14 +401,12 @@ class CloseToReminders(QObject):
             and self.controller.keeps_running()
             and isinstance(watched, QWidget)
         ):
-            # Out of sight is not a session going on unseen: ask, as Esc does, and
-            # record it (rated) first; the user may choose to go on instead.
-            had_session = self.window.active is not None
-            if not self.window.end_session_asking():
+            if self.window.active is not None:
+                # Out of sight is not a session going on unseen: ask, as Esc does, and
+                # close again once it is recorded (and rated); the user may go on instead.
+                self.window.end_session_asking(lambda: self._close_after_session(watched))
                 event.ignore()
                 return True
-            if had_session:
-                self.window.show_library()  # what the window shows when it comes back
             if self.controller.has_tray:
                 QApplication.setQuitOnLastWindowClosed(False)
             else:
@@ -396,6 +415,10 @@ class CloseToReminders(QObject):
             event.ignore()
             return True
         return False
+
+    def _close_after_session(self, watched: QWidget) -> None:
+        self.window.show_library()  # what the window shows when it comes back
+        watched.close()
 
 
 def start_reminders(
@@ -424,10 +447,12 @@ def start_reminders(
         return _default_name(routine_id)
 
     def quit_app() -> None:
-        if not window.end_session_asking():
-            return  # the user went on with the session on screen
-        guard.close_all()
-        quit_event_loop()
+        def quit_now() -> None:
+            guard.close_all()
+            quit_event_loop()
+
+        # Never, if the user goes on with the session on screen.
+        window.end_session_asking(quit_now)
 
     controller = ReminderController(
         settings,

@@ -8,9 +8,17 @@ with HistoryStore.open(paths.history_db()) as store:
 """
 
 from loosen.core.history.csvio import COLUMNS, CONTRACT_COLUMNS, CsvFileError, ParsedCsv, RowError
+from loosen.core.history.importing import ImportCounts
 from loosen.core.history.problems import HistoryError, Problem
-from loosen.core.history.records import SessionRecord, Status, format_time, parse_time, utc_now
-from loosen.core.history.store import HistoryStore, ImportCounts
+from loosen.core.history.records import (
+    SessionRecord,
+    Status,
+    closing_status,
+    format_time,
+    parse_time,
+    utc_now,
+)
+from loosen.core.history.store import HistoryStore
 
 __all__ = [
     "COLUMNS",
@@ -24,6 +32,7 @@ __all__ = [
     "RowError",
     "SessionRecord",
     "Status",
+    "closing_status",
     "format_time",
     "parse_time",
     "utc_now",

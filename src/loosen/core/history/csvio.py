@@ -1,7 +1,8 @@
 """History export and import: the JSON/CSV column contract, and reading a CSV back safely.
 
 Columns, in this order: DESIGN.md's contract (`CONTRACT_COLUMNS`), then `uid`,
-`digest` and `breaks` (added later, so always last; a CSV without it reads as 0).
+`digest` and `breaks` (added later, so always last; a CSV without it reads as 0);
+each is declared in columns.py, with its export form and its parser.
 Times are ISO 8601 UTC to the second ("2026-11-21T14:03:00Z"); a missing value is
 an empty CSV field and a JSON null. Seconds print as whole numbers when they are
 whole, else with up to three decimals, so export → import → export is byte-identical.
@@ -21,82 +22,23 @@ from __future__ import annotations
 import csv
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TextIO
 
-from loosen.core.history.records import (
-    MAX_NOTE_CHARS,
-    TIGHTNESS_MAX,
-    TIGHTNESS_MIN,
-    SessionRecord,
-    Status,
-    TimeOutOfRange,
-    format_time,
-    one_newline,
-    parse_time,
-)
+from loosen.core.history.columns import EXPORT_COLUMNS
+from loosen.core.history.columns import as_dict as as_dict  # the export form, used with it
+from loosen.core.history.records import SessionRecord, format_time, one_newline
 
-CONTRACT_COLUMNS = (
-    "id",
-    "routine",
-    "routine_name",
-    "kind",
-    "started_at",
-    "ended_at",
-    "status",
-    "planned_s",
-    "active_s",
-    "steps_done",
-    "steps_skipped",
-    "tightness_before",
-    "tightness_after",
-    "note",
-)
-EXTRA_COLUMNS = ("uid", "digest", "breaks")
-COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
-REQUIRED_COLUMNS = ("routine", "started_at", "status")
+COLUMNS = tuple(c.name for c in EXPORT_COLUMNS)
+CONTRACT_COLUMNS = tuple(c.name for c in EXPORT_COLUMNS if c.contract)
+REQUIRED_COLUMNS = tuple(c.name for c in EXPORT_COLUMNS if c.required)
+TEXT_COLUMNS = tuple(c.name for c in EXPORT_COLUMNS if c.form.text)
 
 # Sessions imported without a uid get uuid5(this, "routine|started_at"): stable across runs.
 _UID_NAMESPACE = uuid.UUID("6f1b8a52-3c1e-4d0b-9a57-4c6f6f73656e")
-_UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_TEXT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
-_KIND = re.compile(r"^[a-z0-9-]{0,40}$")
-TEXT_COLUMNS = ("uid", "routine", "routine_name", "kind", "note", "digest")
 # A cell a spreadsheet would run as a formula, possibly already behind escaping quotes.
 _FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
-
-
-def seconds_value(seconds: float | None) -> int | float | None:
-    """Seconds for export: 45.0 -> 45, 12.34567 -> 12.346, None stays None."""
-    if seconds is None:
-        return None
-    rounded = round(float(seconds), 3)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
-def as_dict(record: SessionRecord) -> dict[str, Any]:
-    """A session as JSON-ready values, keyed and ordered by `COLUMNS`."""
-    return {
-        "id": record.id,
-        "routine": record.routine,
-        "routine_name": record.routine_name,
-        "kind": record.kind,
-        "started_at": format_time(record.started_at),
-        "ended_at": format_time(record.ended_at) if record.ended_at else None,
-        "status": str(record.status),
-        "planned_s": seconds_value(record.planned_s),
-        "active_s": seconds_value(record.active_s),
-        "steps_done": record.steps_done,
-        "steps_skipped": record.steps_skipped,
-        "tightness_before": record.tightness_before,
-        "tightness_after": record.tightness_after,
-        "note": record.note,
-        "uid": record.uid,
-        "digest": record.digest,
-        "breaks": record.breaks,
-    }
 
 
 def defused(text: str) -> str:
@@ -143,115 +85,6 @@ class CsvFileError(ValueError):
     """The file as a whole cannot be read as a history CSV (empty, no header, wrong columns)."""
 
 
-def _quoted(text: str) -> str:
-    return f'"{text}"'
-
-
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse_optional(text: str) -> Any:
-        return None if text.strip() == "" else parse(text)
-
-    return parse_optional
-
-
-# ASCII digits only ("²".isdigit() is true), and few enough to fit SQLite's integers.
-_WHOLE = re.compile(r"[0-9]{1,18}")
-
-
-def _id(text: str) -> int:
-    value = text.strip()
-    if not _WHOLE.fullmatch(value) or int(value) < 1:
-        raise ValueError(f"{_quoted(text)} is not a positive whole number")
-    return int(value)
-
-
-def _count(text: str) -> int:
-    value = text.strip()
-    if not _WHOLE.fullmatch(value):
-        raise ValueError(f"{_quoted(text)} is not a whole number 0 or more")
-    return int(value)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError(f"{_quoted(text)} is not a number of seconds") from None
-    if not 0 <= value < 10**9:  # also refuses nan and inf
-        raise ValueError(f"{_quoted(text)} is not a number of seconds 0 or more")
-    return value
-
-
-def _tightness(text: str) -> int:
-    value = text.strip()
-    if not _WHOLE.fullmatch(value) or not TIGHTNESS_MIN <= int(value) <= TIGHTNESS_MAX:
-        raise ValueError(f"{_quoted(text)} is not 0–10")
-    return int(value)
-
-
-def _time(text: str) -> datetime:
-    try:
-        return parse_time(text)
-    except TimeOutOfRange as exc:
-        raise ValueError(f"{_quoted(text)} {exc}") from None
-    except ValueError:
-        raise ValueError(
-            f"{_quoted(text)} is not an ISO 8601 time with a zone; use e.g. 2026-11-21T14:03:00Z"
-        ) from None
-
-
-def _status(text: str) -> Status:
-    try:
-        return Status(text.strip())
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise ValueError(f"{_quoted(text)} is not one of {allowed}") from None
-
-
-def _matching(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if not pattern.match(text.strip()):
-            raise ValueError(f"{_quoted(text)} is not {what}")
-        return text.strip()
-
-    return parse
-
-
-def _note(text: str) -> str:
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValueError(f"is longer than {MAX_NOTE_CHARS} characters")
-    return one_newline(text)
-
-
-def _plain(text: str) -> str:
-    return one_newline(text.strip())
-
-
-def _exact(text: str) -> str:
-    return one_newline(text)
-
-
-_PARSERS: dict[str, tuple[Callable[[str], Any], Any]] = {  # column: (parser, default)
-    "id": (_optional(_id), None),
-    "routine": (_matching(_TEXT_ID, "a routine id (lower-case letters, digits, -)"), None),
-    "routine_name": (_exact, ""),
-    "kind": (_matching(_KIND, "a kind such as cooldown or run"), ""),
-    "started_at": (_time, None),
-    "ended_at": (_optional(_time), None),
-    "status": (_status, None),
-    "planned_s": (_optional(_seconds), None),
-    "active_s": (_optional(_seconds), 0.0),
-    "steps_done": (_optional(_count), 0),
-    "steps_skipped": (_optional(_count), 0),
-    "tightness_before": (_optional(_tightness), None),
-    "tightness_after": (_optional(_tightness), None),
-    "note": (_note, ""),
-    "uid": (_optional(_matching(_UID, "a uid (letters, digits, - or _)")), None),
-    "digest": (_plain, ""),
-    "breaks": (_optional(_count), 0),
-}
-
-
 def derived_uid(routine: str, started_at_text: str) -> str:
     """The uid of a session imported without one: stable, so a re-import finds it."""
     return uuid.uuid5(_UID_NAMESPACE, f"{routine}|{started_at_text}").hex
@@ -271,26 +104,10 @@ def is_derived_uid(uid: str, routine: str, started_at_text: str) -> bool:
 def _record(values: dict[str, Any]) -> SessionRecord:
     # An end before the start is kept as written: it is what a wall clock set back
     # mid-session records, and the store keeps such sessions.
-    started = values["started_at"]
-    ended = values["ended_at"]
+    routine = values["routine"]
+    uid = values["uid"] or derived_uid(routine, format_time(values["started_at"]))
     return SessionRecord(
-        id=values["id"],
-        uid=values["uid"] or derived_uid(values["routine"], format_time(started)),
-        routine=values["routine"],
-        routine_name=values["routine_name"] or values["routine"],
-        kind=values["kind"],
-        digest=values["digest"],
-        started_at=started,
-        ended_at=ended,
-        status=values["status"],
-        planned_s=values["planned_s"],
-        active_s=values["active_s"] if values["active_s"] is not None else 0.0,
-        steps_done=values["steps_done"] or 0,
-        steps_skipped=values["steps_skipped"] or 0,
-        tightness_before=values["tightness_before"],
-        tightness_after=values["tightness_after"],
-        note=values["note"],
-        breaks=values["breaks"] or 0,
+        **(values | {"uid": uid, "routine_name": values["routine_name"] or routine})
     )
 
 
@@ -344,15 +161,16 @@ def stream_csv(lines: Iterable[str]) -> Iterator[SessionRecord | RowError]:
     return _rows(reader, _header(first))
 
 
-_DEFAULTS = {name: default for name, (_, default) in _PARSERS.items()}
+_DEFAULTS = {c.name: c.default for c in EXPORT_COLUMNS}
 
 
 def _rows(reader: Any, header: list[str]) -> Iterator[SessionRecord | RowError]:
     # Looked up once, not once per cell: the import's time is mostly spent here.
+    by_name = {c.name: c for c in EXPORT_COLUMNS}
     known = [
-        (i, name, _PARSERS[name][0], name in TEXT_COLUMNS)
+        (i, name, by_name[name].cell_parser(), name in TEXT_COLUMNS)
         for i, name in enumerate(header)
-        if name in _PARSERS
+        if name in by_name
     ]
     while True:
         line = reader.line_num + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
@@ -17,11 +17,23 @@ MAX_NOTE_CHARS = 32_767
 class Status(StrEnum):
     RUNNING = "running"  # written when the session starts
     COMPLETED = "completed"  # reached the end
+    PARTIAL = "partial"  # reached the end with less than half its work done (steps skipped)
     STOPPED = "stopped"  # the user stopped it early
     INTERRUPTED = "interrupted"  # found still running after its process had gone
 
 
-FINISHED = (Status.COMPLETED, Status.STOPPED)
+FINISHED = (Status.COMPLETED, Status.PARTIAL, Status.STOPPED)
+HAPPENED = (*FINISHED, Status.INTERRUPTED)  # took place, whatever became of it
+# A session that reached its end with less than this share of its work phases done is
+# `partial`: skipped through, it says nothing about what the routine does.
+PARTIAL_BELOW = 0.5
+
+
+def closing_status(completed: bool, work_share: float) -> Status:
+    """How a session that ended is logged: stopped, or reached its end with enough done."""
+    if not completed:
+        return Status.STOPPED
+    return Status.PARTIAL if work_share < PARTIAL_BELOW else Status.COMPLETED
 
 
 def utc_now() -> datetime:
@@ -145,3 +157,10 @@ class SessionRecord:
         if self.ended_at is not None:
             return self.ended_at
         return self.started_at + timedelta(seconds=self.active_s)
+
+
+def as_interrupted(record: SessionRecord) -> SessionRecord:
+    """A session whose process died: it ended, as far as anyone knows, at its last write."""
+    if record.status is not Status.RUNNING:
+        return record
+    return replace(record, status=Status.INTERRUPTED, ended_at=record.updated_at or record.end)

@@ -11,32 +11,25 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from loosen.core.history.columns import SESSION_COLUMNS
+
 Migration = Sequence[str]  # SQL statements, run in order
 
-_V1: Migration = (
-    """
-    CREATE TABLE sessions (
-        id               INTEGER PRIMARY KEY,
-        uid              TEXT    NOT NULL UNIQUE,
-        routine          TEXT    NOT NULL,
-        routine_name     TEXT    NOT NULL,
-        kind             TEXT    NOT NULL,
-        digest           TEXT    NOT NULL DEFAULT '',
-        started_at       TEXT    NOT NULL,
-        ended_at         TEXT,
-        status           TEXT    NOT NULL
-                         CHECK (status IN ('running', 'completed', 'stopped', 'interrupted')),
-        planned_s        REAL    CHECK (planned_s IS NULL OR planned_s >= 0),
-        active_s         REAL    NOT NULL DEFAULT 0 CHECK (active_s >= 0),
-        steps_done       INTEGER NOT NULL DEFAULT 0 CHECK (steps_done >= 0),
-        steps_skipped    INTEGER NOT NULL DEFAULT 0 CHECK (steps_skipped >= 0),
-        tightness_before INTEGER CHECK (tightness_before BETWEEN 0 AND 10),
-        tightness_after  INTEGER CHECK (tightness_after BETWEEN 0 AND 10),
-        note             TEXT    NOT NULL DEFAULT '',
-        owner            TEXT,   -- token of the store that wrote it; see owners.py
-        updated_at       TEXT    NOT NULL
+
+def creating_sessions() -> str:
+    """The `sessions` table as the first version made it: the columns `since` 1."""
+    defined = ",\n    ".join(c.sql for c in SESSION_COLUMNS if c.since == 1)
+    return f"CREATE TABLE sessions (\n    {defined}\n)"
+
+
+def adding_columns(version: int) -> tuple[str, ...]:
+    """The statements that add the session columns declared `since` `version`."""
+    return tuple(
+        f"ALTER TABLE sessions ADD COLUMN {c.sql}" for c in SESSION_COLUMNS if c.since == version
     )
-    """,
+
+
+SESSION_INDEXES = (
     # The list (newest first) and the stats read in start order.
     "CREATE INDEX sessions_by_start ON sessions (started_at, id)",
     # "Last session of this routine" and import's (routine, started_at) natural key.
@@ -44,6 +37,27 @@ _V1: Migration = (
     # Finding rows left running, at every open, without a scan.
     "CREATE INDEX sessions_running ON sessions (owner) WHERE status = 'running'",
 )
+
+
+def rebuilding_sessions(version: int) -> tuple[str, ...]:
+    """The statements that rebuild `sessions` with the constraints its columns declare
+    now (SQLite cannot change a CHECK in place): a new table, every row copied, the old
+    one dropped, the new one renamed and indexed again, as SQLite's manual says."""
+    columns = [c for c in SESSION_COLUMNS if c.since <= version]
+    defined = ",\n    ".join(c.sql for c in columns)
+    names = ", ".join(c.name for c in columns)
+    return (
+        f"CREATE TABLE sessions_rebuilt (\n    {defined}\n)",
+        f"INSERT INTO sessions_rebuilt ({names}) SELECT {names} FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_rebuilt RENAME TO sessions",
+        *SESSION_INDEXES,
+    )
+
+
+# A fresh file runs every migration in one transaction; its first table is made with
+# today's constraints and rebuilt by version 4 with the same, before anyone reads it.
+_V1: Migration = (creating_sessions(), *SESSION_INDEXES)
 
 # How each desk-break reminder was answered. A break taken is also a session of the
 # break routine (in `sessions`); this table adds the answers that leave no session.
@@ -62,12 +76,13 @@ _V2: Migration = (
 
 # How many breaks a run took: a run is one session with its breaks in it, and its
 # steps_done alone cannot say whether they were one break or several.
-_V3: Migration = (
-    "ALTER TABLE sessions ADD COLUMN breaks INTEGER NOT NULL DEFAULT 0 CHECK (breaks >= 0)",
-)
+_V3: Migration = adding_columns(3)
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
-BREAKS_VERSION = 3  # files from before this have no `breaks` column (read as 0)
+# A session that reached its end with less than half its work done is `partial`
+# (DESIGN.md): the status check admits it.
+_V4: Migration = rebuilding_sessions(4)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -76,6 +91,7 @@ class NewerSchemaError(Exception):
 
 
 def user_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version: how many migrations it has had."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 

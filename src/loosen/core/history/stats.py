@@ -11,20 +11,13 @@ Days and weeks are the user's local ones: functions that group by day take `tz`
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from statistics import fmean, stdev
+from statistics import fmean
 
 from loosen.core.history.records import SessionRecord, Status, local_time
-
-RUN_KIND = "run"
-COOLDOWN_KIND = "cooldown"
-COOLDOWN_WINDOW = timedelta(hours=3)
-HAPPENED = (Status.COMPLETED, Status.STOPPED, Status.INTERRUPTED)
 
 
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
@@ -58,61 +51,6 @@ def tightness_points(records: Iterable[SessionRecord]) -> list[TightnessPoint]:
         if r.tightness_before is not None or r.tightness_after is not None
     ]
     return sorted(points, key=lambda p: p.started_at)
-
-
-MIN_SESSIONS_TO_TELL = 3  # below this a routine's mean change says too little to put in words
-
-
-@dataclass(frozen=True)
-class RoutineEffect:
-    """How much one routine loosens this user: mean change over `n` sessions rated twice."""
-
-    routine: str
-    routine_name: str  # the name it had most recently
-    n: int  # sessions rated both before and after
-    mean_change: float  # mean of before − after; positive = looser
-    standard_error: float | None  # of the mean; None below two sessions (no spread known)
-
-    @property
-    def enough(self) -> bool:
-        """Rated often enough to say something in words."""
-        return self.n >= MIN_SESSIONS_TO_TELL
-
-
-def routine_effects(records: Iterable[SessionRecord]) -> list[RoutineEffect]:
-    """Per routine, the mean change over sessions rated before and after, and how sure it is.
-
-    Most loosening first; ties go to the routine with more sessions behind it. The
-    standard error lets a chart show how far each bar could move with more sessions.
-    """
-    changes: dict[str, list[int]] = defaultdict(list)
-    names: dict[str, tuple[datetime, str]] = {}
-    for r in records:
-        change = r.change
-        if change is None:
-            continue
-        changes[r.routine].append(change)
-        if r.routine not in names or r.started_at >= names[r.routine][0]:
-            names[r.routine] = (r.started_at, r.routine_name)
-    effects = [
-        RoutineEffect(
-            routine=routine,
-            routine_name=names[routine][1],
-            n=len(values),
-            mean_change=fmean(values),
-            standard_error=stdev(values) / math.sqrt(len(values)) if len(values) > 1 else None,
-        )
-        for routine, values in changes.items()
-    ]
-    return sorted(effects, key=lambda e: (-e.mean_change, -e.n, e.routine))
-
-
-def best_routine(
-    records: Iterable[SessionRecord], min_n: int = MIN_SESSIONS_TO_TELL
-) -> RoutineEffect | None:
-    """The routine that loosens most among those rated at least `min_n` times."""
-    candidates = [e for e in routine_effects(records) if e.n >= min_n]
-    return candidates[0] if candidates else None
 
 
 @dataclass(frozen=True)
@@ -231,63 +169,6 @@ def compare_periods(
 
 
 @dataclass(frozen=True)
-class CooldownEffect:
-    """Does a cooldown after a run leave the back looser the next time?
-
-    For each run (a `run` session that happened), "with cooldown" means a `cooldown`
-    session was completed starting within `window` after the run ended. The outcome
-    is the *next tightness*: the first `tightness_before` given in a session that
-    starts more than `window` after the run ended, up to and including the next run.
-    Runs with no such rating are counted in `runs_*` but not in the means. Lower is
-    better. This is an observation, not an experiment: other things differ between
-    the two groups, and small `n` says little.
-    """
-
-    window: timedelta
-    runs_with: int
-    runs_without: int
-    with_cooldown: Mean
-    without_cooldown: Mean
-
-
-def cooldown_after_runs(
-    records: Iterable[SessionRecord], window: timedelta = COOLDOWN_WINDOW
-) -> CooldownEffect:
-    ordered = sorted(records, key=lambda r: r.started_at)
-    runs = [r for r in ordered if r.kind == RUN_KIND and r.status in HAPPENED]
-    cooldown_starts = [
-        r.started_at for r in ordered if r.kind == COOLDOWN_KIND and r.status is Status.COMPLETED
-    ]
-    rated = [r for r in ordered if r.tightness_before is not None]
-    rated_starts = [r.started_at for r in rated]
-    outcomes: dict[bool, list[int]] = {True: [], False: []}
-    counts = {True: 0, False: 0}
-    for i, run in enumerate(runs):
-        end = run.end
-        first_cooldown = bisect_left(cooldown_starts, end)
-        cooled = (
-            first_cooldown < len(cooldown_starts)
-            and cooldown_starts[first_cooldown] <= end + window
-        )
-        counts[cooled] += 1
-        following = bisect_right(rated_starts, end + window)
-        if following == len(rated):
-            continue
-        nxt = rated[following]
-        if i + 1 < len(runs) and nxt.started_at > runs[i + 1].started_at:
-            continue  # nothing rated before the next run: no outcome for this one
-        assert nxt.tightness_before is not None
-        outcomes[cooled].append(nxt.tightness_before)
-    return CooldownEffect(
-        window=window,
-        runs_with=counts[True],
-        runs_without=counts[False],
-        with_cooldown=_mean(outcomes[True]),
-        without_cooldown=_mean(outcomes[False]),
-    )
-
-
-@dataclass(frozen=True)
 class Summary:
     """The few figures `loosen history` prints under its table."""
 
@@ -295,9 +176,7 @@ class Summary:
     last_7_days: int
     last_28_days: int
     streaks: Streaks
-    best: RoutineEffect | None
     trend: PeriodComparison
-    cooldown: CooldownEffect
 
 
 def summarize(records: Sequence[SessionRecord], now: datetime, tz: tzinfo | None = None) -> Summary:
@@ -306,7 +185,5 @@ def summarize(records: Sequence[SessionRecord], now: datetime, tz: tzinfo | None
         last_7_days=count_since(records, now - timedelta(days=7)),
         last_28_days=count_since(records, now - timedelta(days=28)),
         streaks=streaks(records, local_day(now, tz), tz),
-        best=best_routine(records),
         trend=compare_periods(records, now),
-        cooldown=cooldown_after_runs(records),
     )

@@ -8,23 +8,24 @@ the computer's zone), like stats.py.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
 
-from loosen.core.history.records import SessionRecord
-from loosen.core.history.stats import (
-    HAPPENED,
-    MIN_SESSIONS_TO_TELL,
-    RoutineEffect,
-    Streaks,
-    local_day,
-    routine_effects,
-    streaks,
+from loosen.core.history.insights import (
+    MIN_SESSIONS,
+    RUN_KIND,
+    Effect,
+    Habit,
+    effects,
+    habits,
+    helps_most,
 )
+from loosen.core.history.records import HAPPENED, SessionRecord
+from loosen.core.history.stats import Streaks, local_day, streaks
 
 WEEK = timedelta(days=7)
-FEW_SESSIONS = 8  # below this a finding is called a hint
 CALENDAR_WEEKS = 18  # about four months: the last three and the current one
 
 
@@ -42,6 +43,39 @@ def after_points(records: Iterable[SessionRecord]) -> list[TimePoint]:
         if r.tightness_after is not None
     ]
     return sorted(points, key=lambda p: p.at)
+
+
+class Activity(StrEnum):
+    """What a rating came after. A run tends to leave the back tighter than a stretch, so
+    one line through both would follow the mix of activities, not the back."""
+
+    STRETCHING = "stretching"  # every kind but runs: warm-ups, cooldowns, breaks, strength
+    RUNS = "runs"
+
+
+def activity_of(record: SessionRecord) -> Activity:
+    return Activity.RUNS if record.kind == RUN_KIND else Activity.STRETCHING
+
+
+@dataclass(frozen=True)
+class AfterSeries:
+    """Tightness after one activity's sessions, and its trailing weekly mean."""
+
+    activity: Activity
+    points: list[TimePoint]
+    weekly_mean: list[TimePoint]
+
+
+def after_series(records: Iterable[SessionRecord]) -> tuple[AfterSeries, ...]:
+    """Ratings after stretching and after runs, apart: like with like (stretching first)."""
+    by_activity: dict[Activity, list[SessionRecord]] = defaultdict(list)
+    for r in records:
+        by_activity[activity_of(r)].append(r)
+    series = []
+    for activity in Activity:
+        points = after_points(by_activity[activity])
+        series.append(AfterSeries(activity, points, rolling_mean(points)))
+    return tuple(series)
 
 
 def rolling_mean(points: Sequence[TimePoint], window: timedelta = WEEK) -> list[TimePoint]:
@@ -96,34 +130,32 @@ def _sessions(n: int) -> str:
     return f"{n} session" + ("" if n == 1 else "s")
 
 
-def insight(effects: Sequence[RoutineEffect]) -> str:
-    """One honest sentence on which routine loosens the back most, given `routine_effects`."""
-    rated = sum(e.n for e in effects)
-    candidates = [e for e in effects if e.enough]
-    if not candidates:
+def insight(ranked: Sequence[Effect]) -> str:
+    """One honest sentence on which routine loosens the back most, given `insights.effects`."""
+    best = helps_most(ranked)
+    if best is None:
+        rated = sum(e.n for e in ranked)
         if rated == 0:
             return (
                 "Too early to tell what helps: rate how tight your back is before and after "
                 "a few sessions."
             )
         return (
-            f"Too early to tell what helps: {_sessions(rated)} rated before and after so far; "
-            f"a routine needs at least {MIN_SESSIONS_TO_TELL}."
+            f"Not enough yet to tell what helps: {_sessions(rated)} rated before and after "
+            f"so far; a routine needs at least {MIN_SESSIONS} completed ones."
         )
-    best = candidates[0]
+    assert best.stat.low is not None and best.stat.high is not None
+    interval = f"90 % interval {best.stat.low:+.1f} to {best.stat.high:+.1f}"
     if best.mean_change <= 0:
         direction = "no looser" if best.mean_change == 0 else "tighter"
         return (
             f"No routine has loosened your back on average yet: the best, "
-            f"{best.routine_name}, leaves it {direction} over {_sessions(best.n)}."
+            f"{best.routine_name}, leaves it {direction} over {_sessions(best.n)} ({interval})."
         )
-    sentence = (
+    return (
         f"{best.routine_name}: back {_points(best.mean_change)} looser on average "
-        f"over {_sessions(best.n)}"
+        f"over {_sessions(best.n)} ({interval})."
     )
-    if best.n < FEW_SESSIONS:
-        return sentence + " — a hint so far, not yet a finding."
-    return sentence + "."
 
 
 @dataclass(frozen=True)
@@ -137,28 +169,31 @@ class Adherence:
 class HistoryTrends:
     """Everything the history view's charts and its insight line show."""
 
-    after: list[TimePoint]
-    weekly_mean: list[TimePoint]
-    effects: list[RoutineEffect]
+    after: tuple[AfterSeries, ...]  # stretching, then runs
+    effects: list[Effect]
+    habits: list[Habit]
     adherence: Adherence
     insight: str
 
 
 def trends(
-    records: Sequence[SessionRecord], today: date, tz: tzinfo | None = None
+    records: Sequence[SessionRecord],
+    today: date,
+    tz: tzinfo | None = None,
+    existing: Collection[str] = (),
 ) -> HistoryTrends:
-    """The data of every chart for `records` (already filtered as the view shows them)."""
-    after = after_points(records)
-    effects = routine_effects(records)
+    """The data of every chart for `records` (already filtered as the view shows them);
+    `existing` holds the ids of the routines in the library now."""
+    ranked = effects(records, existing)
     days = calendar_days(records, today, tz)
     return HistoryTrends(
-        after=after,
-        weekly_mean=rolling_mean(after),
-        effects=effects,
+        after=after_series(records),
+        effects=ranked,
+        habits=habits(records, tz),
         adherence=Adherence(
             days=days,
             streaks=streaks(records, today, tz),
             active_days_28=sum(d.sessions > 0 for d in days[-28:]),
         ),
-        insight=insight(effects),
+        insight=insight(ranked),
     )
