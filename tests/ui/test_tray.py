@@ -220,10 +220,12 @@ def test_no_reminder_while_a_session_is_on_and_the_count_restarts(
     assert logged(main_window) == []
 
 
-def test_after_a_sleep_the_resync_gives_the_overdue_reminder_once(make_controller, clock, speaker):
+def test_after_the_clock_jumps_the_resync_gives_the_overdue_reminder_once(
+    make_controller, clock, speaker
+):
     controller = make_controller()
     clock.advance(2 * MIN)
-    clock.suspend(3 * 60 * MIN)  # the single-shot timer slept too: the resync notices
+    clock.jump_wall(3 * 60 * MIN)  # the single-shot timer's moment passed: the resync notices
     controller.resync_timer.timeout.emit()
     assert speaker.spoken == [FIRM]
     controller.resync_timer.timeout.emit()
@@ -379,3 +381,14 @@ def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_
         main_window.library_view
     )
     controller.stop()
+
+
+def test_a_long_sleep_is_a_break_taken_away_from_the_desk_not_a_reminder(
+    make_controller, clock, speaker
+):
+    controller = make_controller()
+    clock.advance(2 * MIN)
+    clock.suspend(3 * 60 * MIN)  # lunch, the lid closed: the user was away from it
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == []
+    assert controller.scheduler.next_due_wall() == clock.wall() + 15 * MIN
