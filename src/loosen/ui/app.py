@@ -7,6 +7,7 @@ already running and exits.
 from __future__ import annotations
 
 import contextlib
+import linecache
 import signal
 import sys
 import traceback
@@ -95,6 +96,14 @@ def on_first_input(app: QApplication, then: Callable[[], None]) -> None:
     Start has by then usually clicked a routine, so what the session will need can
     start before it does."""
     _FirstInput(app, then)
+
+
+def forget_module_sources() -> None:
+    """PySide reads the source of each module imported after it (looking for its
+    `__feature__` imports) into linecache, and keeps it there: about 5 MB by the time
+    the window is complete. Dropped after each batch of imports, its room is reused by
+    what comes next rather than staying resident; a traceback reads the files again."""
+    linecache.clearcache()
 
 
 def make_speaker(
@@ -347,6 +356,7 @@ def run_app(
         nonlocal speaker, reminders, server
         if not window.isVisible():
             return  # closed (or quit) before it was ever painted
+        forget_module_sources()  # the frame's
         from loosen.ui.history_service import HistoryService
         from loosen.ui.style import install_style
         from loosen.ui.tray import start_reminders
@@ -360,6 +370,7 @@ def run_app(
         for problem in problems:
             window.messages.show_message(problem)
         reminders = start_reminders(window, window.settings, speaker)
+        forget_module_sources()  # the library view's, the history's and the tray's
         if routine_id is not None:
             # Its player opens once the library is read: the engine starts now, so that
             # the session's first cue, due as the player opens, is ready by then.
