@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import appdirs  # type: ignore[import-untyped]  # appdirs ships no type hints or stubs
+
+from loosen.sha256 import sha256_hex
 
 APP_NAME = "loosen"
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -75,7 +76,7 @@ def instance_server_name() -> str:
     """Where the running app listens for a second `loosen`: a local socket (a named pipe
     on Windows). Named after the state folder, so each user, and each test's folders,
     has its own; in the user's private runtime folder when there is one."""
-    digest = hashlib.sha256(str(state_dir()).encode()).hexdigest()[:16]
+    digest = sha256_hex(str(state_dir()).encode())[:16]
     name = f"{APP_NAME}-{digest}"
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     if sys.platform.startswith("linux") and runtime and Path(runtime).is_dir():

@@ -6,12 +6,16 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loosen import paths
 from loosen.commands.terminal import json_ascii_only
-from loosen.core.library import Library, RoutineNotFound, load_library
-from loosen.core.routine import Routine
+
+# The library is imported by the commands that read it: opening the app (which imports
+# this module for its exit codes) reads it after the window is first seen.
+if TYPE_CHECKING:
+    from loosen.core.library import Library
+    from loosen.core.routine import Routine
 
 EXIT_OK = 0
 EXIT_INVALID = 1  # the input (a file, a routine name, a database) is not right
@@ -27,6 +31,8 @@ class UserError(Exception):
 
 
 def library(extra_files: Iterable[Path] = ()) -> Library:
+    from loosen.core.library import load_library
+
     return load_library(
         paths.builtin_routines_dir(),
         paths.user_routines_dir(),
@@ -38,6 +44,8 @@ def library(extra_files: Iterable[Path] = ()) -> Library:
 
 def find_routine(lib: Library, name: str) -> Routine:
     """The routine named on the command line, or a UserError that says why there is none."""
+    from loosen.core.library import RoutineNotFound
+
     try:
         return lib.find(name)
     except RoutineNotFound as missing:

@@ -9,8 +9,6 @@ move it by hand.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 import time
 from collections.abc import Callable
@@ -39,6 +37,8 @@ def _linux_suspended() -> float:
 def _macos_suspended_reader() -> Callable[[], float] | None:
     # mach_continuous_time counts through sleep, mach_absolute_time does not; both
     # are in ticks that mach_timebase_info converts to nanoseconds.
+    import ctypes.util  # here only: elsewhere the app starts without loading ctypes
+
     path = ctypes.util.find_library("System") or ctypes.util.find_library("c")
     if path is None:
         return None
@@ -69,6 +69,8 @@ def _windows_suspended_reader() -> Callable[[], float] | None:
     # are in units of 100 ns.
     if sys.platform != "win32":
         return None  # the caller asks only on Windows; this tells mypy where WinDLL exists
+    import ctypes
+
     kernel32 = ctypes.WinDLL("kernel32")
     if not hasattr(kernel32, "QueryInterruptTime"):
         return None  # before Windows 10

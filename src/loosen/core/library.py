@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,6 +21,7 @@ from loosen.core.plan import planned_length_s
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
 from loosen.core.routine_schema import INTERVAL, MAX_INCLUDE_DEPTH, MAX_STEPS
 from loosen.core.userfiles import real_path
+from loosen.sha256 import sha256_hex
 
 
 class RoutineNotFound(LookupError):
@@ -287,7 +287,7 @@ class _Resolver:
             )
             if draft.interval is not None:
                 parts.append(self._derivation_key(draft.interval.break_id))
-            self._keys[routine_id] = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+            self._keys[routine_id] = sha256_hex("\0".join(parts).encode())[:32]
         return self._keys[routine_id]
 
     def _expand(
@@ -462,7 +462,7 @@ def _canonical(routine: Routine) -> object:
 def routine_digest(routine: Routine) -> str:
     """A short fingerprint of what the routine does (changes when any step changes)."""
     text = json.dumps(_canonical(routine), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return sha256_hex(text.encode())[:16]
 
 
 def _overlong(total_s: float) -> str | None:

@@ -14,7 +14,6 @@ error for the user.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -36,6 +35,7 @@ from loosen.core.loader import (
 )
 from loosen.core.routine import Kind, Source, Step
 from loosen.core.userfiles import UnreadableFile, read_regular_file
+from loosen.sha256 import sha256_hex
 
 CACHE_FILE_NAME = "routine-files.json"
 _MAGIC = "loosen routine-file cache"
@@ -83,7 +83,7 @@ def _code_fingerprint() -> str:
         )
     except OSError:
         return ""
-    return hashlib.sha256(repr(found).encode()).hexdigest()[:16]
+    return sha256_hex(repr(found).encode())[:16]
 
 
 def cache_version() -> str:
@@ -221,7 +221,7 @@ class RoutineFileCache:
         header = {
             "cache": _MAGIC,
             "version": cache_version(),
-            "sha256": hashlib.sha256(body).hexdigest(),
+            "sha256": sha256_hex(body),
         }
         data = json.dumps(header).encode("ascii") + b"\n" + body
         with contextlib.suppress(OSError):
@@ -253,7 +253,7 @@ def _read_cache_file(file: Path) -> dict[str, Any]:
             not isinstance(header, dict)
             or header.get("cache") != _MAGIC
             or header.get("version") != cache_version()
-            or header.get("sha256") != hashlib.sha256(body).hexdigest()
+            or header.get("sha256") != sha256_hex(body)
         ):
             return {}
         stored = json.loads(body)

@@ -9,7 +9,6 @@ it, what was wrong and what is allowed.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -41,6 +40,7 @@ from loosen.core.routine_schema import (
 )
 from loosen.core.schema import Field, Shape, Table
 from loosen.core.userfiles import UnreadableFile, read_regular_file, real_path
+from loosen.sha256 import sha256_hex
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # all but tab and line breaks
 
@@ -612,7 +612,7 @@ def read_routine_file(
             f"is over {MAX_FILE_BYTES // 1024} KiB; a routine file can be at most "
             f"{MAX_FILE_BYTES // 1024} KiB"
         )
-    parsed.content_sha256 = hashlib.sha256(data).hexdigest()
+    parsed.content_sha256 = sha256_hex(data)
     try:
         text = data.decode("utf-8-sig")  # tolerate the BOM some Windows editors add
     except UnicodeDecodeError as exc:

@@ -15,7 +15,6 @@ import contextlib
 import errno
 import os
 import stat
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -125,7 +124,7 @@ def write_atomically(path: Path, *, newline: str | None = None) -> Iterator[Text
     with contextlib.suppress(FileNotFoundError):
         if not stat.S_ISREG(target.stat().st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-    beside = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    beside = target.with_name(f".{target.name}.{os.urandom(4).hex()}.partial")
     try:
         with beside.open("x", encoding="utf-8", newline=newline) as handle:
             yield handle

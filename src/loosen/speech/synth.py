@@ -33,7 +33,6 @@ never wait on the engine: the worst case is a future that fails.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import sys
@@ -52,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from loosen import paths
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE, MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.loader import did_you_mean
+from loosen.sha256 import sha256_hex
 from loosen.speech.synth_worker import EngineFactory, pyttsx3_engine, serve
 from loosen.speech.voices import Voice
 
@@ -587,7 +587,7 @@ class ClipSynthesizer:
         text, voice, rate = key
         with self._lock:
             identity = [CACHE_FORMAT, self._status.engine, voice or self._default_voice, rate, text]
-        digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()
+        digest = sha256_hex(json.dumps(identity, ensure_ascii=False).encode())
         return self.cache_dir / f"{digest[:32]}.wav"
 
     def _prepare_cache(self) -> bool:

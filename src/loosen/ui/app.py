@@ -7,6 +7,7 @@ already running and exits.
 from __future__ import annotations
 
 import contextlib
+import linecache
 import signal
 import sys
 import traceback
@@ -15,25 +16,29 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
-from loosen.speech.player import ClipSpeaker
-from loosen.ui.history_service import HistoryService
+from loosen.core.settings_schema import THEME
 from loosen.ui.instance import InstanceLock, InstanceServer, Request
 from loosen.ui.quit_signals import QuitSignals, exit_code_for
-from loosen.ui.style import apply_theme, install_style
 
+# What the first sight of the window does not need (the speaker, the history, the
+# style's focus ring, the reminders) is imported once it has been painted.
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
+    from loosen.speech.player import ClipSpeaker
     from loosen.speech.synth import ClipSynthesizer, SynthStatus
     from loosen.speech.voices import Voice
     from loosen.ui.main_window import MainWindow
     from loosen.ui.tray import ReminderController
 
-# The reminders start once the window is painted, or after this if it never is.
+# The rest of the window, and the reminders, come once it is painted, or after this if
+# it never is.
 LATEST_REST_MS = 1000
 
 NO_VOICE = (
@@ -93,11 +98,21 @@ def on_first_input(app: QApplication, then: Callable[[], None]) -> None:
     _FirstInput(app, then)
 
 
+def forget_module_sources() -> None:
+    """PySide reads the source of each module imported after it (looking for its
+    `__feature__` imports) into linecache, and keeps it there: about 5 MB by the time
+    the window is complete. Dropped after each batch of imports, its room is reused by
+    what comes next rather than staying resident; a traceback reads the files again."""
+    linecache.clearcache()
+
+
 def make_speaker(
     settings: Settings, start_engine: Callable[[], object] | None = None
 ) -> ClipSpeaker:
     """The clip speaker, waiting for its engine: `start_engine` (which calls
     start_speech) when a phrase is first wanted, or start_speech called by hand."""
+    from loosen.speech.player import ClipSpeaker
+
     speaker = ClipSpeaker(
         None,
         paths.cache_dir() / "beeps",
@@ -150,6 +165,8 @@ IN_DIALOG = "Loosen is waiting for an answer in a dialog: brought it forward"
 
 def bring_forward(window: MainWindow) -> None:
     """Shown (out of the tray too), not minimised, raised, and given the keyboard."""
+    from PySide6.QtCore import Qt  # not before the first paint: its enums take a while
+
     window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()
     window.raise_()
@@ -229,6 +246,9 @@ def show_bug_dialog(text: str) -> None:
     """Say a bug happened. Inside the running event loop (a slot failed) the box opens
     and this returns, so no second loop runs inside the first; with no loop running (a
     failure before the app started, or after it ended) its own loop is the only one."""
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, "Loosen ran into a bug", text)
     if QThread.currentThread().loopLevel() == 0:
         box.exec()
@@ -264,17 +284,22 @@ def run_app(
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("loosen")
-    app.setWindowIcon(QIcon(str(paths.assets_dir() / "icons" / "loosen.svg")))
-    install_style(app)
-
     settings, problems = load_settings(paths.settings_file())
-    apply_theme(settings.theme)
+    if settings.theme != THEME.default:  # the default follows the desktop, as Qt does
+        from loosen.ui.style import apply_theme
+
+        apply_theme(settings.theme)
 
     from loosen.ui.main_window import MainWindow
 
-    history = HistoryService(paths.history_db())
+    # The frame first: the rest is built once it has been painted (start_the_rest).
+    window = MainWindow(
+        settings, voices=lambda: voices(), on_settings_changed=lambda s: settings_changed(s)
+    )
+    speaker: ClipSpeaker | None = None  # made once the window is painted
     synth: ClipSynthesizer | None = None  # started when a phrase is first wanted
     reminders: ReminderController | None = None  # started once the window is painted
+    server: InstanceServer | None = None  # listens once the window is painted
 
     def start_engine() -> None:
         """A session, a reminder or a preview wants a voice: the engine starts, in the
@@ -282,12 +307,14 @@ def run_app(
         and the engine's process costs nothing for as long as the library is all
         the user looks at."""
         nonlocal synth
+        assert speaker is not None
         synth = window.export_synth = start_speech(speaker, window.settings)
 
     def voices() -> list[Voice]:
         """The engine's voices, for the Settings dialog, as known now: never waited for.
         Its first opening starts the engine; the voices reach the open dialog once the
         engine has listed them (`voices_listed`, from the engine's thread)."""
+        assert speaker is not None
         speaker.want_voice()
         if synth is None:
             return []
@@ -302,25 +329,11 @@ def run_app(
             engine.add_status_listener(listed_later)
         return listed
 
-    speaker = make_speaker(settings, start_engine)
-
     def settings_changed(chosen: Settings) -> None:
         if synth is not None:
             apply_voice_settings(synth, chosen, speaker)
         if reminders is not None:
             reminders.apply_settings(chosen)
-
-    window = MainWindow(
-        settings,
-        speaker,
-        history,
-        voices=voices,
-        on_settings_changed=settings_changed,
-        preview_voice=speaker.preview,
-    )
-    speaker.notice_changed.connect(window.messages.show_message)
-    for problem in problems:
-        window.messages.show_message(problem)
 
     def save_session() -> None:
         if window.active is not None:
@@ -340,10 +353,31 @@ def run_app(
 
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""
-        nonlocal reminders
+        nonlocal speaker, reminders, server
+        if not window.isVisible():
+            return  # closed (or quit) before it was ever painted
+        forget_module_sources()  # the frame's
+        from loosen.ui.history_service import HistoryService
+        from loosen.ui.style import install_style
         from loosen.ui.tray import start_reminders
 
+        install_style(app)
+        app.setWindowIcon(QIcon(str(paths.assets_dir() / "icons" / "loosen.svg")))
+        speaker = make_speaker(settings, start_engine)
+        window.preview_voice = speaker.preview
+        window.complete(speaker, HistoryService(paths.history_db()))
+        speaker.notice_changed.connect(window.messages.show_message)
+        for problem in problems:
+            window.messages.show_message(problem)
         reminders = start_reminders(window, window.settings, speaker)
+        forget_module_sources()  # the library view's, the history's and the tray's
+        if routine_id is not None:
+            # Its player opens once the library is read: the engine starts now, so that
+            # the session's first cue, due as the player opens, is ready by then.
+            QTimer.singleShot(0, speaker.want_voice)
+            window.start_routine(routine_id)
+        server = InstanceServer(lambda request: handle_request(window, request))
+        server.listen(paths.instance_server_name(), owner=lock is not None and lock.held)
         # The engine takes a few tenths of a second to say its first cue: started at
         # the first click, it is ready when the click on Start comes (and opening the
         # player starts it anyway, should that be the first click). Watched from now:
@@ -353,18 +387,12 @@ def run_app(
 
     after_first_paint(window, start_the_rest)
     window.show()
-    if routine_id is not None:
-        # Its player opens once the library is read: the engine starts now, so that the
-        # session's first cue, due as the player opens, is ready by then.
-        QTimer.singleShot(0, speaker.want_voice)
-        window.start_routine(routine_id)
-    server = InstanceServer(lambda request: handle_request(window, request))
-    server.listen(paths.instance_server_name(), owner=lock is not None and lock.held)
     try:
         return app.exec()
     finally:
         quit_signals.close()
-        server.close()
+        if server is not None:
+            server.close()
         if lock is not None:
             lock.release()
         if synth is not None:

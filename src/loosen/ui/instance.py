@@ -23,9 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+# QtNetwork loads when a socket is first made: the election needs only the lock, and the
+# first app listens once its window has been seen (a second start waits for that).
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
 
 PROTOCOL_VERSION = 1
 MAX_REQUEST_BYTES = 4096  # a request is a routine id: anything longer is not one of ours
@@ -119,6 +124,8 @@ def hand_over(server_name: str, request: Request, *, starting_wait_s: float) -> 
     first app that holds the lock may still be starting: connecting is tried again
     for `starting_wait_s`. HandOverFailed when it was reached but did not answer.
     """
+    from PySide6.QtNetwork import QLocalSocket
+
     deadline = time.monotonic() + starting_wait_s
     socket = QLocalSocket()
     while True:
@@ -153,6 +160,8 @@ class InstanceServer(QObject):
     returns what to tell the user."""
 
     def __init__(self, handle: Callable[[Request], str], parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self._handle = handle
         self.server = QLocalServer(self)
@@ -163,7 +172,7 @@ class InstanceServer(QObject):
         """Start listening; `owner` (the lock is ours) means a socket found there was
         left by an app that died, and is removed first. False if it cannot listen."""
         if owner:
-            QLocalServer.removeServer(name)
+            self.server.removeServer(name)
         return self.server.listen(name)
 
     def close(self) -> None:
@@ -219,7 +228,7 @@ class _Connection(QObject):
             return
         self._dropped = True
         self._timer.stop()
-        if self.socket.state() is not QLocalSocket.LocalSocketState.UnconnectedState:
+        if self.socket.state() is not self.socket.LocalSocketState.UnconnectedState:
             self.socket.abort()
         self.socket.deleteLater()
         self.deleteLater()

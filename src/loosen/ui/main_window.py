@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, QUrl, Signal
+# Qt (its namespace of enums) is imported where used: not needed before the first paint,
+# it takes longer to load than that paint.
+from PySide6.QtCore import QFileSystemWatcher, QSize, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,29 +27,25 @@ from PySide6.QtWidgets import (
 
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
-from loosen.core.library import Library, RoutineNotFound, load_library
-from loosen.core.plan import planned_length_s
-from loosen.core.readout import PlayerAction
-from loosen.core.routine import Kind, Routine, with_countdown
 from loosen.core.settings import Settings, save_settings
-from loosen.core.settings_schema import SHORT_BREAK_S
-from loosen.speech.speaker import Speaker
-from loosen.ui.history_service import HistoryService
-from loosen.ui.library_view import LibraryView
-from loosen.ui.session_recorder import SessionRecorder
-from loosen.ui.style import apply_theme
 
-# The player, the rating and the settings dialog are imported when first needed: the
-# first sight of the window (the library) does not wait for them.
+# The window is first seen as a frame (MainWindow with no speaker and history yet): the
+# library, the history, the player, the rating and the settings dialog are imported
+# once they are needed, after that first sight of it.
 if TYPE_CHECKING:
     from loosen.core.history.advice import LibraryAdvice
+    from loosen.core.library import Library
+    from loosen.core.routine import Routine
     from loosen.core.session import Session, Summary
+    from loosen.speech.speaker import Speaker
     from loosen.speech.synth import ClipSynthesizer
     from loosen.speech.voices import Voice
     from loosen.ui.export_dialog import ExportDialog
+    from loosen.ui.history_service import HistoryService
     from loosen.ui.history_view import HistoryView
     from loosen.ui.player_view import PlayerView
     from loosen.ui.rating import Rating, RatingDialog
+    from loosen.ui.session_recorder import SessionRecorder
     from loosen.ui.settings_dialog import SettingsDialog
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
@@ -71,6 +69,8 @@ class MessageBar(QFrame):
     """Non-blocking messages at the top of the window, one line each, dismissable."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.label = QLabel(wordWrap=True)
@@ -106,8 +106,8 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         settings: Settings,
-        speaker: Speaker,
-        history: HistoryService,
+        speaker: Speaker | None = None,
+        history: HistoryService | None = None,
         *,
         clock: Clock | None = None,
         library_loader: Callable[[], Library] | None = None,
@@ -118,16 +118,21 @@ class MainWindow(QMainWindow):
     ) -> None:
         """`export_synth`: the app's synthesizer, lent to audio guide exports (its voice,
         rate and clip cache); without it each export starts a voice of its own.
-        `preview_voice(text, voice, rate)`: what the settings' Preview button calls."""
+        `preview_voice(text, voice, rate)`: what the settings' Preview button calls.
+
+        Without `speaker` and `history` this is the window's frame only, quick to show:
+        `complete(speaker, history)` builds the rest (the app calls it once the frame
+        has been painted)."""
         super().__init__()
+        self.speaker: Speaker
+        self.history: HistoryService
         self.setWindowTitle("Loosen")
         self.resize(first_size(self.screen().availableGeometry().size()))
         self.settings = settings
-        self.speaker = speaker
-        self.history = history
         self.clock = clock or MonotonicClock()
         self.library: Library | None = None
         self.active: ActiveSession | None = None
+        self.completed = False
         self._pending_start: str | None = None
         self._closing = False
         self._stopping_quietly = False
@@ -141,34 +146,53 @@ class MainWindow(QMainWindow):
         self.voices_listed.connect(self._voices_listed)
         self._on_settings_changed = on_settings_changed
         self.preview_voice = preview_voice
-        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.export_synth = export_synth
         self.export_dialog: ExportDialog | None = None
+        self.history_view: HistoryView | None = None  # made when first opened
 
+        # Until `complete`, a quiet page where the library will be: the frame is built
+        # from what the first sight needs only (no item views, no Qt namespace enums).
+        self.stack = QStackedWidget()
+        self._starting_page = QLabel("Loosen is opening your routines…", margin=24)
+        self.stack.addWidget(self._starting_page)
+        central = QWidget()
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self._central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        if speaker is not None and history is not None:
+            self.complete(speaker, history)
+
+    def complete(self, speaker: Speaker, history: HistoryService) -> None:
+        """Build what the frame waited for: the library (read off the UI thread), the
+        messages, the history's figures, the watch on the user's routines folder."""
+        from PySide6.QtCore import Qt
+
+        from loosen.ui.library_view import LibraryView
+
+        self.speaker = speaker
+        self.history = history
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.messages = MessageBar()
         self.library_view = LibraryView()
-        self.library_view.set_welcome_visible(not settings.seen_welcome)
+        self.library_view.set_welcome_visible(not self.settings.seen_welcome)
         self.library_view.start_requested.connect(self.start_routine)
         self.library_view.export_requested.connect(self.export_audio)
         self.library_view.open_folder_requested.connect(self.open_routines_folder)
         self.library_view.welcome_dismissed.connect(self._welcome_seen)
-        self.library_view.set_muted(settings.muted)
+        self.library_view.set_muted(self.settings.muted)
         self.library_view.unmute_requested.connect(lambda: self.set_muted(False))
         self.summary_page = _SummaryPage()
         self.summary_page.done.connect(self.show_library)
         self.settings_button = self.library_view.settings_button
         self.library_view.settings_requested.connect(self.open_settings)
-        self.history_view: HistoryView | None = None  # made when first opened
         self.library_view.history_requested.connect(self.open_history)
-        self.stack = QStackedWidget()
         self.stack.addWidget(self.library_view)
         self.stack.addWidget(self.summary_page)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.messages)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.stack.setCurrentWidget(self.library_view)
+        self.stack.removeWidget(self._starting_page)
+        self._starting_page.deleteLater()
+        self._central_layout.insertWidget(0, self.messages)
 
         self.history.notice.connect(self.messages.show_message)
         self.history.stats_ready.connect(self.library_view.set_stats)
@@ -191,6 +215,7 @@ class MainWindow(QMainWindow):
         self.reload_library()
         self.refresh_stats()
         QShortcut(QKeySequence.StandardKey.Quit, self, activated=self.close)
+        self.completed = True
 
     # -- the library -----------------------------------------------------------------
 
@@ -310,6 +335,8 @@ class MainWindow(QMainWindow):
     def _apply_settings(self, chosen: Settings) -> None:
         if chosen == self.settings:
             return
+        from loosen.ui.style import apply_theme
+
         self.settings = chosen
         self._save_settings()
         apply_theme(chosen.theme)
@@ -334,6 +361,8 @@ class MainWindow(QMainWindow):
 
     def export_audio(self, routine_id: str) -> None:
         """Ask where, then write the routine's audio guide in the background."""
+        from loosen.core.library import RoutineNotFound
+        from loosen.core.routine import with_countdown
         from loosen.ui.export_dialog import ExportDialog  # its first use loads it
 
         if self.library is None or (self.export_dialog and self.export_dialog.running):
@@ -372,14 +401,19 @@ class MainWindow(QMainWindow):
         if self.library is None:
             self._pending_start = routine_id  # `loosen run` before the library is read
             return
+        from loosen.core.library import RoutineNotFound
+        from loosen.core.plan import planned_length_s
+        from loosen.core.routine import with_countdown
+        from loosen.core.session import Session
+        from loosen.ui.player_view import PlayerView
+        from loosen.ui.session_recorder import SessionRecorder
+
         try:
             routine = self.library.find(routine_id)
         except RoutineNotFound as missing:
             self.messages.show_message(str(missing))
             return
         routine = with_countdown(routine, self.settings.countdown)
-        from loosen.core.session import Session
-        from loosen.ui.player_view import PlayerView
 
         session = Session(routine, self.clock, words_per_minute=self.settings.rate_wpm)
         view = PlayerView(session, self.speaker, muted=self.settings.muted)
@@ -523,6 +557,8 @@ class MainWindow(QMainWindow):
             return
         if active.session.state.value not in ("running", "paused"):
             return
+        from loosen.core.readout import PlayerAction  # loaded with the player already
+
         self._stopping_quietly = True
         try:
             active.view.act(PlayerAction.STOP)
@@ -552,6 +588,9 @@ class MainWindow(QMainWindow):
             self.end_session_asking(self.close)
             return
         self._closing = True
+        if not self.completed:  # closed as it opened: there is nothing to keep yet
+            super().closeEvent(event)
+            return
         self._after_session.clear()  # closing anyway: what waited for it is moot
         self.stop_active_session()  # recorded as stopped, not lost
         self._loader.shutdown(wait=False)
@@ -562,6 +601,8 @@ class MainWindow(QMainWindow):
 
 
 def _load_library_from_disk() -> Library:
+    from loosen.core.library import load_library
+
     return load_library(
         paths.builtin_routines_dir(),
         paths.user_routines_dir(),
@@ -584,6 +625,9 @@ def _moment(text: str | None) -> datetime | None:
 
 def is_short_break(routine: Routine, summary: Summary) -> bool:
     """A desk break short enough that a dialog after it would cost more than the break."""
+    from loosen.core.routine import Kind
+    from loosen.core.settings_schema import SHORT_BREAK_S
+
     return routine.kind is Kind.BREAK and summary.planned_s <= SHORT_BREAK_S
 
 
@@ -593,6 +637,8 @@ class _SummaryPage(QWidget):
     done = Signal()
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__()
         self.title = QLabel(objectName="summaryTitle")
         self.body = QLabel(objectName="summaryBody", wordWrap=True)

@@ -12,7 +12,6 @@ ended, the next store to open merges the file in (leftovers.py).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from loosen.core.history.columns import export_form, from_export_form
 from loosen.core.history.records import SessionRecord
 from loosen.core.userfiles import write_atomically
+from loosen.sha256 import sha256_hex
 
 
 def pending_dirs(db_path: Path, spare_dir: Path | None) -> list[Path]:
@@ -32,7 +32,7 @@ def pending_dirs(db_path: Path, spare_dir: Path | None) -> list[Path]:
     own = db_path.parent / f"{db_path.stem}-pending"
     if spare_dir is None:
         return [own]
-    tag = hashlib.sha256(str(db_path).encode()).hexdigest()[:12]
+    tag = sha256_hex(str(db_path).encode())[:12]
     return [own, spare_dir / f"{own.name}-{tag}"]
 
 
