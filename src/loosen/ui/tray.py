@@ -9,6 +9,11 @@ On Linux the tray is a StatusNotifierItem: the panel keeps clicks on the icon fo
 itself and shows the menu, so everything is in the menu (GNOME shows no menu-less
 icon at all), and `messageClicked` may come for another program's notification, so
 it starts a break only while a reminder is actually due.
+
+What the desktop says (idle time, a locked screen, a full-screen window, a call) is
+read only around the moments that matter: before each due check, on the resync, and
+every PRESENCE_LOOK_S while the user is away, or a break is held or owed. Each look is
+asked of the PresenceReader and the check runs when its answer comes, never waited for.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.duration import parse_window
 from loosen.core.library import RoutineNotFound
+from loosen.core.presence import Presence
 from loosen.core.reminders import (
+    MIN_AWAY_S,
     Answer,
     Reminder,
     ReminderScheduler,
@@ -38,6 +45,7 @@ from loosen.core.reminders import (
 from loosen.core.settings import Settings
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
+from loosen.ui.presence import PresenceReader
 
 if TYPE_CHECKING:
     from loosen.ui.main_window import MainWindow
@@ -48,6 +56,10 @@ MAX_TIMER_MS = 2**31 - 1  # QTimer's interval is a C int
 # The spoken reminder lines are asked for this long before they are due: the speech
 # engine starts then (it takes well under a second), not with the app.
 PREPARE_AHEAD_S = 60
+# While the user is away, or a break is held or owed, the desktop is looked at this often
+# (the scheduler would look every few seconds; a look may start two small commands, and
+# the user will not mind a reminder some seconds after coming back).
+PRESENCE_LOOK_S = 15.0
 
 
 def app_icon() -> QIcon:
@@ -107,8 +119,13 @@ class ReminderController(QObject):
         main_visible: Callable[[], bool] = lambda: True,
         set_muted: Callable[[bool], None] = lambda muted: None,
         tray_available: bool | None = None,
+        presence: PresenceReader | None = None,
+        break_length_s: Callable[[str], float | None] = lambda routine_id: None,
         parent: QObject | None = None,
     ) -> None:
+        """`presence` tells when the user is away or busy (None: reminders as if always
+        there); `break_length_s` gives a routine's planned length, the time away that
+        counts as its break."""
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.speaker = speaker
@@ -119,6 +136,7 @@ class ReminderController(QObject):
         self._routine_name = routine_name
         self._busy = busy
         self._main_visible = main_visible
+        self._break_length_s = break_length_s
         self._stopped = False
         self.has_tray = (
             QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
@@ -128,7 +146,12 @@ class ReminderController(QObject):
             parse_window(settings.reminder_every),
             settings.reminder_routine,
             enabled=settings.reminders,
+            away_after_s=self._away_after_s(settings.reminder_routine),
         )
+        self.presence = presence
+        if presence is not None:
+            presence.setParent(self)  # owned: closed with the controller
+            presence.updated.connect(self._check)
         self.icon = app_icon()
         self.last_text = ""  # the last reminder's line, for the window
 
@@ -186,8 +209,21 @@ class ReminderController(QObject):
     # -- timers --------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Give a reminder if one is due, then set the one timer for the next moment."""
-        reminder = self.scheduler.check()
+        """Look at the desktop, then check (when the look's answer comes, or at once with
+        no presence reader): a reminder if one is due, and the timer for the next moment."""
+        if self._stopped:
+            return
+        if self.presence is None:
+            self._check(None)
+        else:
+            self.presence.refresh()  # `updated` → _check
+
+    def _check(self, presence: Presence | None) -> None:
+        if self._stopped:
+            return
+        reminder = self.scheduler.check(presence)
+        for answer in self.scheduler.take_log():  # away, deferred: no one answered them
+            self._log(answer)
         if reminder is not None:
             self._remind(reminder)
         self.refresh()
@@ -197,8 +233,11 @@ class ReminderController(QObject):
         if at is None:
             self.due_timer.stop()
             return
-        delay_ms = math.ceil(max(0.0, at - self.clock.wall()) * 1000)
-        self.due_timer.start(min(delay_ms, MAX_TIMER_MS))
+        delay_s = max(0.0, at - self.clock.wall())
+        scheduler = self.scheduler
+        if scheduler.away_since_wall is not None or scheduler.held or scheduler.owed:
+            delay_s = max(delay_s, PRESENCE_LOOK_S)  # looking to see the user back, or free
+        self.due_timer.start(min(math.ceil(delay_s * 1000), MAX_TIMER_MS))
 
     def _prepare_lines(self) -> None:
         """Have the spoken lines rendered ahead, so the reminder is said at its moment
@@ -257,7 +296,8 @@ class ReminderController(QObject):
             return
         text = reminder_text(reminder.stage, self.routine_name)
         self.last_text = text
-        self.speaker.speak(text)
+        if not reminder.quiet:  # a break owed from a busy moment is shown, not spoken
+            self.speaker.speak(text)
         if self.tray is not None:
             self.tray.showMessage("Loosen", text, self.icon, NOTIFICATION_MS)
         elif self.window is not None:
@@ -334,14 +374,32 @@ class ReminderController(QObject):
             return
         routine, outcome = answer.routine_id, str(answer.outcome)
         due, answered = _utc(answer.due_wall), _utc(answer.answered_wall)
+        given = None if answer.given_wall is None else _utc(answer.given_wall)
+        stage = None if answer.stage is None else str(answer.stage)
         # On the history thread, like every database call; never waited for here.
-        self.history.submit(lambda store: store.log_reminder(routine, outcome, due, answered))
+        self.history.submit(
+            lambda store: store.log_reminder(
+                routine, outcome, due, answered, given_at=given, stage=stage
+            )
+        )
 
     # -- settings and shutting down --------------------------------------------------
 
+    def _away_after_s(self, routine_id: str) -> float:
+        """Time away that counts as the break: the break routine's planned length."""
+        return self._break_length_s(routine_id) or MIN_AWAY_S
+
+    def break_length_known(self) -> None:
+        """The library is (re)loaded: the break routine's length may be known now."""
+        self.scheduler.away_after_s = max(MIN_AWAY_S, self._away_after_s(self.scheduler.routine_id))
+        self.refresh()
+
     def apply_settings(self, settings: Settings) -> None:
         self.scheduler.reconfigure(
-            parse_window(settings.reminder_every), settings.reminder_routine, settings.reminders
+            parse_window(settings.reminder_every),
+            settings.reminder_routine,
+            settings.reminders,
+            away_after_s=self._away_after_s(settings.reminder_routine),
         )
         self._apply_enabled()
         if settings.reminders:
@@ -361,6 +419,8 @@ class ReminderController(QObject):
         self.due_timer.stop()
         self.resync_timer.stop()
         self.speech_timer.stop()
+        if self.presence is not None:
+            self.presence.close()
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
@@ -428,8 +488,10 @@ def start_reminders(
     *,
     quit_event_loop: Callable[[], None] = QApplication.quit,
     tray_available: bool | None = None,
+    presence: PresenceReader | None = None,
 ) -> ReminderController:
-    """The reminders for the app's main window: its player, its history, its clock."""
+    """The reminders for the app's main window: its player, its history, its clock; what
+    the desktop says from `presence` (by default a PresenceReader of this desktop)."""
 
     def show_main() -> None:
         window.show()
@@ -445,6 +507,12 @@ def start_reminders(
             with contextlib.suppress(RoutineNotFound):
                 return window.library.find(routine_id).name
         return _default_name(routine_id)
+
+    def break_length_s(routine_id: str) -> float | None:
+        if window.library is not None:
+            with contextlib.suppress(RoutineNotFound):
+                return window.library.planned_s(window.library.find(routine_id))
+        return None
 
     def quit_app() -> None:
         def quit_now() -> None:
@@ -467,6 +535,8 @@ def start_reminders(
         main_visible=window.isVisible,
         set_muted=window.set_muted,
         tray_available=tray_available,
+        presence=PresenceReader() if presence is None else presence,
+        break_length_s=break_length_s,
         parent=window,
     )
     window.muted_changed.connect(controller.show_muted)
@@ -474,6 +544,7 @@ def start_reminders(
     app = QApplication.instance()
     if app is not None:  # logging out with the window in the tray: still close it properly
         app.aboutToQuit.connect(guard.close_all)  # a method: disconnected with the window
-    window.library_loaded.connect(lambda _: controller.refresh())  # the routine's real name
+    # The routine's real name, and its length: the time away that counts as the break.
+    window.library_loaded.connect(lambda _: controller.break_length_known())
     controller.show_window()
     return controller
