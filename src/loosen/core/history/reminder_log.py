@@ -20,6 +20,8 @@ REMINDER_OUTCOMES = tuple(str(outcome) for outcome in Outcome)  # declared once,
 REMINDER_STAGES = tuple(str(stage) for stage in Stage)
 REMINDERS_VERSION = 2  # the schema version that made the table; older files have none
 GIVEN_VERSION = 5  # the version that added `given_at` and `stage`
+# `loosen history --reminders --json` keys, and its CSV columns, in this order (DESIGN.md).
+REMINDER_COLUMNS = ("routine", "due_at", "given_at", "stage", "outcome", "answered_at")
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,16 @@ class ReminderRecord:
 
     def as_dict(self) -> dict[str, str | None]:
         """The `loosen history --reminders --json` object (DESIGN.md), keys in order."""
-        return {
-            "routine": self.routine,
-            "due_at": format_time(self.due_at),
-            "given_at": None if self.given_at is None else format_time(self.given_at),
-            "stage": self.stage,
-            "outcome": self.outcome,
-            "answered_at": format_time(self.answered_at),
-        }
+        given = None if self.given_at is None else format_time(self.given_at)
+        values = (
+            self.routine,
+            format_time(self.due_at),
+            given,
+            self.stage,
+            self.outcome,
+            format_time(self.answered_at),
+        )
+        return dict(zip(REMINDER_COLUMNS, values, strict=True))
 
 
 class ReminderLog:
