@@ -44,6 +44,19 @@ def config_dir() -> Path:
     return _user_dir("XDG_CONFIG_HOME", appdirs.user_config_dir)
 
 
+def autostart_file() -> Path | None:
+    """The XDG autostart entry that starts Loosen at login (`XDG_CONFIG_HOME/autostart`,
+    shared by every program, not Loosen's own folder); None where there is no XDG
+    autostart (macOS and Windows: packaging/README.md)."""
+    if not _USES_XDG:
+        return None
+    return (
+        _user_dir("XDG_CONFIG_HOME", appdirs.user_config_dir).parent
+        / "autostart"
+        / (f"{APP_NAME}.desktop")
+    )
+
+
 def cache_dir() -> Path:
     """Rebuildable files such as rendered speech clips."""
     return _user_dir("XDG_CACHE_HOME", appdirs.user_cache_dir)

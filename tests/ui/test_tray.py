@@ -508,3 +508,16 @@ def test_the_reader_is_closed_with_the_reminders(make_controller, main_window, c
     controller, desk = watched(make_controller, main_window, clock)
     controller.stop()
     assert desk.closed
+
+
+def test_no_reminder_outside_the_working_hours_set(make_controller, clock, speaker):
+    today = datetime.fromtimestamp(clock.wall()).weekday()
+    other_day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[(today + 2) % 7]
+    controller = make_controller(replace(ON, working_hours=f"{other_day} 09:00-17:00"))
+    assert controller.scheduler.next_due_wall() > clock.wall() + 24 * 3600  # that day, not today
+    clock.advance(20 * MIN)
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == []
+    controller.apply_settings(ON)  # any time again: a new count
+    fire(controller, clock, 15 * MIN)
+    assert speaker.spoken == [GENTLE]

@@ -42,7 +42,8 @@ from loosen.core.reminders import (
     reminder_text,
     status_text,
 )
-from loosen.core.settings import Settings
+from loosen.core.settings import Settings, working_hours
+from loosen.core.working_hours import HoursError, WorkingHours
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
 from loosen.ui.presence import PresenceReader
@@ -92,6 +93,15 @@ def app_icon() -> QIcon:
 
 def _utc(wall: float) -> datetime:
     return datetime.fromtimestamp(wall, UTC)
+
+
+def _hours(settings: Settings) -> WorkingHours | None:
+    """The working hours set; any time when the text is empty or (edited by hand) wrong,
+    which the settings file reports when it is read."""
+    try:
+        return working_hours(settings.working_hours)
+    except HoursError:
+        return None
 
 
 def _default_name(routine_id: str) -> str:
@@ -147,6 +157,7 @@ class ReminderController(QObject):
             settings.reminder_routine,
             enabled=settings.reminders,
             away_after_s=self._away_after_s(settings.reminder_routine),
+            hours=_hours(settings),
         )
         self.presence = presence
         if presence is not None:
@@ -400,6 +411,7 @@ class ReminderController(QObject):
             settings.reminder_routine,
             settings.reminders,
             away_after_s=self._away_after_s(settings.reminder_routine),
+            hours=_hours(settings),
         )
         self._apply_enabled()
         if settings.reminders:
@@ -540,6 +552,8 @@ def start_reminders(
         parent=window,
     )
     window.muted_changed.connect(controller.show_muted)
+    if controller.presence is not None:
+        window.presence_missing = controller.presence.missing_text
     guard = CloseToReminders(window, controller)
     app = QApplication.instance()
     if app is not None:  # logging out with the window in the tray: still close it properly
