@@ -68,6 +68,11 @@ def state_dir() -> Path:
     return _user_dir("XDG_STATE_HOME", appdirs.user_state_dir)
 
 
+def reminder_state_file() -> Path:
+    """The break reminders' count, kept over a restart of the app."""
+    return state_dir() / "reminders.json"
+
+
 def log_dir() -> Path:
     if _USES_XDG:
         return cache_dir() / "log"  # where appdirs puts logs on these systems

@@ -5,6 +5,7 @@ No real waiting: the fake clock moves and the test fires the timers' timeout its
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -521,3 +522,44 @@ def test_no_reminder_outside_the_working_hours_set(make_controller, clock, speak
     controller.apply_settings(ON)  # any time again: a new count
     fire(controller, clock, 15 * MIN)
     assert speaker.spoken == [GENTLE]
+
+
+# -- the count over a restart ---------------------------------------------------------
+
+
+def test_the_count_survives_a_restart_of_the_app(make_controller, clock, speaker):
+    first = make_controller()
+    clock.advance(10 * MIN)
+    first.tick()
+    first.stop()  # quit: the count is saved
+    clock.advance(MIN)  # the app starts again a minute later
+    second = make_controller()
+    assert second.scheduler.next_due_wall() == clock.wall() + 4 * MIN  # not 15 from now
+    fire(second, clock, 4 * MIN)
+    assert speaker.spoken == [GENTLE]
+
+
+def test_a_snoozed_reminder_stays_snoozed_after_a_restart_saved_at_the_answer(
+    make_controller, clock, speaker
+):
+    first = make_controller()
+    fire(first, clock, 15 * MIN)
+    first.snooze()
+    saved = paths.reminder_state_file().read_text()  # written at the answer, not only at quit
+    assert json.loads(saved)["snoozed_until_wall"] == clock.wall() + SNOOZE_S
+    clock.advance(MIN)
+    second = make_controller()  # the first one was killed: never stopped
+    assert second.scheduler.next_due_wall() == clock.wall() + SNOOZE_S - MIN
+
+
+def test_a_bad_saved_count_is_ignored_with_one_log_line(make_controller, clock, caplog):
+    path = paths.reminder_state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"{not json")
+    with caplog.at_level("INFO", logger="loosen.ui.tray"):
+        controller = make_controller()
+    assert controller.scheduler.next_due_wall() == clock.wall() + 15 * MIN
+    assert [r.getMessage() for r in caplog.records if "saved count" in r.getMessage()] == [
+        f"reminders: {path} is not a saved count (Expecting property name enclosed in double "
+        "quotes: line 1 column 2 (char 1)); a new count starts"
+    ]

@@ -19,6 +19,8 @@ asked of the PresenceReader and the check runs when its answer comes, never wait
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.duration import parse_window
 from loosen.core.library import RoutineNotFound
@@ -43,6 +46,7 @@ from loosen.core.reminders import (
     status_text,
 )
 from loosen.core.settings import Settings, working_hours
+from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
 from loosen.core.working_hours import HoursError, WorkingHours
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
@@ -50,6 +54,8 @@ from loosen.ui.presence import PresenceReader
 
 if TYPE_CHECKING:
     from loosen.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 RESYNC_MS = 60_000  # notices a sleep or a clock change within a minute
 NOTIFICATION_MS = 15_000  # a hint to the notification server; it never blocks us
@@ -61,6 +67,9 @@ PREPARE_AHEAD_S = 60
 # (the scheduler would look every few seconds; a look may start two small commands, and
 # the user will not mind a reminder some seconds after coming back).
 PRESENCE_LOOK_S = 15.0
+MAX_STATE_BYTES = 64 * 1024  # the saved count is a few hundred bytes
+# What the saved count holds that changes by merely looking: not a reason to write it.
+_LOOKED_KEYS = ("seen_wall", "seen_suspended", "boot_wall")
 
 
 def app_icon() -> QIcon:
@@ -159,6 +168,8 @@ class ReminderController(QObject):
             away_after_s=self._away_after_s(settings.reminder_routine),
             hours=_hours(settings),
         )
+        self._saved: dict[str, object] | None = None  # the count as last written
+        self._restore_count()
         self.presence = presence
         if presence is not None:
             presence.setParent(self)  # owned: closed with the controller
@@ -297,6 +308,7 @@ class ReminderController(QObject):
         if state is not State.DUE:
             self.last_text = ""
         self._arm()
+        self._save_count()
         self.changed.emit()
 
     def _remind(self, reminder: Reminder) -> None:
@@ -426,7 +438,43 @@ class ReminderController(QObject):
         if not self._stopped and not self._main_visible():
             self._quit_app()
 
+    # -- the count over a restart ------------------------------------------------------
+
+    def _restore_count(self) -> None:
+        """Carry on the count the last run saved; a file that is not one is ignored."""
+        path = paths.reminder_state_file()
+        try:
+            saved = json.loads(read_regular_file(path, MAX_STATE_BYTES).decode("utf-8"))
+        except FileNotFoundError:
+            return
+        except (UnreadableFile, ValueError, RecursionError) as exc:  # UnicodeError is one
+            log.warning("reminders: %s is not a saved count (%s); a new count starts", path, exc)
+            return
+        if not isinstance(saved, dict) or not self.scheduler.restore(saved):
+            log.info("reminders: %s is for other reminders; a new count starts", path)
+            return
+        for answer in self.scheduler.take_log():  # the computer was off: time away
+            self._log(answer)
+
+    def _save_count(self, *, always: bool = False) -> None:
+        """Write the count when it changed (or `always`, at quit); never raises."""
+        snapshot = self.scheduler.snapshot()
+        counted = {k: v for k, v in snapshot.items() if k not in _LOOKED_KEYS}
+        if not always and counted == self._saved:
+            return
+        path = paths.reminder_state_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with write_atomically(path) as out:
+                json.dump(snapshot, out)
+        except OSError as exc:
+            log.warning("reminders: the count could not be saved in %s: %s", path, exc)
+            return
+        self._saved = counted
+
     def stop(self) -> None:
+        if not self._stopped:
+            self._save_count(always=True)
         self._stopped = True
         self.due_timer.stop()
         self.resync_timer.stop()
