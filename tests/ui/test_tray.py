@@ -563,3 +563,29 @@ def test_a_bad_saved_count_is_ignored_with_one_log_line(make_controller, clock, 
         f"reminders: {path} is not a saved count (Expecting property name enclosed in double "
         "quotes: line 1 column 2 (char 1)); a new count starts"
     ]
+
+
+# -- without a tray: the reminder window on a small screen ------------------------------
+
+
+def test_the_reminder_window_shows_small_in_the_corner_and_stays_wholly_on_screen(
+    qtbot, make_controller, clock
+):
+    controller = make_controller()
+    controller.show_window()
+    window = controller.window
+    qtbot.waitExposed(window)
+    free = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    assert free.contains(frame)
+    assert free.right() - frame.right() < 40 and free.bottom() - frame.bottom() < 40  # corner
+    assert window.height() == window.sizeHint().height()  # as small as its words
+    # The user puts it at the very bottom; the reminder's words make it grow.
+    window.move(frame.left(), free.bottom() + 1 - frame.height())
+    fire(controller, clock, 20 * MIN)
+    assert window.message.isVisible()
+    assert free.contains(window.frameGeometry()), (window.frameGeometry(), free)
+    assert window.height() == window.sizeHint().height()
+    controller.skip()  # answered: it shrinks back, and stays where it was put
+    assert free.contains(window.frameGeometry())
+    assert window.height() == window.sizeHint().height()
