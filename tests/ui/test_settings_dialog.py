@@ -221,3 +221,18 @@ def test_start_at_login_from_the_dialog_writes_and_removes_the_entry(qtbot, open
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.settings_dialog is None)
         assert entry.exists() is wanted and window.settings.start_at_login is wanted
+
+
+def test_every_hint_under_the_reminder_rows_shows_whole(qtbot):
+    from loosen.ui.presence import MISSING_TEXT
+
+    dialog = SettingsDialog(Settings(reminders=True), [], presence_missing=MISSING_TEXT)
+    qtbot.addWidget(dialog)
+    dialog.working_hours.setText("Mon-Fri 17:30-09")  # refused: its hint shows too
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    free = dialog.screen().availableGeometry()
+    assert dialog.height() <= free.height()
+    for label in (dialog.every_hint, dialog.hours_hint, dialog.presence_note):
+        assert label.isVisible()
+        assert label.height() >= label.heightForWidth(label.width()), label.text()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +45,8 @@ from loosen.core.settings_schema import (
 )
 from loosen.speech.voices import Voice, order_voices, speaks
 
-VOLUME_STEPS = 100  # the volume slider's positions: percent
+VOLUME_STEPS = 100
+MIN_WIDTH = 600  # the volume slider's positions: percent
 # What Preview says: a cue as a session would, so the choice is judged on real words.
 PREVIEW_LINE = "Hip flexor lunge stretch, left side, forty-five seconds."
 
@@ -74,6 +76,9 @@ class SettingsDialog(QDialog):
         self._presence_missing = presence_missing
         super().__init__(parent)
         self.setWindowTitle("Settings — Loosen")
+        # Wide enough that the hints under the reminder rows wrap onto few lines: the
+        # dialog then fits an 800x600 screen with every hint showing.
+        self.setMinimumWidth(MIN_WIDTH)
         self.original = settings
         form = QFormLayout(self)
 
@@ -231,6 +236,22 @@ class SettingsDialog(QDialog):
                 f"({shortest} to {longest})"
             )
         self.ok_button.setEnabled((ok and hours_problem is None) or not on)
+        if self.isVisible():
+            self._fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for every wrapped hint at this width, as far as the screen allows:
+        Qt sizes a window with wrapped text to at most two thirds of the screen, which on
+        an 800x600 screen cut the hints under the reminder rows in half."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        screen = self.screen()
+        if needed > self.height() and screen is not None:
+            self.resize(self.width(), min(needed, screen.availableGeometry().height()))
 
     def chosen(self) -> Settings:
         countdown = self.countdown.value()
