@@ -23,6 +23,7 @@ import tempfile
 import threading
 import wave
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from loosen import paths  # noqa: E402
 from loosen.core.clock import FakeClock  # noqa: E402
 from loosen.core.history import HistoryStore, SessionRecord, Status  # noqa: E402
 from loosen.core.phases import PhaseKind  # noqa: E402
+from loosen.core.presence import UNKNOWN  # noqa: E402
 from loosen.core.settings import Settings  # noqa: E402
 from loosen.speech.player import ClipSpeaker  # noqa: E402
 from loosen.ui.export_dialog import ExportDialog  # noqa: E402
@@ -45,6 +47,7 @@ from loosen.ui.history_service import HistoryService  # noqa: E402
 from loosen.ui.library_view import FolderPathDialog  # noqa: E402
 from loosen.ui.main_window import MainWindow  # noqa: E402
 from loosen.ui.player_view import PlayerView  # noqa: E402
+from loosen.ui.presence import MISSING_TEXT  # noqa: E402
 from loosen.ui.rating import RatingDialog  # noqa: E402
 from loosen.ui.settings_dialog import SettingsDialog  # noqa: E402
 from loosen.ui.style import install_style  # noqa: E402
@@ -236,8 +239,30 @@ def shoot_reminders(out: Path) -> None:
     window.close()  # into the reminders, as the app does: the reminder window stays
     grab(reminders.window, out / "reminder-window-waiting.png")
     clock.advance(20 * 60)  # the end of the 15-20 min window: the firm reminder
-    reminders.tick()
+    # Checked as on a desktop that cannot tell idle time: the virtual screen has had no
+    # input, and the reader would rightly say the user is away.
+    reminders._check(UNKNOWN)
+    settle()
     grab(reminders.window, out / "reminder-window-due.png")
+    # Where it stands on the screen (issue 17: small, in the corner, wholly on it).
+    screen = QApplication.primaryScreen()
+    size = screen.size()
+    shot = out / f"reminder-window-on-screen-{size.width()}x{size.height()}.png"
+    screen.grabWindow(0).save(str(shot))
+    print(f"wrote {shot}")
+    for hours, name in (("Mon-Fri 09:00-17:30", "good"), ("Mon-Fri 17:30-09", "refused")):
+        dialog = SettingsDialog(
+            replace(settings, working_hours=hours, start_at_login=True),
+            [],
+            window,
+            preview=lambda *_: None,
+            presence_missing=MISSING_TEXT,
+        )
+        dialog.working_hours.setText(hours)
+        dialog.show()
+        settle()
+        grab(dialog, out / f"settings-reminders-{name}-{size.width()}x{size.height()}.png")
+        dialog.close()
     reminders.menu.popup(QPoint(200, 200))
     settle()
     reminders.menu.grab().save(str(out / "reminder-tray-menu.png"))

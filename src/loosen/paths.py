@@ -45,6 +45,19 @@ def config_dir() -> Path:
     return _user_dir("XDG_CONFIG_HOME", appdirs.user_config_dir)
 
 
+def autostart_file() -> Path | None:
+    """The XDG autostart entry that starts Loosen at login (`XDG_CONFIG_HOME/autostart`,
+    shared by every program, not Loosen's own folder); None where there is no XDG
+    autostart (macOS and Windows: packaging/README.md)."""
+    if not _USES_XDG:
+        return None
+    return (
+        _user_dir("XDG_CONFIG_HOME", appdirs.user_config_dir).parent
+        / "autostart"
+        / (f"{APP_NAME}.desktop")
+    )
+
+
 def cache_dir() -> Path:
     """Rebuildable files such as rendered speech clips."""
     return _user_dir("XDG_CACHE_HOME", appdirs.user_cache_dir)
@@ -54,6 +67,11 @@ def state_dir() -> Path:
     """Files worth keeping that are not the user's data: sessions waiting to be written
     when the data folder cannot be. `XDG_STATE_HOME` moves it on Linux."""
     return _user_dir("XDG_STATE_HOME", appdirs.user_state_dir)
+
+
+def reminder_state_file() -> Path:
+    """The break reminders' count, kept over a restart of the app."""
+    return state_dir() / "reminders.json"
 
 
 def log_dir() -> Path:

@@ -171,6 +171,40 @@ def test_history_outputs_are_as_captured(capsys, name):
     check(name, cli(capsys, "history", *HISTORY_OUTPUTS[name]))
 
 
+def make_reminder_log() -> None:
+    """Four weeks of desk-break reminders on work days, from the seed, every outcome."""
+    rng = random.Random(SEED)
+    now = FixedNow(FIRST_DAY)
+    outcomes = ["taken", "taken", "snoozed", "skipped", "away", "deferred", "unanswered"]
+    with HistoryStore.open(paths.history_db(), now=now) as store:
+        for day in range(28):
+            if day % 7 >= 5:
+                continue
+            due = FIRST_DAY + timedelta(days=day, hours=3, minutes=rng.randrange(0, 60))
+            for _ in range(rng.randrange(1, 4)):
+                outcome = rng.choice(outcomes)
+                given = None if outcome in ("away", "deferred") else due
+                stage = None if outcome == "away" else rng.choice(["gentle", "firm"])
+                answered = due + timedelta(seconds=rng.randrange(5, 400))
+                store.log_reminder(
+                    "squat-and-fold", outcome, due, answered, given_at=given, stage=stage
+                )
+                due = answered + timedelta(minutes=rng.randrange(15, 21))
+
+
+@pytest.mark.parametrize(
+    "name, argv",
+    [
+        ("reminders.txt", ()),
+        ("reminders.json", ("--json",)),
+        ("reminders.csv", ("--csv",)),
+    ],
+)
+def test_the_reminder_log_is_as_captured(capsys, name, argv):
+    make_reminder_log()
+    check(name, cli(capsys, "history", "--reminders", *argv))
+
+
 def test_the_summary_at_a_moment_inside_the_history_is_as_captured():
     make_history()
     with HistoryStore.open(paths.history_db()) as store:

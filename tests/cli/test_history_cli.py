@@ -251,3 +251,110 @@ def test_the_summary_goes_with_json_only(capsys, argv):
     code, out, err = run_cli(capsys, "history", *argv)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "--summary" in err
+
+
+# -- the reminder log (issue 17) -----------------------------------------------------
+
+
+def record_reminders() -> None:
+    """A morning of reminders: each outcome, given and not."""
+    now = FixedNow()
+    due = now()
+    with HistoryStore.open(paths.history_db(), now=now) as store:
+        store.log_reminder("squat-and-fold", "away", due)  # the user was out
+        due += timedelta(minutes=20)
+        now.advance(minutes=21)
+        store.log_reminder("squat-and-fold", "snoozed", due, given_at=due, stage="gentle")
+        now.advance(minutes=6)
+        store.log_reminder(
+            "squat-and-fold", "taken", due, given_at=now() - timedelta(minutes=1), stage="gentle"
+        )
+        due = now() + timedelta(minutes=15)
+        now.advance(minutes=15)
+        store.log_reminder("squat-and-fold", "deferred", due, stage="firm")
+
+
+def test_the_reminder_log_as_json_has_every_reminder_oldest_first(capsys):
+    record_reminders()
+    code, out, err = run_cli(capsys, "history", "--reminders", "--json")
+    assert (code, err) == (0, "")
+    found = json.loads(out)
+    assert [list(item) for item in found] == [
+        ["routine", "due_at", "given_at", "stage", "outcome", "answered_at"]
+    ] * 4
+    assert [(r["outcome"], r["stage"], r["given_at"]) for r in found] == [
+        ("away", None, None),
+        ("snoozed", "gentle", "2026-11-21T14:23:00Z"),
+        ("taken", "gentle", "2026-11-21T14:29:00Z"),
+        ("deferred", "firm", None),
+    ]
+    assert found[0]["due_at"] == found[0]["answered_at"] == "2026-11-21T14:03:00Z"
+
+
+def test_the_reminder_csv_has_the_json_keys_as_columns_and_empty_nulls(capsys):
+    record_reminders()
+    _, as_json, _ = run_cli(capsys, "history", "--reminders", "--json")
+    code, out, err = run_cli(capsys, "history", "--reminders", "--csv")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "routine,due_at,given_at,stage,outcome,answered_at"
+    assert lines[1] == "squat-and-fold,2026-11-21T14:03:00Z,,,away,2026-11-21T14:03:00Z"
+    rows = [line.split(",") for line in lines[1:]]
+    assert rows == [
+        ["" if value is None else value for value in item.values()] for item in json.loads(as_json)
+    ]
+
+
+def test_the_reminder_table_and_an_empty_log(capsys):
+    assert run_cli(capsys, "history", "--reminders")[1] == (
+        "No break reminders yet. Turn them on in Settings.\n"
+    )
+    assert run_cli(capsys, "history", "--reminders", "--json")[1] == "[]\n"
+    assert not paths.history_db().exists()
+    record_reminders()
+    code, out, _ = run_cli(capsys, "history", "--reminders")
+    assert code == 0
+    assert out.splitlines()[0].split() == [
+        "DUE",
+        "GIVEN",
+        "STAGE",
+        "OUTCOME",
+        "ANSWERED",
+        "ROUTINE",
+    ]
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert [row[4] if row[2] == "–" else row[5] for row in rows] == [  # the OUTCOME column
+        "away",
+        "snoozed",
+        "taken",
+        "deferred",
+    ]
+
+
+def test_reminders_with_summary_or_import_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "history", "--reminders", "--summary")
+    assert code == 2 and "--reminders" in err
+
+
+def test_a_version_4_history_is_read_by_reminders_as_never_given(capsys):
+    from loosen.core.history.schema import MIGRATIONS, migrate
+
+    paths.history_db().parent.mkdir(parents=True, exist_ok=True)
+    with raw_connection(paths.history_db()) as conn:
+        migrate(conn, MIGRATIONS[:4])
+        conn.execute(
+            "INSERT INTO reminders (routine, outcome, due_at, answered_at) VALUES"
+            " ('squat-and-fold', 'taken', '2026-11-21T14:00:00Z', '2026-11-21T14:02:00Z')"
+        )
+    code, out, _ = run_cli(capsys, "history", "--reminders", "--json")
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "routine": "squat-and-fold",
+            "due_at": "2026-11-21T14:00:00Z",
+            "given_at": None,
+            "stage": None,
+            "outcome": "taken",
+            "answered_at": "2026-11-21T14:02:00Z",
+        }
+    ]

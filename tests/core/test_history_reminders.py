@@ -77,3 +77,48 @@ def test_an_answer_that_cannot_be_written_now_is_written_later(db):
         ("skipped",),
         ("snoozed",),
     ]
+
+
+def test_a_version_4_file_keeps_its_answers_and_takes_away_deferred_and_the_stage(db):
+    db.parent.mkdir(parents=True)
+    with raw_connection(db) as conn:
+        migrate(conn, MIGRATIONS[:4])  # the file as schema 4 left it
+        conn.execute(
+            "INSERT INTO reminders (routine, outcome, due_at, answered_at) VALUES"
+            " ('squat-and-fold', 'snoozed', '2026-11-21T14:00:00Z', '2026-11-21T14:01:00Z')"
+        )
+    now = FixedNow()
+    with HistoryStore.open(db, now=now, busy_timeout_ms=50) as store:
+        old = store.reminders()
+        assert [(r.outcome, r.given_at, r.stage) for r in old] == [("snoozed", None, None)]
+        due = now()
+        store.log_reminder("squat-and-fold", "away", due)
+        store.log_reminder("squat-and-fold", "deferred", due, stage="firm")
+        store.log_reminder(
+            "squat-and-fold", "taken", due, given_at=due + timedelta(minutes=1), stage="gentle"
+        )
+    assert raw_rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert raw_rows(db, "SELECT outcome, given_at, stage FROM reminders ORDER BY id") == [
+        ("snoozed", None, None),
+        ("away", None, None),
+        ("deferred", None, "firm"),
+        ("taken", "2026-11-21T14:04:00Z", "gentle"),
+    ]
+    with HistoryStore.open(db, now=now, busy_timeout_ms=50) as store:
+        assert [r.as_dict() for r in store.reminders()][-1] == {
+            "routine": "squat-and-fold",
+            "due_at": "2026-11-21T14:03:00Z",
+            "given_at": "2026-11-21T14:04:00Z",
+            "stage": "gentle",
+            "outcome": "taken",
+            "answered_at": "2026-11-21T14:03:00Z",
+        }
+
+
+def test_every_outcome_the_policy_gives_can_be_logged(db):
+    from loosen.core.reminders import Outcome
+
+    with HistoryStore.open(db, now=FixedNow()) as store:
+        for outcome in Outcome:
+            store.log_reminder("squat-and-fold", str(outcome), START)
+        assert [r.outcome for r in store.reminders()] == [str(o) for o in Outcome]

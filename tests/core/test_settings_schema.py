@@ -14,6 +14,7 @@ from loosen.core.routine_schema import ID_PATTERN
 from loosen.core.schema import Field, Shape
 from loosen.core.settings import Settings, load_settings
 from loosen.core.settings_schema import COUNTDOWN, RATE_WPM, SETTINGS
+from loosen.core.working_hours import parse_hours
 
 EVERY_SETTING = list(SETTINGS)
 
@@ -36,6 +37,8 @@ def _default_allowed(field: Field) -> bool:
         case Shape.WINDOW:
             window = parse_window(default)
             return field.low <= window.start_s <= window.end_s <= field.high
+        case Shape.HOURS:
+            return default == "" or parse_hours(default) is not None
     return False
 
 
@@ -75,6 +78,8 @@ def _just_outside(field: Field) -> list[object]:
             return ["Not An Id"]
         case Shape.FLAG:
             return [1, "yes"]
+        case Shape.HOURS:
+            return ["Mon-Fri", "Mon-Fri 17:30-09:00", "Someday 09:00-10:00", 9]
     raise AssertionError(field.shape)
 
 
@@ -92,6 +97,8 @@ def _at_the_limits(field: Field) -> list[object]:
             return list(field.values)
         case Shape.FLAG:
             return [True, False]
+        case Shape.HOURS:
+            return ["", "Mon-Fri 09:00-17:30", "Sat,Sun 10:00-12:00"]
     return [field.default]
 
 

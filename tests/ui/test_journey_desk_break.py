@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from desk_stand_in import DeskStandIn
 from loosen.core.history import Status
 from loosen.core.reminders import SNOOZE_S
 from loosen.core.settings import Settings
@@ -41,7 +42,8 @@ def click(qtbot, widget) -> None:
 class ReminderTimers:
     """Qt's side of the reminders on a fake clock: each timer fires at its moment."""
 
-    def __init__(self, controller: ReminderController, clock) -> None:
+    def __init__(self, qtbot, controller: ReminderController, clock) -> None:
+        self.qtbot = qtbot
         self.controller = controller
         self.clock = clock
         self.due_at: float | None = None
@@ -62,12 +64,14 @@ class ReminderTimers:
             if moment > end:
                 break
             self.clock.advance(max(0.0, moment - self.clock.now()))
+            timer = self.controller.due_timer if moment == due else self.controller.resync_timer
             if moment == due:
                 self.due_at = None
-                self.controller.due_timer.timeout.emit()
             else:
                 self.resync_at += RESYNC_MS / 1000
-                self.controller.resync_timer.timeout.emit()
+            # The app looks at the desktop first; it checks when the desktop answers.
+            with self.qtbot.waitSignal(self.controller.changed):
+                timer.timeout.emit()
         self.clock.advance(max(0.0, end - self.clock.now()))
 
 
@@ -92,10 +96,14 @@ def test_a_desk_break_taken_from_a_reminder(qtbot, open_window, speaker, clock):
     window = open_window(speaker)
     quits: list[bool] = []
     controller = start_reminders(
-        window, Settings(reminders=True), speaker, quit_event_loop=lambda: quits.append(True)
+        window,
+        Settings(reminders=True),
+        speaker,
+        quit_event_loop=lambda: quits.append(True),
+        presence=DeskStandIn(clock, idle_known=False),  # a desktop that cannot tell idle
     )
     qtbot.addWidget(controller.menu)
-    timers = ReminderTimers(controller, clock)
+    timers = ReminderTimers(qtbot, controller, clock)
     reminders = controller.window
     assert reminders is not None and reminders.isVisible()  # no tray offscreen: the window
     qtbot.addWidget(reminders)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLabel
 
 from loosen.core.cues import MAX_RATE_WPM, MIN_RATE_WPM
 from loosen.core.settings import Settings
@@ -19,10 +19,12 @@ from loosen.core.settings_schema import (
     REMINDER_ROUTINE,
     REMINDERS,
     SPEAK,
+    START_AT_LOGIN,
     START_FULL_SCREEN,
     THEME,
     VOICE,
     VOLUME,
+    WORKING_HOURS,
 )
 from loosen.speech.voices import Voice
 from loosen.ui.settings_dialog import PREVIEW_LINE, VOLUME_STEPS, SettingsDialog
@@ -69,6 +71,8 @@ def test_every_control_is_labelled_and_explained_by_the_schema(qtbot):
         REMINDERS: dialog.reminders,
         REMINDER_ROUTINE: dialog.reminder_routine,
         REMINDER_EVERY: dialog.reminder_every,
+        WORKING_HOURS: dialog.working_hours,
+        START_AT_LOGIN: dialog.start_at_login,
     }
     form = dialog.layout()
     for field, control in controls.items():
@@ -93,6 +97,35 @@ def test_an_interval_outside_the_schemas_range_is_refused_in_words(qtbot):
     dialog.reminder_every.setText("30s")
     assert not dialog.ok_button.isEnabled()
     assert dialog.every_hint.text().endswith("(1 minute to 24 hours)")
+
+
+def test_working_hours_are_refused_in_words_and_kept_when_good(qtbot):
+    dialog = SettingsDialog(Settings(reminders=True), [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.working_hours.text() == "" and not dialog.hours_hint.isVisible()
+    dialog.working_hours.setText("Mon-Fri 17:30-09:00")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.hours_hint.isVisible()
+    assert "the hours end before they start" in dialog.hours_hint.text()
+    assert "Mon-Fri 09:00-17:30" in dialog.hours_hint.text()  # what is allowed, in words
+    dialog.working_hours.setText("Mon-Fri 09:00-17:30")
+    assert dialog.ok_button.isEnabled() and not dialog.hours_hint.isVisible()
+    dialog.start_at_login.setChecked(True)
+    chosen = dialog.chosen()
+    assert (chosen.working_hours, chosen.start_at_login) == ("Mon-Fri 09:00-17:30", True)
+
+
+def test_settings_says_once_when_no_source_tells_away_from_the_desk(qtbot):
+    from loosen.ui.presence import MISSING_TEXT
+
+    dialog = SettingsDialog(Settings(), [], presence_missing=MISSING_TEXT)
+    qtbot.addWidget(dialog)
+    said = [label for label in dialog.findChildren(QLabel) if label.text() == MISSING_TEXT]
+    assert len(said) == 1
+    quiet = SettingsDialog(Settings(), [])
+    qtbot.addWidget(quiet)
+    assert not [label for label in quiet.findChildren(QLabel) if label.text() == MISSING_TEXT]
 
 
 VOICES = [
@@ -173,3 +206,33 @@ def test_voices_listed_after_the_dialog_opened_reach_it_and_keep_the_choice(
     assert dialog.voice.isEnabled() and dialog.voice.currentData() == "gmw/en"
     assert dialog.voice.count() > len(VOICES)  # the default, and a line, besides
     dialog.reject()
+
+
+def test_start_at_login_from_the_dialog_writes_and_removes_the_entry(qtbot, open_window, speaker):
+    from loosen import paths
+
+    window = open_window(speaker)
+    entry = paths.autostart_file()
+    for wanted in (True, False):
+        window.open_settings()
+        dialog = window.settings_dialog
+        qtbot.mouseClick(dialog.start_at_login, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+        assert dialog.start_at_login.isChecked() is wanted
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+        assert entry.exists() is wanted and window.settings.start_at_login is wanted
+
+
+def test_every_hint_under_the_reminder_rows_shows_whole(qtbot):
+    from loosen.ui.presence import MISSING_TEXT
+
+    dialog = SettingsDialog(Settings(reminders=True), [], presence_missing=MISSING_TEXT)
+    qtbot.addWidget(dialog)
+    dialog.working_hours.setText("Mon-Fri 17:30-09")  # refused: its hint shows too
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    free = dialog.screen().availableGeometry()
+    assert dialog.height() <= free.height()
+    for label in (dialog.every_hint, dialog.hours_hint, dialog.presence_note):
+        assert label.isVisible()
+        assert label.height() >= label.heightForWidth(label.width()), label.text()

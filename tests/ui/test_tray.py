@@ -5,19 +5,24 @@ No real waiting: the fake clock moves and the test fires the timers' timeout its
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
 
+from desk_stand_in import DeskStandIn
 from loosen import paths
+from loosen.core.presence import Busy
 from loosen.core.reminders import PAUSE_S, SNOOZE_S
 from loosen.core.settings import Settings
 from loosen.ui.history_service import HistoryService
 from loosen.ui.main_window import MainWindow
 from loosen.ui.tray import (
     PREPARE_AHEAD_S,
+    PRESENCE_LOOK_S,
+    RESYNC_MS,
     CloseToReminders,
     ReminderController,
     start_reminders,
@@ -280,9 +285,17 @@ def test_the_settings_dialog_edits_the_reminders(qtbot, main_window):
     )
 
 
-def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(qtbot, main_window, speaker):
+def test_the_app_wiring_takes_the_break_and_quits_from_the_reminders(
+    qtbot, main_window, speaker, clock
+):
     quits: list[bool] = []
-    controller = start_reminders(main_window, ON, speaker, quit_event_loop=lambda: quits.append(1))
+    controller = start_reminders(
+        main_window,
+        ON,
+        speaker,
+        quit_event_loop=lambda: quits.append(1),
+        presence=DeskStandIn(clock),
+    )
     qtbot.addWidget(controller.menu)
     qtbot.addWidget(controller.window)
     assert controller.window.isVisible()  # no tray offscreen: the window, from the start
@@ -362,9 +375,16 @@ def test_the_reminder_lines_are_rendered_shortly_before_their_moment(
     assert GENTLE in speaker.prepared and FIRM in speaker.prepared  # ready at the moment
 
 
-def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(qtbot, main_window, speaker):
+def test_muted_shows_in_the_tray_menu_and_one_click_there_undoes_it(
+    qtbot, main_window, speaker, clock
+):
     controller = start_reminders(
-        main_window, ON, speaker, quit_event_loop=lambda: None, tray_available=True
+        main_window,
+        ON,
+        speaker,
+        quit_event_loop=lambda: None,
+        tray_available=True,
+        presence=DeskStandIn(clock),
     )
     qtbot.addWidget(controller.menu)
     mute = controller.mute_action
@@ -392,3 +412,180 @@ def test_a_long_sleep_is_a_break_taken_away_from_the_desk_not_a_reminder(
     controller.resync_timer.timeout.emit()
     assert speaker.spoken == []
     assert controller.scheduler.next_due_wall() == clock.wall() + 15 * MIN
+
+
+# -- the working day (issue 17): what the desktop says ------------------------------
+
+
+def watched(make_controller, main_window, clock, **kwargs):
+    """A controller that looks at a desktop stand-in, with the break routine's real length."""
+    library = main_window.library
+    desk = DeskStandIn(clock)
+    controller = make_controller(
+        presence=desk,
+        break_length_s=lambda rid: library.planned_s(library.find(rid)),
+        **kwargs,
+    )
+    return controller, desk
+
+
+def look(qtbot, controller: ReminderController, clock, seconds: float) -> None:
+    """`seconds` pass and the due timer fires; the check runs when the desktop answers."""
+    clock.advance(seconds)
+    assert controller.due_timer.isActive()
+    with qtbot.waitSignal(controller.changed):
+        controller.due_timer.timeout.emit()
+
+
+def test_time_away_as_long_as_the_break_is_logged_away_and_no_reminder_comes(
+    qtbot, make_controller, main_window, clock, speaker
+):
+    controller, desk = watched(make_controller, main_window, clock)
+    break_s = main_window.library.planned_s(main_window.library.find("squat-and-fold"))
+    assert controller.scheduler.away_after_s == break_s  # the break routine's planned length
+    clock.advance(10 * MIN)
+    desk.touch()  # the last key press; then the user walks off
+    look(qtbot, controller, clock, 5 * MIN)
+    assert speaker.spoken == [] and controller.last_text == ""
+    assert [(outcome, routine) for outcome, routine, _ in logged(main_window)] == [
+        ("away", "squat-and-fold")
+    ]
+    # While away, the desktop is looked at every PRESENCE_LOOK_S, not faster.
+    assert controller.due_timer.interval() == PRESENCE_LOOK_S * 1000
+    look(qtbot, controller, clock, PRESENCE_LOOK_S)
+    assert speaker.spoken == [] and len(logged(main_window)) == 1  # one absence, one entry
+    desk.touch()  # back at the desk: a new count from this key press
+    look(qtbot, controller, clock, PRESENCE_LOOK_S)
+    assert controller.due_timer.interval() == (15 * MIN - PRESENCE_LOOK_S) * 1000
+    clock.advance(15 * MIN - PRESENCE_LOOK_S - 10)
+    desk.touch()  # at work, ten seconds before the moment
+    look(qtbot, controller, clock, 10)
+    assert speaker.spoken == [GENTLE]
+    row = main_window.history.submit(lambda store: store.reminders()).result(timeout=10)[0]
+    assert (row.given_at, row.stage) == (None, None)  # never given
+
+
+def test_a_break_due_in_a_call_is_owed_and_offered_once_quietly_at_the_gap(
+    qtbot, make_controller, main_window, clock, speaker
+):
+    controller, desk = watched(make_controller, main_window, clock)
+    controller.show_window()
+    desk.busy = Busy.CALL
+    clock.advance(15 * MIN)
+    desk.touch()  # talking, and typing now and then
+    look(qtbot, controller, clock, 0)
+    assert speaker.spoken == [] and not controller.window.message.isVisible()
+    assert [outcome for outcome, _, _ in logged(main_window)] == ["deferred"]
+    clock.advance(PRESENCE_LOOK_S)
+    desk.touch()
+    look(qtbot, controller, clock, 0)  # still in the call: nothing more
+    assert speaker.spoken == [] and len(logged(main_window)) == 1
+    desk.busy = None  # the call ended
+    desk.touch()
+    look(qtbot, controller, clock, PRESENCE_LOOK_S)
+    assert speaker.spoken == []  # offered quietly: shown, not said
+    assert controller.window.message.isVisible() and controller.window.message.text() == GENTLE
+    controller.take_action.trigger()
+    rows = main_window.history.submit(lambda store: store.reminders()).result(timeout=10)
+    assert [(r.outcome, r.stage) for r in rows] == [("deferred", "gentle"), ("taken", "gentle")]
+    assert rows[1].given_at is not None
+
+
+def test_idle_the_desktop_is_looked_at_only_on_the_resync_and_at_the_due_moment(
+    qtbot, make_controller, main_window, clock
+):
+    controller, desk = watched(make_controller, main_window, clock)
+    for _ in range(10):  # ten minutes with the user at work
+        clock.advance(RESYNC_MS / 1000)
+        desk.touch()
+        with qtbot.waitSignal(controller.changed):
+            controller.resync_timer.timeout.emit()
+    assert desk.looks == 10
+    look(qtbot, controller, clock, 5 * MIN)
+    assert desk.looks == 11
+
+
+def test_the_reader_is_closed_with_the_reminders(make_controller, main_window, clock):
+    controller, desk = watched(make_controller, main_window, clock)
+    controller.stop()
+    assert desk.closed
+
+
+def test_no_reminder_outside_the_working_hours_set(make_controller, clock, speaker):
+    today = datetime.fromtimestamp(clock.wall()).weekday()
+    other_day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[(today + 2) % 7]
+    controller = make_controller(replace(ON, working_hours=f"{other_day} 09:00-17:00"))
+    assert controller.scheduler.next_due_wall() > clock.wall() + 24 * 3600  # that day, not today
+    clock.advance(20 * MIN)
+    controller.resync_timer.timeout.emit()
+    assert speaker.spoken == []
+    controller.apply_settings(ON)  # any time again: a new count
+    fire(controller, clock, 15 * MIN)
+    assert speaker.spoken == [GENTLE]
+
+
+# -- the count over a restart ---------------------------------------------------------
+
+
+def test_the_count_survives_a_restart_of_the_app(make_controller, clock, speaker):
+    first = make_controller()
+    clock.advance(10 * MIN)
+    first.tick()
+    first.stop()  # quit: the count is saved
+    clock.advance(MIN)  # the app starts again a minute later
+    second = make_controller()
+    assert second.scheduler.next_due_wall() == clock.wall() + 4 * MIN  # not 15 from now
+    fire(second, clock, 4 * MIN)
+    assert speaker.spoken == [GENTLE]
+
+
+def test_a_snoozed_reminder_stays_snoozed_after_a_restart_saved_at_the_answer(
+    make_controller, clock, speaker
+):
+    first = make_controller()
+    fire(first, clock, 15 * MIN)
+    first.snooze()
+    saved = paths.reminder_state_file().read_text()  # written at the answer, not only at quit
+    assert json.loads(saved)["snoozed_until_wall"] == clock.wall() + SNOOZE_S
+    clock.advance(MIN)
+    second = make_controller()  # the first one was killed: never stopped
+    assert second.scheduler.next_due_wall() == clock.wall() + SNOOZE_S - MIN
+
+
+def test_a_bad_saved_count_is_ignored_with_one_log_line(make_controller, clock, caplog):
+    path = paths.reminder_state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"{not json")
+    with caplog.at_level("INFO", logger="loosen.ui.tray"):
+        controller = make_controller()
+    assert controller.scheduler.next_due_wall() == clock.wall() + 15 * MIN
+    assert [r.getMessage() for r in caplog.records if "saved count" in r.getMessage()] == [
+        f"reminders: {path} is not a saved count (Expecting property name enclosed in double "
+        "quotes: line 1 column 2 (char 1)); a new count starts"
+    ]
+
+
+# -- without a tray: the reminder window on a small screen ------------------------------
+
+
+def test_the_reminder_window_shows_small_in_the_corner_and_stays_wholly_on_screen(
+    qtbot, make_controller, clock
+):
+    controller = make_controller()
+    controller.show_window()
+    window = controller.window
+    qtbot.waitExposed(window)
+    free = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    assert free.contains(frame)
+    assert free.right() - frame.right() < 40 and free.bottom() - frame.bottom() < 40  # corner
+    assert window.height() == window.sizeHint().height()  # as small as its words
+    # The user puts it at the very bottom; the reminder's words make it grow.
+    window.move(frame.left(), free.bottom() + 1 - frame.height())
+    fire(controller, clock, 20 * MIN)
+    assert window.message.isVisible()
+    assert free.contains(window.frameGeometry()), (window.frameGeometry(), free)
+    assert window.height() == window.sizeHint().height()
+    controller.skip()  # answered: it shrinks back, and stays where it was put
+    assert free.contains(window.frameGeometry())
+    assert window.height() == window.sizeHint().height()

@@ -1,8 +1,10 @@
-"""`loosen history [--json | --csv | --import FILE.csv]`: the session log, exported or restored."""
+"""`loosen history [--json | --csv | --import FILE.csv]`: the session log, exported or restored;
+`--reminders` prints the desk-break reminder log instead."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -26,7 +28,7 @@ from loosen.core.counts import count_of
 from loosen.core.duration import format_duration
 from loosen.core.history import HistoryError, HistoryStore, SessionRecord, csvio, insights, stats
 from loosen.core.history.records import local_time
-from loosen.core.history.reminder_log import REMINDER_OUTCOMES
+from loosen.core.history.reminder_log import REMINDER_COLUMNS, REMINDER_OUTCOMES, ReminderRecord
 
 NOTE_WIDTH = 40
 BUSY_TIMEOUT_MS = 3000  # how long to wait for another program's write lock
@@ -51,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction, name: str) -> None:
         metavar="FILE.csv",
         type=Path,
         help="add the sessions in a CSV made by --csv (a restore, or a move to a new machine)",
+    )
+    parser.add_argument(
+        "--reminders",
+        action="store_true",
+        help="print the desk-break reminder log instead: each reminder, when it was due and "
+        "given, and how it was answered (with --json or --csv, every field)",
     )
     parser.add_argument(
         "--summary",
@@ -81,8 +89,16 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             "--summary prints text, or JSON with --json; not with --csv or --import", EXIT_USAGE
         )
+    if args.reminders and (args.summary or args.import_file is not None or args.limit):
+        raise UserError(
+            "--reminders prints the reminder log, as text, --json or --csv; "
+            "not with --summary, --import or --limit",
+            EXIT_USAGE,
+        )
     if args.import_file is not None:
         return _import(path, args.import_file)
+    if args.reminders:
+        return _reminders(path, args)
     if not os.path.lexists(path):
         return _show([], args, path)  # do not create a file just to say it is empty
     _check_openable(path)
@@ -98,6 +114,62 @@ def run(args: argparse.Namespace) -> int:
         if not (args.json or args.csv or args.summary) and (line := reminder_line(answers)):
             print(line)
         return code
+
+
+def _reminders(path: Path, args: argparse.Namespace) -> int:
+    """`--reminders`: every reminder, oldest first, as DESIGN.md gives it."""
+    records: list[ReminderRecord] = []
+    if os.path.lexists(path):  # no file is no reminders; none is made to say so
+        _check_openable(path)
+        with _open_store(path) as store:
+            try:
+                records = store.reminders()
+            except HistoryError as exc:
+                raise UserError(str(exc)) from None
+            _print_notices(store)
+    rows = [record.as_dict() for record in records]
+    if args.json:
+        print_json_list(rows)
+    elif args.csv:
+        with utf8_stdout() as out:
+            write_reminders_csv(rows, out)
+    elif not rows:
+        print("No break reminders yet. Turn them on in Settings.")
+    else:
+        print_reminder_table(records)
+    return EXIT_OK
+
+
+def write_reminders_csv(rows: Sequence[dict[str, str | None]], out: Any) -> None:
+    """The columns are the JSON keys, in their order; a null is an empty cell."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REMINDER_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[key] is None else row[key] for key in REMINDER_COLUMNS])
+
+
+def print_reminder_table(records: Sequence[ReminderRecord]) -> None:
+    """DUE, GIVEN, STAGE, OUTCOME, ANSWERED (local time), ROUTINE."""
+    header = ("DUE", "GIVEN", "STAGE", "OUTCOME", "ANSWERED", "ROUTINE")
+
+    def when(moment: datetime | None) -> str:
+        return "–" if moment is None else local_time(moment).isoformat(" ", "minutes")[:16]
+
+    rows = [
+        (
+            when(r.due_at),
+            when(r.given_at),
+            r.stage or "–",
+            r.outcome,
+            when(r.answered_at),
+            escape_controls(r.routine),
+        )
+        for r in records
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        sys.stdout.write("  ".join(cells).rstrip() + "\n")
 
 
 def _open_store(path: Path) -> HistoryStore:

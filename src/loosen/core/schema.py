@@ -23,6 +23,7 @@ class Shape(StrEnum):
     TEXT = "text"  # a line edit (a text box when `multiline`); limits count characters
     DURATION = "duration"  # "45s", "1m30s" or whole seconds; limits in seconds
     WINDOW = "window"  # "15m", or a window "15-20m"; limits in seconds, for both ends
+    HOURS = "working hours"  # "Mon-Fri 09:00-17:30", or empty for any time: a line edit
     COUNT = "count"  # a whole number: a spin box
     FRACTION = "fraction"  # a number from low to high: a slider
     FLAG = "flag"  # true or false: a check box

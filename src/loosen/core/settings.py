@@ -32,12 +32,15 @@ from loosen.core.settings_schema import (
     SEEN_WELCOME,
     SETTINGS,
     SPEAK,
+    START_AT_LOGIN,
     START_FULL_SCREEN,
     THEME,
     VOICE,
     VOLUME,
+    WORKING_HOURS,
 )
 from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
+from loosen.core.working_hours import HoursError, WorkingHours, parse_hours
 
 MAX_SETTINGS_BYTES = 1024 * 1024  # a hundred times what every setting takes
 
@@ -59,6 +62,8 @@ class Settings:
     reminders: bool = REMINDERS.default
     reminder_routine: str = REMINDER_ROUTINE.default
     reminder_every: str = REMINDER_EVERY.default
+    working_hours: str = WORKING_HOURS.default  # "" = any time
+    start_at_login: bool = START_AT_LOGIN.default
     rate_short_breaks: bool = RATE_SHORT_BREAKS.default
     safety_note_dismissed_at: str | None = SAFETY_NOTE_DISMISSED_AT.default
 
@@ -66,6 +71,21 @@ class Settings:
 def reminder_every_ok(value: str) -> bool:
     """True for an interval or a window that the reminders setting allows."""
     return _valid(REMINDER_EVERY, value)
+
+
+def working_hours(text: str) -> WorkingHours | None:
+    """The working hours a setting's text names; None for any time (empty).
+    HoursError, saying what is allowed, for anything else."""
+    return parse_hours(text) if text.strip() else None
+
+
+def working_hours_problem(text: str) -> str | None:
+    """Why `text` is not working hours, in words; None when it is (or is empty)."""
+    try:
+        working_hours(text)
+    except HoursError as exc:
+        return str(exc)
+    return None
 
 
 def _within(field: Field, value: float) -> bool:
@@ -103,6 +123,8 @@ def _valid(field: Field, value: Any) -> bool:
                 return False
             low, high = field.bounds()
             return window.start_s >= low and window.end_s <= high
+        case Shape.HOURS:
+            return isinstance(value, str) and working_hours_problem(value) is None
     raise AssertionError(f"{field.key}: no check for {field.shape}")  # pragma: no cover
 
 
@@ -129,6 +151,8 @@ def allowed(field: Field) -> str:
             return (
                 f'a time from {shortest} to {longest} like "15m", or a window like {field.example}'
             )
+        case Shape.HOURS:
+            return f'days and hours like {field.example}, or "" for any time'
     raise AssertionError(f"{field.key}: no words for {field.shape}")  # pragma: no cover
 
 

@@ -128,6 +128,22 @@ REMINDER_EVERY = Field(
     high=24 * 3600,
     example='"15-20m"',
 )
+# Issue 17: the days and hours reminders may come (core/working_hours.py reads the text).
+WORKING_HOURS = Field(
+    "working_hours",
+    Shape.HOURS,
+    "Working hours",
+    "The days and hours reminders may come; empty, any time",
+    default="",
+    example='"Mon-Fri 09:00-17:30"',
+)
+START_AT_LOGIN = Field(
+    "start_at_login",
+    Shape.FLAG,
+    "Start Loosen when I log in",
+    "Loosen starts with the desktop, so the break reminders need no remembering",
+    default=False,
+)
 
 # Issue 16: after a desk break this short, a one-key rating in the player, not a dialog.
 SHORT_BREAK_S = 120.0
@@ -167,6 +183,8 @@ SETTINGS = Table(
         REMINDERS,
         REMINDER_ROUTINE,
         REMINDER_EVERY,
+        WORKING_HOURS,
+        START_AT_LOGIN,
         RATE_SHORT_BREAKS,
         SAFETY_NOTE_DISMISSED_AT,
     ),

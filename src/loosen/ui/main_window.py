@@ -141,6 +141,9 @@ class MainWindow(QMainWindow):
         self._after_session: list[Callable[[], None]] = []
         self.rating_dialog: RatingDialog | None = None  # open while a rating is asked
         self.settings_dialog: SettingsDialog | None = None
+        # The line Settings shows when no source tells when the user is away (the
+        # reminders set it: tray.start_reminders); None while one does.
+        self.presence_missing: Callable[[], str | None] = lambda: None
         self._load_library = library_loader or _load_library_from_disk
         self._voices = voices or list
         self.voices_listed.connect(self._voices_listed)
@@ -316,7 +319,9 @@ class MainWindow(QMainWindow):
         if self.settings_dialog is not None:  # open already: the same dialog, in front
             self.settings_dialog.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self._voices(), self)
+        dialog = SettingsDialog(
+            self.settings, self._voices(), self, presence_missing=self.presence_missing()
+        )
         self.settings_dialog = dialog
 
         def closed(result: int) -> None:
@@ -337,6 +342,14 @@ class MainWindow(QMainWindow):
             return
         from loosen.ui.style import apply_theme
 
+        if chosen.start_at_login != self.settings.start_at_login:
+            from loosen.core.autostart import set_autostart
+
+            try:
+                set_autostart(chosen.start_at_login)
+            except OSError as exc:
+                self.messages.show_message(f"Start at login could not be set: {exc.strerror}")
+                chosen = replace(chosen, start_at_login=self.settings.start_at_login)
         self.settings = chosen
         self._save_settings()
         apply_theme(chosen.theme)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from loosen.ui.tray import ReminderController
+
+
+WIDTH = 440  # wide enough for the firm reminder's words on one or two lines
+SCREEN_MARGIN = 16  # from the screen's edges, where it first shows
 
 
 class ReminderWindow(QWidget):
@@ -17,6 +21,10 @@ class ReminderWindow(QWidget):
 
     Closing it while the main window is hidden quits Loosen: it is then the last
     window, and the app never lives on without one where there is no tray.
+
+    It first shows in the bottom-right corner of the screen's free area, where a
+    notification would be, as small as its words allow; when it grows (a reminder's
+    words) or shrinks it keeps to its content's size and stays wholly on screen.
     """
 
     def __init__(self, controller: ReminderController) -> None:
@@ -66,7 +74,8 @@ class ReminderWindow(QWidget):
         layout.addLayout(answers)
         layout.addLayout(more)
 
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(WIDTH)
+        self._placed = False
         # One key takes the break, as in the player (a default button works only in dialogs).
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(QKeySequence(key), self, activated=controller.take_action.trigger)
@@ -80,6 +89,35 @@ class ReminderWindow(QWidget):
         self.message.setText(self.controller.last_text)
         self.message.setVisible(due)
         self.status.setVisible(not due)
+        if self.isVisible():
+            self.adjustSize()  # as small as its words: a hidden line gives its room back
+            self._keep_on_screen()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.adjustSize()
+        if not self._placed:
+            self._placed = True
+            free = self._free_area()
+            frame = self.frameGeometry()
+            self.move(
+                free.right() + 1 - frame.width() - SCREEN_MARGIN,
+                free.bottom() + 1 - frame.height() - SCREEN_MARGIN,
+            )
+        self._keep_on_screen()
+
+    def _free_area(self) -> QRect:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _keep_on_screen(self) -> None:
+        """Moved only as far as needed to be wholly within the screen's free area."""
+        free = self._free_area()
+        frame = self.frameGeometry()
+        x = max(free.left(), min(frame.left(), free.right() + 1 - frame.width()))
+        y = max(free.top(), min(frame.top(), free.bottom() + 1 - frame.height()))
+        if QPoint(x, y) != frame.topLeft():
+            self.move(x, y)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

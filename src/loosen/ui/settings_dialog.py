@@ -1,4 +1,5 @@
-"""The settings dialog: voice, rate, volume, sound, countdown, full screen, theme, reminders."""
+"""The settings dialog: voice, rate, volume, sound, countdown, full screen, theme, reminders,
+working hours and starting at login."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.language import user_language
 from loosen.core.schema import Field
-from loosen.core.settings import Settings, reminder_every_ok
+from loosen.core.settings import Settings, reminder_every_ok, working_hours_problem
 from loosen.core.settings_schema import (
     BEEPS,
     COUNTDOWN,
@@ -34,14 +36,17 @@ from loosen.core.settings_schema import (
     REMINDER_ROUTINE,
     REMINDERS,
     SPEAK,
+    START_AT_LOGIN,
     START_FULL_SCREEN,
     THEME,
     VOICE,
     VOLUME,
+    WORKING_HOURS,
 )
 from loosen.speech.voices import Voice, order_voices, speaks
 
-VOLUME_STEPS = 100  # the volume slider's positions: percent
+VOLUME_STEPS = 100
+MIN_WIDTH = 600  # the volume slider's positions: percent
 # What Preview says: a cue as a session would, so the choice is judged on real words.
 PREVIEW_LINE = "Hip flexor lunge stretch, left side, forty-five seconds."
 
@@ -62,11 +67,18 @@ class SettingsDialog(QDialog):
         routines: list[tuple[str, str]] | None = None,
         language: str | None = None,
         preview: Previewer | None = None,
+        presence_missing: str | None = None,
     ) -> None:
         """`voices` are listed in `language` first (the user's, by default); `preview`
-        (by default the parent window's `preview_voice`) makes the Preview button speak."""
+        (by default the parent window's `preview_voice`) makes the Preview button speak.
+        `presence_missing` is said once under the reminders: no source tells when the
+        user is away."""
+        self._presence_missing = presence_missing
         super().__init__(parent)
         self.setWindowTitle("Settings — Loosen")
+        # Wide enough that the hints under the reminder rows wrap onto few lines: the
+        # dialog then fits an 800x600 screen with every hint showing.
+        self.setMinimumWidth(MIN_WIDTH)
         self.original = settings
         form = QFormLayout(self)
 
@@ -184,14 +196,34 @@ class SettingsDialog(QDialog):
         self.every_hint = QLabel(objectName="reminderEveryHint", wordWrap=True)
         form.addRow("", self.every_hint)
         self.reminders.toggled.connect(self._check_every)
+        self.working_hours = QLineEdit(
+            settings.working_hours, objectName="workingHours", toolTip=WORKING_HOURS.help
+        )
+        self.working_hours.setPlaceholderText(f"Any time, or e.g. {WORKING_HOURS.example}")
+        self.working_hours.textChanged.connect(self._check_every)
+        form.addRow(WORKING_HOURS.label, self.working_hours)
+        self.hours_hint = QLabel(objectName="workingHoursHint", wordWrap=True)
+        self.hours_hint.setVisible(False)
+        form.addRow("", self.hours_hint)
+        if self._presence_missing:
+            self.presence_note = QLabel(
+                self._presence_missing, objectName="presenceMissing", wordWrap=True
+            )
+            form.addRow("", self.presence_note)
         self.rate_short_breaks = _check_box(RATE_SHORT_BREAKS, settings.rate_short_breaks)
         form.addRow("", self.rate_short_breaks)
+        self.start_at_login = _check_box(START_AT_LOGIN, settings.start_at_login)
+        form.addRow("Start", self.start_at_login)
 
     def _check_every(self) -> None:
         ok = reminder_every_ok(self.reminder_every.text())
         on = self.reminders.isChecked()
         self.reminder_routine.setEnabled(on)
         self.reminder_every.setEnabled(on)
+        self.working_hours.setEnabled(on)
+        hours_problem = working_hours_problem(self.working_hours.text())
+        self.hours_hint.setText(hours_problem or "")
+        self.hours_hint.setVisible(on and hours_problem is not None)
         if ok:
             self.every_hint.setText(
                 '"15m" for every 15 minutes; a window like "15-20m" '
@@ -203,12 +235,29 @@ class SettingsDialog(QDialog):
                 'Not an interval: use e.g. "15m", or a window like "15-20m" '
                 f"({shortest} to {longest})"
             )
-        self.ok_button.setEnabled(ok or not on)
+        self.ok_button.setEnabled((ok and hours_problem is None) or not on)
+        if self.isVisible():
+            self._fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for every wrapped hint at this width, as far as the screen allows:
+        Qt sizes a window with wrapped text to at most two thirds of the screen, which on
+        an 800x600 screen cut the hints under the reminder rows in half."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        screen = self.screen()
+        if needed > self.height() and screen is not None:
+            self.resize(self.width(), min(needed, screen.availableGeometry().height()))
 
     def chosen(self) -> Settings:
         countdown = self.countdown.value()
         as_written = countdown == self.countdown.minimum()
         every = self.reminder_every.text().strip()
+        hours = self.working_hours.text().strip()
         return replace(
             self.original,
             speak=self.speak.isChecked(),
@@ -223,6 +272,10 @@ class SettingsDialog(QDialog):
             reminders=self.reminders.isChecked(),
             reminder_routine=self.reminder_routine.currentData(),
             reminder_every=every if reminder_every_ok(every) else self.original.reminder_every,
+            working_hours=(
+                hours if working_hours_problem(hours) is None else self.original.working_hours
+            ),
+            start_at_login=self.start_at_login.isChecked(),
             rate_short_breaks=self.rate_short_breaks.isChecked(),
         )
 

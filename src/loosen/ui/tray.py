@@ -9,11 +9,18 @@ On Linux the tray is a StatusNotifierItem: the panel keeps clicks on the icon fo
 itself and shows the menu, so everything is in the menu (GNOME shows no menu-less
 icon at all), and `messageClicked` may come for another program's notification, so
 it starts a break only while a reminder is actually due.
+
+What the desktop says (idle time, a locked screen, a full-screen window, a call) is
+read only around the moments that matter: before each due check, on the resync, and
+every PRESENCE_LOOK_S while the user is away, or a break is held or owed. Each look is
+asked of the PresenceReader and the check runs when its answer comes, never waited for.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,10 +30,13 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.duration import parse_window
 from loosen.core.library import RoutineNotFound
+from loosen.core.presence import Presence
 from loosen.core.reminders import (
+    MIN_AWAY_S,
     Answer,
     Reminder,
     ReminderScheduler,
@@ -35,12 +45,17 @@ from loosen.core.reminders import (
     reminder_text,
     status_text,
 )
-from loosen.core.settings import Settings
+from loosen.core.settings import Settings, working_hours
+from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
+from loosen.core.working_hours import HoursError, WorkingHours
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
+from loosen.ui.presence import PresenceReader
 
 if TYPE_CHECKING:
     from loosen.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 RESYNC_MS = 60_000  # notices a sleep or a clock change within a minute
 NOTIFICATION_MS = 15_000  # a hint to the notification server; it never blocks us
@@ -48,6 +63,13 @@ MAX_TIMER_MS = 2**31 - 1  # QTimer's interval is a C int
 # The spoken reminder lines are asked for this long before they are due: the speech
 # engine starts then (it takes well under a second), not with the app.
 PREPARE_AHEAD_S = 60
+# While the user is away, or a break is held or owed, the desktop is looked at this often
+# (the scheduler would look every few seconds; a look may start two small commands, and
+# the user will not mind a reminder some seconds after coming back).
+PRESENCE_LOOK_S = 15.0
+MAX_STATE_BYTES = 64 * 1024  # the saved count is a few hundred bytes
+# What the saved count holds that changes by merely looking: not a reason to write it.
+_LOOKED_KEYS = ("seen_wall", "seen_suspended", "boot_wall")
 
 
 def app_icon() -> QIcon:
@@ -82,6 +104,15 @@ def _utc(wall: float) -> datetime:
     return datetime.fromtimestamp(wall, UTC)
 
 
+def _hours(settings: Settings) -> WorkingHours | None:
+    """The working hours set; any time when the text is empty or (edited by hand) wrong,
+    which the settings file reports when it is read."""
+    try:
+        return working_hours(settings.working_hours)
+    except HoursError:
+        return None
+
+
 def _default_name(routine_id: str) -> str:
     return routine_id.replace("-", " ").capitalize()
 
@@ -107,8 +138,13 @@ class ReminderController(QObject):
         main_visible: Callable[[], bool] = lambda: True,
         set_muted: Callable[[bool], None] = lambda muted: None,
         tray_available: bool | None = None,
+        presence: PresenceReader | None = None,
+        break_length_s: Callable[[str], float | None] = lambda routine_id: None,
         parent: QObject | None = None,
     ) -> None:
+        """`presence` tells when the user is away or busy (None: reminders as if always
+        there); `break_length_s` gives a routine's planned length, the time away that
+        counts as its break."""
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.speaker = speaker
@@ -119,6 +155,7 @@ class ReminderController(QObject):
         self._routine_name = routine_name
         self._busy = busy
         self._main_visible = main_visible
+        self._break_length_s = break_length_s
         self._stopped = False
         self.has_tray = (
             QSystemTrayIcon.isSystemTrayAvailable() if tray_available is None else tray_available
@@ -128,7 +165,15 @@ class ReminderController(QObject):
             parse_window(settings.reminder_every),
             settings.reminder_routine,
             enabled=settings.reminders,
+            away_after_s=self._away_after_s(settings.reminder_routine),
+            hours=_hours(settings),
         )
+        self._saved: dict[str, object] | None = None  # the count as last written
+        self._restore_count()
+        self.presence = presence
+        if presence is not None:
+            presence.setParent(self)  # owned: closed with the controller
+            presence.updated.connect(self._check)
         self.icon = app_icon()
         self.last_text = ""  # the last reminder's line, for the window
 
@@ -186,8 +231,21 @@ class ReminderController(QObject):
     # -- timers --------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Give a reminder if one is due, then set the one timer for the next moment."""
-        reminder = self.scheduler.check()
+        """Look at the desktop, then check (when the look's answer comes, or at once with
+        no presence reader): a reminder if one is due, and the timer for the next moment."""
+        if self._stopped:
+            return
+        if self.presence is None:
+            self._check(None)
+        else:
+            self.presence.refresh()  # `updated` → _check
+
+    def _check(self, presence: Presence | None) -> None:
+        if self._stopped:
+            return
+        reminder = self.scheduler.check(presence)
+        for answer in self.scheduler.take_log():  # away, deferred: no one answered them
+            self._log(answer)
         if reminder is not None:
             self._remind(reminder)
         self.refresh()
@@ -197,8 +255,11 @@ class ReminderController(QObject):
         if at is None:
             self.due_timer.stop()
             return
-        delay_ms = math.ceil(max(0.0, at - self.clock.wall()) * 1000)
-        self.due_timer.start(min(delay_ms, MAX_TIMER_MS))
+        delay_s = max(0.0, at - self.clock.wall())
+        scheduler = self.scheduler
+        if scheduler.away_since_wall is not None or scheduler.held or scheduler.owed:
+            delay_s = max(delay_s, PRESENCE_LOOK_S)  # looking to see the user back, or free
+        self.due_timer.start(min(math.ceil(delay_s * 1000), MAX_TIMER_MS))
 
     def _prepare_lines(self) -> None:
         """Have the spoken lines rendered ahead, so the reminder is said at its moment
@@ -247,6 +308,7 @@ class ReminderController(QObject):
         if state is not State.DUE:
             self.last_text = ""
         self._arm()
+        self._save_count()
         self.changed.emit()
 
     def _remind(self, reminder: Reminder) -> None:
@@ -257,7 +319,8 @@ class ReminderController(QObject):
             return
         text = reminder_text(reminder.stage, self.routine_name)
         self.last_text = text
-        self.speaker.speak(text)
+        if not reminder.quiet:  # a break owed from a busy moment is shown, not spoken
+            self.speaker.speak(text)
         if self.tray is not None:
             self.tray.showMessage("Loosen", text, self.icon, NOTIFICATION_MS)
         elif self.window is not None:
@@ -334,14 +397,33 @@ class ReminderController(QObject):
             return
         routine, outcome = answer.routine_id, str(answer.outcome)
         due, answered = _utc(answer.due_wall), _utc(answer.answered_wall)
+        given = None if answer.given_wall is None else _utc(answer.given_wall)
+        stage = None if answer.stage is None else str(answer.stage)
         # On the history thread, like every database call; never waited for here.
-        self.history.submit(lambda store: store.log_reminder(routine, outcome, due, answered))
+        self.history.submit(
+            lambda store: store.log_reminder(
+                routine, outcome, due, answered, given_at=given, stage=stage
+            )
+        )
 
     # -- settings and shutting down --------------------------------------------------
 
+    def _away_after_s(self, routine_id: str) -> float:
+        """Time away that counts as the break: the break routine's planned length."""
+        return self._break_length_s(routine_id) or MIN_AWAY_S
+
+    def break_length_known(self) -> None:
+        """The library is (re)loaded: the break routine's length may be known now."""
+        self.scheduler.away_after_s = max(MIN_AWAY_S, self._away_after_s(self.scheduler.routine_id))
+        self.refresh()
+
     def apply_settings(self, settings: Settings) -> None:
         self.scheduler.reconfigure(
-            parse_window(settings.reminder_every), settings.reminder_routine, settings.reminders
+            parse_window(settings.reminder_every),
+            settings.reminder_routine,
+            settings.reminders,
+            away_after_s=self._away_after_s(settings.reminder_routine),
+            hours=_hours(settings),
         )
         self._apply_enabled()
         if settings.reminders:
@@ -356,11 +438,49 @@ class ReminderController(QObject):
         if not self._stopped and not self._main_visible():
             self._quit_app()
 
+    # -- the count over a restart ------------------------------------------------------
+
+    def _restore_count(self) -> None:
+        """Carry on the count the last run saved; a file that is not one is ignored."""
+        path = paths.reminder_state_file()
+        try:
+            saved = json.loads(read_regular_file(path, MAX_STATE_BYTES).decode("utf-8"))
+        except FileNotFoundError:
+            return
+        except (UnreadableFile, ValueError, RecursionError) as exc:  # UnicodeError is one
+            log.warning("reminders: %s is not a saved count (%s); a new count starts", path, exc)
+            return
+        if not isinstance(saved, dict) or not self.scheduler.restore(saved):
+            log.info("reminders: %s is for other reminders; a new count starts", path)
+            return
+        for answer in self.scheduler.take_log():  # the computer was off: time away
+            self._log(answer)
+
+    def _save_count(self, *, always: bool = False) -> None:
+        """Write the count when it changed (or `always`, at quit); never raises."""
+        snapshot = self.scheduler.snapshot()
+        counted = {k: v for k, v in snapshot.items() if k not in _LOOKED_KEYS}
+        if not always and counted == self._saved:
+            return
+        path = paths.reminder_state_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with write_atomically(path) as out:
+                json.dump(snapshot, out)
+        except OSError as exc:
+            log.warning("reminders: the count could not be saved in %s: %s", path, exc)
+            return
+        self._saved = counted
+
     def stop(self) -> None:
+        if not self._stopped:
+            self._save_count(always=True)
         self._stopped = True
         self.due_timer.stop()
         self.resync_timer.stop()
         self.speech_timer.stop()
+        if self.presence is not None:
+            self.presence.close()
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
@@ -428,8 +548,10 @@ def start_reminders(
     *,
     quit_event_loop: Callable[[], None] = QApplication.quit,
     tray_available: bool | None = None,
+    presence: PresenceReader | None = None,
 ) -> ReminderController:
-    """The reminders for the app's main window: its player, its history, its clock."""
+    """The reminders for the app's main window: its player, its history, its clock; what
+    the desktop says from `presence` (by default a PresenceReader of this desktop)."""
 
     def show_main() -> None:
         window.show()
@@ -445,6 +567,12 @@ def start_reminders(
             with contextlib.suppress(RoutineNotFound):
                 return window.library.find(routine_id).name
         return _default_name(routine_id)
+
+    def break_length_s(routine_id: str) -> float | None:
+        if window.library is not None:
+            with contextlib.suppress(RoutineNotFound):
+                return window.library.planned_s(window.library.find(routine_id))
+        return None
 
     def quit_app() -> None:
         def quit_now() -> None:
@@ -467,13 +595,18 @@ def start_reminders(
         main_visible=window.isVisible,
         set_muted=window.set_muted,
         tray_available=tray_available,
+        presence=PresenceReader() if presence is None else presence,
+        break_length_s=break_length_s,
         parent=window,
     )
     window.muted_changed.connect(controller.show_muted)
+    if controller.presence is not None:
+        window.presence_missing = controller.presence.missing_text
     guard = CloseToReminders(window, controller)
     app = QApplication.instance()
     if app is not None:  # logging out with the window in the tray: still close it properly
         app.aboutToQuit.connect(guard.close_all)  # a method: disconnected with the window
-    window.library_loaded.connect(lambda _: controller.refresh())  # the routine's real name
+    # The routine's real name, and its length: the time away that counts as the break.
+    window.library_loaded.connect(lambda _: controller.break_length_known())
     controller.show_window()
     return controller

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from loosen.core.history.columns import SESSION_COLUMNS
+from loosen.core.reminders import Outcome, Stage
 
 Migration = Sequence[str]  # SQL statements, run in order
 
@@ -82,7 +83,39 @@ _V3: Migration = adding_columns(3)
 # (DESIGN.md): the status check admits it.
 _V4: Migration = rebuilding_sessions(4)
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+
+def _admitted(values: Sequence[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def rebuilding_reminders() -> Migration:
+    """Version 5 (issue 17): the reminder log says when each reminder was given and at
+    which stage, and admits `away`, `deferred` and `unanswered`; the CHECK is rebuilt
+    from `Outcome` and `Stage`, as `rebuilding_sessions` does for sessions."""
+    return (
+        f"""
+        CREATE TABLE reminders_rebuilt (
+            id          INTEGER PRIMARY KEY,
+            routine     TEXT    NOT NULL,
+            outcome     TEXT    NOT NULL CHECK (outcome IN ({_admitted(list(Outcome))})),
+            due_at      TEXT    NOT NULL,
+            answered_at TEXT    NOT NULL,
+            given_at    TEXT,
+            stage       TEXT    CHECK (stage IN ({_admitted(list(Stage))}))
+        )
+        """,
+        "INSERT INTO reminders_rebuilt (id, routine, outcome, due_at, answered_at)"
+        " SELECT id, routine, outcome, due_at, answered_at FROM reminders",
+        "DROP TABLE reminders",
+        "ALTER TABLE reminders_rebuilt RENAME TO reminders",
+        "CREATE INDEX reminders_by_time ON reminders (answered_at, id)",
+    )
+
+
+# Issue 17: away and deferred breaks, the stage given and when.
+_V5: Migration = rebuilding_reminders()
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

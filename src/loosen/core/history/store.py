@@ -312,14 +312,24 @@ class HistoryStore:
     # ------------------------------------------------------------- reminders
 
     def log_reminder(
-        self, routine_id: str, outcome: str, due_at: datetime, answered_at: datetime | None = None
+        self,
+        routine_id: str,
+        outcome: str,
+        due_at: datetime,
+        answered_at: datetime | None = None,
+        *,
+        given_at: datetime | None = None,
+        stage: str | None = None,
     ) -> ReminderRecord:
-        """Log how a reminder was answered (`answered_at` defaults to now).
+        """Log how a reminder was answered (`answered_at` defaults to now); `given_at`
+        and `stage` say when and how it was given, None if it never was.
 
         Never raises for an expected problem: what cannot be written is kept and
         written with the next one (or at close), like a session's changes.
         """
-        return self._reminders.log(routine_id, outcome, due_at, answered_at)
+        return self._reminders.log(
+            routine_id, outcome, due_at, answered_at, given_at=given_at, stage=stage
+        )
 
     def reminders(self, *, since: datetime | None = None) -> list[ReminderRecord]:
         """Reminder answers, oldest first, including those waiting to be written."""
