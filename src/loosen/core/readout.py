@@ -17,7 +17,7 @@ from loosen.core.counts import count_of
 from loosen.core.cues import Cue, CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
-from loosen.core.session import Event, IllegalTransition, Session, State
+from loosen.core.session import WORK_KINDS, Event, IllegalTransition, Session, State
 
 PHASE_LABELS = {
     PhaseKind.WORK: "Work",
@@ -35,9 +35,6 @@ class BreakState(Enum):
     NONE = auto()  # not a run's activity, or no break follows it
     EARLY = auto()  # before the window opens: a break may still be taken early
     DUE = auto()  # inside the window: take it at the next natural pause
-
-
-_WORK_KINDS = (PhaseKind.WORK, PhaseKind.ACTIVITY)
 
 
 class PlayerAction(StrEnum):
@@ -148,7 +145,7 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
     # Asked from the start until the first work phase ends, so that a person who missed
     # the get-ready still sees it (a run's first block of running is its first work).
     first_work = next(
-        (i for i, p in enumerate(session.phases) if p.kind in _WORK_KINDS), len(session.phases)
+        (i for i, p in enumerate(session.phases) if p.kind in WORK_KINDS), len(session.phases)
     )
     label = PHASE_LABELS[phase.kind]
     return Readout(

@@ -44,7 +44,7 @@ class EndReason(StrEnum):
 
 # What counts as work done: a step's work phases and a run's activity blocks that ran to
 # their end (a block cut short to take a break early was run, not skipped).
-_WORK_KINDS = (PhaseKind.WORK, PhaseKind.ACTIVITY)
+WORK_KINDS = (PhaseKind.WORK, PhaseKind.ACTIVITY)
 _WORK_RAN = (EndReason.ELAPSED, EndReason.DONE, EndReason.BREAK_TAKEN)
 
 
@@ -296,7 +296,7 @@ class Session:
     def _work_share(self) -> float:
         """Work and activity phases that ran to their end, over all of them in the timeline;
         1.0 when there are none (nothing to skip)."""
-        planned = sum(p.kind in _WORK_KINDS for p in self._timeline.phases)
+        planned = sum(p.kind in WORK_KINDS for p in self._timeline.phases)
         if not planned:
             return 1.0
         return len(self._work_ended) / planned
@@ -519,7 +519,7 @@ class Session:
         phase = self.phase
         if phase is None:
             return
-        if phase.kind in _WORK_KINDS and reason in _WORK_RAN:
+        if phase.kind in WORK_KINDS and reason in _WORK_RAN:
             self._work_ended.add(self._index)
         if phase.kind is PhaseKind.WORK and phase.step_number is not None:
             record = self._steps.get((phase.break_number, phase.step_number))
