@@ -337,7 +337,9 @@ def shoot_run(out: Path, width: int, height: int) -> None:
 
     window.library_view.select("long-easy-run")
     synth = _HalfwaySynth(_silent_clip(HOME / "clip.wav"), ready=9)
-    ExportDialog.ask_path = staticmethod(lambda parent, suggested: HOME / "long-easy-run.wav")
+    ExportDialog.ask_path = staticmethod(  # the save dialog, answered at once
+        lambda parent, suggested, chosen: chosen(HOME / "long-easy-run.wav")
+    )
     window._export_synth = synth
     window.export_audio("long-easy-run")
     dialog = window.export_dialog
