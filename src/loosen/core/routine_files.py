@@ -20,15 +20,17 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
+from typing import TYPE_CHECKING, Any
 
 from loosen.core.loader import read_routine_document
 from loosen.core.routine import Kind, Routine
 from loosen.core.routine_schema import FORMAT, ID_PATTERN, MAX_FILE_BYTES, NAME_CHARACTERS
 from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
+
+# tomlkit is imported where a file is written: the library page, which loads this
+# module, is on screen before anyone asks for a change.
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 ROUTINE_SUFFIX = ".toml"
 NEW_ID = "my-routine"  # the id of a routine whose name gives none (only symbols)
@@ -142,6 +144,8 @@ def new_routine(
 ) -> Path:
     """A minimal valid routine (one step) named `name`, in a new file of `folder` whose
     id (and file name) comes from the name and clashes with none in `taken`."""
+    import tomlkit
+
     path_for_errors = _file_for(folder, id_from_name(name))
     name = _checked_name(name, path_for_errors)
     routine_id = free_id(id_from_name(name), folder, taken)
@@ -166,6 +170,8 @@ def duplicate(routine: Routine, folder: Path, *, taken: Collection[str] = ()) ->
     """A user copy of any routine, built-ins included, in `folder`: byte for byte the
     same file but for its `id` line (when it has one; else the new file's name is the
     new id) and its `name` line, "<name> (copy)"."""
+    import tomlkit
+
     source = _source_file(routine)
     text, bom = _read_text(source)
     doc = _parse(text, source)
@@ -184,6 +190,8 @@ def rename(path: Path, new_name: str) -> None:
     The id, and so the file's name when the id comes from it, stays: every history row
     keeps the routine id, and a new id would cut the routine off from its sessions.
     """
+    import tomlkit
+
     name = _checked_name(new_name, path)
     text, bom = _read_text(path)
     doc = _parse(text, path)
@@ -265,7 +273,10 @@ def _read_text(path: Path) -> tuple[str, str]:
     return text, ""
 
 
-def _parse(text: str, path: Path) -> tomlkit.TOMLDocument:
+def _parse(text: str, path: Path) -> TOMLDocument:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         doc = tomlkit.parse(text)
     except (TOMLKitError, ValueError) as exc:
