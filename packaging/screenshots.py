@@ -381,7 +381,7 @@ def shoot_library_actions(out: Path, width: int, height: int) -> None:
     wait_for_library(window, "post-run-cooldown-copy")
     view.select("post-run-cooldown-copy")
     rect = view.tree.visualItemRect(view.tree.currentItem())
-    view._show_context_menu(rect.center())
+    view.tree.customContextMenuRequested.emit(rect.center())  # a right click's
     settle()
     screen = window.screen()
     screen.grabWindow(0).copy(window.frameGeometry()).save(

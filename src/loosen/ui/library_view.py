@@ -465,7 +465,7 @@ class LibraryView(QWidget):
             self.pending_selection = None
         else:
             self.select(selected or "")
-        self._show_detail()  # what the actions offer follows the library too
+        self._update_file_actions(self.current_routine())  # overrides follow the library
 
     def set_stats(self, stats: dict[str, RoutineStats]) -> None:
         self.stats = stats
