@@ -168,3 +168,28 @@ def test_the_context_menu_offers_the_same_actions_under_the_pointer(qtbot, windo
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(duplicate).center())
     qtbot.waitUntil(lambda: view.current_id() == "mine-copy")
     assert view.title.text() == "Mine (copy)"
+
+
+def test_a_built_in_file_is_never_renamed_or_moved_even_when_asked(
+    qtbot, open_window, speaker, tmp_path, monkeypatch
+):
+    """The page never asks (its buttons and keys are off for built-ins); the actions
+    refuse anyway, so no caller can move a file out of Loosen's own folder."""
+    import shutil
+
+    builtins = tmp_path / "routines"
+    shutil.copytree(paths.builtin_routines_dir(), builtins)
+    monkeypatch.setattr(paths, "builtin_routines_dir", lambda: builtins)
+    before = {p.name: p.read_bytes() for p in builtins.iterdir()}
+    window = open_window(speaker)
+    actions = window.library_actions
+
+    actions.delete("post-run-cooldown")
+    actions.rename("post-run-cooldown", "Mine now")
+    actions.ask_rename("post-run-cooldown")
+    assert actions.name_dialog is None
+    actions.duplicate("squat-and-fold")  # allowed: goes to the user's folder
+    qtbot.waitUntil(lambda: listed(window, "squat-and-fold-copy"))
+
+    assert {p.name: p.read_bytes() for p in builtins.iterdir()} == before
+    assert window.messages.messages == []

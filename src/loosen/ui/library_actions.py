@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from loosen import paths
 from loosen.core.clock import Clock
 from loosen.core.library import Library
+from loosen.core.routine import Routine, Source
 from loosen.core.routine_files import (
     Deleted,
     RoutineFileError,
@@ -143,22 +144,25 @@ class LibraryActions(QObject):
         )
 
     def ask_rename(self, routine_id: str) -> None:
-        routine = self.view.library.get(routine_id) if self.view.library else None
-        if routine is None or routine.path is None:
+        routine = self._users(routine_id)
+        if routine is None:
             return
-        path = routine.path
         self._ask_name(
             "Rename routine",
             f"A new name for “{routine.name}”:",
             routine.name,
-            lambda name: self.rename(path, routine_id, name),
+            lambda name: self.rename(routine_id, name),
         )
 
-    def rename(self, path: Path, routine_id: str, name: str) -> None:
+    def rename(self, routine_id: str, name: str) -> None:
+        routine = self._users(routine_id)
+        if routine is None or routine.path is None:
+            return
+        path = routine.path
         self._change(lambda: rename(path, name), lambda _: self.view.select_when_loaded(routine_id))
 
     def delete(self, routine_id: str) -> None:
-        routine = self.view.library.get(routine_id) if self.view.library else None
+        routine = self._users(routine_id)
         if routine is None or routine.path is None:
             return
         path, trash, name = routine.path, paths.deleted_routines_dir(), routine.name
@@ -190,6 +194,12 @@ class LibraryActions(QObject):
         )
 
     # -- how -------------------------------------------------------------------------
+
+    def _users(self, routine_id: str) -> Routine | None:
+        """The routine if it is the user's own file: a built-in's is never changed (the
+        page offers no such change; this holds for any caller)."""
+        routine = self.view.library.get(routine_id) if self.view.library else None
+        return routine if routine is not None and routine.source is Source.USER else None
 
     def _known_ids(self) -> set[str]:
         library: Library | None = self.view.library
