@@ -357,8 +357,63 @@ def shoot_run(out: Path, width: int, height: int) -> None:
     settle()
 
 
+def wait_for_library(window: MainWindow, routine_id: str) -> None:
+    """Settle until the library lists `routine_id` (a change reloads it off the UI thread)."""
+    for _ in range(50):
+        settle(100)
+        if routine_id in window.library_view.routine_ids():
+            return
+    raise RuntimeError(f"{routine_id} never showed in the library")
+
+
+def shoot_library_actions(out: Path, width: int, height: int) -> None:
+    """The routine files' actions: a copy of a built-in selected, with its context menu;
+    an overridden built-in (Restore built-in in Delete's place); and the Undo bar."""
+    suffix = f"{width}x{height}"
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+    history = HistoryService(paths.history_db())
+    window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=FakeClock())
+    window.resize(width, height)
+    window.show()
+    settle(800)
+    view = window.library_view
+    window.library_actions.duplicate("post-run-cooldown")
+    wait_for_library(window, "post-run-cooldown-copy")
+    view.select("post-run-cooldown-copy")
+    rect = view.tree.visualItemRect(view.tree.currentItem())
+    view.tree.customContextMenuRequested.emit(rect.center())  # a right click's
+    settle()
+    screen = window.screen()
+    screen.grabWindow(0).copy(window.frameGeometry()).save(
+        str(out / f"library-actions-{suffix}.png")
+    )
+    print(f"wrote {out / f'library-actions-{suffix}.png'}")
+    if view.context_menu is not None:
+        view.context_menu.close()
+    # The user's own squat-and-fold, replacing the built-in.
+    mine = paths.user_routines_dir() / "my-squats.toml"
+    text = (paths.builtin_routines_dir() / "squat-and-fold.toml").read_text(encoding="utf-8")
+    mine.write_text(text.replace('name = "Squat and fold"', 'name = "My squats"'), "utf-8")
+    window.reload_library()
+    for _ in range(50):
+        settle(100)
+        if window.library is not None and window.library.overridden:
+            break
+    view.select("squat-and-fold")
+    grab(window, out / f"library-restore-{suffix}.png")
+    view.select("post-run-cooldown-copy")
+    window.library_actions.delete("post-run-cooldown-copy")
+    settle(800)
+    grab(window, out / f"library-undo-{suffix}.png")
+    window.close()
+    settle()
+    for leftover in (mine, *paths.user_routines_dir().glob("*.toml")):
+        leftover.unlink(missing_ok=True)
+
+
 def main(out_dir: str, only: str | None = None) -> int:
-    """Every screenshot, or with `only="history"` (or "reminders", "run") just those."""
+    """Every screenshot, or with `only="history"` (or "reminders", "run", "library")
+    just those."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -424,6 +479,8 @@ def main(out_dir: str, only: str | None = None) -> int:
         shoot_reminders(out)
     for width, height in SIZES if only in (None, "run") else ():
         shoot_run(out, width, height)
+    for width, height in SIZES if only in (None, "library") else ():
+        shoot_library_actions(out, width, height)
     return 0
 
 

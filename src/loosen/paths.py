@@ -106,6 +106,12 @@ def user_routines_dir() -> Path:
     return data_dir() / "routines"
 
 
+def deleted_routines_dir() -> Path:
+    """Routine files deleted in the library, kept so Undo can bring them back (and a
+    person can, by hand, long after). Beside the routines folder, never read as one."""
+    return data_dir() / "deleted-routines"
+
+
 def history_db() -> Path:
     return data_dir() / "history.sqlite3"
 

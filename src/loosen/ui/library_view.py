@@ -2,15 +2,18 @@
 
 Routines that failed to load show as a quiet banner with their errors. The first
 time, a calm panel says what Loosen is and that it is not medical advice; it never
-stands in the way of starting.
+stands in the way of starting. Under the list, the routine files' actions (New…,
+Duplicate, Edit…, Rename…, Delete, Restore built-in), in a context menu and on keys
+too; this page only asks for them (ui/library_actions.py carries them out).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QPalette, QShowEvent
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,8 +24,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,7 +40,7 @@ from loosen.core.duration import format_duration, format_length
 from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
-from loosen.core.routine import Routine, Step
+from loosen.core.routine import Routine, Source, Step
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -48,6 +53,11 @@ WELCOME = (
     "sharp, shoots down a leg, comes with numbness or tingling, or does not settle over "
     "a few weeks, stop and see a physiotherapist or doctor."
 )
+
+
+READ_ONLY_TIP = "Built-in routines cannot be changed; Duplicate makes your own copy to change"
+RESTORE_UNDO = "your copy can be brought back with Undo."
+RESTORE_TIP = f"Your copy replaces the built-in. Restoring puts the built-in back; {RESTORE_UNDO}"
 
 
 def length_text(routine: Routine) -> str:
@@ -100,6 +110,14 @@ class LibraryView(QWidget):
     welcome_dismissed = Signal()
     safety_note_dismissed = Signal()
     unmute_requested = Signal()
+    # The routine files' actions, asked for here and carried out by LibraryActions.
+    new_requested = Signal()
+    duplicate_requested = Signal(str)  # routine id
+    rename_requested = Signal(str)  # routine id
+    delete_requested = Signal(str)  # routine id
+    restore_requested = Signal(str)  # the id of a built-in the user's file replaces
+    undo_requested = Signal()
+    edit_requested = Signal(Path)  # a user routine's file, for the routine editor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +167,10 @@ class LibraryView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
         self.tree.itemActivated.connect(lambda *_: self._start_current())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_context_menu)
+        self.context_menu: QMenu | None = None
+        self.pending_selection: str | None = None  # selected once a reload brings it
 
         self.detail = QWidget(objectName="detail")
         self.detail_layout = QVBoxLayout(self.detail)
@@ -187,8 +209,27 @@ class LibraryView(QWidget):
         self.detail_layout.addWidget(self.caution)
         self.detail_layout.addLayout(actions)
 
+        self._make_file_actions()
+        self.undo_bar = QFrame(objectName="undoBar")
+        self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.undo_text = QLabel(objectName="undoText", wordWrap=True)
+        self.undo_button = QPushButton("Undo", objectName="undoButton")
+        self.undo_button.setToolTip("Ctrl+Z")
+        self.undo_button.clicked.connect(self.undo_action.trigger)
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(8, 2, 2, 2)
+        undo_layout.addWidget(self.undo_text, 1)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.setVisible(False)
+        routines_pane = QWidget()
+        pane_layout = QVBoxLayout(routines_pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.addWidget(self.tree, 1)
+        pane_layout.addWidget(self.undo_bar)
+        pane_layout.addLayout(self._file_buttons())
+
         splitter = QSplitter()
-        splitter.addWidget(self.tree)
+        splitter.addWidget(routines_pane)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -242,6 +283,147 @@ class LibraryView(QWidget):
             self._fill()  # the group headings take the new theme's text colour
             self.select(selected or "")
 
+    # -- the routine files' actions ---------------------------------------------------
+
+    def _make_file_actions(self) -> None:
+        """One QAction each: the same on the buttons, in the context menu, on its keys
+        (wherever the keyboard is on this page)."""
+
+        def action(
+            text: str, keys: tuple[QKeySequence | str, ...], then: Callable[[], object]
+        ) -> QAction:
+            made = QAction(text, self)
+            made.setShortcuts([QKeySequence(k) for k in keys])
+            made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            made.triggered.connect(then)
+            self.addAction(made)
+            return made
+
+        self.new_action = action("New…", ("Ins", "Ctrl+N"), self.new_requested.emit)
+        self.new_action.setToolTip("A new routine of your own (Ins, Ctrl+N)")
+        self.duplicate_action = action(
+            "Duplicate", ("Ctrl+D",), lambda: self._for_current(self.duplicate_requested.emit)
+        )
+        self.edit_action = action("Edit…", (), self._edit_current)
+        self.rename_action = action(
+            "Rename…", ("F2",), lambda: self._for_current(self.rename_requested.emit)
+        )
+        self.delete_action = action(
+            "Delete", ("Del",), lambda: self._for_current(self.delete_requested.emit)
+        )
+        self.restore_action = action(
+            "Restore built-in", (), lambda: self._for_current(self.restore_requested.emit)
+        )
+        self.restore_action.setToolTip(RESTORE_TIP)
+        self.undo_action = action(
+            "Undo", (QKeySequence.StandardKey.Undo,), self.undo_requested.emit
+        )
+        self.undo_action.setEnabled(False)
+        self.file_actions = (
+            self.new_action,
+            self.duplicate_action,
+            self.edit_action,
+            self.rename_action,
+            self.delete_action,
+            self.restore_action,
+        )
+
+    def _file_buttons(self) -> QHBoxLayout:
+        """A button per file action, enabled, shown and explained as its action is."""
+        row = QHBoxLayout()
+        self.file_buttons: dict[QAction, QPushButton] = {}
+        for action in self.file_actions:
+            button = QPushButton(action.text())
+            button.setObjectName(f"{action.text().rstrip('…').replace(' ', '')}Button")
+            button.clicked.connect(action.trigger)
+            # As narrow as its words where room is short (an 800×600 screen); the
+            # style's wider minimum where there is room.
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(action.text()) + 16)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+            def follow(action: QAction = action, button: QPushButton = button) -> None:
+                button.setEnabled(action.isEnabled())
+                button.setVisible(action.isVisible())
+                button.setToolTip(action.toolTip())
+
+            action.changed.connect(follow)
+            follow()
+            self.file_buttons[action] = button
+            row.addWidget(button)
+        row.addStretch()
+        return row
+
+    def _update_file_actions(self, routine: Routine | None) -> None:
+        """Built-ins are read-only (Duplicate first); the user's copy of a built-in is
+        put aside with Restore built-in, in Delete's place."""
+        mine = routine is not None and routine.source is Source.USER
+        overrides = mine and self.library is not None and routine.id in self.library.overridden
+        self.new_action.setEnabled(self.library is not None)
+        self.duplicate_action.setEnabled(routine is not None)
+        for action, verb in ((self.edit_action, "Edit"), (self.rename_action, "Rename")):
+            action.setEnabled(mine)
+            action.setToolTip(f"{verb} your routine" if mine else READ_ONLY_TIP)
+        self.delete_action.setVisible(not overrides)
+        self.delete_action.setEnabled(mine)
+        self.delete_action.setToolTip(
+            "Delete your routine (Del); Undo brings it back" if mine else READ_ONLY_TIP
+        )
+        self.restore_action.setVisible(overrides)
+        self.duplicate_action.setToolTip("A copy of your own, to change (Ctrl+D)")
+
+    def _for_current(self, then: Callable[[str], object]) -> None:
+        routine_id = self.current_id()
+        if routine_id:
+            then(routine_id)
+
+    def _edit_current(self) -> None:
+        routine = self.current_routine()
+        if routine is not None and routine.source is Source.USER and routine.path is not None:
+            self.edit_requested.emit(routine.path)
+
+    def request_edit(self, path: Path) -> None:
+        """The editor, asked for a routine just made (New…)."""
+        self.edit_requested.emit(path)
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        """The file actions at the pointer; popped up, never run as a loop of its own."""
+        item = self.tree.itemAt(pos)
+        if item is not None and item.data(0, ROUTINE_ROLE):
+            self.tree.setCurrentItem(item)
+        menu = QMenu(self.tree)
+        menu.addActions([a for a in self.file_actions if a.isVisible()])
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        self.context_menu = menu
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def show_undo(self, text: str) -> None:
+        self.undo_text.setText(text)
+        self.undo_bar.setVisible(True)
+        self.undo_action.setEnabled(True)
+
+    def hide_undo(self) -> None:
+        self.undo_bar.setVisible(False)
+        self.undo_action.setEnabled(False)
+
+    def select_when_loaded(self, routine_id: str) -> None:
+        """Select the routine now if it is listed, else once a reload brings it."""
+        self.pending_selection = None if self.select(routine_id) else routine_id
+
+    def neighbour_id(self, routine_id: str) -> str | None:
+        """The routine listed after `routine_id` (before it, if it is last): what to
+        select once it is gone."""
+        ids = self.routine_ids()
+        if routine_id not in ids or len(ids) < 2:
+            return None
+        at = ids.index(routine_id)
+        return ids[at + 1] if at + 1 < len(ids) else ids[at - 1]
+
+    def routine_ids(self) -> list[str]:
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item.data(0, ROUTINE_ROLE) for item in items if item.data(0, ROUTINE_ROLE)]
+
     # -- filling ---------------------------------------------------------------------
 
     def set_muted(self, muted: bool) -> None:
@@ -278,7 +460,12 @@ class LibraryView(QWidget):
             )
         self.banner.setVisible(bool(library.errors))
         self._fill()
-        self.select(selected or "")
+        wanted = self.pending_selection
+        if wanted is not None and self.select(wanted):
+            self.pending_selection = None
+        else:
+            self.select(selected or "")
+        self._update_file_actions(self.current_routine())  # overrides follow the library
 
     def set_stats(self, stats: dict[str, RoutineStats]) -> None:
         self.stats = stats
@@ -351,6 +538,7 @@ class LibraryView(QWidget):
         routine = self.current_routine()
         self.start_button.setEnabled(routine is not None)
         self.export_button.setEnabled(routine is not None)
+        self._update_file_actions(routine)
         while self.steps_layout.count():
             child = self.steps_layout.takeAt(0)
             if child.widget():

@@ -214,6 +214,17 @@ class MainWindow(QMainWindow):
         # added runs the callback here, and the library must still arrive from the event
         # loop, after __init__ (and after anyone waiting for library_loaded is ready).
         self._library_ready.connect(self._set_library, Qt.ConnectionType.QueuedConnection)
+        from loosen.ui.library_actions import LibraryActions
+
+        # The routine files' actions run on the library's thread, before its next load.
+        self.library_actions = LibraryActions(
+            self.library_view,
+            self._loader,
+            self.reload_library,
+            self.messages.show_message,
+            self.clock,
+            self,
+        )
         self._watch_user_folder()
         self.reload_library()
         self.refresh_stats()
@@ -239,6 +250,8 @@ class MainWindow(QMainWindow):
 
     def reload_library(self) -> None:
         """Load (again) off the UI thread; the view updates when it is ready."""
+        if self._closing:
+            return  # a change to the files, or the folder watcher, as the window closes
         future = self._loader.submit(self._load_library)
         future.add_done_callback(lambda f: self._library_ready.emit(f))
 
