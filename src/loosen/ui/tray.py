@@ -651,6 +651,15 @@ def start_reminders(
     return controller
 
 
+def show_quietly(window: MainWindow, controller: ReminderController) -> None:
+    """A quiet start (at login): the tray icon alone, or where there is no tray the small
+    reminder window (start_reminders showed it). With reminders off neither shows, so
+    the main window does, minimised: the app never runs with no window and no icon."""
+    if controller.scheduler.enabled and (controller.has_tray or controller.window is not None):
+        return
+    window.showMinimized()
+
+
 def _desktop_notifications() -> DesktopNotifications | None:
     """The freedesktop notification server, on the desktops that have one."""
     if sys.platform in ("win32", "darwin"):
