@@ -14,6 +14,10 @@ What the desktop says (idle time, a locked screen, a full-screen window, a call)
 read only around the moments that matter: before each due check, on the resync, and
 every PRESENCE_LOOK_S while the user is away, or a break is held or owed. Each look is
 asked of the PresenceReader and the check runs when its answer comes, never waited for.
+
+Where the desktop's notification server has actions, a due reminder is a notification
+with Take, Snooze and Skip on it (ui/notifications.py): a press there triggers the
+menu's own action, and an answer given elsewhere takes the notification away.
 """
 
 from __future__ import annotations
