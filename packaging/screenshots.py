@@ -188,6 +188,30 @@ def shoot_settings(window: MainWindow, out: Path) -> None:
 HISTORY_SIZES = (0, 10, 300)
 
 
+def desk_breaks(store: HistoryStore, now: datetime, seed: int = 11, weeks: int = 6) -> None:
+    """Six weeks of desk-break reminders on working days, answered as a person would:
+    mostly taken, some by stepping away, some skipped or left; a few breaks away before
+    any reminder came (what the history page counts, core/history/break_weeks.py)."""
+    rng = random.Random(seed)
+    outcomes = ("taken",) * 6 + ("away",) * 2 + ("skipped", "unanswered")
+    start = (now - timedelta(weeks=weeks)).replace(hour=9, minute=0, second=0, microsecond=0)
+    for day_index in range((now - start).days + 1):
+        day = start + timedelta(days=day_index)
+        if day.weekday() >= 5:
+            continue
+        for n in range(rng.randrange(3, 7)):
+            due = day + timedelta(minutes=20 + 70 * n)
+            if due > now:
+                return
+            outcome = rng.choice(outcomes)
+            answered = due + timedelta(minutes=rng.randrange(1, 6))
+            store.log_reminder("squat-and-fold", outcome, due, answered, given_at=due, stage="firm")
+        if rng.random() < 0.4:
+            walked = day + timedelta(hours=6, minutes=30)
+            if walked <= now:
+                store.log_reminder("squat-and-fold", "away", walked, walked)
+
+
 def sessions_for_shots(count: int) -> list[SessionRecord]:
     """The newest `count` sessions of a made-up runner's months (enough weeks for 300)."""
     return three_months(datetime.now(UTC), weeks=20)[-count:] if count else []
@@ -202,6 +226,8 @@ def shoot_history(out: Path, width: int, height: int, count: int | None = None) 
         with HistoryStore.open(db) as store:
             chosen = three_months(datetime.now(UTC)) if count is None else sessions_for_shots(count)
             store.import_records(chosen)
+            if count is None:
+                desk_breaks(store, datetime.now(UTC))
     speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
     window = MainWindow(Settings(seen_welcome=True), speaker, HistoryService(db), clock=FakeClock())
     window.resize(width, height)

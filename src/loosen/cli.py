@@ -15,12 +15,13 @@ from loosen import __version__
 from loosen.commands import COMMANDS, load
 from loosen.commands.common import EXIT_OK, UserError
 from loosen.commands.terminal import never_fail_on_encoding
+from loosen.core.autostart import QUIET_FLAG
 
 
 def commands_needed(argv: Sequence[str]) -> list[str]:
     """The commands whose options `argv` needs parsed: none to open the app, the one
     it names, or all of them (for `--help`, and to name them when it names none)."""
-    if not argv:
+    if not argv or all(argument == QUIET_FLAG for argument in argv):
         return []
     named = next((argument for argument in argv if not argument.startswith("-")), None)
     return [named] if named in COMMANDS else list(COMMANDS)
@@ -33,6 +34,12 @@ def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.Argument
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"loosen {__version__}")
+    parser.add_argument(
+        QUIET_FLAG,
+        action="store_true",
+        help="open the app in the tray (or its small reminder window) with no main window, "
+        "saying nothing: how it starts at login",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in commands:
         load(name).register(subparsers, name)
@@ -54,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from loosen.commands.app import open_app
 
-            return open_app(routine_id=None)
+            return open_app(routine_id=None, quiet=args.quiet)
+        if args.quiet:
+            parser.error(f"{QUIET_FLAG} opens the app; it goes with no command")
         return int(args.handler(args))
     except UserError as exc:
         print(f"loosen: {exc}", file=sys.stderr)

@@ -23,7 +23,8 @@ def test_the_entry_is_written_where_the_desktop_looks_and_removed(isolated_user_
     parsed.read(entry, encoding="utf-8")
     desktop = parsed["Desktop Entry"]
     assert desktop["Type"] == "Application" and desktop["Name"] == "Loosen"
-    assert desktop["Exec"] == launch_command()
+    # It starts quietly: the tray, no window, nothing said (`loosen --quiet`).
+    assert desktop["Exec"] == f"{launch_command()} --quiet"
     set_autostart(True)  # again: the same one entry
     assert sorted(p.name for p in entry.parent.iterdir()) == ["loosen.desktop"]
     set_autostart(False)

@@ -128,6 +128,26 @@ def test_settings_says_once_when_no_source_tells_away_from_the_desk(qtbot):
     assert not [label for label in quiet.findChildren(QLabel) if label.text() == MISSING_TEXT]
 
 
+def test_the_short_break_question_sits_under_its_routine_not_among_the_hours_notes(qtbot):
+    from loosen.ui.presence import MISSING_TEXT
+
+    dialog = SettingsDialog(Settings(reminders=True), [], presence_missing=MISSING_TEXT)
+    qtbot.addWidget(dialog)
+    form = dialog.reminder_routine.parentWidget().layout()
+    row_of = {
+        name: form.getWidgetPosition(widget)[0]
+        for name, widget in (
+            ("routine", dialog.reminder_routine),
+            ("rate short breaks", dialog.rate_short_breaks),
+            ("working hours", dialog.working_hours),
+            ("away note", dialog.presence_note),
+            ("login", dialog.start_at_login),
+        )
+    }
+    assert row_of["rate short breaks"] == row_of["routine"] + 1
+    assert row_of["working hours"] < row_of["away note"] < row_of["login"]
+
+
 VOICES = [
     Voice("gmw/af", "Afrikaans", ("af",)),
     Voice("gmw/de", "German", ("de",)),

@@ -28,7 +28,9 @@ def check_display() -> None:
         )
 
 
-def open_app(routine_id: str | None = None) -> int:
+def open_app(routine_id: str | None = None, *, quiet: bool = False) -> int:
+    """The app, or the request handed to the one running; `quiet` (a start at login)
+    opens no main window, and where Loosen runs already does nothing at all."""
     check_display()
     # Imported here so that the sub-commands never load Qt; the election first, so that a
     # second start hands its request over without loading the app's heavier modules.
@@ -46,6 +48,8 @@ def open_app(routine_id: str | None = None) -> int:
 
     lock = InstanceLock(paths.instance_lock_file())
     claim = lock.claim()
+    if quiet and claim is Claim.TAKEN:
+        return EXIT_OK  # already running: a login start brings nothing forward
     if claim is not Claim.HELD:
         wait_s = STARTING_WAIT_S if claim is Claim.TAKEN else 0.0  # TAKEN: it may be starting
         try:
@@ -65,4 +69,4 @@ def open_app(routine_id: str | None = None) -> int:
     quit_signals = QuitSignals()
     from loosen.ui.app import run_app
 
-    return run_app(routine_id=routine_id, lock=lock, quit_signals=quit_signals)
+    return run_app(routine_id=routine_id, lock=lock, quit_signals=quit_signals, quiet=quiet)

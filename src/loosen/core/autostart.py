@@ -3,6 +3,7 @@
 Linux desktops start whatever `$XDG_CONFIG_HOME/autostart/*.desktop` names at login.
 The entry is Loosen's own (written whole, atomically); turned off, it is removed. macOS
 (a login item) and Windows (a Run key) are done by their packages: packaging/README.md.
+Each starts the app quietly (`QUIET_FLAG`): in the tray, no window, nothing said.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from pathlib import Path
 from loosen import paths
 from loosen.core.userfiles import write_atomically
 
+QUIET_FLAG = "--quiet"  # `loosen --quiet`: the tray only (cli.py takes it from here)
+
 # The app as the desktop should start it: the `loosen` command where it is on the PATH,
 # the bundle's own executable when frozen, else this Python running the package.
 ENTRY = """[Desktop Entry]
 Type=Application
 Name=Loosen
 Comment=Break reminders for runners with a tight lower back
-Exec={command}
+Exec={command} {quiet}
 Icon=loosen
 Terminal=false
 X-GNOME-Autostart-enabled=true
@@ -53,7 +56,7 @@ def set_autostart(on: bool, entry: Path | None = None) -> None:
     if on:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with write_atomically(entry) as out:
-            out.write(ENTRY.format(command=launch_command()))
+            out.write(ENTRY.format(command=launch_command(), quiet=QUIET_FLAG))
     else:
         with contextlib.suppress(FileNotFoundError):
             entry.unlink()

@@ -276,10 +276,14 @@ def run_app(
     routine_id: str | None = None,
     lock: InstanceLock | None = None,
     quit_signals: QuitSignals | None = None,
+    *,
+    quiet: bool = False,
 ) -> int:
     """The app; `lock`, when held, makes it the one Loosen that a second start hands its
     request to (commands/app.py holds the election before Qt's heavier modules load).
-    `quit_signals`, set up before the app started, keeps a Ctrl-C that came meanwhile."""
+    `quit_signals`, set up before the app started, keeps a Ctrl-C that came meanwhile.
+    `quiet` (`loosen --quiet`, the start at login) shows no main window: the tray, or
+    the small reminder window where there is none (tray.show_quietly)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Loosen")
     app.setApplicationVersion(__version__)
@@ -354,12 +358,12 @@ def run_app(
     def start_the_rest() -> None:
         """What the first sight of the window need not wait for."""
         nonlocal speaker, reminders, server
-        if not window.isVisible():
+        if not window.isVisible() and not quiet:
             return  # closed (or quit) before it was ever painted
         forget_module_sources()  # the frame's
         from loosen.ui.history_service import HistoryService
         from loosen.ui.style import install_style
-        from loosen.ui.tray import start_reminders
+        from loosen.ui.tray import show_quietly, start_reminders
 
         install_style(app)
         app.setWindowIcon(QIcon(str(paths.assets_dir() / "icons" / "loosen.svg")))
@@ -370,6 +374,8 @@ def run_app(
         for problem in problems:
             window.messages.show_message(problem)
         reminders = start_reminders(window, window.settings, speaker)
+        if quiet:
+            show_quietly(window, reminders)
         forget_module_sources()  # the library view's, the history's and the tray's
         if routine_id is not None:
             # Its player opens once the library is read: the engine starts now, so that
@@ -385,8 +391,11 @@ def run_app(
         # only slow the start, every event of it passing through Python.
         on_first_input(app, speaker.want_voice)
 
-    after_first_paint(window, start_the_rest)
-    window.show()
+    if quiet:
+        QTimer.singleShot(0, start_the_rest)  # no window to be painted first
+    else:
+        after_first_paint(window, start_the_rest)
+        window.show()
     try:
         return app.exec()
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.counts import count_of
 from loosen.core.history import HistoryStore, SessionRecord, csvio
+from loosen.core.history.break_weeks import RECENT_WEEKS, break_weeks, breaks_text, monday_of
 from loosen.core.history.insights import habit_text
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
@@ -169,6 +170,10 @@ class HistoryView(QWidget):
         habits_font.setPointSizeF(habits_font.pointSizeF() * 0.9)
         self.habits.setFont(habits_font)
         self.habits.setVisible(False)
+        # Desk breaks taken per week, of those given (the reminder log, not the sessions).
+        self.breaks = QLabel(objectName="breaks", wordWrap=True)
+        self.breaks.setFont(habits_font)
+        self.breaks.setVisible(False)
 
         self.chart_area = QStackedWidget()
         self.chart_placeholder = QLabel("Drawing the charts…")
@@ -237,6 +242,7 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.insight)
         layout.addWidget(self.habits)
+        layout.addWidget(self.breaks)
         layout.addWidget(self.splitter, 1)
 
         self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
@@ -376,6 +382,17 @@ class HistoryView(QWidget):
             lambda _store: trends(shown, today, tz, existing),
             lambda result: self._draw(generation, result),
         )
+        since = datetime.combine(
+            monday_of(today) - timedelta(weeks=RECENT_WEEKS), datetime.min.time(), UTC
+        )  # a week early: the weeks drop what is not theirs, in any zone
+        self._submit(
+            lambda store: breaks_text(break_weeks(store.reminders(since=since), today, tz)),
+            self._show_breaks,
+        )
+
+    def _show_breaks(self, text: str) -> None:
+        self.breaks.setText(text)
+        self.breaks.setVisible(bool(text))
 
     def _draw(self, generation: int, result: HistoryTrends) -> None:
         if generation != self._generation:

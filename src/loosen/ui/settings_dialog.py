@@ -187,6 +187,10 @@ class SettingsDialog(QDialog):
             self.reminder_routine.findData(settings.reminder_routine)
         )
         form.addRow(REMINDER_ROUTINE.label, self.reminder_routine)
+        # Under its routine, which it is about (after the working hours' notes, it read as
+        # one of them).
+        self.rate_short_breaks = _check_box(RATE_SHORT_BREAKS, settings.rate_short_breaks)
+        form.addRow("", self.rate_short_breaks)
         self.reminder_every = QLineEdit(
             settings.reminder_every, objectName="reminderEvery", toolTip=REMINDER_EVERY.help
         )
@@ -210,8 +214,6 @@ class SettingsDialog(QDialog):
                 self._presence_missing, objectName="presenceMissing", wordWrap=True
             )
             form.addRow("", self.presence_note)
-        self.rate_short_breaks = _check_box(RATE_SHORT_BREAKS, settings.rate_short_breaks)
-        form.addRow("", self.rate_short_breaks)
         self.start_at_login = _check_box(START_AT_LOGIN, settings.start_at_login)
         form.addRow("Start", self.start_at_login)
 

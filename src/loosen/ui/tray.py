@@ -14,6 +14,10 @@ What the desktop says (idle time, a locked screen, a full-screen window, a call)
 read only around the moments that matter: before each due check, on the resync, and
 every PRESENCE_LOOK_S while the user is away, or a break is held or owed. Each look is
 asked of the PresenceReader and the check runs when its answer comes, never waited for.
+
+Where the desktop's notification server has actions, a due reminder is a notification
+with Take, Snooze and Skip on it (ui/notifications.py): a press there triggers the
+menu's own action, and an answer given elsewhere takes the notification away.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import contextlib
 import json
 import logging
 import math
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -50,6 +55,7 @@ from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomi
 from loosen.core.working_hours import HoursError, WorkingHours
 from loosen.speech.speaker import Speaker
 from loosen.ui.history_service import HistoryService
+from loosen.ui.notifications import DesktopNotifications
 from loosen.ui.presence import PresenceReader
 
 if TYPE_CHECKING:
@@ -140,11 +146,13 @@ class ReminderController(QObject):
         tray_available: bool | None = None,
         presence: PresenceReader | None = None,
         break_length_s: Callable[[str], float | None] = lambda routine_id: None,
+        notifications: DesktopNotifications | None = None,
         parent: QObject | None = None,
     ) -> None:
         """`presence` tells when the user is away or busy (None: reminders as if always
         there); `break_length_s` gives a routine's planned length, the time away that
-        counts as its break."""
+        counts as its break; `notifications` shows a reminder with its answers on it
+        where the desktop can (None: the tray's message, or the window, as always)."""
         super().__init__(parent)
         self.clock = clock or MonotonicClock()
         self.speaker = speaker
@@ -174,6 +182,11 @@ class ReminderController(QObject):
         if presence is not None:
             presence.setParent(self)  # owned: closed with the controller
             presence.updated.connect(self._check)
+        self.notifications = notifications
+        if notifications is not None:
+            notifications.setParent(self)  # owned: closed with the controller
+            notifications.action_invoked.connect(self._notification_answered)
+            notifications.not_shown.connect(self._show_message)
         self.icon = app_icon()
         self.last_text = ""  # the last reminder's line, for the window
 
@@ -307,6 +320,8 @@ class ReminderController(QObject):
             self.tray.setToolTip(f"Loosen{muted} — {text}")
         if state is not State.DUE:
             self.last_text = ""
+            if self.notifications is not None:
+                self.notifications.withdraw()  # answered elsewhere, or no longer due
         self._arm()
         self._save_count()
         self.changed.emit()
@@ -321,12 +336,35 @@ class ReminderController(QObject):
         self.last_text = text
         if not reminder.quiet:  # a break owed from a busy moment is shown, not spoken
             self.speaker.speak(text)
-        if self.tray is not None:
-            self.tray.showMessage("Loosen", text, self.icon, NOTIFICATION_MS)
-        elif self.window is not None:
+        answers = self._notification_answers()
+        shown = self.notifications is not None and self.notifications.show(
+            "Loosen",
+            text,
+            [(key, _label(action)) for key, action in answers.items()],
+            NOTIFICATION_MS,
+        )
+        if not shown:
+            self._show_message()
+        if self.window is not None:
             self.window.show()
             self.window.raise_()  # no activateWindow(): never take the keyboard mid-sentence
         self.reminded.emit(reminder)
+
+    def _show_message(self) -> None:
+        """The reminder as the tray's own message (no answers on it, a click takes it)."""
+        if self.tray is not None and self.last_text:
+            self.tray.showMessage("Loosen", self.last_text, self.icon, NOTIFICATION_MS)
+
+    def _notification_answers(self) -> dict[str, QAction]:
+        """The answers a notification offers, by the key the server hands back: the
+        menu's own actions, so an answer there goes the way a click in the menu does."""
+        return {"take": self.take_action, "snooze": self.snooze_action, "skip": self.skip_action}
+
+    def _notification_answered(self, key: str) -> None:
+        action = self._notification_answers().get(key)
+        # A notification left over from a reminder answered since asks nothing now.
+        if action is not None and self.scheduler.state() is State.DUE and action.isEnabled():
+            action.trigger()
 
     def _apply_enabled(self) -> None:
         on = self.scheduler.enabled
@@ -481,6 +519,8 @@ class ReminderController(QObject):
         self.speech_timer.stop()
         if self.presence is not None:
             self.presence.close()
+        if self.notifications is not None:
+            self.notifications.close()
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
@@ -549,9 +589,11 @@ def start_reminders(
     quit_event_loop: Callable[[], None] = QApplication.quit,
     tray_available: bool | None = None,
     presence: PresenceReader | None = None,
+    notifications: DesktopNotifications | None = None,
 ) -> ReminderController:
     """The reminders for the app's main window: its player, its history, its clock; what
-    the desktop says from `presence` (by default a PresenceReader of this desktop)."""
+    the desktop says from `presence` (by default a PresenceReader of this desktop); its
+    notifications through `notifications` (by default this desktop's, on Linux)."""
 
     def show_main() -> None:
         window.show()
@@ -597,6 +639,7 @@ def start_reminders(
         tray_available=tray_available,
         presence=PresenceReader() if presence is None else presence,
         break_length_s=break_length_s,
+        notifications=_desktop_notifications() if notifications is None else notifications,
         parent=window,
     )
     window.muted_changed.connect(controller.show_muted)
@@ -610,3 +653,24 @@ def start_reminders(
     window.library_loaded.connect(lambda _: controller.break_length_known())
     controller.show_window()
     return controller
+
+
+def show_quietly(window: MainWindow, controller: ReminderController) -> None:
+    """A quiet start (at login): the tray icon alone, or where there is no tray the small
+    reminder window (start_reminders showed it). With reminders off neither shows, so
+    the main window does, minimised: the app never runs with no window and no icon."""
+    if controller.scheduler.enabled and (controller.has_tray or controller.window is not None):
+        return
+    window.showMinimized()
+
+
+def _desktop_notifications() -> DesktopNotifications | None:
+    """The freedesktop notification server, on the desktops that have one."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    return DesktopNotifications()
+
+
+def _label(action: QAction) -> str:
+    """A menu action's words without the mnemonic's ampersand."""
+    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
