@@ -23,9 +23,16 @@ import tomlkit.exceptions
 from tomlkit.container import Container
 from tomlkit.items import AoT, Array, InlineTable, Item, Table
 
+from loosen.core.cues import CueKind
 from loosen.core.library import resolve_draft
-from loosen.core.loader import LoadError, RoutineDraft, read_routine_document, read_routine_file
-from loosen.core.phases import Plan
+from loosen.core.loader import (
+    Include,
+    LoadError,
+    RoutineDraft,
+    read_routine_document,
+    read_routine_file,
+)
+from loosen.core.phases import PhaseKind, Plan
 from loosen.core.plan import build_plan
 from loosen.core.routine import Routine, Source
 from loosen.core.routine_schema import (
@@ -58,6 +65,10 @@ MAX_PICTURE_BYTES = 20 * 1024 * 1024
 
 class DocumentError(Exception):
     """The file cannot be edited: unreadable, or not TOML at all (the message says why)."""
+
+
+# The phases that belong to a step (a rest before the next one is the step's too).
+_STEP_PHASE_KINDS = (PhaseKind.WORK, PhaseKind.SWITCH, PhaseKind.REST)
 
 
 def step_place(index: int) -> str:
@@ -127,6 +138,9 @@ class CheckResult:
     errors: Mapping[str, tuple[str, ...]]  # place ("" for the whole file) -> messages
     routine: Routine | None = None
     plan: Plan | None = None
+    # For each of the document's steps, the plan's number of its first step (an include
+    # stands for several of the plan's steps).
+    first_steps: tuple[int, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -134,6 +148,37 @@ class CheckResult:
 
     def at(self, place: str) -> tuple[str, ...]:
         return self.errors.get(place, ())
+
+    def step_phases(self, index: int) -> list[int]:
+        """Indexes of the plan's phases that the document's step `index` makes."""
+        if self.plan is None or not 0 <= index < len(self.first_steps):
+            return []
+        first = self.first_steps[index]
+        end = self.first_steps[index + 1] if index + 1 < len(self.first_steps) else None
+        return [
+            number
+            for number, phase in enumerate(self.plan.phases)
+            if phase.step_number is not None
+            and phase.kind in _STEP_PHASE_KINDS
+            and first <= phase.step_number
+            and (end is None or phase.step_number < end)
+        ]
+
+    def step_cues(self, index: int) -> list[str]:
+        """What the voice says as the document's step `index` starts: its announcement
+        and its instruction (said in the phase before, for reps counted on a tempo)."""
+        phases = self.step_phases(index)
+        if self.plan is None or not phases:
+            return []
+        work = next((i for i in phases if self.plan.phases[i].kind is PhaseKind.WORK), None)
+        if work is None:
+            return []
+        return [
+            cue.text
+            for cue in self.plan.cues
+            if cue.kind in (CueKind.START, CueKind.SAY)
+            and (cue.phase_index == work or (cue.phase_index == work - 1 and cue.offset_s > 0))
+        ]
 
     def in_step(self, index: int) -> list[tuple[str, str]]:
         """(place, message) of every error in the step or one of its fields."""
@@ -144,6 +189,19 @@ class CheckResult:
             if place == own or place.startswith(own + ".")
             for message in messages
         ]
+
+
+def _first_steps(draft: RoutineDraft, others: Mapping[str, RoutineDraft]) -> tuple[int, ...]:
+    firsts: list[int] = []
+    number = 1
+    for entry in draft.entries:
+        firsts.append(number)
+        if isinstance(entry, Include):
+            included, _ = resolve_draft(others[entry.routine_id], others)
+            number += len(included.steps) if included is not None else 0
+        else:
+            number += 1
+    return tuple(firsts)
 
 
 def _grouped(errors: list[LoadError]) -> dict[str, tuple[str, ...]]:
@@ -338,7 +396,7 @@ class RoutineDocument:
         routine, errors = resolve_draft(draft, others, context.failed)
         if routine is None:
             return CheckResult(_grouped(errors))
-        return CheckResult({}, routine, build_plan(routine))
+        return CheckResult({}, routine, build_plan(routine), _first_steps(draft, others))
 
     # -- the file --------------------------------------------------------------------
 
