@@ -347,7 +347,7 @@ class EditorWindow(QMainWindow):
         self._show_step_errors()
         if self.document.step_count():
             self.timeline.highlight(result.step_phases(self.current))
-        self.save_button.setEnabled(result.valid)
+        self.save_button.setEnabled(result.valid and self.document.modified)
         self.hear_button.setEnabled(result.valid and self.document.step_count() > 0)
 
     # -- edits ---------------------------------------------------------------------------
@@ -471,6 +471,7 @@ class EditorWindow(QMainWindow):
             return False
         self._watch()
         self._show_title()
+        self.save_button.setEnabled(False)  # nothing more to save
         self.saved.emit(self.result.routine.id)
         return True
 
@@ -555,6 +556,11 @@ class EditorWindow(QMainWindow):
             self.check()
         self.question = type(self).confirm_close(self, self.result.valid, self._answered)
 
+    def close_discarding(self) -> None:
+        """Close without asking; unsaved changes are lost (the app is going away)."""
+        self._closing = True
+        self.close()
+
     def _answered(self, answer: str) -> None:
         question, self.question = self.question, None
         if question is not None:
@@ -562,8 +568,7 @@ class EditorWindow(QMainWindow):
         if answer == Answer.SAVE and not self.save():
             return
         if answer in (Answer.SAVE, Answer.DISCARD):
-            self._closing = True
-            self.close()
+            self.close_discarding()
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
