@@ -325,3 +325,15 @@ def test_buttons_and_fields_have_their_own_alt_letters(qtbot, open_editor, mine)
         for b in (editor.save_button, editor.close_button, editor.hear_button, editor.add_button)
     ]
     assert len(set(letters)) == len(letters)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no stacking
+def test_the_main_window_opens_user_files_only(qtbot, open_window, speaker, mine):
+    window = open_window(speaker)
+    builtin = paths.builtin_routines_dir() / "squat-and-fold.toml"
+    assert window.open_editor(builtin) is None
+    assert "Duplicate it" in window.messages.label.text()
+    editor = window.open_editor(mine)
+    qtbot.addWidget(editor, before_close_func=EditorWindow.close_discarding)
+    assert editor is not None and editor.isVisible()
+    assert window.open_editor(mine) is editor  # the same file: the same window, in front

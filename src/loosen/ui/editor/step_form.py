@@ -71,6 +71,7 @@ class StepForm(QWidget):
         self.fields.layout_.setContentsMargins(0, 0, 0, 0)
         # The measure goes right after the name.
         self.fields.layout_.insertRow(1, measure_label, self.measure)
+        QWidget.setTabOrder(self.fields.editors["name"].control, self.measure)
         self.fields.edited.connect(self.edited)
         self.include = FieldsForm((INCLUDE,), mnemonics, routine_ids=routine_ids)
         self.include.layout_.setContentsMargins(0, 0, 0, 0)
