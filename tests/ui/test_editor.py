@@ -337,3 +337,17 @@ def test_the_main_window_opens_user_files_only(qtbot, open_window, speaker, mine
     qtbot.addWidget(editor, before_close_func=EditorWindow.close_discarding)
     assert editor is not None and editor.isVisible()
     assert window.open_editor(mine) is editor  # the same file: the same window, in front
+
+
+def test_a_long_message_is_shown_whole_in_a_small_window(qtbot, open_editor, mine):
+    editor = open_editor(mine)
+    editor.resize(800, 600)
+    hold = step_field(editor, "duration")
+    retype(qtbot, hold.line, "-5s")
+
+    def shown_whole():
+        assert hold.errors.isVisible()
+        assert hold.errors.height() >= hold.errors.heightForWidth(hold.errors.width())
+        assert hold.errors.heightForWidth(hold.errors.width()) > hold.line.height()  # wraps
+
+    qtbot.waitUntil(shown_whole)

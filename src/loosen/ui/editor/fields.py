@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -90,6 +90,19 @@ class FieldEditor(QWidget):
 
     def show_errors(self, messages: Sequence[str]) -> None:
         show_messages(self.errors, messages)
+        self._fit_errors()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_errors()
+
+    def _fit_errors(self) -> None:
+        # A form lays its rows out without asking a wrapped label how tall it is at the
+        # width it gets: the label says so itself, or its last lines are cut off.
+        if self.errors.text():
+            wanted = self.errors.heightForWidth(max(self.width(), 1))
+            if wanted != self.errors.minimumHeight():
+                self.errors.setMinimumHeight(wanted)
 
     def set_value(self, value: Any) -> None:
         """Show `value` (as the file holds it; None: not there) without emitting `edited`."""

@@ -56,7 +56,7 @@ class Timeline(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.total = QLabel()
+        self.total = QLabel(wordWrap=True)
         self.total.setObjectName("timelineTotal")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
