@@ -325,3 +325,20 @@ def test_any_routine_the_document_builds_loads_back_to_the_same_plan(steps, get_
         library = load_library(paths.builtin_routines_dir(), user_dir, paths.pictures_dir())
         assert library.errors == ()
         assert build_plan(library.find("built")) == result.plan
+
+
+def test_a_runs_interval_is_edited_a_field_at_a_time():
+    builtin = paths.builtin_routines_dir() / "long-easy-run.toml"
+    before = builtin.read_text(encoding="utf-8")
+    document = RoutineDocument(before, Path("my-run.toml"))
+    assert document.get("every", "interval") == "15-20m"
+    assert document.set("every", "10-12m", "interval")
+    assert changed_lines(before, document.text()) == ['-every = "15-20m"', '+every = "10-12m"']
+    result = document.check(context())
+    assert result.valid
+    first = result.plan.phases[0]
+    assert (first.kind.value, first.duration_s) == ("activity", 12 * 60)
+
+    document.set("break", "no-such-break", "interval")
+    (message,) = document.check(context()).at("interval.break")
+    assert 'no routine "no-such-break"' in message

@@ -351,3 +351,26 @@ def test_a_long_message_is_shown_whole_in_a_small_window(qtbot, open_editor, min
         assert hold.errors.heightForWidth(hold.errors.width()) > hold.line.height()  # wraps
 
     qtbot.waitUntil(shown_whole)
+
+
+def test_a_run_shows_its_interval_and_no_steps(qtbot, open_editor, user_routines):
+    path = user_routines / "my-run.toml"
+    path.write_text(
+        (paths.builtin_routines_dir() / "long-easy-run.toml")
+        .read_text(encoding="utf-8")
+        .replace('id = "long-easy-run"', 'id = "my-run"'),
+        encoding="utf-8",
+    )
+    editor = open_editor(path)
+    assert editor.interval_box.isVisible() and not editor.steps_pane.isVisible()
+    every = editor.interval_form.editors["every"]
+    assert every.line.text() == "15-20m"
+    retype(qtbot, every.line, "20-15m")
+
+    def told():
+        assert every.errors.isVisible() and not editor.save_button.isEnabled()
+
+    qtbot.waitUntil(told)
+    retype(qtbot, every.line, "10-12m")
+    qtbot.waitUntil(editor.save_button.isEnabled)
+    assert editor.timeline.rows()[0] == ("0:00", "Easy running", "12 min")
