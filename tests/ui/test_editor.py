@@ -374,3 +374,20 @@ def test_a_run_shows_its_interval_and_no_steps(qtbot, open_editor, user_routines
     retype(qtbot, every.line, "10-12m")
     qtbot.waitUntil(editor.save_button.isEnabled)
     assert editor.timeline.rows()[0] == ("0:00", "Easy running", "12 min")
+
+
+def test_the_main_window_does_not_close_over_unsaved_changes(qtbot, open_window, speaker, mine):
+    window = open_window(speaker)
+    editor = window.open_editor(mine)
+    qtbot.addWidget(editor, before_close_func=EditorWindow.close_discarding)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    retype(qtbot, editor.routine_form.editors["name"].line, "Not saved yet")
+    window.close()
+    box = question(qtbot, editor)
+    assert window.isVisible()  # the changes are asked about before anything closes
+    click(qtbot, box.button(QMessageBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert 'name = "Not saved yet"' in mine.read_text(encoding="utf-8")
+    window.close()
+    assert not window.isVisible()

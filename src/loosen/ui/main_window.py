@@ -638,6 +638,13 @@ class MainWindow(QMainWindow):
         active.view.ask_stop(answered)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [editor for editor in self.editors if editor.isWindowModified()]
+        if unsaved and not self._closing:
+            event.ignore()  # each editor asks what becomes of its changes, first
+            for editor in unsaved:
+                editor.activateWindow()
+                editor.close()
+            return
         if self.active is not None and not self._closing:
             event.ignore()  # closed again once the session is over, if the user says so
             self.end_session_asking(self.close)
