@@ -11,7 +11,9 @@ at 1280×800 and 800×600: the library, the player in get-ready, work and rest, 
 rating dialog, and the history page over a made-up but plausible three months. Then
 the break reminders: the small window shown where there is no tray (as under Xvfb),
 waiting and due, and the tray icon's menu. Then a run: the player in its activity,
-inside the break window, and an audio guide export part way (`only="run"`).
+inside the break window, and an audio guide export part way (`only="run"`). Then the
+routine editor on a user's copy of the cooldown, as it is and with a mistake typed
+into a hold (`only="editor"`).
 """
 
 from __future__ import annotations
@@ -437,9 +439,39 @@ def shoot_library_actions(out: Path, width: int, height: int) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def shoot_editor(out: Path, width: int, height: int) -> None:
+    """The editor on a copy of the built-in cooldown, its third step selected; then with
+    a hold that is not a duration, its message beside the field and Save off."""
+    from loosen.ui.editor.window import EditorWindow
+
+    folder = paths.user_routines_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "my-cooldown.toml"
+    original = (paths.builtin_routines_dir() / "post-run-cooldown.toml").read_text("utf-8")
+    path.write_text(
+        original.replace('id = "post-run-cooldown"', 'id = "my-cooldown"'), encoding="utf-8"
+    )
+    speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+    editor = EditorWindow.open_file(path, speaker)
+    editor.resize(width, height)
+    editor.show()
+    settle(500)
+    editor.step_list.setCurrentRow(2)
+    suffix = f"{width}x{height}"
+    grab(editor, out / f"editor-{suffix}.png")
+    hold = editor.step_form.fields.editors["duration"]
+    hold.line.setFocus()
+    hold.line.selectAll()
+    QTest.keyClicks(hold.line, "-45s")
+    settle(500)  # the check runs once typing pauses
+    grab(editor, out / f"editor-mistake-{suffix}.png")
+    editor.close_discarding()
+    settle()
+
+
 def main(out_dir: str, only: str | None = None) -> int:
-    """Every screenshot, or with `only="history"` (or "reminders", "run", "library")
-    just those."""
+    """Every screenshot, or with `only="history"` (or "reminders", "run", "library",
+    "editor") just those."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -507,6 +539,8 @@ def main(out_dir: str, only: str | None = None) -> int:
         shoot_run(out, width, height)
     for width, height in SIZES if only in (None, "library") else ():
         shoot_library_actions(out, width, height)
+    for width, height in SIZES if only in (None, "editor") else ():
+        shoot_editor(out, width, height)
     return 0
 
 

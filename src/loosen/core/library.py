@@ -189,6 +189,22 @@ def _load(
     return Library(routines, tuple(errors), user_dir, tuple(overridden), resolver.lengths)
 
 
+def resolve_draft(
+    draft: RoutineDraft,
+    others: Mapping[str, RoutineDraft],
+    failed: Mapping[str, Path] | None = None,
+) -> tuple[Routine | None, list[LoadError]]:
+    """One routine resolved against the other routines' drafts, as `load_library` resolves
+    it (the same includes, breaks, limits and messages): the routine editor checks its
+    document with this. `failed`: ids of files that did not load, for clearer messages.
+    Returns the routine (None if it has errors) and the errors in the draft's own file."""
+    drafts = {**others, draft.id: draft}
+    contents = dict.fromkeys(drafts, "")  # nothing is cached: no digest of content needed
+    resolver = _Resolver(drafts, dict(failed or {}), RoutineFileCache(None), contents)
+    routine = resolver.resolve(draft.id)
+    return routine, [error for error in resolver.errors if error.path == draft.path]
+
+
 class _NestedTooDeep(Exception):
     """Includes went deeper than MAX_INCLUDE_DEPTH; carries the chain that did."""
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from loosen.speech.speaker import Speaker
     from loosen.speech.synth import ClipSynthesizer
     from loosen.speech.voices import Voice
+    from loosen.ui.editor.window import EditorWindow
     from loosen.ui.export_dialog import ExportDialog
     from loosen.ui.history_service import HistoryService
     from loosen.ui.history_view import HistoryView
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
     from loosen.ui.settings_dialog import SettingsDialog
 
 RELOAD_DELAY_MS = 300  # editors write a file in several steps: wait for the last
+# The editor opens user files only: a built-in routine is changed through a copy of it.
+BUILT_IN_NOT_EDITED = (
+    "{name} is a built-in routine and is not changed in place: Duplicate it in the "
+    "library, then edit your copy."
+)
 PREFERRED_SIZE = QSize(1100, 720)
 WINDOW_FRAME = QSize(16, 48)  # room left for the window manager's title bar and borders
 
@@ -152,6 +158,8 @@ class MainWindow(QMainWindow):
         self.export_synth = export_synth
         self.export_dialog: ExportDialog | None = None
         self.history_view: HistoryView | None = None  # made when first opened
+        self.editors: list[EditorWindow] = []  # the routine editors open
+        self._select_after_load: str | None = None  # a routine just saved in an editor
 
         # Until `complete`, a quiet page where the library will be: the frame is built
         # from what the first sight needs only (no item views, no Qt namespace enums).
@@ -190,6 +198,7 @@ class MainWindow(QMainWindow):
         self.settings_button = self.library_view.settings_button
         self.library_view.settings_requested.connect(self.open_settings)
         self.library_view.history_requested.connect(self.open_history)
+        self.library_view.edit_requested.connect(self.open_editor)
         self.stack.addWidget(self.library_view)
         self.stack.addWidget(self.summary_page)
         self.stack.setCurrentWidget(self.library_view)
@@ -263,10 +272,44 @@ class MainWindow(QMainWindow):
         self.library_view.set_library(self.library)
         self.refresh_stats()  # what may be suggested follows the library
         self._watch_user_folder()
+        if self._select_after_load is not None:
+            self.library_view.select(self._select_after_load)
+            self._select_after_load = None
         self.library_loaded.emit(self.library)
         if self._pending_start is not None:
             routine_id, self._pending_start = self._pending_start, None
             self.start_routine(routine_id)
+
+    def open_editor(self, path: Path) -> EditorWindow | None:
+        """The routine editor on a user routine file (the library's Edit), in front if
+        it is open already; None, with a message saying why, when it cannot be."""
+        from loosen.core.routine_document import DocumentError
+        from loosen.core.userfiles import real_path
+        from loosen.ui.editor.window import EditorWindow
+
+        if real_path(path).parent != real_path(paths.user_routines_dir()):
+            self.messages.show_message(BUILT_IN_NOT_EDITED.format(name=path.name))
+            return None
+        for editor in self.editors:
+            if real_path(editor.document.path) == real_path(path):
+                editor.raise_()
+                editor.activateWindow()
+                return editor
+        try:
+            editor = EditorWindow.open_file(path, self.speaker, self)
+        except DocumentError as exc:
+            self.messages.show_message(f"Cannot edit {path.name}: {exc}")
+            return None
+        self.editors.append(editor)
+        editor.saved.connect(self._routine_saved)
+        editor.destroyed.connect(lambda: self.editors.remove(editor))
+        editor.show()
+        return editor
+
+    def _routine_saved(self, routine_id: str) -> None:
+        """An editor wrote a routine: the library shows it, selected."""
+        self._select_after_load = routine_id
+        self.reload_library()
 
     def refresh_stats(self) -> None:
         """Each routine's line of history, and the library's advice, off the UI thread."""
@@ -609,6 +652,13 @@ class MainWindow(QMainWindow):
         active.view.ask_stop(answered)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [editor for editor in self.editors if editor.isWindowModified()]
+        if unsaved and not self._closing:
+            event.ignore()  # each editor asks what becomes of its changes, first
+            for editor in unsaved:
+                editor.activateWindow()
+                editor.close()
+            return
         if self.active is not None and not self._closing:
             event.ignore()  # closed again once the session is over, if the user says so
             self.end_session_asking(self.close)

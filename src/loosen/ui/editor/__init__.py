@@ -1,0 +1,1 @@
+"""The routine editor: a window over one user routine file (`window.EditorWindow`)."""

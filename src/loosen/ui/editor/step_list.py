@@ -1,0 +1,71 @@
+"""The routine's steps as a list: reordered by dragging or by Alt+Up and Alt+Down, a
+step added with Ins and removed with Del; a step with a mistake in it is marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
+
+MISTAKE_MARK = "⚠ "  # before a step the loader has something to say about
+
+
+class StepList(QListWidget):
+    moved = Signal(int, int)  # from, to
+    add_requested = Signal()  # Ins
+    remove_requested = Signal(int)  # Del, on the current step
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("steps")
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAccessibleName("Steps")
+        self.setToolTip("Drag to reorder, or Alt+Up and Alt+Down; Ins adds a step, Del removes")
+        self.model().rowsMoved.connect(self._rows_moved)
+        self._filling = False
+
+    def show_steps(self, titles: Sequence[str], mistakes: Sequence[bool], current: int) -> None:
+        """Show the steps (one title each), marking those with mistakes, and select one."""
+        self._filling = True
+        try:
+            if self.count() != len(titles):
+                self.clear()
+                for _ in titles:
+                    self.addItem(QListWidgetItem())
+            for number, (title, mistake) in enumerate(zip(titles, mistakes, strict=True)):
+                item = self.item(number)
+                item.setText(f"{MISTAKE_MARK if mistake else ''}{number + 1}. {title}")
+                item.setToolTip("This step has a mistake; select it to see" if mistake else "")
+            if titles:
+                self.setCurrentRow(max(0, min(current, len(titles) - 1)))
+        finally:
+            self._filling = False
+
+    def _rows_moved(
+        self, _parent: QModelIndex, start: int, _end: int, _dest: QModelIndex, row: int
+    ) -> None:
+        if self._filling:
+            return
+        to = row - 1 if row > start else row  # the drop row counts the moved row itself
+        if to != start:
+            self.moved.emit(start, to)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
+        row = self.currentRow()
+        if alt and key == Qt.Key.Key_Up and row > 0:
+            self.moved.emit(row, row - 1)
+        elif alt and key == Qt.Key.Key_Down and 0 <= row < self.count() - 1:
+            self.moved.emit(row, row + 1)
+        elif key == Qt.Key.Key_Insert and not event.modifiers():
+            self.add_requested.emit()
+        elif key == Qt.Key.Key_Delete and not event.modifiers() and row >= 0:
+            self.remove_requested.emit(row)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
