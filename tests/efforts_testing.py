@@ -37,3 +37,21 @@ def efforts_run(
             efforts=efforts or (sprint(), walk_back()),
         ),
     )
+
+
+# A run of one block of activity from break to break, as "Sprint hour" was before it was
+# made of efforts: the player's tests of such runs write it among the user's routines.
+PLAIN_RUN_ID = "sprint-blocks"
+PLAIN_RUN_NAME = "Sprint hour in blocks"
+PLAIN_RUN_TOML = f"""format = 1
+id = "{PLAIN_RUN_ID}"
+name = "{PLAIN_RUN_NAME}"
+kind = "run"
+summary = "An hour of sprint repeats, with a squat-and-fold break every 15 to 20 minutes."
+
+[interval]
+activity = "Sprint repeats with walk-backs"
+total = "60m"
+every = "15-20m"
+break = "squat-and-fold"
+"""
