@@ -58,7 +58,9 @@ def quadratic_candidates(plan, routine, words_per_minute):
     candidates: list[Candidate] = []
     segment = 0
     phases = plan.phases
-    efforts_break_due = _efforts_break_due(phases, routine, None)
+    efforts_break_due = _efforts_break_due(
+        phases, routine, None, lambda text: speaking_time(text, words_per_minute)
+    )
 
     def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
         return Cue(phases[index].start_s + offset, index, offset, text, kind)

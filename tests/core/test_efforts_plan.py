@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from efforts_testing import SPRINT_SAY, efforts_run, sprint, walk_back
 from loosen.core.audio import GUIDE_RATE_HZ, write_guide
-from loosen.core.cues import CueKind, duration_words
+from loosen.core.cues import CueKind, duration_words, speaking_time
 from loosen.core.phases import Phase, PhaseKind, Plan
 from loosen.core.plan import OPEN_RUN_PLAN_S, break_length_s, build_plan, build_timeline
 from loosen.core.routine import Step
@@ -153,6 +153,19 @@ def test_the_gentle_cue_comes_at_the_windows_start_inside_whichever_effort_is_un
     for cue in due:
         phase = plan.phases[cue.phase_index]
         assert phase.is_effort and phase.start_s < cue.at_s < phase.end_s
+
+
+def test_a_window_opening_as_an_effort_is_announced_is_said_right_after_it():
+    # A sprint and a walk back of 2m10s: the seventh sprint starts at 15 minutes.
+    plan = build_plan(efforts_run(sprint(20.0), walk_back(130.0)))
+    (due, *_) = [c for c in plan.cues if c.kind is CueKind.BREAK_DUE]
+    sprint_at = plan.phases[due.phase_index]
+    assert sprint_at.start_s == 900.0
+    announced = next(
+        c for c in plan.cues if c.phase_index == due.phase_index and c.kind is CueKind.START
+    )
+    assert announced.text == "Sprint, twenty seconds"  # kept whole, and said first
+    assert announced.at_s + speaking_time(announced.text) < due.at_s < 905.0
 
 
 def test_the_last_effort_cut_by_the_total_says_what_is_left_of_it():

@@ -279,12 +279,24 @@ def _work_text(phase: Phase) -> str:
     return _sentence_case(", ".join(parts))
 
 
+def _break_due_text(routine: Routine) -> str:
+    """The gentle cue at a window's start."""
+    assert routine.interval is not None
+    return f"Break due: {routine.interval.break_routine.name.lower()} at the next natural pause"
+
+
 def _efforts_break_due(
-    phases: tuple[Phase, ...], routine: Routine, count_started_s: float | None
+    phases: tuple[Phase, ...],
+    routine: Routine,
+    count_started_s: float | None,
+    spoken_s: Callable[[str], float],
 ) -> dict[int, float]:
     """Where the gentle cue falls in a run made of efforts: {phase index: offset in it},
     at the window's start from where the count began (`count_started_s` for the first
-    stretch of efforts, when it began before the plan), in each stretch a break ends."""
+    stretch of efforts, when it began before the plan), in each stretch a break ends.
+    It never falls on an effort's announcement, which would silence it (a start matters
+    more): where the window opens as an effort is announced, it follows the
+    announcement, and where that effort has no room left, it goes to the next one."""
     interval = routine.interval
     if interval is None or not interval.efforts or interval.every.fixed:
         return {}
@@ -303,10 +315,15 @@ def _efforts_break_due(
         if first == 0 and count_started_s is not None:
             began = count_started_s
         moment = began + interval.every.start_s
+        said_s = spoken_s(_break_due_text(routine)) + GAP_S
         for number in range(first, index):
             phase = phases[number]
-            if phase.start_s <= moment < phase.end_s:
-                due[number] = moment - phase.start_s
+            if phase.end_s <= moment:
+                continue
+            at = max(moment, phase.start_s + spoken_s(_effort_text(phase)) + GAP_S)
+            if at + said_s <= phase.end_s:
+                due[number] = at - phase.start_s
+                break
     return due
 
 
@@ -322,7 +339,7 @@ def _candidates(
     counted: list[_CountedReps] = []
     segment = 0
     phases = plan.phases
-    efforts_break_due = _efforts_break_due(phases, routine, count_started_s)
+    efforts_break_due = _efforts_break_due(phases, routine, count_started_s, spoken_s)
 
     def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
         return Cue(phases[index].start_s + offset, index, offset, text, kind)
@@ -372,16 +389,14 @@ def _candidates(
                 )
 
         if phase.is_effort and index in efforts_break_due:
-            interval = routine.interval
-            assert interval is not None
-            text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+            text = _break_due_text(routine)
             at = efforts_break_due[index]
             candidates.append(_Candidate((cue(index, at, text, CueKind.BREAK_DUE),), segment))
         elif phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval
             assert interval is not None and length is not None
             if not interval.every.fixed and interval.every.start_s < length:
-                text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+                text = _break_due_text(routine)
                 offset = interval.every.start_s
                 candidates.append(
                     _Candidate((cue(index, offset, text, CueKind.BREAK_DUE),), segment)
