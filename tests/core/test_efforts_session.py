@@ -136,6 +136,21 @@ def test_back_in_the_first_seconds_returns_to_the_effort_before_and_keeps_the_co
     assert len(break_starts(events)) == 1
 
 
+def test_skipping_ahead_then_back_plans_what_follows_from_where_it_is(clock):
+    session, _ = started(clock)
+    play_to(session, clock, 5)
+    session.skip()
+    session.skip()  # the second sprint, at 5 s
+    session.skip()  # its walk back, at 5 s
+    session.back()  # in its first seconds: the second sprint again, at 5 s
+    assert (session.phase.step, session.phase.start_s) == ("Sprint", 5.0)
+    ahead = session.phases[session.index :]
+    assert all(a.end_s == pytest.approx(b.start_s) for a, b in itertools.pairwise(ahead))
+    events = play_to(session, clock, 1400)
+    # Sprints from 5 s every 119 s: the one under way at 1200 s runs from 1195 s.
+    assert break_starts(events) == [1215.0]
+
+
 def test_b_during_a_sprint_takes_the_break_at_once_and_the_efforts_restart_after_it(clock):
     session, _ = started(clock)
     play_to(session, clock, 960)

@@ -520,7 +520,12 @@ class Session:
             if index > 0:
                 phases = run_phases(self.routine, at, interval.total_s, self._breaks_taken, wpm)
                 self._install(index, phases)
-        elif abs(at - phase.start_s) > _SAME_MOMENT_S:
+        elif abs(at - phase.start_s) > _SAME_MOMENT_S or (
+            # Entered where planned, but what follows was planned from another moment
+            # (skipped to, then gone back from): it no longer holds either.
+            index + 1 < len(timeline)
+            and abs(timeline[index + 1].start_s - phase.end_s) > _SAME_MOMENT_S
+        ):
             assert phase.step_number is not None
             phases = run_phases(
                 self.routine,
