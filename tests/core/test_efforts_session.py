@@ -11,11 +11,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from efforts_testing import SPRINT_SAY, efforts_run, sprint, walk_back
 from loosen.core.clock import FakeClock
 from loosen.core.cues import CueKind
 from loosen.core.phases import PhaseKind
+from loosen.core.plan import break_length_s
 from loosen.core.readout import BreakState, PlayerAction, perform, readout
 from loosen.core.session import CueDue, EndReason, PhaseEnded, PhaseStarted, Session, State
 
@@ -255,3 +258,52 @@ def test_the_readout_of_an_effort_counts_down_from_the_whole_second(clock):
     assert readout(session, clock.now()).clock == "0:20"
     cues = [c for c in session.plan.cues if c.phase_index == 0]
     assert [c.kind for c in cues][:2] == [CueKind.START, CueKind.SAY]
+
+
+# -- a property: whatever the runner presses, and when ------------------------------
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.just(0.0) | st.floats(0, 3) | st.floats(0, 400),  # keys pressed quickly, or not
+        st.sampled_from([PlayerAction.SKIP, PlayerAction.BACK, PlayerAction.TAKE_BREAK, None]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(actions=ACTIONS, total_s=st.sampled_from([1500.0, 2400.0, 3600.0]))
+def test_whatever_is_pressed_a_break_waits_for_its_effort_and_the_run_ends_at_its_total(
+    actions, total_s
+):
+    clock = FakeClock()
+    routine = efforts_run(sprint(20.0), walk_back(99.0), total_s=total_s)
+    every_end = routine.interval.every.end_s
+    session, events = started(clock, routine)
+    break_s = break_length_s(routine)
+    for wait_s, action in actions:
+        events += play_to(session, clock, session.active_s() + wait_s)
+        if action is not None:
+            events += perform(session, action) or []
+        phase = session.phase
+        if session.state is State.RUNNING and phase.is_effort:
+            ahead = session.phases[session.index :]
+            assert all(a.end_s == pytest.approx(b.start_s) for a, b in itertools.pairwise(ahead))
+    events += play_to(session, clock, total_s + 1)
+    assert session.state is State.FINISHED and session.active_s() == pytest.approx(total_s)
+
+    count_from = 0.0
+    ended = None
+    for event in events:
+        if isinstance(event, PhaseEnded):
+            ended = event
+        elif isinstance(event, PhaseStarted):
+            starts_break = event.phase.kind is PhaseKind.GET_READY
+            if event.phase.is_effort and ended is not None and not ended.phase.is_effort:
+                count_from = event.phase.start_s  # after a break, the count restarts
+            if ended is not None and ended.phase.is_effort and ended.reason is EndReason.ELAPSED:
+                effort = ended.phase
+                assert effort.duration_s == effort.step_ref.duration_s  # run whole
+                due = effort.end_s - count_from >= every_end - 1e-6
+                fits = effort.end_s + break_s <= total_s + 1e-6
+                assert starts_break == (due and fits), (effort, count_from)

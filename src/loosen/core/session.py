@@ -516,8 +516,11 @@ class Session:
         )
         wpm = self.words_per_minute
         if not continuing:
+            # Only the session's start enters the plan as it was made; anything else (a
+            # break's end, back from a break into an effort it cut short) re-plans.
+            starting = self._count_started is None and index == 0
             self._count_started = at
-            if index > 0:
+            if not starting:
                 phases = run_phases(self.routine, at, interval.total_s, self._breaks_taken, wpm)
                 self._install(index, phases)
         elif abs(at - phase.start_s) > _SAME_MOMENT_S or (
