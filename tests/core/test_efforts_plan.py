@@ -20,7 +20,7 @@ from loosen.core.audio import GUIDE_RATE_HZ, write_guide
 from loosen.core.cues import CueKind, duration_words, speaking_time
 from loosen.core.phases import Phase, PhaseKind, Plan
 from loosen.core.plan import OPEN_RUN_PLAN_S, break_length_s, build_plan, build_timeline
-from loosen.core.routine import Step
+from loosen.core.routine import Step, with_countdown
 
 from helpers import write_clip
 
@@ -142,6 +142,14 @@ def test_the_countdown_comes_before_each_change():
             ]
             end = phase.end_s
             assert counted == [("three", end - 3), ("two", end - 2), ("one", end - 1)], phase
+
+
+def test_the_countdown_setting_applies_to_efforts_too():
+    plan = build_plan(with_countdown(efforts_run(*SPRINTS_OVER_THE_WINDOW), 0))
+    assert not [c for c in plan.cues if c.kind is CueKind.COUNTDOWN]
+    plan = build_plan(with_countdown(efforts_run(*SPRINTS_OVER_THE_WINDOW), 5))
+    first = [c.text for c in plan.cues if c.phase_index == 0 and c.kind is CueKind.COUNTDOWN]
+    assert first == ["five", "four", "three", "two", "one"]
 
 
 def test_the_gentle_cue_comes_at_the_windows_start_inside_whichever_effort_is_under_way():
