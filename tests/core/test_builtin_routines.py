@@ -103,10 +103,14 @@ def test_post_run_cooldown_total(library):
 def test_sprint_session_plans_two_breaks_in_the_hour(library):
     plan = build_plan(library.get("sprint-session"))
     breaks = [p.start_s for p in plan.phases if p.kind is PhaseKind.GET_READY]
-    # 20 min, then 73 s of break (squat and fold, its get-ready 14 s: "Break time: …" is
-    # longer than "Get ready") and 20 min more; a third (at 3746 s) would pass the hour.
-    assert breaks == [1200, 1200 + 73 + 1200]
-    assert plan.total_s == 3600
+    # A 20 s sprint and a 1m45s walk back, in turn: at 20 min the tenth walk back
+    # (from 1145 s) is under way, and the break follows it; then 73 s of break (squat
+    # and fold, its get-ready 14 s: "Break time: …" is longer than "Get ready") and the
+    # same again; a third would pass the hour.
+    assert breaks == [1250, 1250 + 73 + 1250]
+    efforts = [p for p in plan.phases if p.is_effort]
+    assert {p.step for p in efforts} == {"Sprint 100 metres", "Walk back"}
+    assert plan.phases[-1].end_s == plan.total_s == 3600
 
 
 def test_long_easy_run_plans_three_breaks_in_75_minutes(library):

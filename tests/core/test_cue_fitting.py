@@ -26,6 +26,7 @@ from loosen.core.cues import (
     Cue,
     CueKind,
     _countdown_numbers,
+    _efforts_break_due,
     _first_sentence,
     _priority,
     _says_instruction,
@@ -57,6 +58,9 @@ def quadratic_candidates(plan, routine, words_per_minute):
     candidates: list[Candidate] = []
     segment = 0
     phases = plan.phases
+    efforts_break_due = _efforts_break_due(
+        phases, routine, None, lambda text: speaking_time(text, words_per_minute)
+    )
 
     def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
         return Cue(phases[index].start_s + offset, index, offset, text, kind)
@@ -104,7 +108,12 @@ def quadratic_candidates(plan, routine, words_per_minute):
                     )
                 )
 
-        if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
+        if index in efforts_break_due:  # a run of efforts: where its window starts
+            interval = routine.interval
+            text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+            offset = efforts_break_due[index]
+            candidates.append(Candidate((cue(index, offset, text, CueKind.BREAK_DUE),), segment))
+        elif phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval
             assert interval is not None and length is not None
             if not interval.every.fixed and interval.every.start_s < length:

@@ -11,6 +11,7 @@ from loosen.core.loader import read_routine_document
 from loosen.core.routine import Routine, Step
 from loosen.core.routine_schema import (
     DEFAULTS,
+    EFFORT,
     ID_PATTERN,
     INCLUDE,
     INTERVAL,
@@ -41,14 +42,17 @@ def _as_written(field: Field, value: object) -> object:
 
 def _document(table: str, key: str, value: object) -> dict[str, object]:
     """The smallest routine that loads, with `key = value` set in `table`."""
-    if table == INTERVAL.home:
+    if table in (INTERVAL.home, EFFORT.home):
         doc: dict[str, object] = {
             "format": 1,
             "name": "Run",
             "kind": "run",
             "interval": {"activity": "Run", "every": "15m", "break": "squat-and-fold"},
         }
-        doc["interval"][key] = value  # type: ignore[index]
+        if table == EFFORT.home:
+            doc["interval"]["efforts"] = [{"name": "Sprint", "duration": "20s", key: value}]  # type: ignore[index]
+        else:
+            doc["interval"][key] = value  # type: ignore[index]
         return doc
     step: dict[str, object] = {"name": "Hold", "reps": 5} if key == "tempo" else {"name": "Hold"}
     if "reps" not in step and key != "reps":

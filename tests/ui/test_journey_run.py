@@ -1,10 +1,11 @@
 """Journey: a run with a break taken early, then stopped, as a person does it.
 
-The sprint hour is started with two clicks; B, pressed quickly and more than once,
-takes one break before the window is due; the activity resumes and the count to the
-next break starts again; Esc asks, No goes on, Esc again and Yes stops, and the rating
-dialog is answered by clicking. Time is a fake clock and the player's timer is fired
-at each moment it asks for.
+A sprint hour run as one block of activity between breaks (the built-in one is made
+of efforts: tests/ui/test_journey_sprints.py) is started with two clicks; B, pressed
+quickly and more than once, takes one break before the window is due; the activity
+resumes and the count to the next break starts again; Esc asks, No goes on, Esc again
+and Yes stops, and the rating dialog is answered by clicking. Time is a fake clock and
+the player's timer is fired at each moment it asks for.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from efforts_testing import PLAIN_RUN_ID, PLAIN_RUN_NAME, PLAIN_RUN_TOML
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
 from loosen.core.plan import break_length_s
@@ -21,7 +23,7 @@ from loosen.ui.main_window import MainWindow
 from loosen.ui.player_view import PlayerView
 from player_journey import answer_stop_question, rate_by_clicking, rating_dialog
 
-RUN = "sprint-session"
+RUN = PLAIN_RUN_ID
 MIN = 60.0
 
 
@@ -63,10 +65,13 @@ def back_from_the_question(qtbot, window: MainWindow, player: PlayerView) -> Non
     assert QApplication.focusWidget() is player  # the keys go to the player again
 
 
-def test_a_run_with_a_break_taken_early_then_stopped(qtbot, open_window, speaker, clock):
+def test_a_run_with_a_break_taken_early_then_stopped(
+    qtbot, open_window, speaker, clock, user_routines
+):
+    (user_routines / f"{RUN}.toml").write_text(PLAIN_RUN_TOML, encoding="utf-8")
     window = open_window(speaker)
     player = start_by_clicking(qtbot, window, RUN)
-    assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
+    assert window.windowTitle() == f"{PLAIN_RUN_NAME} — Loosen"
     click(qtbot, player.rating_row.buttons[6])  # how tight before, asked as the run starts
 
     play_until(player, clock, 5 * MIN)

@@ -23,7 +23,9 @@ def each_phase_kind(qtbot, window: MainWindow, clock, routine_id: str, kinds: se
         if phase.kind in left:
             left.discard(phase.kind)
             yield phase
-        if phase.open_ended or phase.kind is PhaseKind.ACTIVITY:
+        if phase.kind is PhaseKind.ACTIVITY:
+            qtbot.keyClick(player, Qt.Key.Key_B)  # on to the break (Right: the next effort)
+        elif phase.open_ended:
             qtbot.keyClick(player, Qt.Key.Key_Right)
         else:
             clock.advance(1.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from efforts_testing import PLAIN_RUN_ID, PLAIN_RUN_NAME, PLAIN_RUN_TOML
 from loosen.core.history import Status
 from loosen.core.phases import PhaseKind
 from loosen.ui.player_view import PlayerView
@@ -37,7 +38,9 @@ class TimedSpeaker(RecordingSpeaker):
 
 
 @pytest.fixture
-def window(open_window, clock):
+def window(open_window, clock, user_routines):
+    # A run of one block between breaks (the built-in sprint hour is made of efforts).
+    (user_routines / f"{PLAIN_RUN_ID}.toml").write_text(PLAIN_RUN_TOML, encoding="utf-8")
     return open_window(TimedSpeaker(clock))
 
 
@@ -51,10 +54,10 @@ def play_until(player: PlayerView, clock, active_s: float) -> None:
 
 
 def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window, clock):
-    window.start_routine("sprint-session")
+    window.start_routine(PLAIN_RUN_ID)
     player = window.stack.currentWidget()
     assert isinstance(player, PlayerView)
-    assert window.windowTitle() == "Sprint hour with back breaks — Loosen"
+    assert window.windowTitle() == f"{PLAIN_RUN_NAME} — Loosen"
     speaker = window.speaker
     qtbot.keyClick(player, Qt.Key.Key_7)  # how tight before: asked in a run's first minutes
 
@@ -137,7 +140,7 @@ def test_a_run_with_an_early_break_a_firm_break_and_a_last_stretch(qtbot, window
     assert said[gentle + 1][1].startswith("Break time")
 
     (record,) = window.history.submit(lambda store: store.sessions()).result(timeout=10)
-    assert record.status is Status.COMPLETED and record.routine == "sprint-session"
+    assert record.status is Status.COMPLETED and record.routine == PLAIN_RUN_ID
     assert record.kind == "run" and record.planned_s == 3600
     assert record.active_s == pytest.approx(3600, abs=0.5)
     assert (record.breaks, record.steps_done, record.steps_skipped) == (3, 6, 0)

@@ -75,7 +75,8 @@ class Cue:
 
 
 def _priority(cue: Cue, phases: tuple[Phase, ...]) -> Priority:
-    if cue.kind is CueKind.START and phases[cue.phase_index].kind is not PhaseKind.WORK:
+    phase = phases[cue.phase_index] if cue.phase_index < len(phases) else None
+    if cue.kind is CueKind.START and phase is not None and not _is_exercise(phase):
         return Priority.ANNOUNCE
     return cue.priority
 
@@ -210,6 +211,11 @@ def _lead_in_text(phase: Phase, following: Phase | None, break_name: str | None)
     return f"Rest. Next: {upcoming.lower()}"
 
 
+def _is_exercise(phase: Phase) -> bool:
+    """A step's work, or one of a run's efforts: what its start announces matters most."""
+    return phase.kind is PhaseKind.WORK or phase.is_effort
+
+
 def _break_name(routine: Routine) -> str | None:
     return routine.interval.break_routine.name if routine.interval is not None else None
 
@@ -219,6 +225,8 @@ def _start_text(phase: Phase, phases: tuple[Phase, ...], index: int, routine: Ro
     if kind in LEAD_IN_KINDS:
         following = phases[index + 1] if index + 1 < len(phases) else None
         return _lead_in_text(phase, following, _break_name(routine))
+    if phase.is_effort:
+        return _effort_text(phase)
     if kind is PhaseKind.ACTIVITY:
         interval = routine.interval
         assert interval is not None
@@ -248,6 +256,11 @@ def _short_start(phase: Phase, routine: Routine) -> str | None:
     return None
 
 
+def _effort_text(phase: Phase) -> str:
+    """An effort's name and how long it lasts this time (the last may be cut short)."""
+    return _sentence_case(f"{phase.step}, {duration_words(phase.duration_s or 0.0)}")
+
+
 def _work_text(phase: Phase) -> str:
     step = phase.step_ref
     assert step is not None
@@ -266,8 +279,59 @@ def _work_text(phase: Phase) -> str:
     return _sentence_case(", ".join(parts))
 
 
+def _break_due_text(routine: Routine) -> str:
+    """The gentle cue at a window's start."""
+    assert routine.interval is not None
+    return f"Break due: {routine.interval.break_routine.name.lower()} at the next natural pause"
+
+
+def _efforts_break_due(
+    phases: tuple[Phase, ...],
+    routine: Routine,
+    count_started_s: float | None,
+    spoken_s: Callable[[str], float],
+) -> dict[int, float]:
+    """Where the gentle cue falls in a run made of efforts: {phase index: offset in it},
+    at the window's start from where the count began (`count_started_s` for the first
+    stretch of efforts, when it began before the plan), in each stretch a break ends.
+    It never falls on an effort's announcement, which would silence it (a start matters
+    more): where the window opens as an effort is announced, it follows the
+    announcement, and where that effort has no room left, it goes to the next one."""
+    interval = routine.interval
+    if interval is None or not interval.efforts or interval.every.fixed:
+        return {}
+    due: dict[int, float] = {}
+    index = 0
+    while index < len(phases):
+        if not phases[index].is_effort:
+            index += 1
+            continue
+        first = index
+        while index < len(phases) and phases[index].is_effort:
+            index += 1
+        if index == len(phases):
+            break  # the last stretch: no break ends it
+        began = phases[first].start_s
+        if first == 0 and count_started_s is not None:
+            began = count_started_s
+        moment = began + interval.every.start_s
+        said_s = spoken_s(_break_due_text(routine)) + GAP_S
+        for number in range(first, index):
+            phase = phases[number]
+            if phase.end_s <= moment:
+                continue
+            at = max(moment, phase.start_s + spoken_s(_effort_text(phase)) + GAP_S)
+            if at + said_s <= phase.end_s:
+                due[number] = at - phase.start_s
+                break
+    return due
+
+
 def _candidates(
-    plan: Plan, routine: Routine, spoken_s: Callable[[str], float]
+    plan: Plan,
+    routine: Routine,
+    spoken_s: Callable[[str], float],
+    count_started_s: float | None = None,
 ) -> tuple[list[_Candidate], list[_CountedReps]]:
     """Every cue that could be said, with its segment; rep counts apart. `spoken_s`
     says how long a text takes to say."""
@@ -275,6 +339,7 @@ def _candidates(
     counted: list[_CountedReps] = []
     segment = 0
     phases = plan.phases
+    efforts_break_due = _efforts_break_due(phases, routine, count_started_s, spoken_s)
 
     def cue(index: int, offset: float, text: str, kind: CueKind) -> Cue:
         return Cue(phases[index].start_s + offset, index, offset, text, kind)
@@ -323,11 +388,15 @@ def _candidates(
                     )
                 )
 
-        if phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
+        if phase.is_effort and index in efforts_break_due:
+            text = _break_due_text(routine)
+            at = efforts_break_due[index]
+            candidates.append(_Candidate((cue(index, at, text, CueKind.BREAK_DUE),), segment))
+        elif phase.kind is PhaseKind.ACTIVITY and phase.next_step is not None:
             interval = routine.interval
             assert interval is not None and length is not None
             if not interval.every.fixed and interval.every.start_s < length:
-                text = f"Break due: {interval.break_routine.name.lower()} at the next natural pause"
+                text = _break_due_text(routine)
                 offset = interval.every.start_s
                 candidates.append(
                     _Candidate((cue(index, offset, text, CueKind.BREAK_DUE),), segment)
@@ -362,12 +431,18 @@ def _candidates(
 
 
 def _says_instruction(phase: Phase) -> bool:
-    """The step's `say` line comes once, with its first work phase."""
+    """The step's `say` line comes once, with its first work phase; an effort's with
+    each time it starts."""
+    if phase.is_effort:
+        return True
     return phase.kind is PhaseKind.WORK and phase.set == 1 and phase.side is not Side.RIGHT
 
 
 def _countdown_length(phase: Phase, following: Phase | None) -> int:
     """The countdown the routine (or the user's setting) asks for at this phase's end."""
+    if phase.is_effort:
+        assert phase.step_ref is not None
+        return phase.step_ref.countdown  # before the next effort, the break or the end
     if phase.kind is PhaseKind.ACTIVITY or phase.counted:
         return 0  # the break's own start cue, or the beat of the reps, is the signal
     if phase.step_ref is not None:
@@ -434,13 +509,18 @@ class _SpokenSpans:
 
 
 def build_cues(
-    plan: Plan, routine: Routine, words_per_minute: float = DEFAULT_WORDS_PER_MINUTE
+    plan: Plan,
+    routine: Routine,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+    *,
+    count_started_s: float | None = None,
 ) -> tuple[Cue, ...]:
     """Every cue of the plan, timed, with none overlapping another.
 
     The most important cues are placed first, each in time order; a cue that would
     overlap one already placed is shortened, trimmed (a countdown) or dropped. Rep
-    counts matter least of all, so they come last."""
+    counts matter least of all, so they come last. `count_started_s`: in a run made of
+    efforts, re-planned in the middle of a stretch of them, when that stretch began."""
     placed: dict[int, _SpokenSpans] = {}
     slack = GAP_S - 1e-6  # offsets are sums of floats: allow for rounding
 
@@ -456,7 +536,7 @@ def build_cues(
         placed.setdefault(segment, _SpokenSpans()).add(cue.at_s, cue.at_s + spoken_s(cue.text))
 
     kept: list[Cue] = []
-    candidates, counted = _candidates(plan, routine, spoken_s)
+    candidates, counted = _candidates(plan, routine, spoken_s, count_started_s)
     candidates.sort(key=lambda c: (-_priority(c.cues[0], plan.phases), c.cues[0].at_s))
     for candidate in candidates:
         cues = candidate.cues

@@ -255,6 +255,7 @@ class _Resolver:
                 every=draft.interval.every,
                 break_routine=break_routine,
                 total_s=draft.interval.total_s,
+                efforts=draft.interval.efforts,
             )
         else:
             resolved = self._expand(draft.id, ())
@@ -465,6 +466,8 @@ def _canonical(routine: Routine) -> object:
             "total": routine.interval.total_s,
             "break": _canonical(routine.interval.break_routine),
         }
+        if routine.interval.efforts:  # left out when none: older runs keep their digest
+            interval["efforts"] = [step(effort) for effort in routine.interval.efforts]
     return {
         "id": routine.id,
         "name": routine.name,

@@ -40,7 +40,7 @@ from loosen.sha256 import sha256_hex
 CACHE_FILE_NAME = "routine-files.json"
 _MAGIC = "loosen routine-file cache"
 # The layout of the cache file below; bump it when that changes.
-_CACHE_SCHEMA = 1
+_CACHE_SCHEMA = 2
 # 10,000 routine files make about 10 MB; a file far larger is not one of ours.
 _MAX_CACHE_BYTES = 512 * 1024 * 1024
 # A file changed again within the same tick of its file system's clock keeps its
@@ -191,9 +191,22 @@ class RoutineFileCache:
             get_ready_s=get_ready_s,
             summary=summary,
             caution=caution,
-            interval=None if interval is None else _decode_interval(interval),
+            interval=None if interval is None else self._decode_interval(interval),
             source=source,
             path=path,
+        )
+
+    def _decode_interval(self, values: list[Any]) -> IntervalDraft:
+        activity, start_s, end_s, break_id, total_s, efforts = values
+        decoded = [self._decode_entry(effort) for effort in efforts]
+        if not all(isinstance(effort, Step) for effort in decoded):
+            raise ValueError("not an effort")
+        return IntervalDraft(
+            activity,
+            Window(start_s, end_s),
+            break_id,
+            total_s,
+            tuple(effort for effort in decoded if isinstance(effort, Step)),
         )
 
     def _decode_entry(self, values: Any) -> Step | Include:
@@ -312,12 +325,14 @@ def _encode_draft(draft: RoutineDraft) -> list[Any]:
 
 def _encode_interval(interval: IntervalDraft) -> list[Any]:
     every = interval.every
-    return [interval.activity, every.start_s, every.end_s, interval.break_id, interval.total_s]
-
-
-def _decode_interval(values: list[Any]) -> IntervalDraft:
-    activity, start_s, end_s, break_id, total_s = values
-    return IntervalDraft(activity, Window(start_s, end_s), break_id, total_s)
+    return [
+        interval.activity,
+        every.start_s,
+        every.end_s,
+        interval.break_id,
+        interval.total_s,
+        [_encode_entry(effort) for effort in interval.efforts],
+    ]
 
 
 def _encode_entry(entry: Step | Include) -> Any:

@@ -27,11 +27,13 @@ from loosen.core.duration import (
 from loosen.core.routine import Source, Step
 from loosen.core.routine_schema import (
     DEFAULTS,
+    EFFORT,
     FORMAT,
     ID_PATTERN,
     IMAGE_SUFFIXES,
     INCLUDE,
     INTERVAL,
+    MAX_EFFORTS,
     MAX_FILE_BYTES,
     MAX_STEPS,
     STEP,
@@ -49,7 +51,7 @@ BUILT_IN_DEFAULTS: Mapping[str, Any] = {spec.key: spec.default for spec in DEFAU
 # What read_routine_file makes of a file is cached between runs (library_cache.py); a
 # change to what it derives (fields, checks, messages) must bump this, so no cache made
 # by the older code is trusted.
-LOADER_SCHEMA = 1
+LOADER_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class IntervalDraft:
     every: Window
     break_id: str
     total_s: float | None
+    efforts: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -561,6 +564,7 @@ class _FileReader:
                 )
         if "total" in table:
             total = self.seconds(table["total"], "interval.total", INTERVAL["total"])
+        efforts = self._read_efforts(table["efforts"]) if "efforts" in table else ()
         if (
             len(self.errors) > errors_before
             or activity is None
@@ -568,7 +572,54 @@ class _FileReader:
             or break_id is None
         ):
             return None
-        return IntervalDraft(activity=activity, every=every, break_id=break_id, total_s=total)
+        return IntervalDraft(
+            activity=activity, every=every, break_id=break_id, total_s=total, efforts=efforts
+        )
+
+    def _read_efforts(self, efforts: object) -> tuple[Step, ...]:
+        place = "interval.efforts"
+        if not isinstance(efforts, list) or not all(isinstance(e, dict) for e in efforts):
+            self.error(
+                place,
+                "must be a list of tables: write each effort as [[interval.efforts]] "
+                "followed by its keys",
+            )
+            return ()
+        if not efforts:
+            self.error(place, "is empty; add at least one effort, or leave efforts out")
+            return ()
+        if len(efforts) > MAX_EFFORTS:
+            self.error(place, f"has {len(efforts)} efforts; at most {MAX_EFFORTS} are allowed")
+            return ()
+        read = [
+            self._read_effort(table, f"{place}[{number}]")
+            for number, table in enumerate(efforts, start=1)
+        ]
+        return tuple(effort for effort in read if effort is not None)
+
+    def _read_effort(self, table: dict[str, Any], place: str) -> Step | None:
+        """One effort: a timed step with a name, and perhaps what to say."""
+        errors_before = len(self.errors)
+        self.check_keys(table, EFFORT, place)
+        for spec in EFFORT:
+            if spec.required and spec.key not in table:
+                self.error(
+                    f"{place}.{spec.key}",
+                    f"is missing; every effort needs a {spec.key}, e.g. "
+                    f"{spec.key} = {spec.example}",
+                )
+        name = (
+            self.text(table["name"], f"{place}.name", EFFORT["name"]) if "name" in table else None
+        )
+        duration = (
+            self.seconds(table["duration"], f"{place}.duration", EFFORT["duration"])
+            if "duration" in table
+            else None
+        )
+        say = self.text(table["say"], f"{place}.say", EFFORT["say"]) if "say" in table else ""
+        if len(self.errors) > errors_before or name is None or duration is None:
+            return None
+        return Step(name=name, duration_s=duration, say=say or "")
 
 
 # Where each key that is not a top-level one belongs; a key that [defaults] and a step
@@ -576,12 +627,15 @@ class _FileReader:
 _KEY_HOMES: Mapping[str, str] = {
     key: table.home for table in (DEFAULTS, INTERVAL, STEP) for key in table.keys if key not in TOP
 }
+# Where a step's key is no hint: an effort has some of the same keys, and a step's
+# others (reps, rest) are simply not an effort's.
+_TAKES_STEP_KEYS = ("steps", EFFORT.name)
 _TIMING_SHAPES = (Shape.DURATION, Shape.COUNT, Shape.FLAG)
 
 
 def _belongs_elsewhere(key: str, where: str) -> str:
     home = _KEY_HOMES.get(key)
-    if home is None or (where.startswith("steps") and home == STEP.home):
+    if home is None or (where.startswith(_TAKES_STEP_KEYS) and home == STEP.home):
         return ""
     if where == "defaults" and home == STEP.home:
         return f" ({key} is set per step, in {home})"

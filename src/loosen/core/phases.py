@@ -42,7 +42,7 @@ class Phase:
     set: int = 1
     sets: int = 1
     reps: int | None = None
-    step_number: int | None = None  # 1-based index of the step in its routine
+    step_number: int | None = None  # 1-based index of the step (or the effort) in its routine
     step_ref: Step | None = None
     break_number: int | None = None  # in a run: which break this phase is part of
     next_step: str | None = None  # for rests and get-ready: what comes after
@@ -54,6 +54,11 @@ class Phase:
     @property
     def open_ended(self) -> bool:
         return self.duration_s is None
+
+    @property
+    def is_effort(self) -> bool:
+        """One of a run's efforts (a sprint, a walk back): activity with a step of its own."""
+        return self.kind is PhaseKind.ACTIVITY and self.step_ref is not None
 
     @property
     def counted(self) -> bool:

@@ -30,6 +30,7 @@ __all__ = [
 
 # Without `total`, a run is planned (and exported) for an hour.
 OPEN_RUN_PLAN_S = 3600.0
+_ROUNDING_S = 1e-9  # starts and ends are sums of floats
 
 
 def step_phases(
@@ -143,15 +144,30 @@ def run_phases(
     total_s: float | None,
     breaks_before: int = 0,
     words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+    *,
+    count_started_s: float | None = None,
+    first_effort: int = 0,
 ) -> list[Phase]:
     """A run's phases from `start_s`, where the activity (re)starts, to `total_s`.
 
     Each break starts at the end of its window and runs the break routine whole; the
     count restarts when it ends. A break is planned only if it ends by `total_s`. With
     no total the timeline covers the next two breaks (the live session extends it).
+    A run made of efforts goes by `effort_run_phases`; there, `count_started_s` and
+    `first_effort` continue a stretch of efforts under way.
     """
     interval = routine.interval
     assert interval is not None
+    if interval.efforts:
+        return effort_run_phases(
+            routine,
+            start_s,
+            total_s,
+            breaks_before,
+            words_per_minute,
+            count_started_s,
+            first_effort,
+        )
     length = break_length_s(routine, words_per_minute)
     cycle = interval.every.end_s + length
     end = total_s if total_s is not None else start_s + 2 * cycle
@@ -175,6 +191,86 @@ def run_phases(
         number += 1
         phases.extend(step_phases(interval.break_routine, break_at, number, words_per_minute))
         clock = break_at + length
+    return phases
+
+
+def effort_run_phases(
+    routine: Routine,
+    start_s: float,
+    total_s: float | None,
+    breaks_before: int = 0,
+    words_per_minute: float = DEFAULT_WORDS_PER_MINUTE,
+    count_started_s: float | None = None,
+    first_effort: int = 0,
+) -> list[Phase]:
+    """A run made of efforts, from `start_s` to `total_s`: the efforts in order, repeated.
+
+    A break never cuts an effort: it starts when the effort under way at its window's
+    end ends (at once, if an effort ends right there), and the efforts start again from
+    the first after it. As in any run, a break is planned only if it ends by the total;
+    the total is kept exact, so the last effort is cut where the session ends.
+    `count_started_s` is when the count to the first break began (default `start_s`),
+    and `first_effort` the index of the effort to start with: a stretch of efforts under
+    way, re-planned from one of them, keeps its break where it was due. Whatever the
+    count says, the effort at `start_s` is run before a break.
+    """
+    interval = routine.interval
+    assert interval is not None and interval.efforts
+    length = break_length_s(routine, words_per_minute)
+    end = total_s if total_s is not None else start_s + 2 * (interval.every.end_s + length)
+    phases: list[Phase] = []
+    clock = start_s
+    count_from = start_s if count_started_s is None else count_started_s
+    effort = first_effort
+    number = breaks_before
+    while clock < end - _ROUNDING_S:
+        block = _efforts(routine, effort, clock, until_s=count_from + interval.every.end_s)
+        break_at = block[-1].end_s
+        if total_s is not None and break_at + length > end + _ROUNDING_S:
+            phases.extend(_efforts(routine, effort, clock, until_s=end, cut=True))
+            break
+        block[-1] = replace(block[-1], next_step=interval.break_routine.name)
+        phases.extend(block)
+        number += 1
+        phases.extend(step_phases(interval.break_routine, break_at, number, words_per_minute))
+        clock = count_from = break_at + length
+        effort = 0
+    return phases
+
+
+def _efforts(
+    routine: Routine, first: int, start_s: float, *, until_s: float, cut: bool = False
+) -> list[Phase]:
+    """The efforts from index `first` on, in turn, from `start_s`: at least one, then
+    until one ends at or past `until_s`; with `cut`, the one that passes it ends there
+    (and one that would start there is left out)."""
+    assert routine.interval is not None
+    efforts = routine.interval.efforts
+    laid: list[tuple[float, float, int]] = []  # (start, length, index in efforts)
+    clock, index = start_s, first
+    while not laid or clock < until_s - _ROUNDING_S:
+        effort = efforts[index % len(efforts)]
+        length = effort.duration_s or 0.0
+        if cut:
+            length = min(length, until_s - clock)
+        laid.append((clock, length, index % len(efforts)))
+        clock += length
+        index += 1
+    phases = []
+    for number, (start, length, at) in enumerate(laid):
+        following = laid[number + 1] if number + 1 < len(laid) else None
+        effort = efforts[at]
+        phases.append(
+            Phase(
+                PhaseKind.ACTIVITY,
+                start,
+                length,
+                effort.name,
+                step_number=at + 1,
+                step_ref=effort,
+                next_step=efforts[following[2]].name if following else None,
+            )
+        )
     return phases
 
 

@@ -132,7 +132,7 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
     elapsed = session.phase_elapsed_s(now)
     remaining = session.phase_remaining_s(now)
     following = session.next_phase()
-    stage = _break_state(session, phase, elapsed)
+    stage = _break_state(session, phase, elapsed, now)
     shown_step = phase.step_ref
     if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
         shown_step = following.step_ref if following else None
@@ -147,19 +147,24 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
     first_work = next(
         (i for i, p in enumerate(session.phases) if p.kind in WORK_KINDS), len(session.phases)
     )
+    while first_work + 1 < len(session.phases) and session.phases[first_work + 1].is_effort:
+        first_work += 1  # a run's first stretch of efforts is its first work, whole
     label = PHASE_LABELS[phase.kind]
+    say = shown_step.say if shown_step else ""
+    if phase.kind is PhaseKind.ACTIVITY and not say:
+        say = _activity_note(session, phase)
     return Readout(
         phase_kind=phase.kind,
         band=label + PAUSED_SUFFIX if paused else label,
         position=_position_text(session, phase),
         step=_step_text(phase),
-        side=_side_text(session, phase),
+        side=_side_text(session, phase, now),
         clock=_clock_text(phase, elapsed, remaining),
         paused=paused,
         count=_count_text(session, phase, elapsed, remaining, stage, now),
         break_state=stage,
         image=shown_step.image if shown_step else None,
-        say=shown_step.say if shown_step else _activity_note(session, phase),
+        say=say,
         phase_progress=1 - (remaining or 0) / phase.duration_s if phase.duration_s else 0.0,
         session_progress=session.session_progress(now),
         session_left=_session_left_text(session, remaining, now),
@@ -203,7 +208,7 @@ def _position_text(session: Session, phase: Phase) -> str:
         total = len(routine.interval.break_routine.steps)
         where = f"step {phase.step_number} of {total}" if phase.step_number else "starting"
         return f"Break {phase.break_number} · {where}"
-    if phase.step_number is None:
+    if phase.step_number is None or phase.is_effort:
         return routine.name
     return f"Step {phase.step_number} of {len(routine.steps)}"
 
@@ -214,17 +219,21 @@ def _step_text(phase: Phase) -> str:
     return phase.step
 
 
-def _side_text(session: Session, phase: Phase) -> str:
+def _side_text(session: Session, phase: Phase, now: float) -> str:
+    since = "since your last break" if session.breaks_taken else "since the start"
+    if phase.is_effort:
+        # The big clock is the effort's; the count to the next break goes on under it.
+        return f"{format_clock(session.since_count_start_s(now))} {since}"
     if phase.kind is PhaseKind.ACTIVITY:
         # The big clock is the count to the next break, which restarts after each one.
-        return "Since your last break" if session.breaks_taken else "Since the start"
+        return since.capitalize()
     if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY) or phase.side is None:
         return ""
     return f"{phase.side.value} side".capitalize()
 
 
 def _clock_text(phase: Phase, elapsed: float, remaining: float | None) -> str:
-    if phase.kind is PhaseKind.ACTIVITY or remaining is None:
+    if (phase.kind is PhaseKind.ACTIVITY and not phase.is_effort) or remaining is None:
         return format_clock(elapsed)  # a run, or an open-ended step: counts up
     # Show 0:45 for the whole first second, never 0:44 at the start.
     return format_clock(math.ceil(remaining))
@@ -241,7 +250,7 @@ def _count_text(
     """Which set and which rep, said once and together: "Set 1 of 2 · Rep 3 of 12"; in
     a run, where the coming break stands."""
     if phase.kind is PhaseKind.ACTIVITY:
-        return _break_window_text(session, remaining, stage, now)
+        return _break_window_text(session, phase, remaining, stage, now)
     sets = ""
     if phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH) and phase.sets > 1:
         sets = f"Set {phase.set} of {phase.sets}"
@@ -258,21 +267,32 @@ def _reps_text(phase: Phase, elapsed: float) -> str:
     return f"Rep {phase.rep_at(elapsed)} of {step.reps}"
 
 
-def _break_state(session: Session, phase: Phase, elapsed: float) -> BreakState:
+def _break_state(session: Session, phase: Phase, elapsed: float, now: float) -> BreakState:
     interval = session.routine.interval
-    if interval is None or phase.kind is not PhaseKind.ACTIVITY or phase.next_step is None:
+    if interval is None or phase.kind is not PhaseKind.ACTIVITY or not _break_ahead(session):
         return BreakState.NONE
+    if phase.is_effort:
+        elapsed = session.since_count_start_s(now)
     return BreakState.EARLY if elapsed < interval.every.start_s else BreakState.DUE
 
 
+def _break_ahead(session: Session) -> bool:
+    """A break follows the activity under way: for one block of activity, its own
+    `next_step` says; in a run made of efforts, the timeline ahead."""
+    phase = session.phase
+    assert phase is not None
+    return session.break_ahead if phase.is_effort else phase.next_step is not None
+
+
 def _break_window_text(
-    session: Session, remaining: float | None, stage: BreakState, now: float
+    session: Session, phase: Phase, remaining: float | None, stage: BreakState, now: float
 ) -> str:
     interval = session.routine.interval
     assert interval is not None
     every = interval.every
     if stage is BreakState.NONE:
-        left = format_clock(remaining or 0)
+        later = session.phases[session.index + 1 :] if phase.is_effort else ()
+        left = format_clock((remaining or 0) + sum(p.duration_s or 0 for p in later))
         return f"No more breaks · {left} to go" + (
             " · B if you need one" if session.break_fits(now) else ""
         )
@@ -281,13 +301,15 @@ def _break_window_text(
         if every.fixed:
             return f"Break at {latest} · B takes it early"
         return f"Break due from {format_clock(every.start_s)}, at {latest} at the latest"
+    if phase.is_effort and session.since_count_start_s(now) >= every.end_s:
+        return "Break when this effort ends · B takes it now"
     return f"Break due: take it at your next pause (B) · by {latest}"
 
 
 def _activity_note(session: Session, phase: Phase) -> str:
     """While running: what the coming break is, so a glance says what to expect."""
     interval = session.routine.interval
-    if phase.kind is not PhaseKind.ACTIVITY or interval is None or phase.next_step is None:
+    if phase.kind is not PhaseKind.ACTIVITY or interval is None or not _break_ahead(session):
         return ""
     return interval.break_routine.summary
 

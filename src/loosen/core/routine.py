@@ -55,6 +55,9 @@ class Interval:
     every: Window
     break_routine: Routine
     total_s: float | None = None  # None: until the user stops
+    # What the activity is made of, repeated in order (a sprint, a walk back): each a
+    # timed step with a name, a duration and what to say. Empty: one activity throughout.
+    efforts: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def with_countdown(routine: Routine, countdown: int | None) -> Routine:
     interval = routine.interval
     if interval is not None:
         interval = replace(
-            interval, break_routine=with_countdown(interval.break_routine, countdown)
+            interval,
+            break_routine=with_countdown(interval.break_routine, countdown),
+            efforts=tuple(replace(effort, countdown=countdown) for effort in interval.efforts),
         )
     return replace(routine, steps=steps, interval=interval)

@@ -24,6 +24,9 @@ MAX_STEPS = 200
 # Routines including routines that include routines...: deeper than this is a mistake
 # (or a generated file), and resolving it must not run out of stack.
 MAX_INCLUDE_DEPTH = 20
+# A run's efforts, repeated in order: a cycle of a few (a sprint, a walk back), not a
+# whole session written out.
+MAX_EFFORTS = 20
 NAME_CHARACTERS = 80  # a name is read aloud and shown large: a line, not a paragraph
 TEXT_CHARACTERS = 600  # an instruction, summary or caution: a few sentences
 
@@ -293,6 +296,46 @@ INCLUDE_STEP = Table(
     (INCLUDE,),
 )
 
+EFFORT = Table(
+    "interval.efforts",
+    "an [[interval.efforts]] entry",
+    "Optional, in a run: the efforts the activity is made of, in order, repeated until a "
+    "break or the end. A break never cuts one: it starts when the effort under way ends, "
+    "and the efforts start again from the first after it. The last may be cut by `total`.",
+    (
+        Field(
+            "name",
+            Shape.TEXT,
+            "Name",
+            "The effort, as the voice announces it",
+            required=True,
+            low=1,
+            high=NAME_CHARACTERS,
+            example='"Sprint 100 metres"',
+        ),
+        Field(
+            "duration",
+            Shape.DURATION,
+            "Length",
+            "How long the effort lasts",
+            required=True,
+            low=1,
+            high=3600,
+            noun="an effort",
+            example='"20s"',
+        ),
+        Field(
+            "say",
+            Shape.TEXT,
+            "Instruction",
+            "What the voice says after the effort's name and length: how to do it",
+            low=1,
+            high=TEXT_CHARACTERS,
+            multiline=True,
+        ),
+    ),
+)
+
 INTERVAL = Table(
     "interval",
     "[interval]",
@@ -338,10 +381,19 @@ INTERVAL = Table(
             pattern=ID_PATTERN.pattern,
             example='"squat-and-fold"',
         ),
+        Field(
+            "efforts",
+            Shape.TABLES,
+            "Efforts",
+            "What the activity is made of, repeated in order (see below); left out, one "
+            "activity from break to break",
+            low=1,
+            high=MAX_EFFORTS,
+        ),
     ),
 )
 
-TABLES = (TOP, DEFAULTS, STEP, INCLUDE_STEP, INTERVAL)
+TABLES = (TOP, DEFAULTS, STEP, INCLUDE_STEP, INTERVAL, EFFORT)
 
 
 def reference() -> str:

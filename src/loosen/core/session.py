@@ -24,6 +24,9 @@ STALE_CUE_S = 0.75  # a cue later than this is dropped, not spoken late
 # The clock's suspended total grew by more than this since the last look: the
 # computer slept. Never a gap between looks: that is a busy loop or a user at the keys.
 SUSPEND_MIN_S = 1.0
+# A phase entered this close to its planned start is where the plan has it (offsets are
+# sums of floats).
+_SAME_MOMENT_S = 1e-6
 
 
 class State(StrEnum):
@@ -191,6 +194,9 @@ class Session:
         self._steps: dict[tuple[int | None, int], _StepRecord] = {}
         self._breaks_taken = 0
         self._work_ended: set[int] = set()  # timeline indices of work phases run to their end
+        # In a run made of efforts: when the count to the next break began (the start, or
+        # the end of the last break), in active seconds; None before the first effort.
+        self._count_started: float | None = None
         self._ended_at_active: float | None = None
 
     # -- reading the position ------------------------------------------------------
@@ -270,6 +276,19 @@ class Session:
             if phase.kind not in (PhaseKind.REST, PhaseKind.SWITCH):
                 return phase
         return None
+
+    def since_count_start_s(self, now: float | None = None) -> float:
+        """In a run's activity, active seconds since the count to the next break began:
+        the start, or the end of the last break. In a run made of efforts that is the
+        whole stretch of them so far; otherwise the phase under way."""
+        if self._count_started is None or self.phase is None or not self.phase.is_effort:
+            return self.phase_elapsed_s(now)
+        return max(0.0, self.active_s(now) - self._count_started)
+
+    @property
+    def break_ahead(self) -> bool:
+        """A break is planned after the activity under way (not past the run's total)."""
+        return self._break_follows()
 
     def break_fits(self, now: float | None = None) -> bool:
         """Whether a break taken now would end by the run's total: `take_break` refuses
@@ -362,8 +381,8 @@ class Session:
         self._require(State.RUNNING, State.PAUSED, action="skip in")
         phase = self.phase
         assert phase is not None
-        if phase.kind is PhaseKind.ACTIVITY and self._break_follows():
-            return self.take_break()
+        if phase.kind is PhaseKind.ACTIVITY and not phase.is_effort and self._break_follows():
+            return self.take_break()  # the activity is one block: skipping it is the break
         events = [*self._notice_suspend(), *self._advance()]
         if self.state is State.FINISHED:
             return events
@@ -471,16 +490,64 @@ class Session:
             events.append(Paused(PauseReason.SUSPEND))
         return events
 
-    def _install(self, index: int, phases: list[Phase]) -> None:
+    def _install(
+        self, index: int, phases: list[Phase], count_started_s: float | None = None
+    ) -> None:
         """Put `phases` in the timeline from `index`, with their cues."""
         sub_plan = Plan(self.routine.id, tuple(phases), phases[-1].end_s if phases else 0.0)
-        cues = build_cues(sub_plan, self.routine, self.words_per_minute)
+        cues = build_cues(
+            sub_plan, self.routine, self.words_per_minute, count_started_s=count_started_s
+        )
         self._timeline.replace_from(index, phases, cues)
+
+    def _enter_effort(self, index: int, at: float) -> None:
+        """Before effort `index` starts at `at`: re-plan the rest of the run from it
+        where the timeline no longer holds. Entered from a break (or at the start), the
+        count to the next break starts now, from the first effort; entered from the
+        same stretch of efforts (skip, back), the count goes on, so the break still
+        comes at the end of the effort under way when its window ends."""
+        interval = self.routine.interval
+        assert interval is not None
+        timeline = self._timeline.phases
+        phase = timeline[index]
+        low, high = sorted((self._index, index))
+        continuing = self._count_started is not None and all(
+            p.is_effort for p in timeline[low : high + 1]
+        )
+        wpm = self.words_per_minute
+        if not continuing:
+            # Only the session's start enters the plan as it was made; anything else (a
+            # break's end, back from a break into an effort it cut short) re-plans.
+            starting = self._count_started is None and index == 0
+            self._count_started = at
+            if not starting:
+                phases = run_phases(self.routine, at, interval.total_s, self._breaks_taken, wpm)
+                self._install(index, phases)
+        elif abs(at - phase.start_s) > _SAME_MOMENT_S or (
+            # Entered where planned, but what follows was planned from another moment
+            # (skipped to, then gone back from): it no longer holds either.
+            index + 1 < len(timeline)
+            and abs(timeline[index + 1].start_s - phase.end_s) > _SAME_MOMENT_S
+        ):
+            assert phase.step_number is not None
+            phases = run_phases(
+                self.routine,
+                at,
+                interval.total_s,
+                self._breaks_taken,
+                wpm,
+                count_started_s=self._count_started,
+                first_effort=phase.step_number - 1,
+            )
+            self._install(index, phases, self._count_started)
 
     def _enter(self, index: int, at: float, events: list[Event]) -> None:
         timeline = self._timeline.phases
         interval = self.routine.interval
-        if (
+        if interval is not None and interval.efforts and index < len(timeline):
+            if timeline[index].is_effort:
+                self._enter_effort(index, at)
+        elif (
             interval is not None
             and 0 < index < len(timeline)
             and timeline[index].kind is PhaseKind.ACTIVITY

@@ -320,7 +320,9 @@ class PlayerView(QWidget):
 
     def _phase_beep(self, phase: Phase) -> None:
         if not self.muted:
-            self.speaker.beep(Beep.START if phase.kind is PhaseKind.WORK else Beep.REST)
+            # A run's efforts are each a start: a sprint, or the walk back after it.
+            going = phase.kind is PhaseKind.WORK or phase.is_effort
+            self.speaker.beep(Beep.START if going else Beep.REST)
 
     def toggle_mute(self) -> None:
         self.set_muted(not self.muted)
