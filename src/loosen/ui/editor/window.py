@@ -43,7 +43,7 @@ from loosen.core.routine_document import (
     shipped_pictures,
     step_place,
 )
-from loosen.core.routine_schema import DEFAULTS, INTERVAL, TOP, Kind
+from loosen.core.routine_schema import DEFAULTS, INTERVAL, TOP, Kind, Shape
 from loosen.speech.speaker import Speaker
 from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_messages
 from loosen.ui.editor.step_form import Measure, StepForm, example_value
@@ -144,7 +144,9 @@ class EditorWindow(QMainWindow):
         self.defaults_form.edited.connect(
             lambda key, value: self._table_edited(DEFAULTS_TABLE, key, value)
         )
-        self.interval_form = FieldsForm(INTERVAL.fields, mnemonics, routine_ids=routine_ids)
+        # The efforts (a list of tables) are edited in their own list, not as one field.
+        interval_fields = tuple(f for f in INTERVAL.fields if f.shape is not Shape.TABLES)
+        self.interval_form = FieldsForm(interval_fields, mnemonics, routine_ids=routine_ids)
         self.interval_form.edited.connect(
             lambda key, value: self._table_edited(INTERVAL_TABLE, key, value)
         )
