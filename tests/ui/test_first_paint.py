@@ -50,6 +50,13 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "loosen.speech.player",
     "PySide6.QtNetwork",  # the instance server listens after it
     "PySide6.QtSvg",
+    # The settings are read before it: their schema, not the modules that use them.
+    "loosen.core.reminders",
+    "loosen.core.working_hours",
+    "datetime",  # only the history, a crash log and a file set aside need a date
+    "concurrent.futures",  # the library's reader thread starts after it
+    # Ctrl-C's wake-up channel is a pipe, where the system has them (Windows has not).
+    *(("socket",) if sys.platform != "win32" else ()),
 )
 
 
