@@ -69,6 +69,18 @@ class Program:
     def median(self, index: int) -> float:
         return statistics.median(launch[index] for launch in self.launches)
 
+    def environment(self, env: dict[str, str]) -> dict[str, str]:
+        """`env` for this program: another checkout's Loosen gets its source first, and a
+        cache folder of its own (the routine-file cache is keyed by the code that wrote
+        it, so two checkouts sharing one would each find it stale and read every file)."""
+        if self.pythonpath is None:
+            return env
+        return dict(
+            env,
+            PYTHONPATH=os.pathsep.join([self.pythonpath, env["PYTHONPATH"]]),
+            XDG_CACHE_HOME=f"{env['XDG_CACHE_HOME']}-compared",
+        )
+
 
 def programs() -> tuple[list[Program], list[str]]:
     """What can be measured here, and a line for each that cannot."""
@@ -214,8 +226,7 @@ def launch(program: Program, env: dict[str, str], watch: object) -> tuple[float,
     from benchmarks.xwatch import XWatch
 
     assert isinstance(watch, XWatch)
-    if program.pythonpath is not None:
-        env = dict(env, PYTHONPATH=os.pathsep.join([program.pythonpath, env["PYTHONPATH"]]))
+    env = program.environment(env)
     watch.started()
     process = subprocess.Popen(
         program.command,
@@ -246,8 +257,7 @@ def launch(program: Program, env: dict[str, str], watch: object) -> tuple[float,
 
 def list_seconds(program: Program, env: dict[str, str]) -> float:
     """Seconds `loosen list` takes, from launch to exit."""
-    if program.pythonpath is not None:
-        env = dict(env, PYTHONPATH=os.pathsep.join([program.pythonpath, env["PYTHONPATH"]]))
+    env = program.environment(env)
     started = time.perf_counter()
     subprocess.run(
         [*program.command, "list"], env=env, cwd=env["HOME"], capture_output=True, check=True
@@ -272,9 +282,12 @@ def measure(runs: int = RUNS) -> tuple[list[Program], list[str], str, str]:
             for _ in range(runs):
                 for program in found:
                     program.launches.append(launch(program, env, watch))
-            for program in (p for p in found if p.label.startswith("Loosen")):
+            listed = [p for p in found if p.label.startswith("Loosen")]
+            for program in listed:
                 list_seconds(program, env)  # not counted, as above
-                program.list_s = [list_seconds(program, env) for _ in range(runs)]
+            for _ in range(runs):  # interleaved too
+                for program in listed:
+                    program.list_s.append(list_seconds(program, env))
         finally:
             watch.close()
         return found, missing, env["DISPLAY"], system_bus

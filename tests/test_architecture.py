@@ -63,6 +63,15 @@ def test_a_sub_command_loads_its_own_module_and_no_other(tmp_path):
     assert "loosen.core.history" not in modules and "loosen.core.audio" not in modules
 
 
+def test_a_list_from_the_cache_reads_no_toml_plans_nothing_and_writes_nothing(tmp_path):
+    _modules_loaded_by(["list"], tmp_path)  # reads the files, and keeps what it made of them
+    status, modules = _modules_loaded_by(["list"], tmp_path)
+    assert status == 0
+    # The parser, the planner (lengths come from the cache), the near-miss finder and
+    # the atomic writer are each a few milliseconds of a command meant to take 150.
+    assert not {"tomllib", "loosen.core.plan", "difflib", "tempfile"} & modules
+
+
 # The only event loops the app may run: the app's own, and the bug box when no loop is
 # running (a failure before the app started or after it ended), where it is the only one.
 ALLOWED_LOOPS = {("app.py", "return app.exec()"), ("app.py", "box.exec()")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -92,3 +93,16 @@ def test_the_sound_output_stops_the_daemon_it_started():
         (daemon,) = _children() - before
     assert not Path(f"/proc/{daemon}").exists(), "the daemon is stopped and reaped on leaving"
     assert _children() == before
+
+
+def test_a_checkout_compared_in_the_start_up_figure_keeps_a_cache_of_its_own():
+    from benchmarks.startup import Program
+
+    env = {"PYTHONPATH": "/repo", "XDG_CACHE_HOME": "/home/cache"}
+    ours = Program("Loosen", ["python"])
+    theirs = Program("Loosen from before", ["python"], pythonpath="/before/src")
+    assert ours.environment(env) == env
+    compared = theirs.environment(env)
+    assert compared["PYTHONPATH"].split(os.pathsep) == ["/before/src", "/repo"]
+    # Each finds the routine-file cache as it left it, not stale from the other's code.
+    assert compared["XDG_CACHE_HOME"] != env["XDG_CACHE_HOME"]

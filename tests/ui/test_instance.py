@@ -5,6 +5,7 @@ The journey with real processes is in test_journey_second_launch.py.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
@@ -21,9 +22,11 @@ from loosen.ui.instance import (
     Claim,
     HandOverFailed,
     InstanceLock,
-    InstanceServer,
+    QtInstanceServer,
     Request,
+    SocketInstanceServer,
     hand_over,
+    socket_path,
 )
 
 # Bringing the window forward raises it; the offscreen platform says it cannot.
@@ -97,15 +100,17 @@ def test_anything_else_is_not_a_request(line):
         Request.decode(line)
 
 
-@pytest.fixture
-def server(qtbot):
+# The Unix socket of Linux and macOS, and Qt's QLocalServer (Windows' named pipe): both
+# answer the same, and a QLocalSocket (an older `loosen`) reaches either.
+@pytest.fixture(params=[SocketInstanceServer, QtInstanceServer])
+def server(qtbot, request):
     handled: list[Request] = []
 
     def handle(request: Request) -> str:
         handled.append(request)
         return f"did {request.routine_id}"
 
-    server = InstanceServer(handle)
+    server = request.param(handle)
     assert server.listen(paths.instance_server_name(), owner=True)
     server.handled = handled
     yield server
@@ -182,3 +187,21 @@ def test_a_running_app_that_never_answers_is_one_clear_error(monkeypatch, server
 
 def test_nobody_listening_is_no_answer_at_all():
     assert hand_over(paths.instance_server_name(), Request(None), starting_wait_s=0) is None
+
+
+def test_the_server_is_where_qt_would_put_it_and_only_its_user_may_connect(server):
+    path = socket_path(paths.instance_server_name())
+    assert path.is_socket() and path.stat().st_mode & 0o077 == 0
+    server.close()
+    assert not path.exists()  # closing removes it, as QLocalServer does
+
+
+def test_a_socket_left_by_an_app_that_died_is_replaced_by_the_owner_only(qtbot):
+    name = paths.instance_server_name()
+    with socket.socket(socket.AF_UNIX) as killed:  # what a killed app leaves: the file
+        killed.bind(str(socket_path(name)))
+    assert hand_over(name, Request(None), starting_wait_s=0) is None  # nobody answers there
+    server = SocketInstanceServer(lambda request: "answered")
+    assert not server.listen(name, owner=False)  # not a second app's to take
+    assert server.listen(name, owner=True)
+    server.close()

@@ -17,7 +17,6 @@ from pathlib import Path
 from loosen.core.duration import format_length
 from loosen.core.library_cache import RoutineFileCache
 from loosen.core.loader import Include, LoadError, RoutineDraft, did_you_mean
-from loosen.core.plan import planned_length_s
 from loosen.core.routine import Interval, Kind, Routine, Source, Step
 from loosen.core.routine_schema import INTERVAL, MAX_INCLUDE_DEPTH, MAX_STEPS
 from loosen.core.userfiles import real_path
@@ -34,8 +33,9 @@ class Library:
     errors: tuple[LoadError, ...] = ()
     user_dir: Path | None = None
     overridden: tuple[str, ...] = field(default=())  # built-in ids replaced by user files
-    # Each routine's planned length (planned_length_s) where loading worked it out.
-    lengths: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # Each routine's planned length (planned_length_s) where loading worked it out; None
+    # for a run that goes on until the user stops.
+    lengths: Mapping[str, float | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[Routine]:
         return iter(self.routines.values())
@@ -78,10 +78,12 @@ class Library:
 
     def planned_s(self, routine: Routine) -> float | None:
         """`planned_length_s` of the routine, known from loading for the library's own
-        routines with steps (so a long list costs no timelines)."""
-        known = self.lengths.get(routine.id)
-        if known is not None and self.routines.get(routine.id) is routine:
-            return known
+        routines (so a long list costs no timelines, and a list from the cache imports
+        no planner)."""
+        if routine.id in self.lengths and self.routines.get(routine.id) is routine:
+            return self.lengths[routine.id]
+        from loosen.core.plan import planned_length_s
+
         return planned_length_s(routine)
 
 
@@ -228,7 +230,7 @@ class _Resolver:
         self.failed = failed
         self.cache = cache
         self.contents = contents
-        self.lengths: dict[str, float] = {}
+        self.lengths: dict[str, float | None] = {}
         self._keys: dict[str, str] = {}  # derivation key per routine id
         self.errors: list[LoadError] = []
         self._reported: set[LoadError] = set()  # so 10,000 errors are not checked 10,000²
@@ -279,16 +281,19 @@ class _Resolver:
         key = self._derivation_key(draft.id)
         known = self.cache.derived(draft.path, key)
         if known is None:
+            from loosen.core.plan import planned_length_s  # here: the cache knows most
+
             digest = routine_digest(routine)
-            length_s = planned_length_s(routine) if interval is None else None
+            length_s = planned_length_s(routine)
             self.cache.remember_derived(draft.path, key, digest, length_s)
         else:
             digest, length_s = known
-        if length_s is not None:
-            if (overlong := _overlong(length_s)) is not None:
-                self._error(draft, "steps", overlong)
-                return None
-            self.lengths[draft.id] = length_s
+        # A run's total is checked by the loader; the steps of a routine add up here.
+        overlong = _overlong(length_s) if interval is None and length_s is not None else None
+        if overlong is not None:
+            self._error(draft, "steps", overlong)
+            return None
+        self.lengths[draft.id] = length_s
         return replace(routine, digest=digest)
 
     def _derivation_key(self, routine_id: str) -> str:

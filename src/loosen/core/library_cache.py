@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -237,6 +236,8 @@ class RoutineFileCache:
             "sha256": sha256_hex(body),
         }
         data = json.dumps(header).encode("ascii") + b"\n" + body
+        import tempfile  # here: a cache read and not changed is not written
+
         with contextlib.suppress(OSError):
             self.file.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(

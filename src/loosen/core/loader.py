@@ -8,9 +8,7 @@ it, what was wrong and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -116,6 +114,8 @@ class ParsedFile:
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """' (did you mean "sides"?)' for a near miss, else ''."""
+    import difflib  # here: a library read from its cache has no misses to look at
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not close:
         close = [c for c in choices if c.lower() == word.lower()]
@@ -673,6 +673,8 @@ def read_routine_file(
         return fail(f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8")
     if "\x00" in text:
         return fail("contains NUL bytes; it is not a text file")
+    import tomllib  # here: a library read from its cache parses no TOML
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -34,6 +34,7 @@ from typing import Any
 from loosen.core.clock import Clock
 from loosen.core.duration import Window, format_length
 from loosen.core.presence import Busy, Presence
+from loosen.core.settings_schema import MIN_INTERVAL_S
 from loosen.core.working_hours import WorkingHours
 
 SNOOZE_S = 5 * 60.0
@@ -41,7 +42,6 @@ PAUSE_S = 60 * 60.0
 # Wall and monotonic clocks disagree by a little (NTP slewing, a late timer); more
 # than this is a sleep or a clock change.
 CLOCK_TOLERANCE_S = 2.0
-MIN_INTERVAL_S = 60.0  # shorter than this would nag; settings refuse it
 MIN_AWAY_S = 30.0  # time away shorter than this is a pause for thought, not a break
 # While the user may be away, is away or is busy, the desktop is looked at this often to
 # see them back or free; otherwise only at the moments that matter.

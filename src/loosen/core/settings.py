@@ -3,6 +3,9 @@
 Stored as JSON in the config dir. A value that is wrong is reported (file and key) and
 replaced by its default; the rest of the file still counts. A file that is not JSON
 at all is moved aside, not overwritten, so nothing the user wrote is lost.
+
+The app reads them before its window is first seen: what only some files need (the
+working hours' parser, the date that names a file set aside) is imported when one does.
 """
 
 from __future__ import annotations
@@ -13,9 +16,8 @@ import os
 import re
 import stat
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loosen.core.duration import DurationError, format_duration, parse_window
 from loosen.core.schema import Field, Shape
@@ -40,7 +42,9 @@ from loosen.core.settings_schema import (
     WORKING_HOURS,
 )
 from loosen.core.userfiles import UnreadableFile, read_regular_file, write_atomically
-from loosen.core.working_hours import HoursError, WorkingHours, parse_hours
+
+if TYPE_CHECKING:
+    from loosen.core.working_hours import WorkingHours
 
 MAX_SETTINGS_BYTES = 1024 * 1024  # a hundred times what every setting takes
 
@@ -76,11 +80,19 @@ def reminder_every_ok(value: str) -> bool:
 def working_hours(text: str) -> WorkingHours | None:
     """The working hours a setting's text names; None for any time (empty).
     HoursError, saying what is allowed, for anything else."""
-    return parse_hours(text) if text.strip() else None
+    if not text.strip():
+        return None
+    from loosen.core.working_hours import parse_hours
+
+    return parse_hours(text)
 
 
 def working_hours_problem(text: str) -> str | None:
     """Why `text` is not working hours, in words; None when it is (or is empty)."""
+    if not text.strip():
+        return None
+    from loosen.core.working_hours import HoursError
+
     try:
         working_hours(text)
     except HoursError as exc:
@@ -158,6 +170,8 @@ def allowed(field: Field) -> str:
 
 def _set_aside(path: Path, why: str) -> str:
     """Move what is at `path` out of the way, whole, and say so in one line."""
+    from datetime import UTC, datetime
+
     aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d-%H%M%S}")
     with contextlib.suppress(OSError):
         path.replace(aside)

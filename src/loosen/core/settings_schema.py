@@ -1,12 +1,13 @@
 """The settings file as data: every setting, its type, default, limits, label and help.
 
 `settings.py` checks and fills the file from this, the settings dialog takes its
-ranges, steps, units, choices and tooltips from it.
+ranges, steps, units, choices and tooltips from it. The app reads the settings before
+its window is first seen, so this imports only the schemas it takes limits from, not
+the modules that use the settings (the reminders take their shortest interval from here).
 """
 
 from __future__ import annotations
 
-from loosen.core.reminders import MIN_INTERVAL_S
 from loosen.core.routine_schema import COUNTDOWN as ROUTINE_COUNTDOWN
 from loosen.core.routine_schema import INTERVAL
 from loosen.core.schema import Choice, Field, Shape, Table
@@ -102,6 +103,7 @@ SEEN_WELCOME = Field(
     default=False,
 )
 # Desk-break reminders: off until the user asks, so the app never nags unasked.
+MIN_INTERVAL_S = 60.0  # shorter than this would nag; settings refuse it
 REMINDERS = Field(
     "reminders",
     Shape.FLAG,

@@ -12,7 +12,6 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -223,6 +222,8 @@ def install_crash_handler(on_crash: list, quit_app: Callable[[int], None]) -> No
         for save in on_crash:
             with contextlib.suppress(Exception):  # already on the crash path
                 save()  # the session's record first: nothing the user did is lost
+        from datetime import UTC, datetime  # a crash's, not the start's, to import
+
         log = paths.log_dir() / f"crash-{datetime.now(UTC):%Y%m%d-%H%M%S}.log"
         try:
             log.parent.mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +31,9 @@ from loosen.core.settings import Settings, save_settings
 # library, the history, the player, the rating and the settings dialog are imported
 # once they are needed, after that first sight of it.
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from datetime import datetime
+
     from loosen.core.history.advice import LibraryAdvice
     from loosen.core.library import Library
     from loosen.core.routine import Routine
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
     def complete(self, speaker: Speaker, history: HistoryService) -> None:
         """Build what the frame waited for: the library (read off the UI thread), the
         messages, the history's figures, the watch on the user's routines folder."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from PySide6.QtCore import Qt
 
         from loosen.ui.library_view import LibraryView
@@ -324,6 +327,8 @@ class MainWindow(QMainWindow):
         self.history.refresh_stats(choices)
 
     def _show_advice(self, advice: LibraryAdvice) -> None:
+        from datetime import UTC, datetime
+
         from loosen.core.history.advice import note_due, safety_note
 
         self.library_view.set_suggestion(advice.suggestion)
@@ -335,6 +340,8 @@ class MainWindow(QMainWindow):
 
     def _safety_note_dismissed(self) -> None:
         """Closed: not again for two weeks (advice.NOTE_QUIET), across restarts."""
+        from datetime import UTC, datetime
+
         from loosen.core.history.records import format_time
 
         now = format_time(datetime.now(UTC))
