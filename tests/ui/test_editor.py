@@ -296,8 +296,9 @@ def test_closing_a_routine_with_mistakes_offers_no_save(qtbot, open_editor, mine
     qtbot.waitUntil(lambda: not editor.isVisible())
 
 
-def test_every_control_is_reached_with_tab(qtbot, open_editor, mine):
-    editor = open_editor(mine)
+@pytest.mark.parametrize(("routine", "at_least"), [("mine", 30), ("my_sprints", 15)])
+def test_every_control_is_reached_with_tab(qtbot, open_editor, request, routine, at_least):
+    editor = open_editor(request.getfixturevalue(routine))
     wanted = {
         widget
         for widget in editor.findChildren(QWidget)
@@ -307,7 +308,7 @@ def test_every_control_is_reached_with_tab(qtbot, open_editor, mine):
         and widget.focusProxy() is None
         and not isinstance(widget.parentWidget(), type(editor.step_form.measure))
     }
-    assert len(wanted) > 30  # the fields, the lists, the buttons
+    assert len(wanted) > at_least  # the fields, the lists, the buttons
     editor.routine_form.editors["name"].setFocus()
     reached = set()
     for _ in range(len(wanted) * 3):
