@@ -13,7 +13,7 @@ the break reminders: the small window shown where there is no tray (as under Xvf
 waiting and due, and the tray icon's menu. Then a run: the player in its activity,
 inside the break window, and an audio guide export part way (`only="run"`). Then the
 routine editor on a user's copy of the cooldown, as it is and with a mistake typed
-into a hold (`only="editor"`).
+into a hold, and on a copy of the sprint hour, its walk back selected (`only="editor"`).
 """
 
 from __future__ import annotations
@@ -439,18 +439,23 @@ def shoot_library_actions(out: Path, width: int, height: int) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def shoot_editor(out: Path, width: int, height: int) -> None:
-    """The editor on a copy of the built-in cooldown, its third step selected; then with
-    a hold that is not a duration, its message beside the field and Save off."""
-    from loosen.ui.editor.window import EditorWindow
-
+def user_copy(builtin_id: str, copy_id: str) -> Path:
+    """A copy of a built-in routine among the user's, under an id of its own."""
     folder = paths.user_routines_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "my-cooldown.toml"
-    original = (paths.builtin_routines_dir() / "post-run-cooldown.toml").read_text("utf-8")
-    path.write_text(
-        original.replace('id = "post-run-cooldown"', 'id = "my-cooldown"'), encoding="utf-8"
-    )
+    path = folder / f"{copy_id}.toml"
+    original = (paths.builtin_routines_dir() / f"{builtin_id}.toml").read_text("utf-8")
+    path.write_text(original.replace(f'id = "{builtin_id}"', f'id = "{copy_id}"'), "utf-8")
+    return path
+
+
+def shoot_editor(out: Path, width: int, height: int) -> None:
+    """The editor on a copy of the built-in cooldown, its third step selected; then with
+    a hold that is not a duration, its message beside the field and Save off. Then on a
+    copy of the sprint hour, its second effort (the walk back) selected."""
+    from loosen.ui.editor.window import EditorWindow
+
+    path = user_copy("post-run-cooldown", "my-cooldown")
     speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
     editor = EditorWindow.open_file(path, speaker)
     editor.resize(width, height)
@@ -465,6 +470,17 @@ def shoot_editor(out: Path, width: int, height: int) -> None:
     QTest.keyClicks(hold.line, "-45s")
     settle(500)  # the check runs once typing pauses
     grab(editor, out / f"editor-mistake-{suffix}.png")
+    editor.close_discarding()
+    settle()
+
+    editor = EditorWindow.open_file(user_copy("sprint-session", "my-sprints"), speaker)
+    editor.resize(width, height)
+    editor.show()
+    settle(500)
+    editor.efforts.list.setFocus()
+    editor.efforts.list.setCurrentRow(1)
+    editor.routine_area.ensureWidgetVisible(editor.efforts.form)
+    grab(editor, out / f"editor-run-{suffix}.png")
     editor.close_discarding()
     settle()
 

@@ -18,13 +18,14 @@ from loosen.core.library import load_library
 from loosen.core.plan import build_plan
 from loosen.core.routine_document import (
     DEFAULTS_TABLE,
+    INTERVAL_TABLE,
     DocumentError,
     LibraryContext,
     RoutineDocument,
     import_picture,
     shipped_pictures,
 )
-from loosen.core.routine_schema import DEFAULTS, STEP
+from loosen.core.routine_schema import DEFAULTS, EFFORT, STEP
 
 BUILT_INS = sorted(paths.builtin_routines_dir().glob("*.toml"))
 
@@ -167,6 +168,7 @@ def test_steps_move_with_a_blank_line_between_them():
     document.move_step(1, 0)
     text = document.text()
     assert 'tempo = "2s"\n# end of the file\n\n[[steps]]\nname = "Knee hug"' in text
+    assert text.endswith('duration = "20s"  # hold it\n')  # no blank line moved to the end
     assert document.check(context()).valid
     document.remove_step(0)
     document.remove_step(0)
@@ -342,3 +344,163 @@ def test_a_runs_interval_is_edited_a_field_at_a_time():
     document.set("break", "no-such-break", "interval")
     (message,) = document.check(context()).at("interval.break")
     assert 'no routine "no-such-break"' in message
+
+
+# -- a run's efforts -----------------------------------------------------------------
+
+SPRINTS = paths.builtin_routines_dir() / "sprint-session.toml"
+
+
+def effort_names(document: RoutineDocument) -> list[str]:
+    return [document.effort_get(i, "name") for i in range(document.effort_count())]
+
+
+def planned_efforts(result) -> list[str]:
+    """The efforts' names in the order the plan does them, up to the first break."""
+    names = []
+    for phase in result.plan.phases:
+        if phase.kind.value != "activity":
+            break
+        names.append(phase.step)
+    return names
+
+
+def test_a_runs_efforts_are_read_and_saved_unchanged_byte_for_byte(tmp_path):
+    path = copy_of(SPRINTS, tmp_path)
+    document = RoutineDocument.open(path)
+    assert effort_names(document) == ["Sprint 100 metres", "Walk back"]
+    assert document.effort_get(1, "duration") == "1m45s"
+    assert document.effort_keys(0) == ["name", "duration", "say"]
+    for index in range(document.effort_count()):
+        for key in document.effort_keys(index):
+            assert not document.effort_set(index, key, document.effort_get(index, key))
+    assert not document.modified
+    document.save()
+    assert path.read_bytes() == SPRINTS.read_bytes()
+
+
+def test_an_efforts_field_changes_its_own_line_only():
+    before = SPRINTS.read_text(encoding="utf-8")
+    document = RoutineDocument(before, Path("my-sprints.toml"))
+    assert document.effort_set(1, "duration", "1m30s")
+    assert changed_lines(before, document.text()) == ['-duration = "1m45s"', '+duration = "1m30s"']
+    assert document.effort_set(0, "say", None)
+    assert len(changed_lines(before, document.text())) == 3  # the say line is gone too
+    assert document.check(context()).valid
+
+
+def test_efforts_are_added_moved_and_removed_and_the_plan_follows():
+    before = SPRINTS.read_text(encoding="utf-8")
+    document = RoutineDocument(before, Path("my-sprints.toml"))
+    assert document.add_effort({"name": "Jog", "duration": "30s"}, at=1) == 1
+    assert effort_names(document) == ["Sprint 100 metres", "Jog", "Walk back"]
+    assert '\n\n[[interval.efforts]]\nname = "Jog"\nduration = "30s"\n\n' in document.text()
+    document.move_effort(2, 0)
+    assert effort_names(document) == ["Walk back", "Sprint 100 metres", "Jog"]
+    result = document.check(context())
+    assert result.valid, result.errors
+    assert planned_efforts(result)[:4] == ["Walk back", "Sprint 100 metres", "Jog", "Walk back"]
+    # Its own phases, the selected effort's, are the plan's activity phases of that name.
+    assert {result.plan.phases[i].step for i in result.effort_phases(2)} == {"Jog"}
+
+    document.move_effort(0, 2)
+    document.remove_effort(1)
+    assert document.text() == before  # moved back and taken out: the file as it was
+
+
+def test_removing_the_last_effort_leaves_a_run_without_efforts():
+    before = SPRINTS.read_text(encoding="utf-8")
+    document = RoutineDocument(before, Path("my-sprints.toml"))
+    document.remove_effort(1)
+    document.remove_effort(0)
+    assert document.effort_count() == 0
+    text = document.text()
+    assert "efforts" not in text and text.endswith('break = "squat-and-fold"\n')
+    result = document.check(context())
+    assert result.valid, result.errors
+    assert result.plan.phases[0].step == "Sprint repeats with walk-backs"
+
+
+def test_a_run_without_efforts_gets_them_and_gives_them_back_unchanged():
+    before = (paths.builtin_routines_dir() / "long-easy-run.toml").read_text(encoding="utf-8")
+    document = RoutineDocument(before, Path("my-run.toml"))
+    document.add_effort({"name": "Stride", "duration": "20s"})
+    document.add_effort({"name": "Easy", "duration": "2m"})
+    assert 'break = "squat-and-fold"\n\n[[interval.efforts]]\nname = "Stride"' in document.text()
+    assert planned_efforts(document.check(context()))[:3] == ["Stride", "Easy", "Stride"]
+    document.remove_effort(0)
+    document.remove_effort(0)
+    assert document.text() == before
+
+
+def test_an_inline_interval_gets_inline_efforts():
+    text = (
+        'format = 1\nname = "Run"\nkind = "run"\n'
+        'interval = { activity = "Run", every = "15m", break = "squat-and-fold" }\n'
+    )
+    document = RoutineDocument(text, Path("inline-run.toml"))
+    document.add_effort({"name": "Sprint", "duration": "20s"})
+    assert 'efforts = [{name = "Sprint", duration = "20s"}]' in document.text()
+    assert document.check(context()).valid
+
+
+def test_an_efforts_mistakes_are_given_by_its_place():
+    document = RoutineDocument(SPRINTS.read_text(encoding="utf-8"), Path("my-sprints.toml"))
+    document.effort_set(1, "duration", "soon")
+    document.effort_set(0, "reps", 3)
+    result = document.check(context())
+    assert not result.valid
+    (message,) = result.at("interval.efforts[2].duration")
+    assert '"soon"' in message
+    assert [place for place, _ in result.in_effort(1)] == ["interval.efforts[2].duration"]
+    assert [place for place, _ in result.in_effort(0)] == ["interval.efforts[1].reps"]
+    assert result.in_step(0) == []
+
+
+@st.composite
+def _effort_fields(draw) -> dict[str, str | int]:
+    fields: dict[str, str | int] = {
+        "name": draw(_names),
+        "duration": draw(_durations(EFFORT["duration"], 300)),
+    }
+    if draw(st.booleans()):
+        fields["say"] = draw(_names)
+    return fields
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    efforts=st.lists(_effort_fields(), min_size=1, max_size=4),
+    every=st.sampled_from(["5m", "4-6m", "10m"]),
+    moves=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=3),
+    removed=st.lists(st.integers(0, 3), max_size=2),
+)
+def test_any_run_the_document_builds_loads_back_to_the_same_plan(efforts, every, moves, removed):
+    with tempfile.TemporaryDirectory() as folder:
+        user_dir = Path(folder)
+        path = user_dir / "my-run.toml"
+        document = RoutineDocument('format = 1\nname = "My run"\nkind = "run"\n', path)
+        for key, value in (("activity", "Sprints"), ("every", every), ("total", "20m")):
+            document.set(key, value, INTERVAL_TABLE)
+        document.set("break", "squat-and-fold", INTERVAL_TABLE)
+        for fields in efforts:
+            document.add_effort(fields)
+        for index, to in moves:
+            if index < document.effort_count() and to < document.effort_count():
+                document.move_effort(index, to)
+        for index in removed:
+            if index < document.effort_count():
+                document.remove_effort(index)
+        result = document.check(
+            LibraryContext.read(paths.builtin_routines_dir(), user_dir, paths.pictures_dir(), path)
+        )
+        assert result.valid, result.errors
+        document.save()
+
+        library = load_library(paths.builtin_routines_dir(), user_dir, paths.pictures_dir())
+        assert library.errors == ()
+        saved = library.find("my-run")
+        assert [effort.name for effort in saved.interval.efforts] == [
+            document.effort_get(i, "name").strip() for i in range(document.effort_count())
+        ]
+        assert build_plan(saved) == result.plan

@@ -296,8 +296,9 @@ def test_closing_a_routine_with_mistakes_offers_no_save(qtbot, open_editor, mine
     qtbot.waitUntil(lambda: not editor.isVisible())
 
 
-def test_every_control_is_reached_with_tab(qtbot, open_editor, mine):
-    editor = open_editor(mine)
+@pytest.mark.parametrize(("routine", "at_least"), [("mine", 30), ("my_sprints", 15)])
+def test_every_control_is_reached_with_tab(qtbot, open_editor, request, routine, at_least):
+    editor = open_editor(request.getfixturevalue(routine))
     wanted = {
         widget
         for widget in editor.findChildren(QWidget)
@@ -307,7 +308,7 @@ def test_every_control_is_reached_with_tab(qtbot, open_editor, mine):
         and widget.focusProxy() is None
         and not isinstance(widget.parentWidget(), type(editor.step_form.measure))
     }
-    assert len(wanted) > 30  # the fields, the lists, the buttons
+    assert len(wanted) > at_least  # the fields, the lists, the buttons
     editor.routine_form.editors["name"].setFocus()
     reached = set()
     for _ in range(len(wanted) * 3):
@@ -391,3 +392,94 @@ def test_the_main_window_does_not_close_over_unsaved_changes(qtbot, open_window,
     assert 'name = "Not saved yet"' in mine.read_text(encoding="utf-8")
     window.close()
     assert not window.isVisible()
+
+
+# -- a run's efforts -----------------------------------------------------------------
+
+SPRINTS = (paths.builtin_routines_dir() / "sprint-session.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def my_sprints(user_routines: Path) -> Path:
+    path = user_routines / "my-sprints.toml"
+    path.write_text(SPRINTS.replace('id = "sprint-session"', 'id = "my-sprints"'), "utf-8")
+    return path
+
+
+def effort_rows(editor: EditorWindow) -> list[str]:
+    efforts = editor.efforts.list
+    return [efforts.item(i).text() for i in range(efforts.count())]
+
+
+def test_a_runs_efforts_are_listed_in_its_interval_box(qtbot, open_editor, my_sprints):
+    editor = open_editor(my_sprints)
+    assert editor.interval_box.isVisible() and editor.efforts.isVisible()
+    assert not editor.step_pane.isVisible()  # a run without steps: no step form
+    assert effort_rows(editor) == ["1. Sprint 100 metres — 20s", "2. Walk back — 1m45s"]
+    form = editor.efforts.form.editors
+    assert editor.efforts.title.text() == "Effort 1"
+    assert (form["name"].line.text(), form["duration"].line.text()) == ("Sprint 100 metres", "20s")
+    assert form["say"].box.toPlainText().startswith("Stay tall")
+    spot = editor.efforts.list.visualItemRect(editor.efforts.list.item(1)).center()
+    qtbot.mouseClick(editor.efforts.list.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert form["name"].line.text() == "Walk back"
+    highlighted = {row.text(1) for row in editor.timeline.tree.selectedItems()}
+    assert highlighted == {"Walk back"}  # the timeline shows where the effort is done
+
+
+def test_efforts_move_with_the_buttons_and_by_dragging(qtbot, open_editor, my_sprints):
+    editor = open_editor(my_sprints)
+    assert not editor.efforts.up_button.isEnabled()
+    click(qtbot, editor.efforts.down_button)
+    assert effort_rows(editor) == ["1. Walk back — 1m45s", "2. Sprint 100 metres — 20s"]
+    assert editor.efforts.form.editors["name"].line.text() == "Sprint 100 metres"
+    model = editor.efforts.list.model()
+    assert model.moveRow(model.index(1, 0).parent(), 1, model.index(0, 0).parent(), 0)
+    assert editor.document.effort_get(0, "name") == "Sprint 100 metres"
+    assert editor.document.text() == SPRINTS.replace('id = "sprint-session"', 'id = "my-sprints"')
+
+
+def test_a_run_gets_efforts_and_loses_them_with_the_buttons(qtbot, open_editor, my_sprints):
+    editor = open_editor(my_sprints)
+    for _ in range(2):
+        click(qtbot, editor.efforts.remove_button)
+    assert editor.efforts.empty.isVisible() and not editor.efforts.list.isVisible()
+    assert not editor.efforts.remove_button.isEnabled()
+    assert "efforts" not in editor.document.text()
+    click(qtbot, editor.efforts.add_button)
+    name = editor.efforts.form.editors["name"]
+    assert QApplication.focusWidget() is name.line and name.line.selectedText() == "New effort"
+    qtbot.keyClicks(name.line, "Stride")
+    editor.check()
+    assert editor.result.valid
+    assert editor.document.text().endswith(
+        '\n\n[[interval.efforts]]\nname = "Stride"\nduration = "20s"\n'
+    )
+
+
+def test_a_message_about_all_the_efforts_shows_under_their_list(qtbot, open_editor, user_routines):
+    path = user_routines / "empty-efforts.toml"
+    path.write_text(
+        SPRINTS.split("[[interval.efforts]]")[0].replace('id = "sprint-session"', "")
+        + "efforts = []\n",
+        encoding="utf-8",
+    )
+    editor = open_editor(path)
+    assert "is empty" in editor.efforts.list_errors.text()
+    assert editor.efforts.list_errors.isVisible() and not editor.problems.isVisible()
+
+
+def test_an_efforts_key_the_form_does_not_have_is_told_at_the_effort(
+    qtbot, open_editor, my_sprints
+):
+    my_sprints.write_text(
+        my_sprints.read_text(encoding="utf-8").replace(
+            'duration = "20s"', 'duration = "20s"\nreps = 3'
+        ),
+        encoding="utf-8",
+    )
+    editor = open_editor(my_sprints)
+    assert effort_rows(editor)[0].startswith(MISTAKE_MARK)
+    assert editor.efforts.effort_errors.isVisible()
+    assert editor.efforts.effort_errors.text().startswith("reps: ")
+    assert not editor.save_button.isEnabled()

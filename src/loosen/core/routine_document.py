@@ -21,7 +21,7 @@ from typing import Any, cast
 import tomlkit
 import tomlkit.exceptions
 from tomlkit.container import Container
-from tomlkit.items import AoT, Array, InlineTable, Item, Table
+from tomlkit.items import AoT, Array, InlineTable, Item, Null, Table, Whitespace
 
 from loosen.core.cues import CueKind
 from loosen.core.library import resolve_draft
@@ -37,7 +37,9 @@ from loosen.core.plan import build_plan
 from loosen.core.routine import Routine, Source
 from loosen.core.routine_schema import (
     DEFAULTS,
+    EFFORT,
     IMAGE_SUFFIXES,
+    INCLUDE,
     INTERVAL,
     MAX_FILE_BYTES,
     STEP,
@@ -53,6 +55,7 @@ TOP_LEVEL = ""  # the table of the top-level keys
 DEFAULTS_TABLE = DEFAULTS.name
 INTERVAL_TABLE = INTERVAL.name
 STEPS_KEY = TOP["steps"].key
+EFFORTS_KEY = INTERVAL["efforts"].key
 _SCHEMAS: Mapping[str, SchemaTable] = {
     TOP_LEVEL: TOP,
     DEFAULTS_TABLE: DEFAULTS,
@@ -71,9 +74,31 @@ class DocumentError(Exception):
 _STEP_PHASE_KINDS = (PhaseKind.WORK, PhaseKind.SWITCH, PhaseKind.REST)
 
 
+@dataclass(frozen=True)
+class _TableList:
+    """Where a list of tables sits in the file, and its entries' keys in order."""
+
+    table: str  # the table holding it (TOP_LEVEL for the steps)
+    key: str
+    keys: tuple[str, ...]
+    name: str  # how the loader names it, before the entry's number
+
+    def place(self, index: int) -> str:
+        return f"{self.name}[{index + 1}]"
+
+
+_STEPS = _TableList(TOP_LEVEL, STEPS_KEY, (*STEP.keys, INCLUDE.key), STEPS_KEY)
+_EFFORTS = _TableList(INTERVAL_TABLE, EFFORTS_KEY, EFFORT.keys, EFFORT.name)
+
+
 def step_place(index: int) -> str:
     """How the loader names a step (counted from 1): `steps[3]`."""
-    return f"{STEPS_KEY}[{index + 1}]"
+    return _STEPS.place(index)
+
+
+def effort_place(index: int) -> str:
+    """How the loader names a run's effort (counted from 1): `interval.efforts[2]`."""
+    return _EFFORTS.place(index)
 
 
 def field_place(key: str, table: str = TOP_LEVEL) -> str:
@@ -164,6 +189,16 @@ class CheckResult:
             and (end is None or phase.step_number < end)
         ]
 
+    def effort_phases(self, index: int) -> list[int]:
+        """Indexes of the plan's phases in which the run's effort `index` is done."""
+        if self.plan is None:
+            return []
+        return [
+            number
+            for number, phase in enumerate(self.plan.phases)
+            if phase.kind is PhaseKind.ACTIVITY and phase.step_number == index + 1
+        ]
+
     def step_cues(self, index: int) -> list[str]:
         """What the voice says as the document's step `index` starts: its announcement
         and its instruction (said in the phase before, for reps counted on a tempo)."""
@@ -182,7 +217,13 @@ class CheckResult:
 
     def in_step(self, index: int) -> list[tuple[str, str]]:
         """(place, message) of every error in the step or one of its fields."""
-        own = step_place(index)
+        return self._within(step_place(index))
+
+    def in_effort(self, index: int) -> list[tuple[str, str]]:
+        """(place, message) of every error in the run's effort or one of its fields."""
+        return self._within(effort_place(index))
+
+    def _within(self, own: str) -> list[tuple[str, str]]:
         return [
             (place, message)
             for place, messages in self.errors.items()
@@ -295,81 +336,153 @@ class RoutineDocument:
             self._doc._insert_at(first_table, table, new)
         return new.value
 
-    # -- steps -----------------------------------------------------------------------
-
-    def _steps(self) -> MutableSequence[Any] | None:
-        found = self._doc.get(STEPS_KEY)
-        return found if isinstance(found, AoT | Array) else None
+    # -- steps and a run's efforts: lists of tables -------------------------------------
 
     def step_count(self) -> int:
-        steps = self._steps()
-        return len(steps) if steps is not None else 0
-
-    def _step(self, index: int) -> Container:
-        steps = self._steps()
-        if steps is None or not 0 <= index < len(steps):
-            raise IndexError(index)
-        entry = steps[index]
-        if not isinstance(entry, Table | InlineTable):
-            raise DocumentError(f"{step_place(index)} is not a table")
-        return entry.value
+        return self._count(_STEPS)
 
     def step_get(self, index: int, key: str) -> Any:
-        container = self._step(index)
-        return _plain(container[key]) if key in container else None
+        return self._entry_get(_STEPS, index, key)
 
     def step_set(self, index: int, key: str, value: Value | None) -> bool:
         """Set (None: remove) one field of a step; True when the text changed."""
-        return _set_field(self._step(index), key, value, (*STEP.keys, "include"))
+        return self._entry_set(_STEPS, index, key, value)
 
     def step_keys(self, index: int) -> list[str]:
-        return list(self._step(index).keys())
+        return list(self._entry(_STEPS, index).keys())
 
     def add_step(self, fields: Mapping[str, Value], at: int | None = None) -> int:
         """A new step with `fields`, at `at` (None: the end); returns its index."""
-        steps = self._steps()
-        if steps is None:
-            steps = tomlkit.aot()
-            self._doc.append(STEPS_KEY, steps)
-            steps = cast(AoT, self._doc[STEPS_KEY])
-        new: Table | InlineTable = (
-            tomlkit.inline_table() if isinstance(steps, Array) else tomlkit.table()
-        )
-        for key, value in fields.items():
-            new[key] = value
-        index = len(steps) if at is None else max(0, min(at, len(steps)))
-        steps.insert(index, new)
-        self._separate(index - 1, index)
-        return index
+        return self._add_entry(_STEPS, fields, at)
 
     def remove_step(self, index: int) -> None:
-        steps = self._steps()
-        if steps is None:
-            raise IndexError(index)
-        del steps[index]
-        if not steps:
-            del self._doc[STEPS_KEY]
+        self._remove_entry(_STEPS, index)
 
     def move_step(self, index: int, to: int) -> None:
         """Move a step (with its comments) to index `to`."""
-        steps = self._steps()
-        if steps is None or index == to:
-            return
-        entry = steps.pop(index)
-        steps.insert(to, entry)
-        self._separate(to - 1, to, index - 1, index)
+        self._move_entry(_STEPS, index, to)
 
-    def _separate(self, *indexes: int) -> None:
-        """A blank line after each of these steps that has one after it, as tomlkit does
-        not keep one with a table moved away from the end."""
-        steps = self._steps()
-        if not isinstance(steps, AoT):
+    def effort_count(self) -> int:
+        """How many efforts the run has (0: none, the activity runs from break to break)."""
+        return self._count(_EFFORTS)
+
+    def effort_get(self, index: int, key: str) -> Any:
+        return self._entry_get(_EFFORTS, index, key)
+
+    def effort_set(self, index: int, key: str, value: Value | None) -> bool:
+        """Set (None: remove) one field of an effort; True when the text changed."""
+        return self._entry_set(_EFFORTS, index, key, value)
+
+    def effort_keys(self, index: int) -> list[str]:
+        return list(self._entry(_EFFORTS, index).keys())
+
+    def add_effort(self, fields: Mapping[str, Value], at: int | None = None) -> int:
+        """A new effort with `fields`, at `at` (None: the end); returns its index. The
+        run's [interval] is made if it has none."""
+        return self._add_entry(_EFFORTS, fields, at)
+
+    def remove_effort(self, index: int) -> None:
+        """Take an effort out; without the last, the run has no `efforts` at all."""
+        self._remove_entry(_EFFORTS, index)
+
+    def move_effort(self, index: int, to: int) -> None:
+        """Move an effort (with its comments) to index `to`."""
+        self._move_entry(_EFFORTS, index, to)
+
+    def _entries(self, where: _TableList) -> MutableSequence[Any] | None:
+        holder = self._table(where.table)
+        found = holder.get(where.key) if holder is not None else None
+        return found if isinstance(found, AoT | Array) else None
+
+    def _count(self, where: _TableList) -> int:
+        entries = self._entries(where)
+        return len(entries) if entries is not None else 0
+
+    def _entry(self, where: _TableList, index: int) -> Container:
+        entries = self._entries(where)
+        if entries is None or not 0 <= index < len(entries):
+            raise IndexError(index)
+        entry = entries[index]
+        if not isinstance(entry, Table | InlineTable):
+            raise DocumentError(f"{where.place(index)} is not a table")
+        return entry.value
+
+    def _entry_get(self, where: _TableList, index: int, key: str) -> Any:
+        container = self._entry(where, index)
+        return _plain(container[key]) if key in container else None
+
+    def _entry_set(self, where: _TableList, index: int, key: str, value: Value | None) -> bool:
+        return _set_field(self._entry(where, index), key, value, where.keys)
+
+    def _add_entry(self, where: _TableList, fields: Mapping[str, Value], at: int | None) -> int:
+        entries = self._entries(where)
+        if entries is None:
+            holder = self._table(where.table)
+            if holder is None:
+                holder = self._add_table(where.table)
+            # In a table written inline, the list is inline too: [{...}, {...}].
+            inline = where.table != TOP_LEVEL and isinstance(
+                self._doc.get(where.table), InlineTable
+            )
+            if inline:
+                holder[where.key] = tomlkit.array()
+            else:
+                if where.table != TOP_LEVEL and not holder.as_string().endswith("\n\n"):
+                    holder.append(None, tomlkit.nl())  # a blank line before [[table.list]]
+                holder.append(where.key, tomlkit.aot())
+            entries = cast(MutableSequence[Any], holder[where.key])
+        new: Table | InlineTable = (
+            tomlkit.inline_table() if isinstance(entries, Array) else tomlkit.table()
+        )
+        for key, value in fields.items():
+            new[key] = value
+        index = len(entries) if at is None else max(0, min(at, len(entries)))
+        entries.insert(index, new)
+        self._separate(where, index - 1, index)
+        return index
+
+    def _remove_entry(self, where: _TableList, index: int) -> None:
+        entries = self._entries(where)
+        if entries is None:
+            raise IndexError(index)
+        del entries[index]
+        if not entries:
+            holder = self._table(where.table)
+            assert holder is not None
+            del holder[where.key]
+            self._end_without_blank_line(where.table)
+
+    def _move_entry(self, where: _TableList, index: int, to: int) -> None:
+        entries = self._entries(where)
+        if entries is None or index == to:
+            return
+        last_had_blank_line = _ends_with_blank_line(entries[-1])
+        entry = entries.pop(index)
+        entries.insert(to, entry)
+        self._separate(where, to - 1, to, index - 1, index)
+        if not last_had_blank_line:  # the file ends as it did, not with a moved blank line
+            _drop_trailing_blank_lines(entries[-1])
+
+    def _separate(self, where: _TableList, *indexes: int) -> None:
+        """A blank line after each of these entries that has one after it, as tomlkit
+        does not keep one with a table moved away from the end."""
+        entries = self._entries(where)
+        if not isinstance(entries, AoT):
             return
         for index in indexes:
-            if 0 <= index < len(steps) - 1:
-                table = steps[index]
-                if not table.as_string().endswith("\n\n"):
+            if 0 <= index < len(entries) - 1:
+                table = entries[index]
+                if not _ends_with_blank_line(table):
                     table.add(tomlkit.nl())
+
+    def _end_without_blank_line(self, table: str) -> None:
+        """A table that ends the file, its list of tables taken out of it, ends there
+        without the blank line that stood before the list."""
+        found = self._doc.get(table) if table != TOP_LEVEL else None
+        keys = [key for key, _ in self._doc.body if key is not None]
+        if not isinstance(found, Table) or not keys or keys[-1].key != table:
+            return
+        _drop_trailing_blank_lines(found)
 
     # -- checking --------------------------------------------------------------------
 
@@ -440,6 +553,19 @@ def _read(path: Path) -> bytes | None:
     if len(data) > MAX_FILE_BYTES:
         raise DocumentError(f"{path} is over {MAX_FILE_BYTES // 1024} KiB")
     return data
+
+
+def _ends_with_blank_line(item: Any) -> bool:
+    return isinstance(item, Item) and item.as_string().endswith("\n\n")
+
+
+def _drop_trailing_blank_lines(table: Any) -> None:
+    """Take the blank lines (not comments) from the end of a table."""
+    if not isinstance(table, Table):
+        return
+    body = table.value.body
+    while body and _ends_with_blank_line(table) and isinstance(body[-1][1], Whitespace | Null):
+        body.pop()
 
 
 def _plain(item: Any) -> Any:
@@ -535,6 +661,7 @@ __all__ = [
     "LibraryContext",
     "RoutineDocument",
     "Value",
+    "effort_place",
     "field_place",
     "import_picture",
     "shipped_pictures",

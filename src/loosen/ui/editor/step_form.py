@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from loosen.core.routine_schema import INCLUDE, STEP
+from loosen.core.schema import Table
 from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_messages
 
 HOLD_KEYS = ("duration",)
@@ -30,9 +31,9 @@ class Measure(StrEnum):
         return HOLD_KEYS if self is Measure.HOLD else REPS_KEYS
 
 
-def example_value(key: str) -> str | int:
-    """The schema's example for a step field, as a new step gets it."""
-    example = STEP[key].example
+def example_value(key: str, table: Table = STEP) -> str | int:
+    """The schema's example for a field of a step (or of `table`), as a new one gets it."""
+    example = table[key].example
     return int(example) if example.isdigit() else example.strip('"')
 
 

@@ -1,5 +1,5 @@
-"""The routine's steps as a list: reordered by dragging or by Alt+Up and Alt+Down, a
-step added with Ins and removed with Del; a step with a mistake in it is marked."""
+"""The routine's steps (or a run's efforts) as a list: reordered by dragging or by Alt+Up
+and Alt+Down, one added with Ins and removed with Del; one with a mistake in it is marked."""
 
 from __future__ import annotations
 
@@ -16,20 +16,24 @@ class StepList(QListWidget):
     moved = Signal(int, int)  # from, to
     add_requested = Signal()  # Ins
     remove_requested = Signal(int)  # Del, on the current step
+    picked = Signal(int)  # the current row, changed by the person (not by show_steps)
 
-    def __init__(self) -> None:
+    def __init__(self, noun: str = "step") -> None:
+        """`noun`: what an entry is ("step", "effort"), as the tooltips say it."""
         super().__init__()
-        self.setObjectName("steps")
+        self.noun = noun
+        self.setObjectName(f"{noun}s")
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAccessibleName("Steps")
-        self.setToolTip("Drag to reorder, or Alt+Up and Alt+Down; Ins adds a step, Del removes")
+        self.setAccessibleName(f"{noun.capitalize()}s")
+        self.setToolTip(f"Drag to reorder, or Alt+Up and Alt+Down; Ins adds a {noun}, Del removes")
         self.model().rowsMoved.connect(self._rows_moved)
+        self.currentRowChanged.connect(self._row_changed)
         self._filling = False
 
     def show_steps(self, titles: Sequence[str], mistakes: Sequence[bool], current: int) -> None:
-        """Show the steps (one title each), marking those with mistakes, and select one."""
+        """Show the entries (one title each), marking those with mistakes, and select one."""
         self._filling = True
         try:
             if self.count() != len(titles):
@@ -39,11 +43,18 @@ class StepList(QListWidget):
             for number, (title, mistake) in enumerate(zip(titles, mistakes, strict=True)):
                 item = self.item(number)
                 item.setText(f"{MISTAKE_MARK if mistake else ''}{number + 1}. {title}")
-                item.setToolTip("This step has a mistake; select it to see" if mistake else "")
+                item.setToolTip(
+                    f"This {self.noun} has a mistake; select it to see" if mistake else ""
+                )
             if titles:
                 self.setCurrentRow(max(0, min(current, len(titles) - 1)))
         finally:
             self._filling = False
+
+    def _row_changed(self, row: int) -> None:
+        # While the rows are refilled, the current row passes through rows that are gone.
+        if not self._filling and row >= 0:
+            self.picked.emit(row)
 
     def _rows_moved(
         self, _parent: QModelIndex, start: int, _end: int, _dest: QModelIndex, row: int

@@ -1,6 +1,7 @@
-"""The routine editor window: the routine's fields at the top, its steps as a list, the
-selected step's form, and the live timeline; the loader's messages beside the fields
-they name as the person types, Save only while the routine is valid.
+"""The routine editor window: the routine's fields at the top (a run's interval and its
+efforts among them), its steps as a list, the selected step's form, and the live
+timeline; the loader's messages beside the fields they name as the person types, Save
+only while the routine is valid.
 
 A check of a routine (the loader and the plan) takes a few milliseconds (5 ms for the
 largest built-in on the development machine), so it runs on the UI thread, once the
@@ -38,13 +39,15 @@ from loosen.core.routine_document import (
     DocumentError,
     LibraryContext,
     RoutineDocument,
+    effort_place,
     field_place,
     import_picture,
     shipped_pictures,
     step_place,
 )
-from loosen.core.routine_schema import DEFAULTS, INTERVAL, TOP, Kind, Shape
+from loosen.core.routine_schema import DEFAULTS, EFFORT, INTERVAL, MAX_EFFORTS, TOP, Kind, Shape
 from loosen.speech.speaker import Speaker
+from loosen.ui.editor.efforts import EffortsEditor
 from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_messages
 from loosen.ui.editor.step_form import Measure, StepForm, example_value
 from loosen.ui.editor.step_list import StepList
@@ -53,6 +56,7 @@ from loosen.ui.editor.timeline import Timeline
 CHECK_DELAY_MS = 150  # typing pauses this long before the routine is checked again
 ROUTINE_KEYS = ("name", "kind", "summary", "caution")  # the top-level fields the form edits
 NEW_STEP_NAME = "New step"
+NEW_EFFORT_NAME = "New effort"
 CHANGED_ON_DISK = "This file was changed outside the editor."
 UNNAMED = "(no name)"
 PANE_SHARES = (3, 4, 3)  # of the width: the routine and its steps, the step, the timeline
@@ -64,6 +68,13 @@ class Answer:
     SAVE = "save"
     DISCARD = "discard"
     CANCEL = "cancel"
+
+
+def effort_title(value_of: Callable[[str], Any]) -> str:
+    """An effort as the list shows it: "Sprint 100 metres — 20s"."""
+    name = value_of("name") or UNNAMED
+    duration = value_of("duration")
+    return str(name) if duration is None else f"{name} — {duration}"
 
 
 def step_title(value_of: Callable[[str], Any]) -> str:
@@ -98,6 +109,7 @@ class EditorWindow(QMainWindow):
         self.speaker = speaker
         self.result = CheckResult({})
         self.current = 0  # the selected step
+        self.current_effort = 0  # the selected effort of a run
         self.question: QMessageBox | None = None  # "save your changes?" while open
         self._closing = False
         self._shown_once = False
@@ -150,6 +162,12 @@ class EditorWindow(QMainWindow):
         self.interval_form.edited.connect(
             lambda key, value: self._table_edited(INTERVAL_TABLE, key, value)
         )
+        self.efforts = EffortsEditor(mnemonics)
+        self.efforts.edited.connect(self._effort_edited)
+        self.efforts.selected.connect(self._effort_selected)
+        self.efforts.moved.connect(self.move_effort)
+        self.efforts.add_requested.connect(self.add_effort)
+        self.efforts.remove_requested.connect(self.remove_effort)
 
         self.step_list = StepList()
         self.step_list.currentRowChanged.connect(self._step_selected)
@@ -201,7 +219,9 @@ class EditorWindow(QMainWindow):
         self.defaults_box = QGroupBox("Defaults for every step")
         QVBoxLayout(self.defaults_box).addWidget(self.defaults_form)
         self.interval_box = QGroupBox("The run: its activity and its breaks")
-        QVBoxLayout(self.interval_box).addWidget(self.interval_form)
+        interval_column = QVBoxLayout(self.interval_box)
+        interval_column.addWidget(self.interval_form)
+        interval_column.addWidget(self.efforts)
         routine_page = QWidget()
         routine_column = QVBoxLayout(routine_page)
         routine_column.addWidget(self.routine_form)
@@ -224,7 +244,8 @@ class EditorWindow(QMainWindow):
             steps_column.addLayout(buttons)
 
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(_scrolled(routine_page))
+        self.routine_area = _scrolled(routine_page)
+        left.addWidget(self.routine_area)
         left.addWidget(self.steps_pane)
         left.setStretchFactor(0, 1)
         left.setStretchFactor(1, 1)
@@ -232,7 +253,8 @@ class EditorWindow(QMainWindow):
 
         self.middle = QSplitter(Qt.Orientation.Horizontal)
         self.middle.addWidget(left)
-        self.middle.addWidget(_scrolled(self.step_form))
+        self.step_pane = _scrolled(self.step_form)
+        self.middle.addWidget(self.step_pane)
         self.middle.addWidget(self.timeline)
         self.middle.setChildrenCollapsible(False)
         for pane, share in enumerate(PANE_SHARES):
@@ -268,6 +290,8 @@ class EditorWindow(QMainWindow):
         self.interval_form.set_values(lambda key: self.document.get(key, INTERVAL_TABLE))
         self._show_steps()
         self._show_step()
+        self._show_efforts()
+        self._show_effort()
         self._show_sections()
         self._show_title()
 
@@ -276,7 +300,9 @@ class EditorWindow(QMainWindow):
         has_interval = self.document.get(INTERVAL.name) is not None
         self.interval_box.setVisible(is_run or has_interval)
         # A run with steps still shows them, so they can be removed.
-        self.steps_pane.setVisible(not is_run or self.document.step_count() > 0)
+        with_steps = not is_run or self.document.step_count() > 0
+        self.steps_pane.setVisible(with_steps)
+        self.step_pane.setVisible(with_steps)  # a run's width goes to its interval
         self.defaults_box.setVisible(not is_run or self.document.get(DEFAULTS.name) is not None)
 
     def _show_title(self) -> None:
@@ -327,6 +353,39 @@ class EditorWindow(QMainWindow):
         ]
         self.step_form.show_errors(lambda key: self.result.at(f"{own}.{key}"), others)
 
+    def _show_efforts(self) -> None:
+        count = self.document.effort_count()
+        self.current_effort = max(0, min(self.current_effort, count - 1))
+        titles = [
+            effort_title(lambda key, i=i: self.document.effort_get(i, key)) for i in range(count)
+        ]
+        mistakes = [bool(self.result.in_effort(i)) for i in range(count)]
+        self.efforts.show_efforts(titles, mistakes, self.current_effort)
+        self.efforts.add_button.setEnabled(count < MAX_EFFORTS)
+
+    def _show_effort(self) -> None:
+        if self.document.effort_count() == 0:
+            self.efforts.show_effort(None)
+            return
+        index = self.current_effort
+        self.efforts.show_effort(lambda key: self.document.effort_get(index, key), index + 1)
+        self._show_effort_errors()
+        if not self.document.step_count():
+            self.timeline.highlight(self.result.effort_phases(index))
+
+    def _show_effort_errors(self) -> None:
+        about_all = self.result.at(EFFORT.name)
+        if self.document.effort_count() == 0:
+            self.efforts.show_errors(lambda key: (), (), about_all)
+            return
+        own = effort_place(self.current_effort)
+        others = [
+            message if place == own else f"{place.removeprefix(own + '.')}: {message}"
+            for place, message in self.result.in_effort(self.current_effort)
+            if place.removeprefix(own + ".") not in EFFORT.keys
+        ]
+        self.efforts.show_errors(lambda key: self.result.at(f"{own}.{key}"), others, about_all)
+
     def _show_result(self) -> None:
         result = self.result
         self.routine_form.show_errors(result.at)
@@ -340,15 +399,20 @@ class EditorWindow(QMainWindow):
         elsewhere = [
             f"{place}: {message}" if place else message
             for place, messages in result.errors.items()
-            if place not in on_screen and not place.startswith(f"{TOP['steps'].key}[")
+            if place not in on_screen
+            and not place.startswith((f"{TOP['steps'].key}[", f"{EFFORT.name}["))
             for message in messages
         ]
         show_messages(self.problems, elsewhere)
         self.timeline.show_plan(result.plan)
         self._show_steps()
         self._show_step_errors()
+        self._show_efforts()
+        self._show_effort_errors()
         if self.document.step_count():
             self.timeline.highlight(result.step_phases(self.current))
+        elif self.document.effort_count():
+            self.timeline.highlight(result.effort_phases(self.current_effort))
         self.save_button.setEnabled(result.valid and self.document.modified)
         self.hear_button.setEnabled(result.valid and self.document.step_count() > 0)
 
@@ -442,6 +506,54 @@ class EditorWindow(QMainWindow):
         self._show_steps()
         self._show_step()
         self._show_sections()
+        self._changed()
+
+    # -- a run's efforts -----------------------------------------------------------------
+
+    def _effort_edited(self, key: str, value: Any) -> None:
+        if self.document.effort_count() and self.document.effort_set(
+            self.current_effort, key, value
+        ):
+            self._show_efforts()
+            self._changed()
+
+    def _effort_selected(self, row: int) -> None:
+        self.current_effort = row
+        self._show_effort()
+
+    def add_effort(self) -> None:
+        """A new effort after the selected one, its name ready to be typed over."""
+        count = self.document.effort_count()
+        if count >= MAX_EFFORTS:
+            return
+        at = self.current_effort + 1 if count else 0
+        self.current_effort = self.document.add_effort(
+            {"name": NEW_EFFORT_NAME, "duration": example_value("duration", EFFORT)}, at
+        )
+        self._efforts_changed()
+        self.efforts.focus_name()
+        self.routine_area.ensureWidgetVisible(self.efforts.form)  # below the list, at 800×600
+
+    def remove_effort(self, index: int) -> None:
+        if 0 <= index < self.document.effort_count():
+            self.document.remove_effort(index)
+            self.current_effort = min(index, self.document.effort_count() - 1)
+            self._efforts_changed()
+            if self.document.effort_count() == 0:
+                self.efforts.add_button.setFocus()  # the list it was in is gone
+
+    def move_effort(self, index: int, to: int) -> None:
+        count = self.document.effort_count()
+        if not (0 <= index < count and 0 <= to < count) or index == to:
+            self._show_efforts()  # a drop outside the list puts the rows back as they are
+            return
+        self.document.move_effort(index, to)
+        self.current_effort = to
+        self._efforts_changed()
+
+    def _efforts_changed(self) -> None:
+        self._show_efforts()
+        self._show_effort()
         self._changed()
 
     # -- hearing -------------------------------------------------------------------------
