@@ -181,8 +181,14 @@ class OutingPicker(QDialog):
         self.remove_button = QPushButton("Remove", objectName="outingRemove")
         self.up_button = QPushButton("Up", objectName="outingUp")
         self.down_button = QPushButton("Down", objectName="outingDown")
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+        for button, key in (
+            (self.add_button, "Insert"),
+            (self.remove_button, "Delete"),
+            (self.up_button, "Ctrl+Up"),
+            (self.down_button, "Ctrl+Down"),
+        ):
             button.setAutoDefault(False)
+            button.setToolTip(f"Key: {key}")
         self.add_button.clicked.connect(self.add_current)
         self.remove_button.clicked.connect(self.remove_selected)
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
