@@ -1,21 +1,30 @@
-"""Speech figures for the benchmark script: worker start-up, render time per cue, export speed.
+"""Speech and guide figures for the benchmark script: worker start-up, render time per
+cue, export speed; and per format, the peak memory of a 10-hour export and the size of
+an hour, with the whole outing (warm-up, sprint hour, cooldown) as one MP3.
 
-Measured, not asserted: `speech_figures()` returns them, `python -m benchmarks.export`
-prints them. Everything is written to a temporary folder (a cold clip cache), so the
-user's own cache is neither used nor touched.
+Measured, not asserted: `speech_figures()` and `format_figures()` return them,
+`python -m benchmarks.export` prints them. Everything is written to a temporary folder
+(a cold clip cache), so the user's own cache is neither used nor touched. Each format's
+export runs in a process of its own, so its peak resident memory is its own.
 """
 
 from __future__ import annotations
 
+import json
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import child_environment
 from loosen import paths
-from loosen.core.audio import write_guide
+from loosen.core.audio import GUIDE_FORMATS, write_guide
 from loosen.core.cues import DEFAULT_WORDS_PER_MINUTE
 from loosen.core.library import load_library
+from loosen.core.outing import plan_outing
 from loosen.core.plan import build_plan
 from loosen.speech.synth import ClipSynthesizer
 
@@ -25,9 +34,7 @@ WAIT_S = 60.0
 
 def speech_figures(routine_id: str = GUIDE_ROUTINE) -> dict[str, float | int | str]:
     """Time the real engine: start, per-cue render (cold cache), and the guide's export."""
-    routine = load_library(paths.builtin_routines_dir(), None, paths.pictures_dir()).find(
-        routine_id
-    )
+    routine = _library().find(routine_id)
     plan = build_plan(routine, words_per_minute=DEFAULT_WORDS_PER_MINUTE)
     texts = list(dict.fromkeys(c.text for c in sorted(plan.cues, key=lambda c: c.at_s)))
     with tempfile.TemporaryDirectory(prefix="loosen-bench-") as folder:
@@ -76,9 +83,110 @@ def speech_figures(routine_id: str = GUIDE_ROUTINE) -> dict[str, float | int | s
 
 
 TARGET_EXPORT_S = 10.0  # "a 60-minute guide renders in seconds, not minutes"
+LONG_GUIDE_HOURS = 10  # the sprint hour, ten times over
+OUTING = ("dynamic-warm-up", "sprint-session", "post-run-cooldown")
+MEMORY_TARGET_MB = 100.0  # a 10-hour guide, resident, whatever the format
+HOUR_TARGET_MB = {"mp3": 30.0, "opus": 12.0}  # an hour of guide, for a phone
+
+
+def _library():
+    return load_library(paths.builtin_routines_dir(), None, paths.pictures_dir())
+
+
+def _export_in_this_process(routine_ids: list[str], out: Path, clips_dir: Path) -> dict:
+    """One export, as `loosen export-audio` does it; the figures of this process."""
+    library = _library()
+    outing = plan_outing([library.find(i) for i in routine_ids], DEFAULT_WORDS_PER_MINUTE)
+    synth = ClipSynthesizer(clips_dir)  # clips already rendered: read from the cache
+    try:
+        synth.wait_ready(WAIT_S)
+        synth.set_rate(DEFAULT_WORDS_PER_MINUTE)
+        texts = list(dict.fromkeys(c.text for c in outing.plan.cues))
+        futures = dict(zip(texts, synth.prerender(texts), strict=True))
+        started = time.perf_counter()
+        info = write_guide(
+            outing.plan,
+            lambda text: futures[text].result(WAIT_S),
+            out,
+            title=outing.title,
+            chapters=outing.chapters,
+        )
+        seconds = time.perf_counter() - started
+    finally:
+        synth.close()
+    return {
+        "length_s": info.duration_s,
+        "size_bytes": info.size_bytes,
+        "export_s": seconds,
+        "chapters": len(outing.chapters),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
+    }
+
+
+def _export_in_a_child(routine_ids: list[str], out: Path, clips_dir: Path) -> dict:
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from benchmarks.export import _export_in_this_process\n"
+        "print(json.dumps(_export_in_this_process(json.loads(sys.argv[1]), "
+        "Path(sys.argv[2]), Path(sys.argv[3]))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(routine_ids), str(out), str(clips_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_environment(),
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def format_figures(hours: int = LONG_GUIDE_HOURS) -> dict[str, dict]:
+    """Per format: a `hours`-hour guide's peak memory and size; and the outing as MP3."""
+    figures: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="loosen-bench-") as folder:
+        clips = Path(folder) / "clips"
+        long_guide = ["sprint-session"] * hours
+        # Render the clips once (the voice is not what is measured here).
+        _export_in_a_child(["sprint-session"], Path(folder) / "warm.wav", clips)
+        for name, guide_format in GUIDE_FORMATS.items():
+            out = Path(folder) / f"long{guide_format.extension}"
+            figures[name] = _export_in_a_child(long_guide, out, clips)
+            out.unlink()
+        figures["outing-mp3"] = _export_in_a_child(list(OUTING), Path(folder) / "o.mp3", clips)
+    return figures
+
+
+def format_report() -> str:
+    figures = format_figures()
+    lines = [
+        f"Audio guide formats ({LONG_GUIDE_HOURS}-hour guide, each in a process of its own; "
+        f"targets: ≤ {MEMORY_TARGET_MB:g} MB resident, an hour of MP3 ≤ "
+        f"{HOUR_TARGET_MB['mp3']:g} MB, of Opus ≤ {HOUR_TARGET_MB['opus']:g} MB):"
+    ]
+    for name in GUIDE_FORMATS:
+        f = figures[name]
+        hour_mb = f["size_bytes"] / 1e6 * 3600 / f["length_s"]
+        target = HOUR_TARGET_MB.get(name)
+        verdict = "" if target is None else (" (meets)" if hour_mb <= target else " (MISSES)")
+        lines.append(
+            f"  {name:<5} peak RSS {f['peak_rss_mb']:6.1f} MB"
+            f"{' (meets)' if f['peak_rss_mb'] <= MEMORY_TARGET_MB else ' (MISSES)'}, "
+            f"an hour {hour_mb:7.1f} MB{verdict}, encoded in {f['export_s']:6.1f} s"
+        )
+    outing = figures["outing-mp3"]
+    lines.append(
+        f"  warm-up + sprint hour + cooldown as one MP3: {outing['length_s'] / 60:.0f} min, "
+        f"{outing['size_bytes'] / 1e6:.1f} MB, {outing['chapters']} chapters"
+    )
+    return "\n".join(lines)
 
 
 def report() -> str:
+    return speech_report() + "\n" + format_report()
+
+
+def speech_report() -> str:
     figures = speech_figures()
     if figures.get("engine") == "none":
         return f"Speech: no engine here ({figures['reason']}); nothing measured"

@@ -44,7 +44,7 @@ from loosen.core.phases import PhaseKind  # noqa: E402
 from loosen.core.presence import UNKNOWN  # noqa: E402
 from loosen.core.settings import Settings  # noqa: E402
 from loosen.speech.player import ClipSpeaker  # noqa: E402
-from loosen.ui.export_dialog import ExportDialog  # noqa: E402
+from loosen.ui import export_dialog  # noqa: E402
 from loosen.ui.history_service import HistoryService  # noqa: E402
 from loosen.ui.library_view import FolderPathDialog  # noqa: E402
 from loosen.ui.main_window import MainWindow  # noqa: E402
@@ -365,11 +365,14 @@ def shoot_run(out: Path, width: int, height: int) -> None:
 
     window.library_view.select("long-easy-run")
     synth = _HalfwaySynth(_silent_clip(HOME / "clip.wav"), ready=9)
-    ExportDialog.ask_path = staticmethod(  # the save dialog, answered at once
-        lambda parent, suggested, chosen: chosen(HOME / "long-easy-run.wav")
+    # The save dialog, answered at once.
+    export_dialog.ask_save_path = lambda parent, title, suggested, name_filter, chosen: chosen(
+        HOME / "long-easy-run.mp3"
     )
     window._export_synth = synth
     window.export_audio("long-easy-run")
+    (picker,) = window.findChildren(export_dialog.OutingPicker)
+    picker.accept()  # the routine alone, as MP3
     dialog = window.export_dialog
     assert dialog is not None
     settle(600)

@@ -107,6 +107,25 @@ def test_export_audio_writes_the_whole_guide_with_sound(tmp_path):
     assert peak > 0.05, "the guide is silent: the speech engine did not run in the bundle"
 
 
+def test_export_audio_writes_an_mp3_with_chapters_from_the_bundled_libsndfile(tmp_path):
+    """libsndfile (soundfile's `_soundfile_data`) and mutagen ship inside the bundle."""
+    import mutagen.mp3
+    import soundfile
+
+    routines = ["squat-and-fold", "squat-and-fold"]
+    plan = loosen("plan", "squat-and-fold", "--json")
+    total = 2 * json.loads(plan.stdout)["total"]
+    out = tmp_path / "outing.mp3"
+    result = loosen("export-audio", *routines, str(out), timeout=120)
+    assert result.returncode == 0, result.stderr
+    samples, rate = soundfile.read(str(out), dtype="int16")
+    assert abs(len(samples) / rate - total) <= 0.5
+    assert abs(samples).max() / 32768 > 0.05, "the guide is silent"
+    tags = mutagen.mp3.MP3(out).tags
+    assert str(tags["TIT2"]) == "Squat and fold + Squat and fold"
+    assert len(tags.getall("CHAP")) >= 2
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd is Linux's")
 def test_every_library_in_the_bundle_resolves():
     # Libraries a Linux desktop provides where they are used: Wayland's client libraries

@@ -147,7 +147,9 @@ def test_a_clip_that_fails_is_one_line_and_leaves_no_file(tmp_path):
     from loosen.commands.common import UserError
 
     out = tmp_path / "x.wav"
-    args = argparse.Namespace(routine="squat-and-fold", out=out, rate=160, voice=None)
+    args = argparse.Namespace(
+        routines=["squat-and-fold"], out=out, rate=160, voice=None, format=None
+    )
     with pytest.raises(UserError) as raised:
         export_audio.run(args, synthesizer=_FailingSynth())
     assert str(raised.value) == "the speech engine keeps failing"
@@ -169,41 +171,161 @@ class _WorkingSynth(_FailingSynth):
         return futures
 
 
-@pytest.mark.parametrize("name", ["guide.mp3", "guide.ogg", "guide.opus", "guide.flac", "guide"])
-def test_only_wav_is_written_and_any_other_extension_is_refused(tmp_path, name):
-    import argparse
+def tone_clip(folder: Path) -> Path:
+    """A short 440 Hz tone at the guide's rate (a lossy codec keeps a tone)."""
+    import math
 
-    from loosen.commands import export_audio
-    from loosen.commands.common import UserError
-
-    clip = tmp_path / "clips" / "tone.wav"
-    clip.parent.mkdir()
+    clip = folder / "tone.wav"
+    samples = b"".join(
+        round(8000 * math.sin(2 * math.pi * 440 * i / 22050)).to_bytes(2, "little", signed=True)
+        for i in range(4410)
+    )
     with wave.open(str(clip), "wb") as tone:
         tone.setnchannels(1), tone.setsampwidth(2), tone.setframerate(22050)
-        tone.writeframes(b"\x00\x10" * 2205)
+        tone.writeframes(samples)
+    return clip
+
+
+@pytest.fixture
+def working_voice(monkeypatch, tmp_path):
+    """The CLI's voice, replaced by one that gives a tone for every cue at once."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    clip = tone_clip(folder)
+    monkeypatch.setattr("loosen.speech.synth.ClipSynthesizer", lambda *a, **k: _WorkingSynth(clip))
+
+
+def plan_total(capsys, *routine_ids: str) -> float:
+    totals = []
+    for routine_id in routine_ids:
+        assert cli.main(["plan", routine_id, "--json"]) == 0
+        totals.append(json.loads(capsys.readouterr().out)["total"])
+    return sum(totals)
+
+
+@pytest.mark.parametrize("extension", [".mp3", ".ogg", ".opus", ".flac", ".wav"])
+def test_the_format_follows_the_extension(capsys, working_voice, tmp_path, extension):
+    import soundfile
+
+    total = plan_total(capsys, "squat-and-fold")
+    out = tmp_path / f"guide{extension}"
+    assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {out}: 1:")
+    info = soundfile.info(str(out))
+    assert info.channels == 1 and abs(info.duration - total) <= 0.5
+    expected = {".mp3": "MP3", ".ogg": "OGG", ".opus": "OGG", ".flac": "FLAC", ".wav": "WAV"}
+    assert info.format == expected[extension]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips", out.name]
+
+
+def test_format_overrides_the_extension(capsys, working_voice, tmp_path):
+    import mutagen.mp3
+
+    out = tmp_path / "guide.audio"
+    assert cli.main(["export-audio", "squat-and-fold", str(out), "--format", "mp3"]) == 0
+    assert mutagen.mp3.MP3(out).info.length > 60
+
+
+@pytest.mark.parametrize("name", ["guide.m4a", "guide.aac", "guide"])
+def test_any_other_extension_is_refused_in_one_line_and_nothing_is_written(
+    capsys, working_voice, tmp_path, name
+):
     out = tmp_path / "out" / name
     out.parent.mkdir()
-    args = argparse.Namespace(routine="squat-and-fold", out=out, rate=160, voice=None)
-    with pytest.raises(UserError) as raised:
-        export_audio.run(args, synthesizer=_WorkingSynth(clip))
-    message = str(raised.value)
-    assert "\n" not in message and message.startswith(f"{out}: ")
-    assert (out.suffix or "without an extension") in message and ".wav" in message
-    assert list(out.parent.iterdir()) == []  # nothing written, under any name
-
-    wav = out.with_suffix(".wav")
-    args.out = wav
-    assert export_audio.run(args, synthesizer=_WorkingSynth(clip)) == 0
-    with wave.open(str(wav), "rb") as guide:
-        assert guide.getnframes() > 0
-
-
-def test_the_cli_refuses_mp3_before_starting_a_voice(capsys, tmp_path):
-    out = tmp_path / "x.mp3"
     assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 1
     line = error_line(capsys)
-    assert line == (
-        f"loosen: {out}: .mp3 files are not supported; "
-        "the audio guide is written as .wav (WAV audio)"
+    assert line.startswith(f"loosen: {out}: ") and (out.suffix or "without an extension") in line
+    assert line.endswith("the audio guide is written as .mp3, .ogg, .opus, .flac or .wav")
+    assert list(out.parent.iterdir()) == []  # nothing written, under any name
+
+
+def test_several_routines_make_one_guide_as_long_as_their_plans_with_chapters(
+    capsys, working_voice, tmp_path
+):
+    from mutagen.id3 import ID3
+
+    routines = ["dynamic-warm-up", "squat-and-fold", "post-run-cooldown"]
+    total = plan_total(capsys, *routines)
+    out = tmp_path / "outing.mp3"
+    assert cli.main(["export-audio", *routines, str(out)]) == 0
+    capsys.readouterr()
+    import soundfile
+
+    assert abs(soundfile.info(str(out)).duration - total) <= 0.5
+    tags = ID3(out)
+    assert str(tags["TIT2"]) == "Dynamic warm-up + Squat and fold + Post-run cooldown"
+    assert str(tags["TPE1"]) == "Loosen"
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    titles = [str(c.sub_frames["TIT2"]) for c in chapters]
+    starts = {
+        t.split(":")[0]: c.start_time / 1000
+        for t, c in zip(titles, chapters, strict=True)
+        if ":" in t
+    }
+    warm_up = plan_total(capsys, "dynamic-warm-up")
+    assert starts == {
+        "Dynamic warm-up": 0.0,
+        "Squat and fold": warm_up,
+        "Post-run cooldown": warm_up + plan_total(capsys, "squat-and-fold"),
+    }
+    assert len(titles) > 10  # a chapter per step as well
+
+
+def test_help_says_several_routines_make_one_guide(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["export-audio", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "ROUTINE [ROUTINE ...] OUT" in text
+    assert "laid end to end in one guide" in text and ".mp3, .ogg, .opus, .flac or .wav" in text
+
+
+def test_a_wav_past_4_gb_is_refused_before_a_voice_starts(
+    capsys, monkeypatch, user_routines, tmp_path
+):
+    long_run = (
+        'format = 1\nname = "Day"\nkind = "run"\n[interval]\nactivity = "Walk"\n'
+        'total = "14h"\nevery = "20m"\nbreak = "squat-and-fold"\n'
     )
-    assert not out.exists()
+    (user_routines / "day.toml").write_text(long_run)
+    monkeypatch.setattr("loosen.speech.synth.ClipSynthesizer", engine_missing)
+    out = tmp_path / "day.wav"
+    assert cli.main(["export-audio", "day", "day", str(out)]) == 1  # 28 hours
+    line = error_line(capsys)
+    assert line.startswith(f"loosen: {out}: a 28.0-hour guide passes the 4 GB")
+    assert ".mp3" in line and list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_one_line_redrawn_in_place():
+    from loosen.commands.export_audio import progress_line
+
+    lines = [progress_line(Path("/x/run.mp3"), f) for f in (0.0, 0.423, 1.0)]
+    assert lines == [
+        "\rwriting run.mp3:   0 %",
+        "\rwriting run.mp3:  42 %",
+        "\rwriting run.mp3: 100 %",
+    ]
+    assert all("\n" not in line for line in lines)
+
+
+def test_progress_shows_on_a_terminal_and_not_in_a_pipe(capsys, working_voice, tmp_path):
+    import io
+    import os
+
+    from loosen.commands.export_audio import terminal_progress
+
+    assert terminal_progress(Path("g.mp3"), io.StringIO()) is None  # a pipe or file
+    main, other = os.openpty()
+    with os.fdopen(other, "w") as terminal, os.fdopen(main, "rb", buffering=0) as screen:
+        report = terminal_progress(Path("g.mp3"), terminal)
+        assert report is not None
+        for fraction in (0.1, 0.1, 0.5, 1.0):
+            report(fraction)
+        shown = screen.read(200).decode()
+    assert shown == "\rwriting g.mp3:  10 %\rwriting g.mp3:  50 %\rwriting g.mp3: 100 %"
+
+
+def test_the_export_leaves_no_progress_in_a_pipe(capsys, working_voice, tmp_path):
+    out = tmp_path / "g.ogg"
+    assert cli.main(["export-audio", "squat-and-fold", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out.startswith(f"wrote {out}")

@@ -113,7 +113,8 @@ def test_the_guide_lasts_the_plan_with_sound_at_each_work_start_and_silence_betw
     samples = read_guide(info.path)
     assert abs(len(samples) / RATE - cooldown_plan.total_s) <= 0.5
     assert info.duration_s == len(samples) / RATE
-    assert info.size_bytes == 44 + 2 * len(samples)  # a plain PCM WAV header
+    # 16-bit PCM, with a header and the title's tag chunk around it.
+    assert 2 * len(samples) < info.size_bytes < 2 * len(samples) + 4096
     works = [p for p in cooldown_plan.phases if p.kind is PhaseKind.WORK]
     assert len(works) == 4
     for phase in works:
@@ -265,7 +266,7 @@ def test_an_hour_long_run_renders_reusing_its_clips(tmp_path):
     clips = ToneClips(tmp_path, seconds=1.0)
     info = write_guide(plan, clips, tmp_path / "run.wav")
     assert abs(info.duration_s - 3600.0) <= 0.5
-    assert info.size_bytes == 44 + 2 * round(info.duration_s * RATE)
+    assert 0 < info.size_bytes - 2 * round(info.duration_s * RATE) < 4096
     assert set(clips.asked.values()) == {1} and info.cues > info.clips
     with wave.open(str(info.path), "rb") as guide:
         guide.setpos(round(plan.cues[0].at_s * RATE))

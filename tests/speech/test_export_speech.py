@@ -74,3 +74,30 @@ def test_an_hour_long_run_is_made_from_a_few_clips(make_synth, tmp_path):
     info, lengths = export(synth, plan, tmp_path / "run.wav")
     assert abs(info.duration_s - 3600.0) <= 0.5
     assert synth.renders == len(lengths) == info.clips < info.cues
+
+
+def test_an_outing_exports_as_an_mp3_with_speech_at_every_work_start_and_its_chapters(
+    make_synth, tmp_path
+):
+    """Real espeak-ng speech, encoded as MP3 and read back by soundfile and mutagen."""
+    import mutagen.mp3
+    import soundfile
+
+    from loosen.core.audio import export_guide
+    from loosen.core.outing import plan_outing
+
+    warm_up = routine(step("Leg swings", duration_s=20.0, say="Hold the wall."))
+    cooldown = routine(step("Forward fold", duration_s=20.0), step("Bridge", duration_s=15.0))
+    outing = plan_outing([warm_up, cooldown], words_per_minute=160)
+    info = export_guide(outing, make_synth(rate_wpm=160), tmp_path / "outing.mp3")
+    samples, rate = soundfile.read(info.path, dtype="int16")
+    assert abs(len(samples) / rate - outing.plan.total_s) <= 0.5
+    works = [p for p in outing.plan.phases if p.kind is PhaseKind.WORK]
+    assert len(works) == 3
+    for phase in works:
+        start = round(phase.start_s * rate)
+        assert rms(array("h", samples[start : start + round(0.3 * rate)].tobytes())) > 1000, phase
+    tags = mutagen.mp3.MP3(info.path).tags
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [c.start_time / 1000 for c in chapters] == [round(c.start_s, 3) for c in outing.chapters]
+    assert str(chapters[1].sub_frames["TIT2"]) == "Test routine: Forward fold"

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from loosen.core.audio import check_format
 from loosen.speech.synth import SynthState
-from loosen.ui.export_dialog import ExportDialog, file_filter
+from loosen.ui.export_dialog import ExportDialog, OutingPicker, file_filter
 from loosen.ui.main_window import MainWindow
 from player_journey import cancel_save, save_as, save_dialog
 
@@ -38,10 +38,22 @@ def make_window(open_window, speaker, user_routines):
     return make
 
 
-def start_export(qtbot, window: MainWindow, monkeypatch, out: Path, routine_id: str = "short"):
-    """Select the routine, click Export, and save as `out` in the file dialog."""
+def open_picker(qtbot, window: MainWindow, routine_id: str = "short") -> OutingPicker:
+    """Select the routine and click "Export audio guide…": the routines and format picker."""
     assert window.library_view.select(routine_id)
     qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: picker_of(window) is not None)
+    return picker_of(window)
+
+
+def picker_of(window: MainWindow) -> OutingPicker | None:
+    return next((p for p in window.findChildren(OutingPicker) if p.isVisible()), None)
+
+
+def start_export(qtbot, window: MainWindow, monkeypatch, out: Path, routine_id: str = "short"):
+    """Select the routine, click Export, go on in the picker, and save as `out`."""
+    picker = open_picker(qtbot, window, routine_id)
+    qtbot.mouseClick(picker.export_button, Qt.MouseButton.LeftButton)
     save_as(qtbot, window, out)
     dialog = window.export_dialog
     assert dialog is not None
@@ -168,9 +180,9 @@ def test_a_voice_started_for_the_export_alone_needs_no_restart(qtbot, monkeypatc
 
 def test_choosing_no_file_starts_nothing(qtbot, make_window, monkeypatch, tmp_path):
     window = make_window(FakeSynth(tmp_path))
-    assert window.library_view.select("short")
-    qtbot.mouseClick(window.library_view.export_button, Qt.MouseButton.LeftButton)
-    assert save_dialog(qtbot, window).selectedFiles()[0].endswith("short.wav")  # suggested
+    picker = open_picker(qtbot, window)
+    qtbot.mouseClick(picker.export_button, Qt.MouseButton.LeftButton)
+    assert save_dialog(qtbot, window).selectedFiles()[0].endswith("short.mp3")  # suggested
     cancel_save(qtbot, window)
     assert window.export_dialog is None
 
@@ -192,15 +204,15 @@ def test_a_real_export_with_espeak_ng_and_a_voice_of_its_own(
     dialog.worker.wait(10_000)
 
 
-def test_a_guide_named_mp3_is_refused_in_the_dialog_and_nothing_written(
+def test_a_guide_named_m4a_is_refused_in_the_dialog_and_nothing_written(
     qtbot, make_window, monkeypatch, tmp_path
 ):
     synth = FakeSynth(tmp_path)
     window = make_window(synth)
-    out = tmp_path / "short.mp3"
+    out = tmp_path / "short.m4a"
     dialog = start_export(qtbot, window, monkeypatch, out)
-    qtbot.waitUntil(lambda: ".mp3" in dialog.status_label.text())
-    assert ".wav" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: ".m4a" in dialog.status_label.text())
+    assert ".mp3" in dialog.status_label.text()
     assert not synth.futures  # refused before any voice was rendered
     dialog.worker.wait(5000)
     assert [p.name for p in tmp_path.iterdir()] == ["clip.wav"]

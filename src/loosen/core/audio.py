@@ -1,9 +1,14 @@
-"""Render a plan to one WAV file: every cue's clip at its offset, silence in between.
+"""Render a plan to one audio file: every cue's clip at its offset, silence in between.
 
-This is the audio guide a runner carries on a phone (`loosen export-audio`). It is pure
-Python: clips come in as WAV files (rendered by the speech layer), the guide goes out
-as mono 16-bit PCM at 22 050 Hz, the rate espeak-ng renders at, so clips from it are
-copied as they are.
+This is the audio guide a runner carries on a phone (`loosen export-audio`). Clips come
+in as WAV files (rendered by the speech layer); the guide is mono speech at 22 050 Hz,
+the rate espeak-ng renders at, so clips from it are copied as they are, and it goes out
+as MP3, Ogg Vorbis, Opus, FLAC or WAV, by the name's extension (GUIDE_FORMATS).
+
+The encoding is libsndfile's, through `soundfile` (its wheels carry libsndfile 1.2 with
+LAME, Vorbis, Opus and FLAC built in): no ffmpeg at run time, and one library for every
+format. Tags and chapters are written by `core.guide_tags` (mutagen) into the finished
+file before it takes its place.
 
 Choices, and why:
 
@@ -23,8 +28,15 @@ Choices, and why:
 - Clips in another format are converted: stereo is averaged to mono, 8/24/32-bit
   samples are scaled to 16-bit, and another sample rate is resampled by linear
   interpolation (plenty for speech, and no dependency).
+- The guide is streamed: clips are laid and silence written in blocks straight into
+  the encoder, so memory holds the distinct clips and one block, whatever the length
+  (a 10-hour guide stays well under 100 MB; `benchmarks/export.py` measures it).
+- Opus takes only 8, 12, 16, 24 or 48 kHz: its guide is made at 24 kHz (clips are
+  resampled as they are read), enough for speech, half the work of 48 kHz.
+- A WAV file's sizes are 32-bit: a guide that would pass 4 GB as WAV is refused before
+  any work, saying which formats hold it.
 - Silence is written in large zero blocks, so a 60-minute guide costs little more
-  than writing its bytes. The guide is written to a new file beside `out`, on the disk
+  than encoding its bytes. The guide is written to a new file beside `out`, on the disk
   (fsync), then renamed over it: a failure or a full disk never leaves half a file
   behind, and an earlier guide stays whole until the new one is complete.
 - Only a regular file is replaced (keeping its permissions), or a new name made.
@@ -50,9 +62,14 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from loosen.core.guide_tags import TAGS_ID3, TAGS_RIFF_ID3, TAGS_VORBIS, write_tags
+from loosen.core.outing import Chapter, Outing
 from loosen.core.phases import Plan
+
+if TYPE_CHECKING:
+    from soundfile import SoundFile
 
 GUIDE_RATE_HZ = 22050
 SAMPLE_BYTES = 2  # 16-bit PCM
@@ -61,12 +78,51 @@ SILENT_LEVEL = 64  # |sample| at or below this counts as silence when trimming (
 CLIPS_SHARE = 0.3  # of the progress bar: gathering clips; the rest is writing
 CLIP_WAIT_S = 120.0  # default longest wait for one clip (the synthesizer's own timeouts are less)
 _POLL_S = 0.1  # how often a wait for a clip looks whether it was cancelled
-_ZEROS = bytes(1 << 20)  # one block of silence, reused for every gap
-_MAX_DATA_BYTES = 0xFFFF_FFFF - 64  # a WAV file's sizes are 32-bit
-# The formats a guide is written in, by file extension (the first is the default). Only
-# WAV until a compressed format is really encoded: one format is never written under
-# another's name.
-GUIDE_FORMATS: dict[str, str] = {".wav": "WAV audio"}
+BLOCK_SAMPLES = 1 << 16  # how much silence goes to the encoder at a time
+_ZEROS = bytes(BLOCK_SAMPLES * SAMPLE_BYTES)  # one block of silence, reused for every gap
+_WAV_LIMIT_BYTES = 0xFFFF_FFFF  # a WAV file's sizes are 32-bit
+_WAV_TAGS_ROOM = 64 * 1024  # header, and the tags and chapters appended to it
+OPUS_RATE_HZ = 24000  # the Opus rate nearest the guide's own (8/12/16/24/48 kHz only)
+
+
+@dataclass(frozen=True)
+class GuideFormat:
+    """One way a guide is written, with the encoder settings that keep speech small."""
+
+    name: str  # what `--format` takes
+    extension: str
+    label: str  # for the save dialog's filter
+    container: str  # libsndfile's major format
+    subtype: str
+    rate_hz: int = GUIDE_RATE_HZ
+    tags: str = TAGS_VORBIS  # how its tags and chapters are written (core.guide_tags)
+    # libsndfile's knobs (≥ 1.1): for MP3, constant 56 kbit/s at 22 050 Hz (0.7 maps to
+    # it): 25 MB an hour, and a constant rate lets a phone seek to a chapter exactly.
+    compression_level: float | None = None
+    bitrate_mode: str | None = None
+
+
+# The formats a guide is written in (the first is the default); one format is never
+# written under another's name.
+GUIDE_FORMATS: dict[str, GuideFormat] = {
+    f.name: f
+    for f in (
+        GuideFormat(
+            "mp3",
+            ".mp3",
+            "MP3 audio",
+            "MP3",
+            "MPEG_LAYER_III",
+            tags=TAGS_ID3,
+            compression_level=0.7,
+            bitrate_mode="CONSTANT",
+        ),
+        GuideFormat("ogg", ".ogg", "Ogg Vorbis audio", "OGG", "VORBIS"),
+        GuideFormat("opus", ".opus", "Opus audio", "OGG", "OPUS", rate_hz=OPUS_RATE_HZ),
+        GuideFormat("flac", ".flac", "FLAC audio", "FLAC", "PCM_16"),
+        GuideFormat("wav", ".wav", "WAV audio", "WAV", "PCM_16", tags=TAGS_RIFF_ID3),
+    )
+}
 
 
 class GuideError(Exception):
@@ -192,10 +248,10 @@ def _fit_the_end(placements: list[_Placement], limit: int) -> int:
 
 
 class _GuideWriter:
-    """Streams samples into a WAV file, counting what it wrote for progress."""
+    """Streams 16-bit samples into the encoder, block by block, counting them for progress."""
 
     def __init__(
-        self, target: wave.Wave_write, total: int, progress: Callable[[float], None] | None
+        self, target: SoundFile, total: int, progress: Callable[[float], None] | None
     ) -> None:
         self.target = target
         self.total = max(total, 1)
@@ -204,22 +260,19 @@ class _GuideWriter:
         self._reported = 0.0
 
     def silence(self, count: int) -> None:
-        remaining = count * SAMPLE_BYTES
         block = memoryview(_ZEROS)
+        remaining = count
         while remaining > 0:
-            size = min(remaining, len(_ZEROS))
-            self.target.writeframesraw(block[:size])
+            size = min(remaining, BLOCK_SAMPLES)
+            self.target.buffer_write(block[: size * SAMPLE_BYTES], dtype="int16")
             remaining -= size
-        self._advance(count)
+            self._advance(size)
 
     def samples(self, samples: array[int]) -> None:
-        if not samples:
-            return
-        if sys.byteorder == "big":
-            samples = array("h", samples)
-            samples.byteswap()
-        self.target.writeframesraw(samples.tobytes())
-        self._advance(len(samples))
+        for start in range(0, len(samples), BLOCK_SAMPLES):
+            block = samples[start : start + BLOCK_SAMPLES]
+            self.target.buffer_write(block.tobytes(), dtype="int16")  # native order, as told
+            self._advance(len(block))
 
     def _advance(self, count: int) -> None:
         self.written += count
@@ -265,21 +318,56 @@ def check_target(out: Path) -> None:
         raise GuideError(f"{out}: not replaced: {what}")
 
 
-def check_format(out: Path) -> None:
-    """A one-line GuideError unless `out`'s extension is a format the guide is written in."""
-    if out.suffix.lower() in GUIDE_FORMATS:
-        return
+def supported_formats() -> str:
+    """The extensions a guide is written as, for a one-line message."""
+    extensions = [f.extension for f in GUIDE_FORMATS.values()]
+    return ", ".join(extensions[:-1]) + " or " + extensions[-1]
+
+
+def guide_format(out: Path, format_name: str | None = None) -> GuideFormat:
+    """The format `out` is written in: `format_name` when given, else its extension's.
+    A one-line GuideError for any other extension (or none)."""
+    if format_name is not None:
+        if format_name.lower() in GUIDE_FORMATS:
+            return GUIDE_FORMATS[format_name.lower()]
+        raise GuideError(
+            f"--format {format_name}: not a format of the audio guide; "
+            f"use {', '.join(GUIDE_FORMATS)}"
+        )
+    for candidate in GUIDE_FORMATS.values():
+        if out.suffix.lower() == candidate.extension:
+            return candidate
     what = f"{out.suffix} files are" if out.suffix else "a name without an extension is"
-    supported = ", ".join(f"{ext} ({name})" for ext, name in GUIDE_FORMATS.items())
-    raise GuideError(f"{out}: {what} not supported; the audio guide is written as {supported}")
+    raise GuideError(
+        f"{out}: {what} not supported; the audio guide is written as {supported_formats()}"
+    )
 
 
-def check_writable(out: Path) -> None:
+def check_format(out: Path, format_name: str | None = None) -> None:
+    """A one-line GuideError unless `out` is written in a format of the guide."""
+    guide_format(out, format_name)
+
+
+def check_length(plan: Plan, out: Path, format_name: str | None = None) -> None:
+    """A one-line GuideError when the guide cannot be held in its format (WAV past 4 GB)."""
+    chosen = guide_format(out, format_name)
+    if chosen.container != "WAV":
+        return
+    samples = round((plan.total_s + END_MARGIN_S) * chosen.rate_hz)
+    if samples * SAMPLE_BYTES + _WAV_TAGS_ROOM > _WAV_LIMIT_BYTES:
+        others = ", ".join(f.extension for f in GUIDE_FORMATS.values() if f is not chosen)
+        raise GuideError(
+            f"{out}: a {plan.total_s / 3600:.1f}-hour guide passes the 4 GB a WAV file "
+            f"can hold; write it as {others} instead"
+        )
+
+
+def check_writable(out: Path, format_name: str | None = None) -> None:
     """Fail now, with a one-line GuideError, if `out` cannot be written (before slow work):
     not a file (check_target), a format not supported, a folder that is missing or
     takes no new file."""
     check_target(out)
-    check_format(out)
+    check_format(out, format_name)
     probe = _temporary_beside(out)
     try:
         with probe.open("xb"):
@@ -289,14 +377,51 @@ def check_writable(out: Path) -> None:
     probe.unlink(missing_ok=True)
 
 
+def _encode(
+    temporary: Path,
+    chosen: GuideFormat,
+    placements: list[_Placement],
+    length: int,
+    progress: Callable[[float], None] | None,
+) -> int:
+    """Encode the laid-out guide into `temporary` (a new file); the overlaps counted."""
+    # Here, not at the top: soundfile loads numpy and libsndfile, which only an export needs.
+    import soundfile
+
+    with temporary.open("xb") as raw:
+        try:
+            with soundfile.SoundFile(
+                raw.fileno(),
+                "w",
+                samplerate=chosen.rate_hz,
+                channels=1,
+                format=chosen.container,
+                subtype=chosen.subtype,
+                closefd=False,
+                compression_level=chosen.compression_level,
+                bitrate_mode=chosen.bitrate_mode,
+            ) as target:
+                return _lay_out(placements, length, _GuideWriter(target, length, progress))
+        except soundfile.SoundFileRuntimeError as exc:
+            # libsndfile says only "System error"; the errno its failed write left says
+            # which (a full disk, most often), as the user is told for any other write.
+            code = soundfile._ffi.errno
+            raise (OSError(code, os.strerror(code)) if code else OSError(str(exc))) from None
+
+
 def write_guide(
     plan: Plan,
     clip_for: Callable[[str], Path],
     out: Path,
     *,
     progress: Callable[[float], None] | None = None,
+    format_name: str | None = None,
+    title: str | None = None,
+    chapters: Sequence[Chapter] = (),
 ) -> GuideInfo:
-    """Write `plan` as one WAV file at `out`: each cue's clip (`clip_for(text)`) at its offset.
+    """Write `plan` as one audio file at `out`: each cue's clip (`clip_for(text)`) at its
+    offset, in `format_name` or the format of `out`'s extension, tagged with `title`
+    (the plan's routine id when None) and `chapters`.
 
     `clip_for` is called once per distinct cue text, in the order the cues are heard, so
     it may wait for a clip still being rendered; its exceptions propagate and nothing is
@@ -304,14 +429,12 @@ def write_guide(
     for. `progress` gets rising fractions from 0 to 1.
     """
     out = Path(out)
-    rate = GUIDE_RATE_HZ
+    check_writable(out, format_name)
+    check_length(plan, out, format_name)
+    chosen = guide_format(out, format_name)
+    rate = chosen.rate_hz
     total = round(plan.total_s * rate)
     limit = total + round(END_MARGIN_S * rate)
-    if limit * SAMPLE_BYTES > _MAX_DATA_BYTES:
-        raise GuideError(
-            f"{out}: a {plan.total_s / 3600:.1f}-hour guide is too long for a WAV file"
-        )
-    check_writable(out)
     # Clips first, then the file: a failing clip is never mistaken for a write error,
     # and `clip_for` may wait on rendering without holding a half-written file open.
     texts = {cue.text for cue in plan.cues}
@@ -330,13 +453,16 @@ def write_guide(
 
     temporary = _temporary_beside(out)
     try:
-        with temporary.open("xb") as raw:
-            with wave.open(raw, "wb") as target:
-                target.setnchannels(1)
-                target.setsampwidth(SAMPLE_BYTES)
-                target.setframerate(rate)
-                overlaps = _lay_out(placements, length, _GuideWriter(target, length, progress))
-            os.fsync(raw.fileno())  # on the disk before it takes the earlier guide's place
+        overlaps = _encode(temporary, chosen, placements, length, progress)
+        write_tags(
+            temporary,
+            chosen.tags,
+            title=title if title is not None else plan.routine_id,
+            chapters=chapters,
+            duration_s=length / rate,
+        )
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())  # on the disk before it takes the earlier guide's place
         check_target(out)  # again: the export took a while, and what is at `out` may have changed
         with contextlib.suppress(FileNotFoundError):
             temporary.chmod(stat.S_IMODE(out.lstat().st_mode))  # a replaced guide keeps its mode
@@ -357,6 +483,7 @@ def write_guide(
         size_bytes=out.stat().st_size,
         overlaps=overlaps,
         moved=moved,
+        sample_rate_hz=rate,
     )
 
 
@@ -382,16 +509,18 @@ def _lay_out(placements: list[_Placement], length: int, writer: _GuideWriter) ->
 
 
 def export_guide(
-    plan: Plan,
+    guide: Plan | Outing,
     clips: ClipSource,
     out: Path,
     *,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     clip_wait_s: float = CLIP_WAIT_S,
+    format_name: str | None = None,
 ) -> GuideInfo:
-    """The audio guide of `plan` at `out`, with clips from `clips`: what both
-    `loosen export-audio` and the app's "Export audio guide…" run.
+    """The audio guide of `guide` (one routine's plan, or a whole outing with its title
+    and chapters) at `out`, with clips from `clips`: what both `loosen export-audio`
+    and the app's "Export audio guide…" run.
 
     Every distinct cue is queued for rendering at once (first heard, first made), then
     the guide is written as they arrive. `progress` gets rising fractions: up to
@@ -401,7 +530,9 @@ def export_guide(
     GuideError with the speech layer's one-line reason.
     """
     out = Path(out)
-    check_writable(out)  # before any rendering: fail fast
+    plan = guide.plan if isinstance(guide, Outing) else guide
+    check_writable(out, format_name)  # before any rendering: fail fast
+    check_length(plan, out, format_name)
 
     def check() -> None:
         if cancelled is not None and cancelled():
@@ -430,4 +561,12 @@ def export_guide(
             progress(fraction)
 
     check()
-    return write_guide(plan, clip_for, out, progress=report)
+    return write_guide(
+        plan,
+        clip_for,
+        out,
+        progress=report,
+        format_name=format_name,
+        title=guide.title if isinstance(guide, Outing) else None,
+        chapters=guide.chapters if isinstance(guide, Outing) else (),
+    )

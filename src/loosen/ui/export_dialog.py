@@ -1,24 +1,29 @@
-"""Export a routine's audio guide from the app: pick a file, watch it render, cancel.
+"""Export an audio guide from the app: pick the routines and the format, pick a file,
+watch it render, cancel.
 
-The work is `core.audio.export_guide`, the same function `loosen export-audio` runs,
-in a worker thread: starting the voice (when the app has none to lend), waiting for
-clips and writing the file all happen there, and the UI thread only receives the
-worker's signals (progress, then done, cancelled or a one-line error).
+`OutingPicker` lists the routines of the guide in order (the one selected in the
+library first): add, remove, move up and down, with the mouse or the keyboard, and a
+format. The work is `core.audio.export_guide`, the same function `loosen export-audio`
+runs, in a worker thread: planning, starting the voice (when the app has none to
+lend), waiting for clips and encoding the file all happen there, and the UI thread
+only receives the worker's signals (progress, then done, cancelled or a one-line error).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThread, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
-    QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -36,7 +41,8 @@ from loosen.core.audio import (
     export_guide,
 )
 from loosen.core.duration import format_clock
-from loosen.core.plan import build_plan
+from loosen.core.outing import TITLE_JOINER, plan_outing
+from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine
 from loosen.ui.save_dialog import ask_save_path
 
@@ -58,13 +64,13 @@ class ExportWorker(QThread):
 
     def __init__(
         self,
-        routine: Routine,
+        routines: Sequence[Routine],
         out: Path,
         synth: ClipSynthesizer | None,
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
-        self.routine = routine
+        self.routines = list(routines)
         self.out = out
         self.synth = synth
         self.settings = settings
@@ -82,10 +88,10 @@ class ExportWorker(QThread):
             self.stage.emit("Starting the voice…")
             self._wait_for_voice(synth, lending=own is None)
             # The cues are fitted at the voice's own rate, as in the player.
-            plan = build_plan(self.routine, words_per_minute=synth.rate_wpm)
+            outing = plan_outing(self.routines, words_per_minute=synth.rate_wpm)
             self.stage.emit("Rendering the voice…")
             info = export_guide(
-                plan,
+                outing,
                 synth,
                 self.out,
                 progress=self._progress,
@@ -125,9 +131,174 @@ class ExportWorker(QThread):
         self.progressed.emit(fraction)
 
 
-def file_filter() -> str:
-    """The save dialog's filter: the formats the guide can be written in, and no other."""
-    return ";;".join(f"{name} (*{ext})" for ext, name in GUIDE_FORMATS.items())
+def file_filter(first: str | None = None) -> str:
+    """The save dialog's filter: the formats the guide can be written in, and no other;
+    the format named `first` leads (the dialog starts on it)."""
+    formats = sorted(GUIDE_FORMATS.values(), key=lambda f: f.name != first)
+    return ";;".join(f"{f.label} (*{f.extension})" for f in formats)
+
+
+def guide_length_s(routines: Sequence[Routine]) -> float | None:
+    """How long the guide of `routines` lasts (a run without a total plays 60 minutes)."""
+    return sum(build_timeline(routine).total_s for routine in routines) if routines else None
+
+
+class OutingPicker(QDialog):
+    """Which routines go into the guide, in order, and in which format.
+
+    Keys: Delete removes the selected routine, Ctrl+Up and Ctrl+Down move it, Insert
+    adds the one shown in "Add"; Enter goes on to choose the file.
+    """
+
+    def __init__(
+        self,
+        available: Sequence[Routine],
+        first: Routine,
+        chosen: Callable[[list[Routine], Path], None],
+        *,
+        folder: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`chosen(routines, path)` once the file is picked (never when cancelled)."""
+        super().__init__(parent)
+        self.chosen = chosen
+        self.setObjectName("outingPicker")
+        self.setWindowTitle("Export audio guide — Loosen")
+        self.setMinimumWidth(460)
+        self.available = list(available)
+        self.folder = folder
+        self.routines: list[Routine] = [first]
+
+        intro = QLabel(
+            "The guide plays these routines one after another, with a chapter at each.",
+            wordWrap=True,
+        )
+        self.list = QListWidget(objectName="outingRoutines")
+        self.add_choice = QComboBox(objectName="outingAddChoice")
+        for routine in self.available:
+            self.add_choice.addItem(routine.name, routine.id)
+        self.add_button = QPushButton("Add", objectName="outingAdd")
+        self.remove_button = QPushButton("Remove", objectName="outingRemove")
+        self.up_button = QPushButton("Up", objectName="outingUp")
+        self.down_button = QPushButton("Down", objectName="outingDown")
+        for button, key in (
+            (self.add_button, "Insert"),
+            (self.remove_button, "Delete"),
+            (self.up_button, "Ctrl+Up"),
+            (self.down_button, "Ctrl+Down"),
+        ):
+            button.setAutoDefault(False)
+            button.setToolTip(f"Key: {key}")
+        self.add_button.clicked.connect(self.add_current)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(+1))
+        # The keys, where the focus is when they are meant (an event filter: a shortcut
+        # would need the dialog to be the active window, and the list takes Ctrl+Up).
+        self._keys: dict[tuple[Qt.Key, Qt.KeyboardModifier], Callable[[], None]] = {
+            (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier): self.remove_selected,
+            (Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier): lambda: self.move_selected(-1),
+            (Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier): lambda: self.move_selected(+1),
+            (Qt.Key.Key_Insert, Qt.KeyboardModifier.NoModifier): self.add_current,
+        }
+        self.list.installEventFilter(self)
+        self.add_choice.installEventFilter(self)
+        self.format_choice = QComboBox(objectName="outingFormat")
+        for guide_format in GUIDE_FORMATS.values():
+            self.format_choice.addItem(
+                f"{guide_format.label} ({guide_format.extension})", guide_format.name
+            )
+        self.length_label = QLabel(objectName="outingLength")
+        self.export_button = QPushButton("Export…", objectName="outingExport")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.accept)
+        cancel = QPushButton("Cancel")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+
+        adding = QHBoxLayout()
+        adding.addWidget(self.add_choice, 1)
+        adding.addWidget(self.add_button)
+        moving = QHBoxLayout()
+        for button in (self.remove_button, self.up_button, self.down_button):
+            moving.addWidget(button)
+        moving.addStretch()
+        form = QFormLayout()
+        form.addRow("Format", self.format_choice)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.length_label, 1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(moving)
+        layout.addLayout(adding)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        self._show(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() is QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            action = self._keys.get((Qt.Key(event.key()), modifiers))
+            if action is not None and (watched is self.list or event.key() == Qt.Key.Key_Insert):
+                action()
+                return True
+        return super().eventFilter(watched, event)
+
+    @property
+    def format_name(self) -> str:
+        return str(self.format_choice.currentData())
+
+    def add_current(self) -> None:
+        routine = self.available[self.add_choice.currentIndex()]
+        self.routines.append(routine)
+        self._show(len(self.routines) - 1)
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.routines) and len(self.routines) > 1:  # never an empty guide
+            del self.routines[row]
+            self._show(min(row, len(self.routines) - 1))
+
+    def move_selected(self, by: int) -> None:
+        row = self.list.currentRow()
+        to = row + by
+        if 0 <= row < len(self.routines) and 0 <= to < len(self.routines):
+            self.routines[row], self.routines[to] = self.routines[to], self.routines[row]
+            self._show(to)
+
+    def _show(self, selected: int) -> None:
+        self.list.clear()
+        for number, routine in enumerate(self.routines, start=1):
+            self.list.addItem(f"{number}. {routine.name}")
+        self.list.setCurrentRow(selected)
+        self.remove_button.setEnabled(len(self.routines) > 1)
+        length = guide_length_s(self.routines)
+        self.length_label.setText(f"{format_clock(length)} in all" if length else "")
+
+    def suggested_path(self) -> Path:
+        stem = "+".join(routine.id for routine in self.routines)
+        return self.folder / f"{stem}{GUIDE_FORMATS[self.format_name].extension}"
+
+    def accept(self) -> None:
+        """Ask where to write the guide (window-modal); `chosen` follows once picked."""
+        routines, chosen = list(self.routines), self.chosen
+        extension = GUIDE_FORMATS[self.format_name].extension
+
+        def picked(path: Path) -> None:  # the picker may be gone by now: no `self` here
+            chosen(routines, path if path.suffix else path.with_suffix(extension))
+
+        super().accept()
+        ask_save_path(
+            self.parentWidget(),
+            "Export audio guide",
+            self.suggested_path(),
+            file_filter(self.format_name),
+            picked,
+        )
 
 
 class ExportDialog(QDialog):
@@ -139,7 +310,7 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        routine: Routine,
+        routines: Routine | Sequence[Routine],
         out: Path,
         *,
         synth: ClipSynthesizer | None = None,
@@ -151,7 +322,9 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export audio guide — Loosen")
         self.setMinimumWidth(460)
         self.out = Path(out)
-        self.title = QLabel(routine.name, objectName="exportTitle", wordWrap=True)
+        routines = [routines] if isinstance(routines, Routine) else list(routines)
+        title = TITLE_JOINER.join(routine.name for routine in routines)
+        self.title = QLabel(title, objectName="exportTitle", wordWrap=True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -179,23 +352,12 @@ class ExportDialog(QDialog):
 
         self.info: GuideInfo | None = None
         self.error: str | None = None
-        self.worker = ExportWorker(routine, self.out, synth, settings)
+        self.worker = ExportWorker(routines, self.out, synth, settings)
         self.worker.progressed.connect(self._progressed)
         self.worker.stage.connect(self.status_label.setText)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(self._cancelled)
-
-    @staticmethod
-    def ask_path(
-        parent: QWidget | None, suggested: Path, chosen: Callable[[Path], None]
-    ) -> QFileDialog:
-        """Where to write the guide: `chosen(path)` once picked (a window-modal dialog)."""
-
-        def picked(path: Path) -> None:
-            chosen(path if path.suffix else path.with_suffix(next(iter(GUIDE_FORMATS))))
-
-        return ask_save_path(parent, "Export audio guide", suggested, file_filter(), picked)
 
     def start(self) -> None:
         self.worker.start()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 # Qt (its namespace of enums) is imported where used: not needed before the first paint,
 # it takes longer to load than that paint.
-from PySide6.QtCore import QFileSystemWatcher, QSize, QTimer, QUrl, Signal
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -436,10 +436,11 @@ class MainWindow(QMainWindow):
     # -- an audio guide --------------------------------------------------------------
 
     def export_audio(self, routine_id: str) -> None:
-        """Ask where, then write the routine's audio guide in the background."""
+        """Pick the routines (this one first) and the file, then write their audio guide
+        in the background."""
         from loosen.core.library import RoutineNotFound
         from loosen.core.routine import with_countdown
-        from loosen.ui.export_dialog import ExportDialog  # its first use loads it
+        from loosen.ui.export_dialog import OutingPicker  # its first use loads it
 
         if self.library is None or (self.export_dialog and self.export_dialog.running):
             return  # one export at a time
@@ -449,12 +450,13 @@ class MainWindow(QMainWindow):
             self.messages.show_message(str(missing))
             return
         # The countdown the player would use: the guide says what the player would.
-        routine = with_countdown(routine, self.settings.countdown)
-        ExportDialog.ask_path(
-            self, Path.home() / f"{routine.id}.wav", lambda out: self._export_to(routine, out)
-        )
+        available = [with_countdown(r, self.settings.countdown) for r in self.library]
+        first = next(r for r in available if r.id == routine.id)
+        picker = OutingPicker(available, first, self._export_to, folder=Path.home(), parent=self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.open()  # window-modal, and the event loop keeps running
 
-    def _export_to(self, routine: Routine, out: Path) -> None:
+    def _export_to(self, routines: list[Routine], out: Path) -> None:
         from loosen.ui.export_dialog import ExportDialog
 
         if self.export_dialog is not None and self.export_dialog.running:
@@ -463,7 +465,7 @@ class MainWindow(QMainWindow):
             self.export_dialog.shutdown()  # long finished; its thread is joined at once
             self.export_dialog.deleteLater()
         dialog = ExportDialog(
-            routine, out, synth=self.export_synth, settings=self.settings, parent=self
+            routines, out, synth=self.export_synth, settings=self.settings, parent=self
         )
         self.export_dialog = dialog
         dialog.open()  # window-modal, and the event loop keeps running
