@@ -14,7 +14,7 @@ import mutagen
 import pytest
 import soundfile
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from loosen.core.plan import build_plan
 from loosen.ui.export_dialog import OutingPicker
@@ -50,6 +50,10 @@ def open_picker(qtbot, window: MainWindow) -> OutingPicker:
     qtbot.waitUntil(lambda: shown() is not None)
     picker = shown()
     assert picker is not None and picker.isModal()
+    # As a window manager would: the dialog takes the keyboard (offscreen, nothing does,
+    # and keys would reach the library's page behind it).
+    picker.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is picker)
     return picker
 
 
