@@ -28,6 +28,9 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
+_KEPT: list[tuple[str, NotificationServer]] = []
+
+
 @pytest.fixture
 def serve(qapp, bus_address):
     """Puts a stand-in notification server with `capabilities` on the private bus."""
@@ -35,7 +38,7 @@ def serve(qapp, bus_address):
     servers: list[NotificationServer] = []
 
     def start(capabilities: list[str]) -> NotificationServer:
-        name = f"notification-server-{len(names)}"
+        name = f"notification-server-{len(names)}-{bus_address}"
         connection = QDBusConnection.connectToBus(bus_address, name)
         assert connection.isConnected()
         server = NotificationServer(capabilities)
@@ -45,8 +48,10 @@ def serve(qapp, bus_address):
         return server
 
     yield start
-    for name in names:
-        QDBusConnection.disconnectFromBus(name)
+    # Neither disconnected nor let go: QtDBus would let go of the exported object on its
+    # own thread, calling into Python as the main thread forks the next test's daemon,
+    # and crash the run (seen under load). Each dies with its private bus's daemon.
+    _KEPT.extend(zip(names, servers, strict=True))
 
 
 @pytest.fixture

@@ -55,6 +55,28 @@ CAPABILITIES = dbus.BusQuestion(
 )
 
 
+class _SignalListener(QObject):
+    """Hears the server's D-Bus signals for one `DesktopNotifications`; never deleted
+    and never disconnected from the bus (`_LISTENERS` keeps it).
+
+    QtDBus lets go of a signal's receiver on its own thread, calling back into it as it
+    does (`disconnectNotify`, which for a Python object means Python code on that
+    thread). Run while the main thread forks a child (busctl, pactl), that crashed the
+    test run. So the bus keeps this small object to the end, and a notifier that closes
+    only stops listening to it, on the UI thread.
+    """
+
+    heard = Signal(QDBusMessage)
+
+    @Slot(QDBusMessage)
+    def hear(self, message: QDBusMessage) -> None:
+        self.heard.emit(message)
+
+
+_LISTENERS: list[_SignalListener] = []
+_HEAR = SLOT("hear(QDBusMessage)")
+
+
 class DesktopNotifications(QObject):
     """Loosen's one reminder notification with actions: shown, replaced, withdrawn.
 
@@ -84,13 +106,17 @@ class DesktopNotifications(QObject):
         self._withdraw_when_sent = False  # answered elsewhere before its id came back
         self._processes: set[QProcess] = set()
         self._closed = False
+        self._listener: _SignalListener | None = None
         if self._busctl is None:
             log.info("notifications: busctl is not installed: reminders carry no actions")
             return
         if not self._bus.isConnected():
             return
+        self._listener = _SignalListener()
+        _LISTENERS.append(self._listener)
+        self._listener.heard.connect(self._heard)
         for name in ("ActionInvoked", "NotificationClosed"):
-            self._bus.connect("", PATH, INTERFACE, name, self, SLOT("_heard(QDBusMessage)"))
+            self._bus.connect("", PATH, INTERFACE, name, self._listener, _HEAR)
         dbus.ask(self._bus, CAPABILITIES, self._capabilities, self)
 
     def shown(self) -> int | None:
@@ -159,9 +185,8 @@ class DesktopNotifications(QObject):
             closing.setStandardErrorFile(QProcess.nullDevice())
             closing.startDetached()
             self._shown_id = None
-        if self._bus.isConnected():
-            for name in ("ActionInvoked", "NotificationClosed"):
-                self._bus.disconnect("", PATH, INTERFACE, name, self, SLOT("_heard(QDBusMessage)"))
+        if self._listener is not None:
+            self._listener.heard.disconnect(self._heard)
 
     # -- answers ---------------------------------------------------------------------
 
@@ -185,7 +210,6 @@ class DesktopNotifications(QObject):
         if self._withdraw_when_sent or self._closed:
             self.withdraw()
 
-    @Slot(QDBusMessage)
     def _heard(self, message: QDBusMessage) -> None:
         arguments = message.arguments()
         if self._shown_id is None or not arguments or arguments[0] != self._shown_id:
