@@ -39,6 +39,7 @@ from loosen.core.duration import format_clock
 from loosen.core.plan import build_plan
 from loosen.core.routine import Routine
 from loosen.ui.save_dialog import ask_save_path
+from loosen.ui.style import show_as_error
 
 if TYPE_CHECKING:
     from loosen.core.settings import Settings
@@ -222,7 +223,7 @@ class ExportDialog(QDialog):
         self.error = message
         self.status_label.setText(message)
         self.status_label.setProperty("error", True)
-        self.status_label.setStyleSheet("color: #b3261e;")
+        show_as_error(self.status_label)
         self._finished()
         self.failed.emit(message)
 

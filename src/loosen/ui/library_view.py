@@ -41,6 +41,7 @@ from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Source, Step
+from loosen.ui.style import picture_svg
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -479,7 +480,8 @@ class LibraryView(QWidget):
             return
         bold = QFont(self.tree.font())
         bold.setWeight(QFont.Weight.DemiBold)
-        heading = self.tree.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+        # The page's palette: the list's own, set by its style sheet, lags a theme change.
+        heading = self.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         for kind, routines in self.library.by_kind().items():
             if not routines:
                 continue
@@ -620,7 +622,7 @@ class _StepRow(QWidget):
         picture = QSvgWidget()
         picture.setFixedSize(QSize(48, 48))
         if step.image is not None:
-            picture.load(str(step.image))
+            picture.load(picture_svg(step.image))  # in the theme's inks
             picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         layout.addWidget(picture)
         text = QLabel(f"<b>{_escape(step.name)}</b><br>{_escape(step_amount(step))}")

@@ -46,7 +46,7 @@ from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
 from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
-from loosen.ui.style import phase_colour
+from loosen.ui.style import on_phase_colour, phase_colour, picture_svg
 
 PAUSED_TEXT = "PAUSED"
 PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
@@ -475,16 +475,17 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(shown.asks_tightness or self.rating_row.value is not None)
 
     def _paint_band(self, colour: QColor) -> None:
+        ink = on_phase_colour().name()
         _restyle(
             self.band,
             f"#phaseBand {{ background: {colour.name()}; }} "
-            "#phaseBand QLabel { color: white; font-weight: 600; } "
-            "#mutedIndicator { color: white; font-weight: 600; background: transparent;"
-            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }",
+            f"#phaseBand QLabel {{ color: {ink}; font-weight: 600; }} "
+            f"#mutedIndicator {{ color: {ink}; font-weight: 600; background: transparent;"
+            f" border: 2px solid {ink}; border-radius: 6px; padding: 2px 12px; }}",
         )
         _restyle(
             self.paused_label,
-            f"#pausedBanner {{ color: white; background: {colour.name()};"
+            f"#pausedBanner {{ color: {ink}; background: {colour.name()};"
             " border-radius: 10px; padding: 0px 28px; font-weight: 700; }",
         )
         _restyle(
@@ -505,9 +506,10 @@ class PlayerView(QWidget):
         if image is None:
             self.picture.setVisible(False)
             return
-        if self.picture.property("image") != str(image):
-            self.picture.load(str(image))
-            self.picture.setProperty("image", str(image))
+        drawn = f"{image}|{self.palette().color(self.backgroundRole()).name()}"
+        if self.picture.property("image") != drawn:  # a new picture, or a new theme
+            self.picture.load(picture_svg(image))
+            self.picture.setProperty("image", drawn)
         self.picture.setVisible(True)
 
     def _show_finished(self) -> None:
@@ -515,6 +517,11 @@ class PlayerView(QWidget):
             button.setEnabled(False)
         self.rating_row.setVisible(False)
         self.paused_label.setVisible(False)  # stopped from a pause: it no longer stands still
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()  # the theme changed: the band, clock and picture take its colours
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.time_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
