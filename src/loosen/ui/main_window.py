@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -103,6 +104,28 @@ class MessageBar(QFrame):
         self.setVisible(False)
 
 
+class _PageStack(QStackedWidget):
+    """The window's pages, asking for the room the page on show needs, not the largest
+    page's: the player then fits across a small screen while the library scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint().expandedTo(page.minimumSize()) if page else QSize()
+
+
+class _PageLayout(QVBoxLayout):
+    """The pages' layout, telling its scroll area no height-for-width: else the area
+    would size a page of wrapped text to its preferred height, and scroll a player that
+    fits."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
     muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
@@ -163,14 +186,18 @@ class MainWindow(QMainWindow):
 
         # Until `complete`, a quiet page where the library will be: the frame is built
         # from what the first sight needs only (no item views, no Qt namespace enums).
-        self.stack = QStackedWidget()
+        self.stack = _PageStack()
         self._starting_page = QLabel("Loosen is opening your routines…", margin=24)
         self.stack.addWidget(self._starting_page)
         central = QWidget()
-        self._central_layout = QVBoxLayout(central)
+        self._central_layout = _PageLayout(central)
         self._central_layout.setContentsMargins(0, 0, 0, 0)
         self._central_layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        # Large text on a small screen (200 % of 800×600 is 400×300) scrolls the page
+        # rather than pushing the window past the screen's edge.
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(central)
+        self.setCentralWidget(scroll)
         if speaker is not None and history is not None:
             self.complete(speaker, history)
 
@@ -183,6 +210,7 @@ class MainWindow(QMainWindow):
 
         self.speaker = speaker
         self.history = history
+        self.centralWidget().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scroll: keys go on
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.messages = MessageBar()
         self.library_view = LibraryView()

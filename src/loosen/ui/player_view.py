@@ -60,6 +60,11 @@ AFTER_QUESTION = "How is your back now? One digit, 0 loose to 10 very tight · E
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
 MIN_PICTURE_SIZE = QSize(64, 64)
+MIN_CLOCK_PX = 48
+CLOCK_LINE_RATIO = 1.2  # a line of text is about this many times its font's pixel size
+# Narrow enough that the player fits across 200 % of an 800×600 screen (384 px inside
+# the frame) with a scroll bar beside it.
+BODY_MARGIN_PX = 16
 
 
 class PlayerView(QWidget):
@@ -87,6 +92,7 @@ class PlayerView(QWidget):
         self.driver.events.connect(self.handle_events)
         self.driver.woke.connect(self.refresh)
         self.last_cue = ""
+        self._clock_px = MIN_CLOCK_PX  # the clock's size as the window gives it
         self.stop_question: QMessageBox | None = None  # open while Esc's question is asked
         self._after_question: list[Callable[[bool], None]] = []
         self._build()
@@ -158,6 +164,7 @@ class PlayerView(QWidget):
         self.say_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.say_label.setTextFormat(Qt.TextFormat.PlainText)
         self.say_label.setMaximumWidth(720)
+        self.say_label.installEventFilter(self)
         detail = QHBoxLayout()
         detail.addStretch(1)
         detail.addWidget(self.picture)
@@ -234,7 +241,7 @@ class PlayerView(QWidget):
         layout.setContentsMargins(0, 0, 0, 12)
         layout.addWidget(self.band)
         body = QVBoxLayout()
-        body.setContentsMargins(24, 8, 24, 0)
+        body.setContentsMargins(BODY_MARGIN_PX, 8, BODY_MARGIN_PX, 0)
         body.addWidget(self.step_label)
         body.addWidget(self.side_label)
         body.addWidget(self.time_label, 3)
@@ -523,10 +530,33 @@ class PlayerView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self.refresh()  # the theme changed: the band, clock and picture take its colours
 
+    def _fit_say(self) -> None:
+        """The instruction never shorter than its wrapped lines, or they would spill over
+        the clock: on a small screen at a large scale the page scrolls instead."""
+        lines_px = self.say_label.heightForWidth(self.say_label.width())
+        if lines_px > 0 and lines_px != self.say_label.minimumHeight():
+            self.say_label.setMinimumHeight(lines_px)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.say_label and event.type() == QEvent.Type.Resize:
+            self._fit_say()
         if watched is self.time_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            if event.type() == QEvent.Type.Resize:
+                self._fit_clock()
             self._place_paused()
         return super().eventFilter(watched, event)
+
+    def _clock_fits(self) -> int:
+        """The clock's size: as the window gives it, but never taller than its own label
+        (on a short window, large text takes the room the clock would have had)."""
+        fits = int(self.time_label.height() / CLOCK_LINE_RATIO)
+        return max(MIN_CLOCK_PX, min(self._clock_px, fits))
+
+    def _fit_clock(self) -> None:
+        font = QFont(self.time_label.font())
+        if font.pixelSize() != self._clock_fits():
+            font.setPixelSize(self._clock_fits())
+            self.time_label.setFont(font)
 
     def _place_paused(self) -> None:
         """Centre PAUSED under the clock's figures (their cap height, centred in the label)."""
@@ -541,9 +571,10 @@ class PlayerView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # The remaining time fills the space it has: readable from across the room.
-        size = max(48, min(int(self.height() * 0.22), int(self.width() * 0.2)))
+        size = max(MIN_CLOCK_PX, min(int(self.height() * 0.22), int(self.width() * 0.2)))
+        self._clock_px = size
         font = QFont(self.time_label.font())
-        font.setPixelSize(size)
+        font.setPixelSize(self._clock_fits())
         font.setWeight(QFont.Weight.DemiBold)
         font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
         self.time_label.setFont(font)
@@ -563,7 +594,8 @@ class PlayerView(QWidget):
         say_font = QFont(self.say_label.font())
         say_font.setPixelSize(max(15, min(22, size // 7)))
         self.say_label.setFont(say_font)
-        picture = max(96, min(220, self.height() // 4))
+        self._fit_say()
+        picture = max(64, min(220, self.height() // 4, self.width() // 5))
         self.picture.setMaximumSize(QSize(picture, picture))  # less when the room is short
 
 
