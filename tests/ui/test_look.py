@@ -288,3 +288,32 @@ def test_error_messages_read_on_the_window(qtbot, theme):
     apply_theme(other)
     assert palette_is(other)
     qtbot.waitUntil(reads)  # an error on screen when the theme changes follows it
+
+
+# -- colour is never the only signal ------------------------------------------------------
+
+
+def test_each_phase_is_named_in_words_on_the_band_not_only_coloured(
+    qtbot, open_window, speaker, clock
+):
+    window = open_window(speaker)
+    window.start_routine("post-run-cooldown")  # per-side holds: every kind of phase
+    player = window.active.view
+    named: dict[PhaseKind, str] = {}
+    colours: dict[PhaseKind, str] = {}
+    wanted = {PhaseKind.GET_READY, PhaseKind.WORK, PhaseKind.SWITCH, PhaseKind.REST}
+    while not wanted <= named.keys():
+        kind = player.session.phase.kind
+        assert player.kind_label.isVisible()
+        named.setdefault(kind, player.kind_label.text())
+        colours.setdefault(kind, player.band.grab().toImage().pixelColor(2, 2).name())
+        clock.advance(1.0)
+        player.driver.timer.timeout.emit()
+    # Every kind its own words, so one who cannot tell the colours apart reads which it is.
+    assert named == {
+        PhaseKind.GET_READY: "Get ready",
+        PhaseKind.WORK: "Work",
+        PhaseKind.SWITCH: "Switch sides",
+        PhaseKind.REST: "Rest",
+    }
+    assert len(set(colours.values())) == len(colours)  # and its own colour, for the rest
