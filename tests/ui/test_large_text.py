@@ -62,6 +62,24 @@ def look_problems(window: MainWindow) -> list[str]:
     return problems
 
 
+def library_problems(window: MainWindow) -> list[str]:
+    """The library wider than the window, or routine names cut short in its list."""
+    tree = window.library_view.tree
+    room = tree.header().sectionSize(0) - tree.indentation()
+    metrics = QFontMetrics(tree.font())
+    problems = []
+    page = window.library_view
+    if page.width() > window.width():
+        problems.append(f"the library is cut at the side: {page.width()} px in {window.width()}")
+    for top in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(top)
+        for row in range(group.childCount()):
+            name = group.child(row).text(0)
+            if metrics.horizontalAdvance(name) > room:
+                problems.append(f"{name!r} cut in a column {room} px wide")
+    return problems
+
+
 def reads_whole(window: MainWindow) -> None:
     assert look_problems(window) == []
 
@@ -122,7 +140,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 sys.path.insert(0, sys.argv[1])
 from helpers import RecordingSpeaker
-from test_large_text import look_problems
+from test_large_text import library_problems, look_problems
 from loosen import paths
 from loosen.core.clock import FakeClock
 from loosen.core.settings import Settings
@@ -136,12 +154,22 @@ window.resize(first_size(screen))
 window.show()
 def report(_library):
     try:
+        for _ in range(20):
+            app.processEvents()
+        names = library_problems(window)
+        window.open_settings()
+        for _ in range(20):
+            app.processEvents()
+        dialog = window.settings_dialog
+        settings = [dialog.width(), dialog.height()]
+        dialog.reject()
         window.start_routine("post-run-cooldown")
         for _ in range(20):
             app.processEvents()
         print(json.dumps({"screen": [screen.width(), screen.height()],
                           "window": [window.width(), window.height()],
-                          "problems": look_problems(window)}), flush=True)
+                          "settings": settings,
+                          "problems": names + look_problems(window)}), flush=True)
         window.stop_active_session()
     finally:
         app.quit()
@@ -165,7 +193,8 @@ def test_at_two_hundred_percent_for_real():
     )
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout.strip().splitlines()[-1])
-    screen, window = shown["screen"], shown["window"]
+    screen, window, settings = shown["screen"], shown["window"], shown["settings"]
     assert screen[0] <= 400  # the screen really is 400 logical pixels across
     assert window[0] <= screen[0] and window[1] <= screen[1]  # and the window fits on it
+    assert settings[0] <= screen[0] and settings[1] <= screen[1]  # and Settings too
     assert shown["problems"] == []

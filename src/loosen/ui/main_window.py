@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 # Qt (its namespace of enums) is imported where used: not needed before the first paint,
 # it takes longer to load than that paint.
 from PySide6.QtCore import QFileSystemWatcher, QSize, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -201,6 +201,12 @@ class MainWindow(QMainWindow):
         if speaker is not None and history is not None:
             self.complete(speaker, history)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        library = getattr(self, "library_view", None)  # made once the frame is painted
+        if library is not None:
+            library.fit_width(self.width())
+
     def complete(self, speaker: Speaker, history: HistoryService) -> None:
         """Build what the frame waited for: the library (read off the UI thread), the
         messages, the history's figures, the watch on the user's routines folder."""
@@ -214,6 +220,7 @@ class MainWindow(QMainWindow):
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.messages = MessageBar()
         self.library_view = LibraryView()
+        self.library_view.fit_width(self.width())
         self.library_view.set_welcome_visible(not self.settings.seen_welcome)
         self.library_view.start_requested.connect(self.start_routine)
         self.library_view.export_requested.connect(self.export_audio)
