@@ -317,3 +317,42 @@ def test_each_phase_is_named_in_words_on_the_band_not_only_coloured(
         PhaseKind.REST: "Rest",
     }
     assert len(set(colours.values())) == len(colours)  # and its own colour, for the rest
+
+
+@pytest.fixture
+def app_style(qapp):
+    """The app's own style, as `loosen` installs it; the previous one back afterwards."""
+    from loosen.ui.style import install_style
+
+    before = qapp.style().name()
+    install_style(qapp)
+    yield
+    qapp.setStyle(before)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_an_unticked_box_and_an_empty_field_show_their_edges(qtbot, app_style, theme):
+    """What shows a control is there keeps 3:1 against the window (WCAG 1.4.11)."""
+    from PySide6.QtWidgets import QCheckBox, QLineEdit, QVBoxLayout
+
+    apply_theme(theme)
+    page = QWidget()
+    qtbot.addWidget(page)
+    box, field = QCheckBox("Beeps"), QLineEdit()
+    column = QVBoxLayout(page)
+    column.addWidget(box)
+    column.addWidget(field)
+    page.show()
+    settle()
+    window = QApplication.palette().color(ROLE.Window)
+
+    def edge_contrast(widget: QWidget, width: int) -> float:
+        image = widget.grab().toImage()
+        return max(
+            contrast(image.pixelColor(x, y), window)
+            for x in range(min(width, image.width()))
+            for y in range(image.height())
+        )
+
+    assert edge_contrast(box, box.height()) >= AA_INACTIVE  # the box, not its text
+    assert edge_contrast(field, field.width()) >= AA_INACTIVE
