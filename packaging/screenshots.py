@@ -522,6 +522,7 @@ def shoot_look_at(out: Path, scale: int) -> None:
         window.show()
         wait_for_library(window, "post-run-cooldown")
         window.library_view.select("post-run-cooldown")
+        settle(800)  # its steps laid out (the first grab came before, at times)
         grab(window, out / f"{name}-library.png")
         window.library_view.history_button.click()
         page = window.history_view
