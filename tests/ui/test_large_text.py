@@ -136,7 +136,7 @@ def test_the_player_reads_whole_with_a_larger_font(
 AT_TWO_HUNDRED_PERCENT = """
 import json, sys
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 app = QApplication(sys.argv)
 sys.path.insert(0, sys.argv[1])
 from helpers import RecordingSpeaker
@@ -163,12 +163,26 @@ def report(_library):
         dialog = window.settings_dialog
         settings = [dialog.width(), dialog.height()]
         dialog.reject()
+        from loosen.ui.editor.window import EditorWindow
+        mine = paths.user_routines_dir() / "mine.toml"
+        mine.parent.mkdir(parents=True, exist_ok=True)
+        built_in = paths.builtin_routines_dir() / "post-run-cooldown.toml"
+        mine.write_text(built_in.read_text("utf-8").replace('"post-run-cooldown"', '"mine"'))
+        editor = EditorWindow.open_file(mine, window.speaker)
+        editor.resize(first_size(screen))
+        editor.show()
+        for _ in range(20):
+            app.processEvents()
+        central = editor.centralWidget()
+        page = central.widget() if isinstance(central, QScrollArea) else central
+        edited = [editor.width(), page.width()]
+        editor.close_discarding()
         window.start_routine("post-run-cooldown")
         for _ in range(20):
             app.processEvents()
         print(json.dumps({"screen": [screen.width(), screen.height()],
                           "window": [window.width(), window.height()],
-                          "settings": settings,
+                          "settings": settings, "editor": edited,
                           "problems": names + look_problems(window)}), flush=True)
         window.stop_active_session()
     finally:
@@ -197,4 +211,6 @@ def test_at_two_hundred_percent_for_real():
     assert screen[0] <= 400  # the screen really is 400 logical pixels across
     assert window[0] <= screen[0] and window[1] <= screen[1]  # and the window fits on it
     assert settings[0] <= screen[0] and settings[1] <= screen[1]  # and Settings too
+    editor, its_page = shown["editor"]
+    assert its_page <= editor <= screen[0]  # and the editor, its page cut at no side
     assert shown["problems"] == []

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.settings import Settings, save_settings
+from loosen.ui.page_scroll import PageLayout, scrolled_page
 
 # The window is first seen as a frame (MainWindow with no speaker and history yet): the
 # library, the history, the player, the rating and the settings dialog are imported
@@ -117,15 +117,6 @@ class _PageStack(QStackedWidget):
         return page.minimumSizeHint().expandedTo(page.minimumSize()) if page else QSize()
 
 
-class _PageLayout(QVBoxLayout):
-    """The pages' layout, telling its scroll area no height-for-width: else the area
-    would size a page of wrapped text to its preferred height, and scroll a player that
-    fits."""
-
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
     muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
@@ -190,14 +181,12 @@ class MainWindow(QMainWindow):
         self._starting_page = QLabel("Loosen is opening your routines…", margin=24)
         self.stack.addWidget(self._starting_page)
         central = QWidget()
-        self._central_layout = _PageLayout(central)
+        self._central_layout = PageLayout(central)
         self._central_layout.setContentsMargins(0, 0, 0, 0)
         self._central_layout.addWidget(self.stack, 1)
         # Large text on a small screen (200 % of 800×600 is 400×300) scrolls the page
         # rather than pushing the window past the screen's edge.
-        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-        scroll.setWidget(central)
-        self.setCentralWidget(scroll)
+        self.setCentralWidget(scrolled_page(central))
         if speaker is not None and history is not None:
             self.complete(speaker, history)
 
