@@ -14,12 +14,16 @@ waiting and due, and the tray icon's menu. Then a run: the player in its activit
 inside the break window, and an audio guide export part way (`only="run"`). Then the
 routine editor on a user's copy of the cooldown, as it is and with a mistake typed
 into a hold, and on a copy of the sprint hour, its walk back selected (`only="editor"`).
+Then the look (`only="look"`): the library, history, player, settings and editor, light
+and dark, at 100 % and 200 % (QT_SCALE_FACTOR), on the screen it runs on, so run it on a
+1280×800 screen and again on an 800×600 one.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -488,13 +492,106 @@ def shoot_editor(out: Path, width: int, height: int) -> None:
     settle()
 
 
+# The look: each theme at each scale (`only="look"`, a process per scale, since
+# QT_SCALE_FACTOR is read once, as the application starts), on the screen it runs on:
+# run it under a 1280×800 screen and again under an 800×600 one.
+LOOK_THEMES = ("light", "dark")
+LOOK_SCALES = (1, 2)
+
+
+def shoot_look(out: Path) -> None:
+    """Every scale in a process of its own: `look-1`, `look-2`."""
+    import subprocess
+
+    for scale in LOOK_SCALES:
+        env = dict(os.environ, QT_SCALE_FACTOR=str(scale))
+        subprocess.run([sys.executable, __file__, str(out), f"look-{scale}"], env=env, check=True)
+
+
+def shoot_look_at(out: Path, scale: int) -> None:
+    """The library, the history, the player, the settings and the editor, light and
+    dark, at this process's scale, each window at the size Loosen opens it on this
+    screen (named by the screen's size in device pixels)."""
+    from loosen.ui.editor.window import EditorWindow
+    from loosen.ui.main_window import first_size
+    from loosen.ui.style import apply_theme
+
+    screen = QApplication.primaryScreen()
+    pixels = screen.size() * scale
+    size = first_size(screen.availableGeometry().size())
+    size = (size.width(), size.height())
+    db = HOME / "look-shots.sqlite3"
+    if not db.exists():
+        with HistoryStore.open(db) as store:
+            store.import_records(three_months(datetime.now(UTC)))
+    editing = paths.user_routines_dir() / "my-cooldown.toml"
+    editing.parent.mkdir(parents=True, exist_ok=True)
+    original = (paths.builtin_routines_dir() / "post-run-cooldown.toml").read_text("utf-8")
+    editing.write_text(original.replace('id = "post-run-cooldown"', 'id = "my-cooldown"'), "utf-8")
+    MainWindow.ask_rating = staticmethod(lambda commit, summary: None)  # not shown here
+    for theme in LOOK_THEMES:
+        apply_theme(theme)
+        name = f"look-{theme}-{scale * 100}-{pixels.width()}x{pixels.height()}"
+        clock = FakeClock()
+        speaker = ClipSpeaker(None, paths.cache_dir() / "beeps", voice_notice=None)
+        fresh = HOME / f"{name}.sqlite3"  # no session of an earlier shot in its table
+        shutil.copyfile(db, fresh)
+        history = HistoryService(fresh)
+        window = MainWindow(Settings(seen_welcome=True), speaker, history, clock=clock)
+        window.resize(*size)
+        window.show()
+        wait_for_library(window, "post-run-cooldown")
+        window.library_view.select("post-run-cooldown")
+        settle(800)  # its steps laid out (the first grab came before, at times)
+        grab(window, out / f"{name}-library.png")
+        window.library_view.history_button.click()
+        page = window.history_view
+        assert page is not None
+        loop = QEventLoop()
+        page.charts_ready.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        loop.exec()
+        grab(window, out / f"{name}-history.png")
+        window.show_library()
+        window.start_routine("post-run-cooldown")
+        player = window.stack.currentWidget()
+        assert isinstance(player, PlayerView)
+        advance_to(player, clock, PhaseKind.WORK, 13.2)
+        grab(window, out / f"{name}-player.png")
+        player.session.stop()
+        window.stack.setCurrentWidget(window.library_view)
+        window.stack.removeWidget(player)
+        window.active = None
+        dialog = SettingsDialog(
+            window.settings, [("en-gb", "English (GB)")], window, preview=lambda *_: None
+        )
+        dialog.show()
+        grab(dialog, out / f"{name}-settings.png")
+        dialog.close()
+        window.close()
+        editor = EditorWindow.open_file(editing, speaker)
+        editor.resize(*size)
+        editor.show()
+        settle(500)
+        editor.step_list.setCurrentRow(2)
+        grab(editor, out / f"{name}-editor.png")
+        editor.close_discarding()
+        settle()
+
+
 def main(out_dir: str, only: str | None = None) -> int:
     """Every screenshot, or with `only="history"` (or "reminders", "run", "library",
-    "editor") just those."""
+    "editor", "look") just those."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     install_style(app)
+    if only == "look":
+        shoot_look(out)
+        return 0
+    if only is not None and only.startswith("look-"):
+        shoot_look_at(out, int(only.removeprefix("look-")))
+        return 0
     for width, height in SIZES if only is None else ():
         suffix = f"{width}x{height}"
         clock = FakeClock()

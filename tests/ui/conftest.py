@@ -67,3 +67,15 @@ def pytest_runtest_call(item: pytest.Item):
     if unanswered:
         pytest.fail(f"a question was asked that this test does not answer: {unanswered}")
     return result
+
+
+@pytest.fixture(autouse=True)
+def _theme_back_to_the_desktops():
+    """The palette belongs to the whole application: a test that chose a theme hands the
+    next test the desktop's again."""
+    yield
+    import sys
+
+    style = sys.modules.get("loosen.ui.style")
+    if style is not None:
+        style.apply_theme("system")

@@ -16,7 +16,7 @@ from helpers import routine, step
 def test_the_countdown_row_says_it_counts_down_every_change(qtbot):
     dialog = SettingsDialog(Settings(countdown=5), [])
     qtbot.addWidget(dialog)
-    form = dialog.layout()
+    form = dialog.body.layout()  # the fields, in their scroll area
     assert isinstance(form, QFormLayout)
     label = form.labelForField(dialog.countdown).text()
     assert label == "Countdown to each change"

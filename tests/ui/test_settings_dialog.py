@@ -74,7 +74,7 @@ def test_every_control_is_labelled_and_explained_by_the_schema(qtbot):
         WORKING_HOURS: dialog.working_hours,
         START_AT_LOGIN: dialog.start_at_login,
     }
-    form = dialog.layout()
+    form = dialog.body.layout()  # the fields, in their scroll area
     for field, control in controls.items():
         assert control.toolTip() == field.help, field.key
         if isinstance(control, QCheckBox):

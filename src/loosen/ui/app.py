@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from loosen import __version__, paths
 from loosen.core.settings import Settings, load_settings
-from loosen.core.settings_schema import THEME
 from loosen.ui.instance import InstanceLock, InstanceServer, Request
 from loosen.ui.quit_signals import QuitSignals, exit_code_for
 
@@ -290,10 +289,9 @@ def run_app(
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("loosen")
     settings, problems = load_settings(paths.settings_file())
-    if settings.theme != THEME.default:  # the default follows the desktop, as Qt does
-        from loosen.ui.style import apply_theme
+    from loosen.ui.style import apply_theme
 
-        apply_theme(settings.theme)
+    apply_theme(settings.theme)  # "system" too: the desktop's scheme, followed live
 
     from loosen.ui.main_window import MainWindow
 

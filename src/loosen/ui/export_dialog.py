@@ -45,6 +45,7 @@ from loosen.core.outing import TITLE_JOINER, plan_outing
 from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine
 from loosen.ui.save_dialog import ask_save_path
+from loosen.ui.style import show_as_error
 
 if TYPE_CHECKING:
     from loosen.core.settings import Settings
@@ -384,7 +385,7 @@ class ExportDialog(QDialog):
         self.error = message
         self.status_label.setText(message)
         self.status_label.setProperty("error", True)
-        self.status_label.setStyleSheet("color: #b3261e;")
+        show_as_error(self.status_label)
         self._finished()
         self.failed.emit(message)
 

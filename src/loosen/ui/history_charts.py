@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
 
@@ -48,6 +48,16 @@ class _Chart(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None, **kwargs: object) -> None:
         super().__init__(parent, **kwargs)
+        self.follow_palette()
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        self.setMinimumHeight(CHART_MIN_HEIGHT_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def follow_palette(self) -> None:
+        """The background and axes in the application's colours (again, after a theme change)."""
         palette = _palette()
         self.setBackground(palette.color(QPalette.ColorRole.Base))
         text = palette.color(QPalette.ColorRole.Text)
@@ -55,12 +65,6 @@ class _Chart(pg.PlotWidget):
             axis = self.getAxis(name)
             axis.setPen(_with_alpha(text, 90))
             axis.setTextPen(text)
-        plot = self.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        self.setMinimumHeight(CHART_MIN_HEIGHT_PX)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
 
 class _AfterLine:
@@ -293,6 +297,7 @@ class ChartsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.trends: HistoryTrends | None = None  # what is drawn, to draw again in a new theme
         self.tightness = TightnessChart()
         self.effects = EffectChart()
         self.calendar = CalendarChart()
@@ -320,7 +325,17 @@ class ChartsPanel(QWidget):
             grid.setColumnStretch(column, 1)
         grid.addWidget(self.streak, 2, 2, Qt.AlignmentFlag.AlignTop)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # The theme changed: everything drawn again in its colours.
+            for chart in (self.tightness, self.effects, self.calendar):
+                chart.follow_palette()
+            if self.trends is not None:
+                self.set_trends(self.trends)
+
     def set_trends(self, trends: HistoryTrends) -> None:
+        self.trends = trends
         days = trends.adherence.days
         span = (days[0].day, days[-1].day) if days else None
         self.tightness.set_series(trends.after, empty_span=span)

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence, QPalette, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,8 +48,12 @@ from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Source, Step
+from loosen.ui.style import picture_svg
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
+NARROW_PX = 640  # below this the routine's detail goes under the list, not beside it
+NARROW_LIST_PX = 180  # then the list shows five routines or so
+NARROW_DETAIL_PX = 460  # and the detail its text, a few steps, the caution and Start
 
 WELCOME = (
     "<b>Welcome to Loosen.</b> It talks you through short routines that keep a runner's "
@@ -228,7 +239,7 @@ class LibraryView(QWidget):
         pane_layout.addWidget(self.undo_bar)
         pane_layout.addLayout(self._file_buttons())
 
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(routines_pane)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
@@ -268,6 +279,21 @@ class LibraryView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self._show_detail()
+
+    def fit_width(self, width: int) -> None:
+        """Lay the page out for `width` pixels across (its window's, which its own
+        minimum may exceed). Narrow (large text on a small screen): the routine above
+        its detail, and the names whole, the list scrolling sideways to the others."""
+        narrow = width < NARROW_PX
+        # One above the other, each keeps the room to read it; the page scrolls instead.
+        self.tree.setMinimumHeight(NARROW_LIST_PX if narrow else 0)
+        self.detail.setMinimumHeight(NARROW_DETAIL_PX if narrow else 0)
+        self.splitter.setOrientation(
+            Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        )
+        self.tree.header().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents if narrow else QHeaderView.ResizeMode.Stretch
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         """The routine list takes the keys whenever the library comes into view (at
@@ -479,7 +505,8 @@ class LibraryView(QWidget):
             return
         bold = QFont(self.tree.font())
         bold.setWeight(QFont.Weight.DemiBold)
-        heading = self.tree.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+        # The page's palette: the list's own, set by its style sheet, lags a theme change.
+        heading = self.palette().brush(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         for kind, routines in self.library.by_kind().items():
             if not routines:
                 continue
@@ -620,7 +647,7 @@ class _StepRow(QWidget):
         picture = QSvgWidget()
         picture.setFixedSize(QSize(48, 48))
         if step.image is not None:
-            picture.load(str(step.image))
+            picture.load(picture_svg(step.image))  # in the theme's inks
             picture.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         layout.addWidget(picture)
         text = QLabel(f"<b>{_escape(step.name)}</b><br>{_escape(step_amount(step))}")

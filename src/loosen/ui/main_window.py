@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 # Qt (its namespace of enums) is imported where used: not needed before the first paint,
 # it takes longer to load than that paint.
 from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from loosen import paths
 from loosen.core.clock import Clock, MonotonicClock
 from loosen.core.settings import Settings, save_settings
+from loosen.ui.page_scroll import PageLayout, scrolled_page
 
 # The window is first seen as a frame (MainWindow with no speaker and history yet): the
 # library, the history, the player, the rating and the settings dialog are imported
@@ -104,6 +105,19 @@ class MessageBar(QFrame):
         self.setVisible(False)
 
 
+class _PageStack(QStackedWidget):
+    """The window's pages, asking for the room the page on show needs, not the largest
+    page's: the player then fits across a small screen while the library scrolls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint().expandedTo(page.minimumSize()) if page else QSize()
+
+
 class MainWindow(QMainWindow):
     library_loaded = Signal(object)  # Library
     muted_changed = Signal(bool)  # Settings.muted, after any change (player, library, tray)
@@ -164,16 +178,24 @@ class MainWindow(QMainWindow):
 
         # Until `complete`, a quiet page where the library will be: the frame is built
         # from what the first sight needs only (no item views, no Qt namespace enums).
-        self.stack = QStackedWidget()
+        self.stack = _PageStack()
         self._starting_page = QLabel("Loosen is opening your routines…", margin=24)
         self.stack.addWidget(self._starting_page)
         central = QWidget()
-        self._central_layout = QVBoxLayout(central)
+        self._central_layout = PageLayout(central)
         self._central_layout.setContentsMargins(0, 0, 0, 0)
         self._central_layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        # Large text on a small screen (200 % of 800×600 is 400×300) scrolls the page
+        # rather than pushing the window past the screen's edge.
+        self.setCentralWidget(scrolled_page(central))
         if speaker is not None and history is not None:
             self.complete(speaker, history)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        library = getattr(self, "library_view", None)  # made once the frame is painted
+        if library is not None:
+            library.fit_width(self.width())
 
     def complete(self, speaker: Speaker, history: HistoryService) -> None:
         """Build what the frame waited for: the library (read off the UI thread), the
@@ -186,9 +208,11 @@ class MainWindow(QMainWindow):
 
         self.speaker = speaker
         self.history = history
+        self.centralWidget().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scroll: keys go on
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library")
         self.messages = MessageBar()
         self.library_view = LibraryView()
+        self.library_view.fit_width(self.width())
         self.library_view.set_welcome_visible(not self.settings.seen_welcome)
         self.library_view.start_requested.connect(self.start_routine)
         self.library_view.export_requested.connect(self.export_audio)

@@ -46,7 +46,7 @@ from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
 from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
-from loosen.ui.style import phase_colour
+from loosen.ui.style import on_phase_colour, phase_colour, picture_svg
 
 PAUSED_TEXT = "PAUSED"
 PAUSED_CLOCK_ALPHA = 90  # of 255: the clock stands still, dimmed, above PAUSED
@@ -60,6 +60,11 @@ AFTER_QUESTION = "How is your back now? One digit, 0 loose to 10 very tight · E
 # What the clock and the picture may shrink to, so the player fits 800×600 with a frame.
 MIN_CLOCK_SIZE = QSize(200, 90)
 MIN_PICTURE_SIZE = QSize(64, 64)
+MIN_CLOCK_PX = 48
+CLOCK_LINE_RATIO = 1.2  # a line of text is about this many times its font's pixel size
+# Narrow enough that the player fits across 200 % of an 800×600 screen (384 px inside
+# the frame) with a scroll bar beside it.
+BODY_MARGIN_PX = 16
 
 
 class PlayerView(QWidget):
@@ -87,6 +92,7 @@ class PlayerView(QWidget):
         self.driver.events.connect(self.handle_events)
         self.driver.woke.connect(self.refresh)
         self.last_cue = ""
+        self._clock_px = MIN_CLOCK_PX  # the clock's size as the window gives it
         self.stop_question: QMessageBox | None = None  # open while Esc's question is asked
         self._after_question: list[Callable[[bool], None]] = []
         self._build()
@@ -158,6 +164,7 @@ class PlayerView(QWidget):
         self.say_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.say_label.setTextFormat(Qt.TextFormat.PlainText)
         self.say_label.setMaximumWidth(720)
+        self.say_label.installEventFilter(self)
         detail = QHBoxLayout()
         detail.addStretch(1)
         detail.addWidget(self.picture)
@@ -234,7 +241,7 @@ class PlayerView(QWidget):
         layout.setContentsMargins(0, 0, 0, 12)
         layout.addWidget(self.band)
         body = QVBoxLayout()
-        body.setContentsMargins(24, 8, 24, 0)
+        body.setContentsMargins(BODY_MARGIN_PX, 8, BODY_MARGIN_PX, 0)
         body.addWidget(self.step_label)
         body.addWidget(self.side_label)
         body.addWidget(self.time_label, 3)
@@ -477,16 +484,17 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(shown.asks_tightness or self.rating_row.value is not None)
 
     def _paint_band(self, colour: QColor) -> None:
+        ink = on_phase_colour().name()
         _restyle(
             self.band,
             f"#phaseBand {{ background: {colour.name()}; }} "
-            "#phaseBand QLabel { color: white; font-weight: 600; } "
-            "#mutedIndicator { color: white; font-weight: 600; background: transparent;"
-            " border: 2px solid white; border-radius: 6px; padding: 2px 12px; }",
+            f"#phaseBand QLabel {{ color: {ink}; font-weight: 600; }} "
+            f"#mutedIndicator {{ color: {ink}; font-weight: 600; background: transparent;"
+            f" border: 2px solid {ink}; border-radius: 6px; padding: 2px 12px; }}",
         )
         _restyle(
             self.paused_label,
-            f"#pausedBanner {{ color: white; background: {colour.name()};"
+            f"#pausedBanner {{ color: {ink}; background: {colour.name()};"
             " border-radius: 10px; padding: 0px 28px; font-weight: 700; }",
         )
         _restyle(
@@ -507,9 +515,10 @@ class PlayerView(QWidget):
         if image is None:
             self.picture.setVisible(False)
             return
-        if self.picture.property("image") != str(image):
-            self.picture.load(str(image))
-            self.picture.setProperty("image", str(image))
+        drawn = f"{image}|{self.palette().color(self.backgroundRole()).name()}"
+        if self.picture.property("image") != drawn:  # a new picture, or a new theme
+            self.picture.load(picture_svg(image))
+            self.picture.setProperty("image", drawn)
         self.picture.setVisible(True)
 
     def _show_finished(self) -> None:
@@ -518,10 +527,38 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(False)
         self.paused_label.setVisible(False)  # stopped from a pause: it no longer stands still
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()  # the theme changed: the band, clock and picture take its colours
+
+    def _fit_say(self) -> None:
+        """The instruction never shorter than its wrapped lines, or they would spill over
+        the clock: on a small screen at a large scale the page scrolls instead."""
+        lines_px = self.say_label.heightForWidth(self.say_label.width())
+        if lines_px > 0 and lines_px != self.say_label.minimumHeight():
+            self.say_label.setMinimumHeight(lines_px)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.say_label and event.type() == QEvent.Type.Resize:
+            self._fit_say()
         if watched is self.time_label and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            if event.type() == QEvent.Type.Resize:
+                self._fit_clock()
             self._place_paused()
         return super().eventFilter(watched, event)
+
+    def _clock_fits(self) -> int:
+        """The clock's size: as the window gives it, but never taller than its own label
+        (on a short window, large text takes the room the clock would have had)."""
+        fits = int(self.time_label.height() / CLOCK_LINE_RATIO)
+        return max(MIN_CLOCK_PX, min(self._clock_px, fits))
+
+    def _fit_clock(self) -> None:
+        font = QFont(self.time_label.font())
+        if font.pixelSize() != self._clock_fits():
+            font.setPixelSize(self._clock_fits())
+            self.time_label.setFont(font)
 
     def _place_paused(self) -> None:
         """Centre PAUSED under the clock's figures (their cap height, centred in the label)."""
@@ -536,9 +573,10 @@ class PlayerView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         # The remaining time fills the space it has: readable from across the room.
-        size = max(48, min(int(self.height() * 0.22), int(self.width() * 0.2)))
+        size = max(MIN_CLOCK_PX, min(int(self.height() * 0.22), int(self.width() * 0.2)))
+        self._clock_px = size
         font = QFont(self.time_label.font())
-        font.setPixelSize(size)
+        font.setPixelSize(self._clock_fits())
         font.setWeight(QFont.Weight.DemiBold)
         font.setFeature(QFont.Tag("tnum"), 1)  # figures of one width: the clock does not jiggle
         self.time_label.setFont(font)
@@ -558,7 +596,8 @@ class PlayerView(QWidget):
         say_font = QFont(self.say_label.font())
         say_font.setPixelSize(max(15, min(22, size // 7)))
         self.say_label.setFont(say_font)
-        picture = max(96, min(220, self.height() // 4))
+        self._fit_say()
+        picture = max(64, min(220, self.height() // 4, self.width() // 5))
         self.picture.setMaximumSize(QSize(picture, picture))  # less when the room is short
 
 

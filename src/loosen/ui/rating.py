@@ -29,6 +29,11 @@ TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
 TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
 
 
+RATING_BUTTON_PX = 44
+RATING_BUTTON_MIN_PX = 24
+RATING_GAP_PX = 4
+
+
 class RatingRow(QWidget):
     """Eleven toggle buttons, 0 to 10; `rated` fires when one is picked."""
 
@@ -46,8 +51,10 @@ class RatingRow(QWidget):
         if question:
             self.question = QLabel(question)
             self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.question.setWordWrap(True)  # a long question on a narrow screen
             layout.addWidget(self.question)
         row = QHBoxLayout()
+        row.setSpacing(RATING_GAP_PX)
         row.addStretch()
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
@@ -55,7 +62,10 @@ class RatingRow(QWidget):
         for value in range(11):
             button = QPushButton(str(value))
             button.setCheckable(True)
-            button.setFixedWidth(44)
+            # 44 px wide where there is room, narrower on a small screen at a large scale
+            # (400 px across), so the row never pushes the player wider than that.
+            button.setMinimumWidth(RATING_BUTTON_MIN_PX)
+            button.setMaximumWidth(RATING_BUTTON_PX)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAccessibleName(f"Tightness {value}")
             self.group.addButton(button, value)

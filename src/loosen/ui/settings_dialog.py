@@ -14,12 +14,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -80,7 +83,10 @@ class SettingsDialog(QDialog):
         # dialog then fits an 800x600 screen with every hint showing.
         self.setMinimumWidth(MIN_WIDTH)
         self.original = settings
-        form = QFormLayout(self)
+        # The fields scroll above the buttons where the screen is short (large text on a
+        # small screen); elsewhere the dialog is as tall as they are (_fit_height).
+        self.body = QWidget()
+        form = QFormLayout(self.body)
 
         self.speak = _check_box(SPEAK, settings.speak)
         form.addRow("Voice", self.speak)
@@ -142,7 +148,11 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        form.addRow(buttons)
+        self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.scroll, 1)
+        outer.addWidget(buttons)
         self._check_every()
 
     def _voice_picked(self) -> None:
@@ -243,14 +253,23 @@ class SettingsDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        screen = self.screen()
+        if screen is not None:  # never wider than the screen (200 % of 800×600: 400 across)
+            free = screen.availableGeometry().width()
+            self.setMinimumWidth(min(MIN_WIDTH, free))
+            self.resize(min(self.width(), free), self.height())
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """Tall enough for every wrapped hint at this width, as far as the screen allows:
-        Qt sizes a window with wrapped text to at most two thirds of the screen, which on
-        an 800x600 screen cut the hints under the reminder rows in half."""
-        layout = self.layout()
-        needed = layout.totalHeightForWidth(self.width()) if layout is not None else -1
+        """Tall enough for every wrapped hint at this width, as far as the screen allows
+        (then the fields scroll): Qt sizes a window with wrapped text to at most two
+        thirds of the screen, which on an 800x600 screen cut the hints under the
+        reminder rows in half."""
+        form = self.body.layout()
+        if form is None:
+            return
+        around = self.height() - self.scroll.viewport().height()  # the buttons, the margins
+        needed = form.totalHeightForWidth(self.scroll.viewport().width()) + around
         screen = self.screen()
         if needed > self.height() and screen is not None:
             self.resize(self.width(), min(needed, screen.availableGeometry().height()))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from loosen.core.routine_document import Value
 from loosen.core.schema import Field, Shape, describe_default
+from loosen.ui.style import follow_theme, picture_icon, show_as_error
 
 PICTURE_ICON_PX = 48  # the shipped pictures' thumbnails in the picture list
-ERROR_STYLE = "color: #b3261e;"  # readable on light and dark themes alike
 
 
 class Mnemonics:
@@ -58,7 +58,7 @@ def narrow(combo: QComboBox) -> QComboBox:
 
 def error_label() -> QLabel:
     label = QLabel(wordWrap=True)
-    label.setStyleSheet(ERROR_STYLE)
+    show_as_error(label)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
@@ -264,7 +264,14 @@ class PictureEditor(FieldEditor):
         self.combo.setIconSize(QSize(PICTURE_ICON_PX, PICTURE_ICON_PX))
         self.combo.addItem(self.NO_PICTURE, None)
         for picture in shipped:
-            self.combo.addItem(QIcon(str(picture)), picture.stem.replace("-", " "), picture.name)
+            self.combo.addItem(picture.stem.replace("-", " "), picture.name)
+
+        def draw_icons() -> None:  # in the theme's inks, again when the theme changes
+            for row, picture in enumerate(shipped, start=1):
+                self.combo.setItemIcon(row, picture_icon(picture, PICTURE_ICON_PX))
+
+        draw_icons()
+        follow_theme(self.combo, draw_icons)
         self.combo.activated.connect(lambda index: self.edited.emit(self.combo.itemData(index)))
         self.choose = QPushButton("Choose a &file…")
         self.choose.setToolTip("Pick a picture of your own; it is copied next to the routine")

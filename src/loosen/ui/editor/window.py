@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -52,6 +52,7 @@ from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_mes
 from loosen.ui.editor.step_form import Measure, StepForm, example_value
 from loosen.ui.editor.step_list import StepList
 from loosen.ui.editor.timeline import Timeline
+from loosen.ui.page_scroll import PageLayout, scrolled_page
 
 CHECK_DELAY_MS = 150  # typing pauses this long before the routine is checked again
 ROUTINE_KEYS = ("name", "kind", "summary", "caution")  # the top-level fields the form edits
@@ -60,6 +61,8 @@ NEW_EFFORT_NAME = "New effort"
 CHANGED_ON_DISK = "This file was changed outside the editor."
 UNNAMED = "(no name)"
 PANE_SHARES = (3, 4, 3)  # of the width: the routine and its steps, the step, the timeline
+NARROW_PX = 640  # below this (large text on a small screen) the panes stand one above another
+NARROW_PANE_PX = 300  # each then this tall at least, the window scrolling down them
 
 
 class Answer:
@@ -183,7 +186,7 @@ class EditorWindow(QMainWindow):
         self.watcher.fileChanged.connect(self._file_changed)
         self._watch()
 
-        self.setCentralWidget(self._layout())
+        self.setCentralWidget(scrolled_page(self._layout()))
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
         self.resize(1100, 720)
@@ -267,12 +270,19 @@ class EditorWindow(QMainWindow):
         bottom.addWidget(self.close_button)
 
         page = QWidget()
-        column = QVBoxLayout(page)
+        column = PageLayout(page)
         column.addWidget(self.disk_banner)
         column.addWidget(self.problems)
         column.addWidget(self.middle, 1)
         column.addLayout(bottom)
         return page
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_PX
+        self.middle.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+        for pane in range(self.middle.count()):
+            self.middle.widget(pane).setMinimumHeight(NARROW_PANE_PX if narrow else 0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
