@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +43,8 @@ from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
+from loosen.ui.keymap import HISTORY_KEYS, bind_keys
+from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
@@ -247,9 +249,16 @@ class HistoryView(QWidget):
 
         self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.kind_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
-        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_delete)
-        QShortcut(QKeySequence("Escape"), self, activated=self.back_requested.emit)
+        # In the whole window while this page shows (an editor's own field keeps its keys).
+        anywhere = Qt.ShortcutContext.WindowShortcut
+        bind_keys(self.table, HISTORY_KEYS, {"delete": self.delete_selected}, context=anywhere)
+        bind_keys(
+            self,
+            HISTORY_KEYS,
+            {"undo": self.undo_delete, "back": self.back_requested.emit},
+            context=anywhere,
+        )
+        bind_keys_help(self, "History", HISTORY_KEYS)
         self._fill_filters()
         self._show_selected()
         self._set_status("")

@@ -45,6 +45,8 @@ from loosen.core.session import (
 from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui.driver import SessionDriver
+from loosen.ui.keymap import PLAYER_KEYS, bind_keys, key_for
+from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
 from loosen.ui.style import phase_colour
 
@@ -200,15 +202,17 @@ class PlayerView(QWidget):
         self.done_button = QPushButton("Done")
         self.break_button = QPushButton("Take the break now")
         self.stop_button = QPushButton("Stop")
-        for button, tip in (
-            (self.back_button, "Left or P"),
-            (self.pause_button, "Space"),
-            (self.skip_button, "Right or N"),
-            (self.done_button, "Enter or D"),
-            (self.break_button, "B"),
-            (self.stop_button, "Esc"),
+        for button, action in (
+            (self.back_button, "back"),
+            (self.pause_button, "toggle_pause"),
+            (self.skip_button, "skip"),
+            (self.done_button, "done"),
+            (self.break_button, "take_break"),
+            (self.stop_button, "stop"),
         ):
-            button.setToolTip(tip)
+            keys = key_for(PLAYER_KEYS, action)
+            button.setToolTip(keys.label)
+            button.setAccessibleDescription(f"{keys.does} ({keys.label})")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player
         self.back_button.clicked.connect(lambda: self.act(PlayerAction.BACK))
         self.pause_button.clicked.connect(lambda: self.act(PlayerAction.TOGGLE_PAUSE))
@@ -250,28 +254,23 @@ class PlayerView(QWidget):
         layout.addLayout(body)
 
     def _bind_keys(self) -> None:
-        bindings = {
-            ("Space",): lambda: self.act(PlayerAction.TOGGLE_PAUSE),
-            ("Right", "N"): lambda: self.act(PlayerAction.SKIP),
-            ("Left", "P"): lambda: self.act(PlayerAction.BACK),
-            ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
-            ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
-            ("Escape",): self._escape,
-            ("F",): self.full_screen_toggled.emit,
-            ("M",): self.toggle_mute,
+        slots: dict[str, Callable[[], object]] = {
+            "toggle_pause": lambda: self.act(PlayerAction.TOGGLE_PAUSE),
+            "skip": lambda: self.act(PlayerAction.SKIP),
+            "back": lambda: self.act(PlayerAction.BACK),
+            "done": lambda: self.act(PlayerAction.DONE),
+            "take_break": lambda: self.act(PlayerAction.TAKE_BREAK),
+            "stop": self._escape,
+            "full_screen": self.full_screen_toggled.emit,
+            "mute": self.toggle_mute,
         }
-        self.shortcuts: list[QShortcut] = []
-        for keys, slot in bindings.items():
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-                self.shortcuts.append(shortcut)
-        for digit in range(10):
-            shortcut = QShortcut(QKeySequence(str(digit)), self)
+        self.shortcuts: list[QShortcut] = bind_keys(self, PLAYER_KEYS, slots)
+        for digit in key_for(PLAYER_KEYS, "digit").keys:
+            shortcut = QShortcut(QKeySequence(digit), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda d=digit: self._digit(d))
+            shortcut.activated.connect(lambda d=int(digit): self._digit(d))
             self.shortcuts.append(shortcut)
+        bind_keys_help(self, "Player", PLAYER_KEYS)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- driving ---------------------------------------------------------------------

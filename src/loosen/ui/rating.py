@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from loosen.core.history.records import MAX_NOTE_CHARS
+from loosen.ui.keymap import RATING_KEYS, key_for, matches
+from loosen.ui.keys_help import bind_keys_help
 
 TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
 TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
@@ -131,8 +133,9 @@ class RatingDialog(QDialog):
         self.note = QLineEdit(placeholderText="A note, if you like (optional)")
         self.note.setObjectName("ratingNote")
         self.note.setMaxLength(MAX_NOTE_CHARS)  # the limit every note editor and the import share
-        # Digits must reach the rating, not the note: the note takes focus only on a click.
-        self.note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Digits must reach the rating, not the note: the dialog keeps the focus as it
+        # opens, and the note takes it on a click or Tab.
+        self.note.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout.addWidget(self.note)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -145,6 +148,7 @@ class RatingDialog(QDialog):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.skip_button.clicked.connect(self.skip)
         self.ok_button.clicked.connect(self.confirm)
+        bind_keys_help(self, "Rating", RATING_KEYS)
         buttons.addWidget(self.skip_button)
         buttons.addWidget(self.ok_button)
         layout.addLayout(buttons)
@@ -159,21 +163,18 @@ class RatingDialog(QDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if self.note.hasFocus() and event.key() not in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-            Qt.Key.Key_Escape,
-        ):
+        answers = (key_for(RATING_KEYS, "confirm"), key_for(RATING_KEYS, "skip"))
+        if self.note.hasFocus() and not any(matches(entry, event) for entry in answers):
             super().keyPressEvent(event)
             return
         if text.isdigit() and len(text) == 1:
             self.row.type_digit(int(text))
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if matches(key_for(RATING_KEYS, "confirm"), event):
             if self.row.value is not None:
                 self.confirm()
             return
-        if event.key() == Qt.Key.Key_Escape:
+        if matches(key_for(RATING_KEYS, "skip"), event):
             self.skip()
             return
         super().keyPressEvent(event)
