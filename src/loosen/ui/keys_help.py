@@ -66,7 +66,6 @@ def show_keys_help(screen_widget: QWidget, screen: str, table: tuple[Key, ...]) 
     if shown is None:
         shown = KeysHelp(screen, table, screen_widget)
     shown.show()
-    shown.raise_()
     shown.activateWindow()
     return shown
 
