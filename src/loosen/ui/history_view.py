@@ -41,10 +41,12 @@ from loosen.core.history.insights import habit_text
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
+from loosen.ui import a11y
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
 from loosen.ui.keymap import HISTORY_KEYS, bind_keys
 from loosen.ui.keys_help import bind_keys_help
+from loosen.ui.rating import TIGHTNESS_HINT
 from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ def edit_session(
 def _spin() -> QSpinBox:
     spin = QSpinBox(minimum=NO_RATING, maximum=TIGHTNESS_MAX)
     spin.setSpecialValueText("–")
-    spin.setToolTip("0 = loose, 10 = as tight as it gets; – = not rated")
+    spin.setToolTip(f"{TIGHTNESS_HINT}; – = not rated")
     return spin
 
 
@@ -184,6 +186,7 @@ class HistoryView(QWidget):
 
         self.model = HistoryTableModel(self)
         self.table = QTableView(objectName="sessions")
+        a11y.name(self.table, "Sessions", "Select one to change its ratings or note; Del deletes")
         self.table.setModel(self.model)
         self._set_up_table()
         # The editors follow the selection, the highlight a person sees. Not the current
@@ -196,6 +199,7 @@ class HistoryView(QWidget):
         self.before = _spin()
         self.after = _spin()
         self.note = QLineEdit(placeholderText="Note")
+        a11y.name(self.note, "Note")
         self.note.setMaxLength(MAX_NOTE_CHARS)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_edit)
@@ -208,10 +212,16 @@ class HistoryView(QWidget):
             edit.valueChanged.connect(lambda _: self._update_buttons())
         self.note.textChanged.connect(lambda _: self._update_buttons())
         edit_row = QHBoxLayout()
-        edit_row.addWidget(QLabel("Back before"))
-        edit_row.addWidget(self.before)
-        edit_row.addWidget(QLabel("after"))
-        edit_row.addWidget(self.after)
+        for text, spin, name in (
+            ("Back &before", self.before, "Tightness before"),
+            ("&after", self.after, "Tightness after"),
+        ):
+            label = QLabel(text)
+            label.setBuddy(spin)
+            # "after" alone says little to a screen reader: the whole name, and its scale.
+            a11y.name(spin, name, TIGHTNESS_HINT)
+            edit_row.addWidget(label)
+            edit_row.addWidget(spin)
         edit_row.addWidget(self.note, 1)
         edit_row.addWidget(self.save_button)
         edit_row.addWidget(self.delete_button)

@@ -41,6 +41,7 @@ from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Source, Step
+from loosen.ui import a11y
 from loosen.ui.keymap import LIBRARY_KEYS, key_for
 from loosen.ui.keys_help import bind_keys_help
 
@@ -161,6 +162,7 @@ class LibraryView(QWidget):
         self.banner.setVisible(False)
 
         self.tree = QTreeWidget(objectName="routines")
+        a11y.name(self.tree, "Routines", "Enter starts the selected routine; F1 lists the keys")
         self.tree.setHeaderLabels(["Routine", "Length", "Steps", "Last done", "Change"])
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.tree.setRootIsDecorated(False)

@@ -30,7 +30,14 @@ from loosen.core.counts import count_of
 from loosen.core.cues import Cue, CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
-from loosen.core.readout import BreakState, PlayerAction, cue_on_screen, perform, readout
+from loosen.core.readout import (
+    BreakState,
+    PlayerAction,
+    announcement,
+    cue_on_screen,
+    perform,
+    readout,
+)
 from loosen.core.session import (
     CueDue,
     Event,
@@ -44,6 +51,7 @@ from loosen.core.session import (
 )
 from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
+from loosen.ui import a11y
 from loosen.ui.driver import SessionDriver
 from loosen.ui.keymap import PLAYER_KEYS, bind_keys, key_for
 from loosen.ui.keys_help import bind_keys_help
@@ -82,6 +90,8 @@ class PlayerView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("player")
+        # The player itself has the keyboard: what a screen reader says when it opens.
+        a11y.name(self, f"{session.routine.name}: player", "F1 lists the keys")
         self.session = session
         self.speaker = speaker
         self.muted = muted
@@ -175,6 +185,8 @@ class PlayerView(QWidget):
         self.session_bar = QProgressBar(objectName="sessionBar", textVisible=False)
         self.session_bar.setRange(0, 1000)
         self.session_bar.setFixedHeight(6)
+        a11y.name(self.phase_bar, "Progress through this step")
+        a11y.name(self.session_bar, "Progress through the session")
         self.session_label = QLabel(objectName="sessionLeft")
         session_row = QHBoxLayout()
         session_row.addWidget(self.session_bar, 1)
@@ -297,6 +309,8 @@ class PlayerView(QWidget):
                 self._say(event.cue)
             elif isinstance(event, PhaseStarted):
                 self._phase_beep(event.phase)
+                # Said once, as the phase starts: the clock's every second is not news.
+                a11y.announce(self, announcement(event.phase))
             elif isinstance(event, Paused | Resumed):
                 if isinstance(event, Paused):
                     self.speaker.stop()
@@ -401,6 +415,7 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(False)
         self.after_row.setVisible(True)
         self.setFocus()
+        a11y.announce(self, AFTER_QUESTION, urgent=True)
 
     def _rated_after(self, value: int) -> None:
         self._after_one.stop()
@@ -432,6 +447,7 @@ class PlayerView(QWidget):
         self.step_label.setText(shown.step)
         self.side_label.setText(shown.side)
         self.time_label.setText(shown.clock)
+        self.time_label.setAccessibleDescription(shown.clock_means)
         if shown.phase_kind is None:  # the session is over
             self._show_finished()
             return

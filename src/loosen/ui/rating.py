@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from loosen.core.history.records import MAX_NOTE_CHARS
+from loosen.ui import a11y
 from loosen.ui.keymap import RATING_KEYS, key_for, matches
 from loosen.ui.keys_help import bind_keys_help
 
 TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
 TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
+RATING_QUESTION = "How tight is your back now?"
+RATING_KEYS_HINT = f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."
 
 
 class RatingRow(QWidget):
@@ -119,19 +122,20 @@ class RatingDialog(QDialog):
             self.summary_label = QLabel(summary)
             self.summary_label.setObjectName("ratingSummary")
             layout.addWidget(self.summary_label)
-        title = QLabel("How tight is your back now?")
+        title = QLabel(RATING_QUESTION)
         title.setObjectName("ratingQuestion")
         title_font = title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
         title_font.setWeight(title_font.Weight.DemiBold)
         title.setFont(title_font)
         layout.addWidget(title)
-        layout.addWidget(QLabel(f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."))
+        layout.addWidget(QLabel(RATING_KEYS_HINT))
         self.row = RatingRow()
         self.row.rated.connect(lambda _: self.ok_button.setEnabled(True))
         layout.addWidget(self.row)
         self.note = QLineEdit(placeholderText="A note, if you like (optional)")
         self.note.setObjectName("ratingNote")
+        a11y.name(self.note, "Note", "Optional; Tab to it, Enter saves")
         self.note.setMaxLength(MAX_NOTE_CHARS)  # the limit every note editor and the import share
         # Digits must reach the rating, not the note: the dialog keeps the focus as it
         # opens, and the note takes it on a click or Tab.
@@ -160,6 +164,7 @@ class RatingDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.setFocus()
+        a11y.announce(self, f"{RATING_QUESTION} {RATING_KEYS_HINT}", urgent=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
