@@ -168,3 +168,19 @@ def test_a_new_unnamed_control_is_found(qtbot):
     QVBoxLayout(window).addWidget(QPushButton("▶"))
     window.show()
     assert unnamed(window) == ["QPushButton#? (Button) '▶'"]
+
+
+def test_the_routine_name_and_folder_dialogs(qtbot, tmp_path):
+    from loosen.ui.library_actions import RoutineNameDialog
+    from loosen.ui.library_view import FolderPathDialog
+
+    asked = RoutineNameDialog("Rename routine", "A new name for “Mine”:", "Mine")
+    qtbot.addWidget(asked)
+    asked.show()
+    assert_named(asked, at_least=3)
+    assert name_of(asked.field) == "Routine name"
+    folder = FolderPathDialog(tmp_path)
+    qtbot.addWidget(folder)
+    folder.show()
+    assert_named(folder, at_least=3)
+    assert name_of(folder.path) == "Your routines folder"

@@ -603,6 +603,7 @@ class FolderPathDialog(QDialog):
             wordWrap=True,
         )
         self.path = QLineEdit(str(folder), objectName="folderPath", readOnly=True)
+        a11y.name(self.path, "Your routines folder")
         self.path.setMinimumWidth(self.path.fontMetrics().horizontalAdvance(str(folder)) + 24)
         self.copy_button = QPushButton("Copy", objectName="copyPath")
         self.copy_button.clicked.connect(self._copy)
