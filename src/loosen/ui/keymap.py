@@ -73,7 +73,10 @@ HISTORY_KEYS = (
 EDITOR_KEYS = (
     Key("save", ("Ctrl+S",), "Save the routine"),
     Key("close", ("Escape",), "Close the editor (asks about unsaved changes)"),
-    Key("move_step", ("Alt+Up", "Alt+Down"), "Move the selected step up or down"),
+    Key("step_up", ("Alt+Up",), "Move the selected step up (in the steps)"),
+    Key("step_down", ("Alt+Down",), "Move the selected step down (in the steps)"),
+    Key("add_step", ("Ins",), "Add a step (in the steps)"),
+    Key("remove_step", ("Del",), "Remove the selected step (in the steps)"),
     HELP,
 )
 
