@@ -45,7 +45,7 @@ def assert_lists(shown: KeysHelp, table: tuple[Key, ...]) -> None:
     """Every key of the screen is listed, with what it does, and nothing else is."""
     listed = shown.listed()
     assert listed == [(entry.label, entry.does) for entry in table]
-    named = {key for keys, _ in listed for key in keys.split(" or ")}
+    named = {key for keys, _ in listed for key in keys.replace(" or ", ", ").split(", ")}
     for entry in table:
         for key in () if entry.shown else entry.keys:
             # Each key is there by its own name ("Ctrl+D", "Del", "Space").

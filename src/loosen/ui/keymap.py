@@ -27,12 +27,14 @@ class Key:
 
     @property
     def label(self) -> str:
-        """The keys as the help and the tooltips write them: "Right or N"."""
+        """The keys as the help and the tooltips write them: "Right or N", "Return,
+        Enter or D"."""
         if self.shown:
             return self.shown
-        return " or ".join(
+        names = [
             QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) for key in self.keys
-        )
+        ]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 HELP = Key("help", ("F1", "?"), "Show these keys")
