@@ -175,3 +175,30 @@ def test_the_editor_lists_its_keys_and_esc_closes_it(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not editor.isVisible())
+
+
+def test_the_library_edits_with_ctrl_e_and_starts_with_enter(
+    qtbot, open_window, speaker, user_routines: Path
+):
+    (user_routines / "mine.toml").write_text(
+        'format = 1\nname = "Mine"\nkind = "cooldown"\n\n[[steps]]\nname = "Hug"\n'
+        'duration = "20s"\n',
+        encoding="utf-8",
+    )
+    window = open_window(speaker)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    library = window.library_view
+    click_routine(qtbot, window, "Mine")
+    qtbot.keyClick(library.tree, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    (editor,) = window.editors
+    qtbot.waitUntil(editor.isVisible)
+    editor.close()
+    back_to_window(qtbot, window)
+    # A built-in cannot be edited: Ctrl+E there opens nothing.
+    click_routine(qtbot, window, "Post-run cooldown")
+    qtbot.keyClick(library.tree, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.editors)
+    qtbot.keyClick(library.tree, Qt.Key.Key_Return)
+    assert isinstance(window.stack.currentWidget(), PlayerView)
+    window.stop_active_session()
