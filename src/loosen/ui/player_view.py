@@ -447,7 +447,9 @@ class PlayerView(QWidget):
         self.step_label.setText(shown.step)
         self.side_label.setText(shown.side)
         self.time_label.setText(shown.clock)
-        self.time_label.setAccessibleDescription(shown.clock_means)
+        if self.time_label.accessibleDescription() != shown.clock_means:
+            # Set only when it changes: each set is news to a screen reader.
+            self.time_label.setAccessibleDescription(shown.clock_means)
         if shown.phase_kind is None:  # the session is over
             self._show_finished()
             return
