@@ -55,6 +55,8 @@ class Control:
     name: str
     description: str
     expected: frozenset[QAccessible.Role]
+    shows: str  # what a combo box shows chosen, "" for other controls
+    labelled_by: tuple[str, ...]  # the labels a screen reader reads as its name (buddies)
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.object_name or '?'} ({self.role.name}) {self.name!r}"
@@ -97,6 +99,11 @@ def _walk(node: QAccessibleInterface, found: list[Control]) -> None:
                         child.text(QAccessible.Text.Name),
                         child.text(QAccessible.Text.Description),
                         expected,
+                        widget.currentText() if isinstance(widget, QComboBox) else "",
+                        tuple(
+                            label.text(QAccessible.Text.Name)
+                            for label, _ in child.relations(QAccessible.RelationFlag.Label)
+                        ),
                     )
                 )
             if isinstance(widget, WHOLE):
@@ -105,9 +112,15 @@ def _walk(node: QAccessibleInterface, found: list[Control]) -> None:
 
 
 def unnamed(window: QWidget) -> list[str]:
-    """The controls a screen reader could not name: no name, or a name that is only a
-    sign ("▶", "…", a digit) rather than words."""
-    return [str(c) for c in controls(window) if not any(ch.isalpha() for ch in c.name)]
+    """The controls a screen reader could not name: no name, a name that is only a sign
+    ("▶", "…", a digit) rather than words, or a combo box named by its choice alone."""
+    return [
+        str(c)
+        for c in controls(window)
+        if not any(ch.isalpha() for ch in c.name)
+        # On Linux a combo box's name is its choice: what it chooses comes from its label.
+        or (c.shows and c.name == c.shows and not any(c.labelled_by))
+    ]
 
 
 def wrong_roles(window: QWidget) -> list[str]:

@@ -160,8 +160,12 @@ class HistoryView(QWidget):
         top.addSpacing(8)
         top.addWidget(title)
         top.addStretch()
-        top.addWidget(self.routine_filter)
-        top.addWidget(self.kind_filter)
+        # Labelled, so a screen reader says what each chooses, not only its choice.
+        for text, chooser in (("&Routine", self.routine_filter), ("&Kind", self.kind_filter)):
+            label = QLabel(text)
+            label.setBuddy(chooser)
+            top.addWidget(label)
+            top.addWidget(chooser)
         top.addWidget(self.export_button)
 
         self.insight = QLabel(objectName="insight", wordWrap=True)
