@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 
 from loosen.ui import a11y
-from loosen.ui.player_view import AFTER_QUESTION, PlayerView
-from loosen.ui.rating import RATING_QUESTION
+from loosen.ui.player_view import AFTER_QUESTION, BEFORE_QUESTION, PlayerView
+from loosen.ui.rating import RATING_KEYS_HINT, RATING_QUESTION
 from player_journey import click, click_routine, play, rate_in_player, rate_with_keys
 
 
@@ -36,16 +36,20 @@ def test_each_phase_is_announced_once_as_it_starts(qtbot, open_window, speaker, 
     click(qtbot, window.library_view.start_button)
     player = window.stack.currentWidget()
     assert isinstance(player, PlayerView)
-    assert said(announced) == ["Get ready, 5 seconds. Next: Calf stretch, straight knee"]
+    # The first phase, then the question it asks meanwhile (a digit answers it).
+    assert said(announced) == [
+        "Get ready, 5 seconds. Next: Calf stretch, straight knee",
+        BEFORE_QUESTION,
+    ]
 
     play(player, clock, 5)
-    assert said(announced)[1:] == ["Work: Calf stretch, straight knee, left side, 40 seconds"]
+    assert said(announced)[2:] == ["Work: Calf stretch, straight knee, left side, 40 seconds"]
     # The clock runs on, the cues are spoken: a screen reader hears nothing more.
     play(player, clock, 20)
-    assert len(announced) == 2
+    assert len(announced) == 3
 
     qtbot.keyClick(player, Qt.Key.Key_N)  # skipped: the phase it lands on is announced
-    assert said(announced)[2:] == [
+    assert said(announced)[3:] == [
         "Switch sides: Calf stretch, straight knee, right side, 5 seconds"
     ]
     assert all(p is QAccessible.AnnouncementPoliteness.Polite for _, p in announced)
@@ -55,9 +59,9 @@ def test_each_phase_is_announced_once_as_it_starts(qtbot, open_window, speaker, 
     qtbot.keyClick(player.stop_question, Qt.Key.Key_Y)
     rate_with_keys(qtbot, window, "2")
     # The question comes at once, ahead of anything else being said.
-    (question,) = [(t, p) for t, p in announced if t.startswith(RATING_QUESTION)]
-    assert question[1] is QAccessible.AnnouncementPoliteness.Assertive
-    assert "Esc skips" in question[0]
+    question = f"{RATING_QUESTION} {RATING_KEYS_HINT}"
+    assert (question, QAccessible.AnnouncementPoliteness.Assertive) in announced
+    assert "Esc skips" in question
 
 
 def test_the_rating_after_a_short_break_is_announced(qtbot, open_window, speaker, clock, announced):

@@ -290,6 +290,9 @@ class PlayerView(QWidget):
     def start(self) -> None:
         self.setFocus()
         self.driver.start()
+        if self.rating_row.isVisibleTo(self):
+            # After the first phase's announcement: the one question asked meanwhile.
+            a11y.announce(self, BEFORE_QUESTION)
 
     def act(self, action: PlayerAction) -> None:
         """Run a player action; one that makes no sense now is simply not offered."""
