@@ -12,17 +12,19 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from desktops import START_TIMEOUT_S, need, stop
+from desktops import START_TIMEOUT_S, STOP_TIMEOUT_S, need, read_line, stop
 
 from app_processes import wait_for
+from loosen.ui.player_view import BEFORE_QUESTION
 
 LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 REGISTRY = Path("/usr/libexec/at-spi2-registryd")
+HERE = Path(__file__).resolve().parent
 ROOT = "/org/a11y/atspi/accessible/root"
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 APP_START_TIMEOUT_S = 60.0  # a loaded machine; the library shows in about a second
@@ -144,32 +146,68 @@ def _registry_up(address: str) -> bool:
 
 
 @pytest.fixture
-def loosen_on_x(x_display: str, bus_address: str, a11y_bus: str) -> Iterator[subprocess.Popen]:
-    """Loosen, as a person starts it, on the xcb platform with accessibility on."""
-    app = subprocess.Popen(
-        [sys.executable, "-m", "loosen"],
-        env=dict(
-            os.environ,
-            DISPLAY=x_display,
-            DBUS_SESSION_BUS_ADDRESS=bus_address,
-            QT_QPA_PLATFORM="xcb",
-            QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
-            QT_ACCESSIBILITY="1",
-        ),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield app
-    finally:
+def start_loosen(
+    x_display: str, bus_address: str, a11y_bus: str
+) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Starts `loosen ARGS...` as a person does, on the xcb platform with accessibility
+    on; stopped when the test ends."""
+    started: list[subprocess.Popen] = []
+
+    def start(*args: str) -> subprocess.Popen:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "loosen", *args],
+            env=dict(
+                os.environ,
+                DISPLAY=x_display,
+                DBUS_SESSION_BUS_ADDRESS=bus_address,
+                QT_QPA_PLATFORM="xcb",
+                QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
+                QT_ACCESSIBILITY="1",
+            ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
         stop(app)
         assert app.stderr is not None
         app.stderr.close()
 
 
-def test_the_library_is_read_over_atspi(loosen_on_x, a11y_bus: str):
+@pytest.fixture
+def listener(a11y_bus: str) -> Iterator[subprocess.Popen]:
+    """A screen reader's ear on the accessibility bus (atspi_listener.py): each
+    announcement heard, a JSON line on its stdout."""
+    heard = subprocess.Popen(
+        [sys.executable, str(HERE / "atspi_listener.py"), a11y_bus],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert heard.stdout is not None
+        assert read_line(heard.stdout.fileno()) == "ready", "the listener did not register"
+        yield heard
+    finally:
+        assert heard.stdin is not None
+        heard.stdin.close()  # it ends with its input
+        try:
+            heard.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            stop(heard)
+        assert heard.stdout is not None
+        heard.stdout.close()
+
+
+def test_the_library_is_read_over_atspi(start_loosen, a11y_bus: str):
+    loosen_on_x = start_loosen()
     client = AtspiClient(a11y_bus)
 
     def library_shown() -> list[Node] | None:
@@ -188,3 +226,20 @@ def test_the_library_is_read_over_atspi(loosen_on_x, a11y_bus: str):
     (start,) = [n for n in nodes if n.name == "Start"]
     assert start.role == "push button"
     assert any(n.name == "Routines" and n.role in WHOLE_ROLES for n in nodes)
+
+
+def test_the_player_announces_its_first_phase_over_atspi(start_loosen, listener):
+    """`loosen run` opens the player: a screen reader hears the get-ready, then the
+    question asked during it, politely (after what it is saying), once each."""
+    app = start_loosen("run", "post-run-cooldown")
+    assert listener.stdout is not None
+    heard = []
+    for _ in range(2):
+        line = read_line(listener.stdout.fileno(), APP_START_TIMEOUT_S)
+        assert line, f"nothing announced: {app.poll()}"
+        heard.append(json.loads(line))
+    polite = 1  # ATSPI_LIVE_POLITE
+    assert [(text, politeness) for _, politeness, _, text, *_ in heard] == [
+        ("Get ready, 5 seconds. Next: Calf stretch, straight knee", polite),
+        (BEFORE_QUESTION, polite),
+    ]
