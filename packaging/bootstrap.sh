@@ -29,9 +29,10 @@ app_packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # into a PulseAudio null sink; strace proves the app opens no network connection.
 # The presence tests move the mouse (xdotool), make a window full screen under a real
 # window manager (openbox), run a private session bus (dbus) and read GNOME's
-# do-not-disturb setting (gsettings and its schemas).
+# do-not-disturb setting (gsettings and its schemas). A screen reader's view of the app
+# is read over AT-SPI (at-spi2-core: the accessibility bus and its registry).
 test_packages="xvfb xauth sox pulseaudio pulseaudio-utils strace xdotool openbox dbus
- libglib2.0-bin gsettings-desktop-schemas"
+ libglib2.0-bin gsettings-desktop-schemas at-spi2-core"
 
 . packaging/find_python.sh
 

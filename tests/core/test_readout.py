@@ -16,6 +16,7 @@ from loosen.core.readout import (
     BreakState,
     PlayerAction,
     Readout,
+    announcement,
     cue_on_screen,
     perform,
     readout,
@@ -90,6 +91,7 @@ def test_get_ready_shows_the_first_step_and_asks_how_tight(clock):
         pause_button="Pause",
         break_button="Take the break now",
         asks_tightness=True,
+        clock_means="Time left in this step",
     )
 
 
@@ -117,6 +119,7 @@ def test_work_counts_down_from_the_whole_second_and_names_the_side(clock):
         pause_button="Pause",
         break_button="Take the break now",
         asks_tightness=True,  # until the first work phase ends
+        clock_means="Time left in this step",
     )
     play_to(session, clock, 5.5)  # no going back: the clock shows what the session says
     assert shown(session, clock).clock == "0:20"
@@ -245,6 +248,7 @@ def test_finished_and_stopped_say_so_over_the_routine_name(clock):
         pause_button="Pause",
         break_button="",
         asks_tightness=False,
+        clock_means="Time spent in this session",
     )
     other = started(STRETCH, FakeClock())
     other.clock.advance(61)
@@ -291,6 +295,7 @@ def test_a_run_counts_up_to_a_break_that_is_early_then_due(clock):
         pause_button="Pause",
         break_button="Take the break early",
         asks_tightness=True,  # the first block of running is still going
+        clock_means="Time so far in this step",
     )
     play_to(session, clock, 15 * 60)
     now = shown(session, clock)
@@ -399,3 +404,25 @@ def test_actions_are_named_and_those_that_leave_the_phase_say_so():
 def test_the_instruction_is_not_repeated_as_the_last_cue():
     assert not cue_on_screen(Cue(0.0, 1, 0.0, "Tuck under.", CueKind.SAY))
     assert cue_on_screen(Cue(0.0, 1, 0.0, "Switch sides", CueKind.START))
+
+
+def test_each_phase_is_announced_in_words_with_its_length():
+    from loosen.core.plan import build_plan
+
+    phases = build_plan(STRETCH).phases
+    assert [announcement(p) for p in phases] == [
+        "Get ready, 5 seconds. Next: Lunge",
+        "Work: Lunge, left side, 30 seconds",
+        "Switch sides: Lunge, right side, 5 seconds",
+        "Work: Lunge, right side, 30 seconds",
+        "Rest, 10 seconds. Next: Bridge",
+        "Work: Bridge, set 1 of 2, 12 seconds",
+        "Rest, 10 seconds. Next: Bridge",
+        "Work: Bridge, set 2 of 2, 12 seconds",
+        "Rest, 10 seconds. Next: Squat",
+        "Work: Squat, 2 reps, in your own time",
+    ]
+    long_hold = routine(step("Plank", duration_s=90.0), get_ready_s=0.0)
+    assert announcement(build_plan(long_hold).phases[0]) == "Work: Plank, 1 minute 30 seconds"
+    run = build_plan(run_routine()).phases[0]
+    assert announcement(run) == "Run: Sprints"  # until the break: its clock counts up

@@ -27,6 +27,9 @@ PHASE_LABELS = {
     PhaseKind.ACTIVITY: "Run",
 }
 PAUSED_SUFFIX = "  ·  paused"
+CLOCK_COUNTS_DOWN = "Time left in this step"
+CLOCK_COUNTS_UP = "Time so far in this step"
+CLOCK_SESSION = "Time spent in this session"
 
 
 class BreakState(Enum):
@@ -115,6 +118,7 @@ class Readout:
     pause_button: str  # "Pause" or "Resume"
     break_button: str  # "Take the break now" or "... early"
     asks_tightness: bool  # "how tight now?" is asked: until the first work phase ends
+    clock_means: str  # what the clock counts, for a screen reader: "Time left in this step"
 
 
 ALWAYS_OFFERED = frozenset(
@@ -160,6 +164,7 @@ def readout(session: Session, now: float, *, last_cue: str = "") -> Readout:
         step=_step_text(phase),
         side=_side_text(session, phase, now),
         clock=_clock_text(phase, elapsed, remaining),
+        clock_means=CLOCK_COUNTS_UP if _counts_up(phase, remaining) else CLOCK_COUNTS_DOWN,
         paused=paused,
         count=_count_text(session, phase, elapsed, remaining, stage, now),
         break_state=stage,
@@ -185,6 +190,7 @@ def _finished(session: Session, now: float) -> Readout:
         step=session.routine.name,
         side="",
         clock=format_clock(session.active_s(now)),
+        clock_means=CLOCK_SESSION,
         paused=False,
         count="",
         break_state=BreakState.NONE,
@@ -232,9 +238,15 @@ def _side_text(session: Session, phase: Phase, now: float) -> str:
     return f"{phase.side.value} side".capitalize()
 
 
+def _counts_up(phase: Phase, remaining: float | None) -> bool:
+    """A run's activity (but an effort, which has its length), or an open-ended step:
+    the clock counts up from 0:00."""
+    return (phase.kind is PhaseKind.ACTIVITY and not phase.is_effort) or remaining is None
+
+
 def _clock_text(phase: Phase, elapsed: float, remaining: float | None) -> str:
-    if (phase.kind is PhaseKind.ACTIVITY and not phase.is_effort) or remaining is None:
-        return format_clock(elapsed)  # a run, or an open-ended step: counts up
+    if remaining is None or _counts_up(phase, remaining):
+        return format_clock(elapsed)
     # Show 0:45 for the whole first second, never 0:44 at the start.
     return format_clock(math.ceil(remaining))
 
@@ -363,3 +375,35 @@ def _session_left_text(session: Session, remaining: float | None, now: float) ->
     if interval.total_s is None:
         return done  # an open run goes on until stopped: there is no "left"
     return f"{done} · {format_clock(left)} left"
+
+
+def announcement(phase: Phase) -> str:
+    """A phase as a screen reader announces it as it starts, once: "Work: Calf stretch,
+    left side, 40 seconds"; "Rest, 10 seconds. Next: Glute bridge"."""
+    label = PHASE_LABELS[phase.kind]
+    length = _length_words(phase)
+    if phase.kind in (PhaseKind.REST, PhaseKind.GET_READY):
+        return (
+            f"{label}, {length}. {_step_text(phase)}" if length else f"{label}. {_step_text(phase)}"
+        )
+    parts = [phase.step]
+    if phase.side is not None:
+        parts.append(f"{phase.side.value} side")
+    if phase.sets > 1:
+        parts.append(f"set {phase.set} of {phase.sets}")
+    if length:
+        parts.append(length)
+    return f"{label}: {', '.join(parts)}"
+
+
+def _length_words(phase: Phase) -> str:
+    """How long a phase lasts, in words: "40 seconds", "1 minute 30 seconds", "12 reps"."""
+    if phase.duration_s is None:
+        return count_of(phase.reps, "rep") + ", in your own time" if phase.reps else ""
+    if phase.kind is PhaseKind.ACTIVITY:
+        return ""  # a run's activity lasts until the break: its clock counts up
+    minutes, seconds = divmod(round(phase.duration_s), 60)
+    words = [count_of(minutes, "minute")] if minutes else []
+    if seconds or not minutes:
+        words.append(count_of(seconds, "second"))
+    return " ".join(words)

@@ -44,6 +44,7 @@ from loosen.core.duration import format_clock
 from loosen.core.outing import TITLE_JOINER, plan_outing
 from loosen.core.plan import build_timeline
 from loosen.core.routine import Routine
+from loosen.ui import a11y
 from loosen.ui.save_dialog import ask_save_path
 from loosen.ui.style import show_as_error
 
@@ -334,6 +335,7 @@ class ExportDialog(QDialog):
         self.status_label = QLabel("Starting…", objectName="exportStatus", wordWrap=True)
         self.progress_bar = QProgressBar(objectName="exportProgress")
         self.progress_bar.setRange(0, 100)
+        a11y.name(self.progress_bar, "Export progress")
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
         self.cancel_button = QPushButton("Cancel")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QSizePolicy, QWidget
 
+from loosen.core.counts import count_of
 from loosen.core.history.insights import Effect
 from loosen.core.history.records import TIGHTNESS_MAX, TIGHTNESS_MIN
 from loosen.core.history.trends import (
@@ -284,6 +285,25 @@ class CalendarChart(_Chart):
         self.setRange(xRange=(0, weeks), yRange=(-0.5, 6.5), padding=0.01)
 
 
+# What each chart is, for a screen reader (its name), and what it shows (its description,
+# with the weeks it covers once drawn): a picture with no words is silent otherwise.
+CHART_NAMES = (
+    "Tightness after each session",
+    "Change in tightness per routine",
+    "Days with a session",
+)
+CHART_DESCRIPTIONS = (
+    "Tightness after each session, 0 loose to 10 very tight, with its 7-day mean{span}",
+    "How much looser each routine leaves your back on average, with its 90 % interval",
+    "A grid of the days with a session, a column per week{span}",
+)
+
+
+def _span_text(first: date, last: date) -> str:
+    weeks = max(1, round(((last - first).days + 1) / 7))
+    return f", last {count_of(weeks, 'week')} ({first.day} {first:%b} to {last.day} {last:%b %Y})"
+
+
 def _title(text: str) -> QLabel:
     label = QLabel(text)
     font = QFont(label.font())
@@ -302,6 +322,7 @@ class ChartsPanel(QWidget):
         self.effects = EffectChart()
         self.calendar = CalendarChart()
         self.streak = QLabel(objectName="streak", wordWrap=True)
+        self.charts = (self.tightness, self.effects, self.calendar)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
@@ -320,6 +341,8 @@ class ChartsPanel(QWidget):
             # Titles may be cut at narrow widths rather than push the columns apart.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label.setToolTip(chart.__doc__.splitlines()[0] if chart.__doc__ else "")
+            chart.setAccessibleName(CHART_NAMES[column])
+            chart.setAccessibleDescription(CHART_DESCRIPTIONS[column].format(span=""))
             grid.addWidget(label, 0, column)
             grid.addWidget(chart, 1, column)
             grid.setColumnStretch(column, 1)
@@ -342,6 +365,9 @@ class ChartsPanel(QWidget):
         self.titles[0].setText(self.tightness.title())
         self.effects.set_effects(trends.effects)
         self.calendar.set_days(trends.adherence.days)
+        span_text = _span_text(*span) if span else ""
+        for chart, description in zip(self.charts, CHART_DESCRIPTIONS, strict=True):
+            chart.setAccessibleDescription(description.format(span=span_text))
         self.streak.setText(streak_text(trends))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,8 +41,12 @@ from loosen.core.history.insights import habit_text
 from loosen.core.history.records import MAX_NOTE_CHARS, TIGHTNESS_MAX
 from loosen.core.history.trends import HistoryTrends, trends
 from loosen.core.userfiles import write_atomically
+from loosen.ui import a11y
 from loosen.ui.history_model import BACK, DATE, ROUTINE, STATUS, TIME, HistoryTableModel
 from loosen.ui.history_service import HistoryService
+from loosen.ui.keymap import HISTORY_KEYS, bind_keys
+from loosen.ui.keys_help import bind_keys_help
+from loosen.ui.rating import TIGHTNESS_HINT
 from loosen.ui.save_dialog import ask_save_path
 
 if TYPE_CHECKING:
@@ -79,7 +83,7 @@ def edit_session(
 def _spin() -> QSpinBox:
     spin = QSpinBox(minimum=NO_RATING, maximum=TIGHTNESS_MAX)
     spin.setSpecialValueText("–")
-    spin.setToolTip("0 = loose, 10 = as tight as it gets; – = not rated")
+    spin.setToolTip(f"{TIGHTNESS_HINT}; – = not rated")
     return spin
 
 
@@ -156,8 +160,12 @@ class HistoryView(QWidget):
         top.addSpacing(8)
         top.addWidget(title)
         top.addStretch()
-        top.addWidget(self.routine_filter)
-        top.addWidget(self.kind_filter)
+        # Labelled, so a screen reader says what each chooses, not only its choice.
+        for text, chooser in (("&Routine", self.routine_filter), ("&Kind", self.kind_filter)):
+            label = QLabel(text)
+            label.setBuddy(chooser)
+            top.addWidget(label)
+            top.addWidget(chooser)
         top.addWidget(self.export_button)
 
         self.insight = QLabel(objectName="insight", wordWrap=True)
@@ -182,6 +190,7 @@ class HistoryView(QWidget):
 
         self.model = HistoryTableModel(self)
         self.table = QTableView(objectName="sessions")
+        a11y.name(self.table, "Sessions", "Select one to change its ratings or note; Del deletes")
         self.table.setModel(self.model)
         self._set_up_table()
         # The editors follow the selection, the highlight a person sees. Not the current
@@ -194,6 +203,7 @@ class HistoryView(QWidget):
         self.before = _spin()
         self.after = _spin()
         self.note = QLineEdit(placeholderText="Note")
+        a11y.name(self.note, "Note")
         self.note.setMaxLength(MAX_NOTE_CHARS)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self.save_edit)
@@ -206,10 +216,16 @@ class HistoryView(QWidget):
             edit.valueChanged.connect(lambda _: self._update_buttons())
         self.note.textChanged.connect(lambda _: self._update_buttons())
         edit_row = QHBoxLayout()
-        edit_row.addWidget(QLabel("Back before"))
-        edit_row.addWidget(self.before)
-        edit_row.addWidget(QLabel("after"))
-        edit_row.addWidget(self.after)
+        for text, spin, name in (
+            ("Back &before", self.before, "Tightness before"),
+            ("&after", self.after, "Tightness after"),
+        ):
+            label = QLabel(text)
+            label.setBuddy(spin)
+            # "after" alone says little to a screen reader: the whole name, and its scale.
+            a11y.name(spin, name, TIGHTNESS_HINT)
+            edit_row.addWidget(label)
+            edit_row.addWidget(spin)
         edit_row.addWidget(self.note, 1)
         edit_row.addWidget(self.save_button)
         edit_row.addWidget(self.delete_button)
@@ -247,9 +263,16 @@ class HistoryView(QWidget):
 
         self.routine_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.kind_filter.currentIndexChanged.connect(lambda _: self._apply_filter())
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
-        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_delete)
-        QShortcut(QKeySequence("Escape"), self, activated=self.back_requested.emit)
+        # In the whole window while this page shows (an editor's own field keeps its keys).
+        anywhere = Qt.ShortcutContext.WindowShortcut
+        bind_keys(self.table, HISTORY_KEYS, {"delete": self.delete_selected}, context=anywhere)
+        bind_keys(
+            self,
+            HISTORY_KEYS,
+            {"undo": self.undo_delete, "back": self.back_requested.emit},
+            context=anywhere,
+        )
+        bind_keys_help(self, "History", HISTORY_KEYS)
         self._fill_filters()
         self._show_selected()
         self._set_status("")

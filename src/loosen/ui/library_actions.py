@@ -35,6 +35,7 @@ from loosen.core.routine_files import (
     restore_builtin,
     undo,
 )
+from loosen.ui import a11y
 from loosen.ui.library_view import RESTORE_UNDO, LibraryView
 
 UNDO_SHOWN_S = 10.0  # how long Undo is offered after a delete
@@ -50,6 +51,7 @@ class RoutineNameDialog(QDialog):
         self.setWindowTitle(f"{title} — Loosen")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.field = QLineEdit(name, objectName="routineName")
+        a11y.name(self.field, "Routine name", prompt)
         self.field.selectAll()
         self.field.setMinimumWidth(self.field.fontMetrics().averageCharWidth() * 40)
         self.problem = QLabel(objectName="nameProblem", wordWrap=True)

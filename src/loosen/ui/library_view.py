@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QAction,
     QFont,
     QGuiApplication,
-    QKeySequence,
     QPalette,
     QShowEvent,
 )
@@ -48,6 +47,9 @@ from loosen.core.history.routine_stats import RoutineStats
 from loosen.core.library import Library
 from loosen.core.plan import build_timeline, planned_length_s
 from loosen.core.routine import Routine, Source, Step
+from loosen.ui import a11y
+from loosen.ui.keymap import LIBRARY_KEYS, key_for
+from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.style import picture_svg
 
 ROUTINE_ROLE = Qt.ItemDataRole.UserRole
@@ -69,6 +71,10 @@ WELCOME = (
 READ_ONLY_TIP = "Built-in routines cannot be changed; Duplicate makes your own copy to change"
 RESTORE_UNDO = "your copy can be brought back with Undo."
 RESTORE_TIP = f"Your copy replaces the built-in. Restoring puts the built-in back; {RESTORE_UNDO}"
+
+
+def _keys(action: str) -> str:
+    return key_for(LIBRARY_KEYS, action).label
 
 
 def length_text(routine: Routine) -> str:
@@ -166,6 +172,7 @@ class LibraryView(QWidget):
         self.banner.setVisible(False)
 
         self.tree = QTreeWidget(objectName="routines")
+        a11y.name(self.tree, "Routines", "Enter starts the selected routine; F1 lists the keys")
         self.tree.setHeaderLabels(["Routine", "Length", "Steps", "Last done", "Change"])
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.tree.setRootIsDecorated(False)
@@ -225,7 +232,7 @@ class LibraryView(QWidget):
         self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
         self.undo_text = QLabel(objectName="undoText", wordWrap=True)
         self.undo_button = QPushButton("Undo", objectName="undoButton")
-        self.undo_button.setToolTip("Ctrl+Z")
+        self.undo_button.setToolTip(_keys("undo"))
         self.undo_button.clicked.connect(self.undo_action.trigger)
         undo_layout = QHBoxLayout(self.undo_bar)
         undo_layout.setContentsMargins(8, 2, 2, 2)
@@ -278,6 +285,7 @@ class LibraryView(QWidget):
         layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        bind_keys_help(self, "Library", LIBRARY_KEYS)
         self._show_detail()
 
     def fit_width(self, width: int) -> None:
@@ -315,35 +323,32 @@ class LibraryView(QWidget):
         """One QAction each: the same on the buttons, in the context menu, on its keys
         (wherever the keyboard is on this page)."""
 
-        def action(
-            text: str, keys: tuple[QKeySequence | str, ...], then: Callable[[], object]
-        ) -> QAction:
+        def action(text: str, keys: str, then: Callable[[], object]) -> QAction:
             made = QAction(text, self)
-            made.setShortcuts([QKeySequence(k) for k in keys])
+            made.setShortcuts(key_for(LIBRARY_KEYS, keys).sequences)
             made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             made.triggered.connect(then)
             self.addAction(made)
             return made
 
-        self.new_action = action("New…", ("Ins", "Ctrl+N"), self.new_requested.emit)
-        self.new_action.setToolTip("A new routine of your own (Ins, Ctrl+N)")
+        self.new_action = action("New…", "new", self.new_requested.emit)
+        self.new_action.setToolTip(f"A new routine of your own ({_keys('new')})")
         self.duplicate_action = action(
-            "Duplicate", ("Ctrl+D",), lambda: self._for_current(self.duplicate_requested.emit)
+            "Duplicate", "duplicate", lambda: self._for_current(self.duplicate_requested.emit)
         )
-        self.edit_action = action("Edit…", (), self._edit_current)
+        self.edit_action = action("Edit…", "edit", self._edit_current)
         self.rename_action = action(
-            "Rename…", ("F2",), lambda: self._for_current(self.rename_requested.emit)
+            "Rename…", "rename", lambda: self._for_current(self.rename_requested.emit)
         )
         self.delete_action = action(
-            "Delete", ("Del",), lambda: self._for_current(self.delete_requested.emit)
+            "Delete", "delete", lambda: self._for_current(self.delete_requested.emit)
         )
-        self.restore_action = action(
-            "Restore built-in", (), lambda: self._for_current(self.restore_requested.emit)
+        self.restore_action = QAction("Restore built-in", self)
+        self.restore_action.triggered.connect(
+            lambda: self._for_current(self.restore_requested.emit)
         )
         self.restore_action.setToolTip(RESTORE_TIP)
-        self.undo_action = action(
-            "Undo", (QKeySequence.StandardKey.Undo,), self.undo_requested.emit
-        )
+        self.undo_action = action("Undo", "undo", self.undo_requested.emit)
         self.undo_action.setEnabled(False)
         self.file_actions = (
             self.new_action,
@@ -388,14 +393,18 @@ class LibraryView(QWidget):
         self.duplicate_action.setEnabled(routine is not None)
         for action, verb in ((self.edit_action, "Edit"), (self.rename_action, "Rename")):
             action.setEnabled(mine)
-            action.setToolTip(f"{verb} your routine" if mine else READ_ONLY_TIP)
+            action.setToolTip(
+                f"{verb} your routine ({_keys(verb.lower())})" if mine else READ_ONLY_TIP
+            )
         self.delete_action.setVisible(not overrides)
         self.delete_action.setEnabled(mine)
         self.delete_action.setToolTip(
-            "Delete your routine (Del); Undo brings it back" if mine else READ_ONLY_TIP
+            f"Delete your routine ({_keys('delete')}); Undo brings it back"
+            if mine
+            else READ_ONLY_TIP
         )
         self.restore_action.setVisible(overrides)
-        self.duplicate_action.setToolTip("A copy of your own, to change (Ctrl+D)")
+        self.duplicate_action.setToolTip(f"A copy of your own, to change ({_keys('duplicate')})")
 
     def _for_current(self, then: Callable[[str], object]) -> None:
         routine_id = self.current_id()
@@ -620,6 +629,7 @@ class FolderPathDialog(QDialog):
             wordWrap=True,
         )
         self.path = QLineEdit(str(folder), objectName="folderPath", readOnly=True)
+        a11y.name(self.path, "Your routines folder")
         self.path.setMinimumWidth(self.path.fontMetrics().horizontalAdvance(str(folder)) + 24)
         self.copy_button = QPushButton("Copy", objectName="copyPath")
         self.copy_button.clicked.connect(self._copy)

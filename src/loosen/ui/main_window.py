@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 # Qt (its namespace of enums) is imported where used: not needed before the first paint,
 # it takes longer to load than that paint.
 from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -264,7 +264,11 @@ class MainWindow(QMainWindow):
         self._watch_user_folder()
         self.reload_library()
         self.refresh_stats()
-        QShortcut(QKeySequence.StandardKey.Quit, self, activated=self.close)
+        from loosen.ui.keymap import LIBRARY_KEYS, bind_keys
+
+        bind_keys(
+            self, LIBRARY_KEYS, {"quit": self.close}, context=Qt.ShortcutContext.WindowShortcut
+        )
         self.completed = True
 
     # -- the library -----------------------------------------------------------------
@@ -765,8 +769,13 @@ class _SummaryPage(QWidget):
         layout.addWidget(self.body)
         layout.addWidget(back, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch()
-        QShortcut(QKeySequence("Return"), self, activated=self.done.emit)
-        QShortcut(QKeySequence("Escape"), self, activated=self.done.emit)
+        from loosen.ui.keymap import SUMMARY_KEYS, bind_keys
+        from loosen.ui.keys_help import bind_keys_help
+
+        bind_keys(
+            self, SUMMARY_KEYS, {"done": self.done.emit}, context=Qt.ShortcutContext.WindowShortcut
+        )
+        bind_keys_help(self, "Summary", SUMMARY_KEYS)
 
         self.name = ""
         self.text = ""

@@ -30,7 +30,14 @@ from loosen.core.counts import count_of
 from loosen.core.cues import Cue, CueKind
 from loosen.core.duration import format_clock
 from loosen.core.phases import Phase, PhaseKind
-from loosen.core.readout import BreakState, PlayerAction, cue_on_screen, perform, readout
+from loosen.core.readout import (
+    BreakState,
+    PlayerAction,
+    announcement,
+    cue_on_screen,
+    perform,
+    readout,
+)
 from loosen.core.session import (
     CueDue,
     Event,
@@ -44,7 +51,10 @@ from loosen.core.session import (
 )
 from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
+from loosen.ui import a11y
 from loosen.ui.driver import SessionDriver
+from loosen.ui.keymap import PLAYER_KEYS, bind_keys, key_for
+from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
 from loosen.ui.style import on_phase_colour, phase_colour, picture_svg
 
@@ -85,6 +95,8 @@ class PlayerView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("player")
+        # The player itself has the keyboard: what a screen reader says when it opens.
+        a11y.name(self, f"{session.routine.name}: player", "F1 lists the keys")
         self.session = session
         self.speaker = speaker
         self.muted = muted
@@ -180,6 +192,8 @@ class PlayerView(QWidget):
         self.session_bar = QProgressBar(objectName="sessionBar", textVisible=False)
         self.session_bar.setRange(0, 1000)
         self.session_bar.setFixedHeight(6)
+        a11y.name(self.phase_bar, "Progress through this step")
+        a11y.name(self.session_bar, "Progress through the session")
         self.session_label = QLabel(objectName="sessionLeft")
         session_row = QHBoxLayout()
         session_row.addWidget(self.session_bar, 1)
@@ -207,15 +221,17 @@ class PlayerView(QWidget):
         self.done_button = QPushButton("Done")
         self.break_button = QPushButton("Take the break now")
         self.stop_button = QPushButton("Stop")
-        for button, tip in (
-            (self.back_button, "Left or P"),
-            (self.pause_button, "Space"),
-            (self.skip_button, "Right or N"),
-            (self.done_button, "Enter or D"),
-            (self.break_button, "B"),
-            (self.stop_button, "Esc"),
+        for button, action in (
+            (self.back_button, "back"),
+            (self.pause_button, "toggle_pause"),
+            (self.skip_button, "skip"),
+            (self.done_button, "done"),
+            (self.break_button, "take_break"),
+            (self.stop_button, "stop"),
         ):
-            button.setToolTip(tip)
+            keys = key_for(PLAYER_KEYS, action)
+            button.setToolTip(keys.label)
+            button.setAccessibleDescription(f"{keys.does} ({keys.label})")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the player
         self.back_button.clicked.connect(lambda: self.act(PlayerAction.BACK))
         self.pause_button.clicked.connect(lambda: self.act(PlayerAction.TOGGLE_PAUSE))
@@ -257,28 +273,23 @@ class PlayerView(QWidget):
         layout.addLayout(body)
 
     def _bind_keys(self) -> None:
-        bindings = {
-            ("Space",): lambda: self.act(PlayerAction.TOGGLE_PAUSE),
-            ("Right", "N"): lambda: self.act(PlayerAction.SKIP),
-            ("Left", "P"): lambda: self.act(PlayerAction.BACK),
-            ("Return", "Enter", "D"): lambda: self.act(PlayerAction.DONE),
-            ("B",): lambda: self.act(PlayerAction.TAKE_BREAK),
-            ("Escape",): self._escape,
-            ("F",): self.full_screen_toggled.emit,
-            ("M",): self.toggle_mute,
+        slots: dict[str, Callable[[], object]] = {
+            "toggle_pause": lambda: self.act(PlayerAction.TOGGLE_PAUSE),
+            "skip": lambda: self.act(PlayerAction.SKIP),
+            "back": lambda: self.act(PlayerAction.BACK),
+            "done": lambda: self.act(PlayerAction.DONE),
+            "take_break": lambda: self.act(PlayerAction.TAKE_BREAK),
+            "stop": self._escape,
+            "full_screen": self.full_screen_toggled.emit,
+            "mute": self.toggle_mute,
         }
-        self.shortcuts: list[QShortcut] = []
-        for keys, slot in bindings.items():
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-                self.shortcuts.append(shortcut)
-        for digit in range(10):
-            shortcut = QShortcut(QKeySequence(str(digit)), self)
+        self.shortcuts: list[QShortcut] = bind_keys(self, PLAYER_KEYS, slots)
+        for digit in key_for(PLAYER_KEYS, "digit").keys:
+            shortcut = QShortcut(QKeySequence(digit), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda d=digit: self._digit(d))
+            shortcut.activated.connect(lambda d=int(digit): self._digit(d))
             self.shortcuts.append(shortcut)
+        bind_keys_help(self, "Player", PLAYER_KEYS)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- driving ---------------------------------------------------------------------
@@ -286,6 +297,9 @@ class PlayerView(QWidget):
     def start(self) -> None:
         self.setFocus()
         self.driver.start()
+        if self.rating_row.isVisibleTo(self):
+            # After the first phase's announcement: the one question asked meanwhile.
+            a11y.announce(self, BEFORE_QUESTION)
 
     def act(self, action: PlayerAction) -> None:
         """Run a player action; one that makes no sense now is simply not offered."""
@@ -305,6 +319,8 @@ class PlayerView(QWidget):
                 self._say(event.cue)
             elif isinstance(event, PhaseStarted):
                 self._phase_beep(event.phase)
+                # Said once, as the phase starts: the clock's every second is not news.
+                a11y.announce(self, announcement(event.phase))
             elif isinstance(event, Paused | Resumed):
                 if isinstance(event, Paused):
                     self.speaker.stop()
@@ -411,6 +427,7 @@ class PlayerView(QWidget):
         self.rating_row.setVisible(False)
         self.after_row.setVisible(True)
         self.setFocus()
+        a11y.announce(self, AFTER_QUESTION, urgent=True)
 
     def _rated_after(self, value: int) -> None:
         self._after_one.stop()
@@ -442,6 +459,9 @@ class PlayerView(QWidget):
         self.step_label.setText(shown.step)
         self.side_label.setText(shown.side)
         self.time_label.setText(shown.clock)
+        if self.time_label.accessibleDescription() != shown.clock_means:
+            # Set only when it changes: each set is news to a screen reader.
+            self.time_label.setAccessibleDescription(shown.clock_means)
         if shown.phase_kind is None:  # the session is over
             self._show_finished()
             return

@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from loosen.core.history.records import MAX_NOTE_CHARS
+from loosen.ui import a11y
+from loosen.ui.keymap import RATING_KEYS, key_for, matches
+from loosen.ui.keys_help import bind_keys_help
 
 TIGHTNESS_HINT = "0 = loose, 10 = as tight as it gets"
 TEN_WINDOW_MS = 700  # "1" then "0" within this reads as ten
+RATING_QUESTION = "How tight is your back now?"
+RATING_KEYS_HINT = f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."
 
 
 RATING_BUTTON_PX = 44
@@ -127,22 +132,24 @@ class RatingDialog(QDialog):
             self.summary_label = QLabel(summary)
             self.summary_label.setObjectName("ratingSummary")
             layout.addWidget(self.summary_label)
-        title = QLabel("How tight is your back now?")
+        title = QLabel(RATING_QUESTION)
         title.setObjectName("ratingQuestion")
         title_font = title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
         title_font.setWeight(title_font.Weight.DemiBold)
         title.setFont(title_font)
         layout.addWidget(title)
-        layout.addWidget(QLabel(f"Press a digit, then Enter. {TIGHTNESS_HINT}; Esc skips."))
+        layout.addWidget(QLabel(RATING_KEYS_HINT))
         self.row = RatingRow()
         self.row.rated.connect(lambda _: self.ok_button.setEnabled(True))
         layout.addWidget(self.row)
         self.note = QLineEdit(placeholderText="A note, if you like (optional)")
         self.note.setObjectName("ratingNote")
+        a11y.name(self.note, "Note", "Optional; Tab to it, Enter saves")
         self.note.setMaxLength(MAX_NOTE_CHARS)  # the limit every note editor and the import share
-        # Digits must reach the rating, not the note: the note takes focus only on a click.
-        self.note.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Digits must reach the rating, not the note: the dialog keeps the focus as it
+        # opens, and the note takes it on a click or Tab.
+        self.note.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout.addWidget(self.note)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -155,6 +162,7 @@ class RatingDialog(QDialog):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.skip_button.clicked.connect(self.skip)
         self.ok_button.clicked.connect(self.confirm)
+        bind_keys_help(self, "Rating", RATING_KEYS)
         buttons.addWidget(self.skip_button)
         buttons.addWidget(self.ok_button)
         layout.addLayout(buttons)
@@ -166,24 +174,22 @@ class RatingDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.setFocus()
+        a11y.announce(self, f"{RATING_QUESTION} {RATING_KEYS_HINT}", urgent=True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if self.note.hasFocus() and event.key() not in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-            Qt.Key.Key_Escape,
-        ):
+        answers = (key_for(RATING_KEYS, "confirm"), key_for(RATING_KEYS, "skip"))
+        if self.note.hasFocus() and not any(matches(entry, event) for entry in answers):
             super().keyPressEvent(event)
             return
         if text.isdigit() and len(text) == 1:
             self.row.type_digit(int(text))
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if matches(key_for(RATING_KEYS, "confirm"), event):
             if self.row.value is not None:
                 self.confirm()
             return
-        if event.key() == Qt.Key.Key_Escape:
+        if matches(key_for(RATING_KEYS, "skip"), event):
             self.skip()
             return
         super().keyPressEvent(event)

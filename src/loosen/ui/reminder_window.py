@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from loosen.ui.keymap import REMINDER_KEYS, bind_keys
+from loosen.ui.keys_help import bind_keys_help
 
 if TYPE_CHECKING:
     from loosen.ui.tray import ReminderController
@@ -77,8 +80,8 @@ class ReminderWindow(QWidget):
         self.setMinimumWidth(WIDTH)
         self._placed = False
         # One key takes the break, as in the player (a default button works only in dialogs).
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self, activated=controller.take_action.trigger)
+        bind_keys(self, REMINDER_KEYS, {"take": controller.take_action.trigger})
+        bind_keys_help(self, "Reminder", REMINDER_KEYS)
         controller.changed.connect(self.refresh)
         self.refresh()
 

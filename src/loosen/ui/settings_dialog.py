@@ -105,6 +105,10 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.voice, 1)
         voice_row.addWidget(self.preview_button)
         form.addRow("", voice_row)
+        # "Voice" heads the speech rows; a screen reader reads it as the voice list's name.
+        voice_label = form.labelForField(self.speak)
+        if isinstance(voice_label, QLabel):
+            voice_label.setBuddy(self.voice)
 
         self.rate = _spin_box(RATE_WPM, "rate")
         self.rate.setValue(settings.rate_wpm)

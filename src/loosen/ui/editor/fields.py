@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from loosen.core.routine_document import Value
 from loosen.core.schema import Field, Shape, describe_default
+from loosen.ui.a11y import label_field
 from loosen.ui.style import follow_theme, picture_icon, show_as_error
 
 PICTURE_ICON_PX = 48  # the shipped pictures' thumbnails in the picture list
@@ -387,7 +388,7 @@ class FieldsForm(QWidget):
                 self.layout_.addRow("", editor)
             else:
                 label = QLabel(mnemonics(spec.label))
-                label.setBuddy(editor.focusProxy() or editor)
+                label_field(label, editor.focusProxy() or editor)
                 label.setToolTip(spec.help)
                 self.layout_.addRow(label, editor)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from loosen.core.routine_schema import INCLUDE, STEP
 from loosen.core.schema import Table
+from loosen.ui.a11y import label_field
 from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_messages
 
 HOLD_KEYS = ("duration",)
@@ -61,7 +62,7 @@ class StepForm(QWidget):
         self.measure.setToolTip("A hold lasts a time; reps are counted (at a tempo, or until done)")
         self.measure.activated.connect(lambda index: self.measure_chosen.emit(list(Measure)[index]))
         measure_label = QLabel(mnemonics("Measured by"))
-        measure_label.setBuddy(self.measure)
+        label_field(measure_label, self.measure)
 
         self.fields = FieldsForm(
             STEP.fields,

@@ -9,6 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
+from loosen.ui.keymap import EDITOR_KEYS, key_for, matches
+
 MISTAKE_MARK = "⚠ "  # before a step the loader has something to say about
 
 
@@ -27,7 +29,13 @@ class StepList(QListWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAccessibleName(f"{noun.capitalize()}s")
-        self.setToolTip(f"Drag to reorder, or Alt+Up and Alt+Down; Ins adds a {noun}, Del removes")
+        up, down, add, remove = (
+            key_for(EDITOR_KEYS, action).label
+            for action in ("step_up", "step_down", "add_step", "remove_step")
+        )
+        self.setToolTip(
+            f"Drag to reorder, or {up} and {down}; {add} adds a {noun}, {remove} removes"
+        )
         self.model().rowsMoved.connect(self._rows_moved)
         self.currentRowChanged.connect(self._row_changed)
         self._filling = False
@@ -66,15 +74,14 @@ class StepList(QListWidget):
             self.moved.emit(start, to)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
         row = self.currentRow()
-        if alt and key == Qt.Key.Key_Up and row > 0:
+        if matches(key_for(EDITOR_KEYS, "step_up"), event) and row > 0:
             self.moved.emit(row, row - 1)
-        elif alt and key == Qt.Key.Key_Down and 0 <= row < self.count() - 1:
+        elif matches(key_for(EDITOR_KEYS, "step_down"), event) and 0 <= row < self.count() - 1:
             self.moved.emit(row, row + 1)
-        elif key == Qt.Key.Key_Insert and not event.modifiers():
+        elif matches(key_for(EDITOR_KEYS, "add_step"), event):
             self.add_requested.emit()
-        elif key == Qt.Key.Key_Delete and not event.modifiers() and row >= 0:
+        elif matches(key_for(EDITOR_KEYS, "remove_step"), event) and row >= 0:
             self.remove_requested.emit(row)
         else:
             super().keyPressEvent(event)

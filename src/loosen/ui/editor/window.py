@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -52,6 +52,8 @@ from loosen.ui.editor.fields import FieldsForm, Mnemonics, error_label, show_mes
 from loosen.ui.editor.step_form import Measure, StepForm, example_value
 from loosen.ui.editor.step_list import StepList
 from loosen.ui.editor.timeline import Timeline
+from loosen.ui.keymap import EDITOR_KEYS, bind_keys
+from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.page_scroll import PageLayout, scrolled_page
 
 CHECK_DELAY_MS = 150  # typing pauses this long before the routine is checked again
@@ -187,8 +189,13 @@ class EditorWindow(QMainWindow):
         self._watch()
 
         self.setCentralWidget(scrolled_page(self._layout()))
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        bind_keys(
+            self,
+            EDITOR_KEYS,
+            {"save": self.save, "close": self.close},
+            context=Qt.ShortcutContext.WindowShortcut,
+        )
+        bind_keys_help(self, "Editor", EDITOR_KEYS)
         self.resize(1100, 720)
         self._fill()
         self.check()
