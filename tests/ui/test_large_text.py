@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from loosen.core.phases import PhaseKind
+from loosen.ui.elided_label import ElidedLabel
 from loosen.ui.main_window import WINDOW_FRAME, MainWindow
 from loosen.ui.player_view import PlayerView
 
@@ -59,6 +60,12 @@ def look_problems(window: MainWindow) -> list[str]:
             needed = widget.heightForWidth(widget.width())
             if needed > widget.height():
                 problems.append(f"{name} is cut: {needed} px of lines in {widget.height()}")
+        elif isinstance(widget, QLabel) and "<" not in widget.text():
+            # One line: whole, or ended with "…" (an ElidedLabel), never cut mid-letter.
+            shown = widget.shown_text() if isinstance(widget, ElidedLabel) else widget.text()
+            wide = QFontMetrics(widget.font()).horizontalAdvance(shown)
+            if wide > widget.contentsRect().width():
+                problems.append(f"{name} is cut: {wide} px of text in {widget.width()}")
     return problems
 
 

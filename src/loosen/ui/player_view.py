@@ -53,6 +53,7 @@ from loosen.speech.beeps import Beep
 from loosen.speech.speaker import Speaker
 from loosen.ui import a11y
 from loosen.ui.driver import SessionDriver
+from loosen.ui.elided_label import ElidedLabel
 from loosen.ui.keymap import PLAYER_KEYS, bind_keys, key_for
 from loosen.ui.keys_help import bind_keys_help
 from loosen.ui.rating import TEN_WINDOW_MS, RatingRow
@@ -118,8 +119,9 @@ class PlayerView(QWidget):
     def _build(self) -> None:
         self.band = QFrame(objectName="phaseBand")
         self.band.setAutoFillBackground(True)
-        self.kind_label = QLabel(objectName="phaseKind")
-        self.position_label = QLabel(objectName="position")
+        # Elided, not cut, when a large scale leaves them little room.
+        self.kind_label = ElidedLabel(objectName="phaseKind")
+        self.position_label = ElidedLabel(objectName="position")
         self.position_label.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
