@@ -60,7 +60,7 @@ LIBRARY_KEYS = (
     Key("edit", ("Ctrl+E",), "Edit your routine"),
     Key("rename", ("F2",), "Rename your routine"),
     Key("delete", ("Del",), "Delete your routine (Undo brings it back)"),
-    Key("undo", ("Ctrl+Z",), "Undo the last delete, rename or restore"),
+    Key("undo", ("Ctrl+Z",), "Undo the last delete or restore"),
     Key("quit", ("Ctrl+Q",), "Quit Loosen"),
     HELP,
 )
